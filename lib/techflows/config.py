@@ -1,0 +1,23 @@
+"""Paths and project-wide defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent.parent
+DATA_DIR = REPO_ROOT / "data"
+NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+OUTPUT_DIR = REPO_ROOT / "outputs"
+CACHE_DIR = Path(os.environ.get("TECHFLOWS_CACHE_DIR", DATA_DIR / "cache"))
+UNIVERSE_FILE = DATA_DIR / "universe.csv"
+
+SOURCES = ("auto", "yahoo", "csv", "sample")
+
+# First available ticker wins: the tech sector and the broad market across sources.
+TECH_PROXIES = ("XLK", "IYW", "VGT", "QQQ", "^IXIC")
+MARKET_PROXIES = ("SPY", "VOO", "^GSPC")
+
+NETWORK_PROBE_HOSTS = (("query1.finance.yahoo.com", 443), ("fred.stlouisfed.org", 443))
+NETWORK_PROBE_TIMEOUT_S = 3.0

@@ -1,0 +1,122 @@
+"""Bring-your-own CSV folder, laid out like ../shared/market-data (see README)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from techflows.errors import DataError, DataUnavailable
+from techflows.sources.base import CONSTITUENTS_PROVIDER, FLOWS_PROVIDER, SHARES_PROVIDER, Adapter
+from techflows.validate import check_symbol
+
+BAR_COLUMNS = {c.lower(): c for c in ("Date", "Open", "High", "Low", "Close", "Adj Close", "Volume")}
+
+
+def read_bars(path: Path) -> pd.DataFrame:
+    """Read a Date,[Open,High,Low,]Close[,Adj Close][,Volume] file into a date-indexed frame."""
+    try:
+        raw = pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path}: cannot be read as CSV ({exc})") from exc
+    raw = raw.rename(columns=lambda c: BAR_COLUMNS.get(str(c).strip().lower(), str(c).strip()))
+    if "Date" not in raw.columns:
+        raise DataError(f"{path}: no Date column; found {list(raw.columns)}")
+    dates = pd.to_datetime(raw.pop("Date"), errors="coerce", format="mixed")
+    if dates.isna().any():
+        raise DataError(f"{path}: unreadable date in row {int(dates.isna().argmax()) + 2}")
+    raw.index = pd.DatetimeIndex(dates, name="Date").astype("datetime64[ns]")
+    keep = [c for c in BAR_COLUMNS.values() if c in raw.columns]
+    return raw[keep].apply(pd.to_numeric, errors="coerce").dropna(subset=["Close"], how="all")
+
+
+def read_fred(path: Path) -> pd.Series:
+    """Read FRED's CSV download layout (observation_date,<ID>); '.' marks a missing day."""
+    try:
+        raw = pd.read_csv(path, na_values=["."])
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path}: cannot be read as CSV ({exc})") from exc
+    if raw.shape[1] < 2:
+        raise DataError(f"{path}: expected two columns (date, value); found {list(raw.columns)}")
+    dates = pd.to_datetime(raw.iloc[:, 0], errors="coerce", format="mixed")
+    if dates.isna().any():
+        raise DataError(f"{path}: unreadable date in row {int(dates.isna().argmax()) + 2}")
+    values = pd.to_numeric(raw.iloc[:, 1], errors="coerce")
+    series = pd.Series(values.to_numpy(), index=pd.DatetimeIndex(dates, name="Date"))
+    return series.astype(float).dropna()
+
+
+class CsvAdapter(Adapter):
+    """Reads prices/, prices_quoted/, fred/, flows/ and constituents/ from one folder."""
+
+    name = "csv"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder).expanduser()
+        if not self.folder.is_dir():
+            raise DataError(f"data_dir '{folder}': folder not found")
+        self.description = f"csv: analyst folder {self.folder}"
+
+    def _file(self, sub: str, symbol: str) -> Path:
+        return self.folder / sub / f"{check_symbol(symbol)}.csv"
+
+    def prices(self, tickers: list[str], quoted: bool = False) -> dict[str, pd.DataFrame]:
+        """prices/<T>.csv (adjusted), or prices_quoted/<T>.csv when quoted (Close as quoted)."""
+        found: dict[str, pd.DataFrame] = {}
+        for ticker in tickers:
+            if quoted:
+                path = self._file("prices_quoted", ticker)
+                if path.exists():
+                    found[ticker] = read_bars(path).drop(columns="Adj Close", errors="ignore")
+                continue
+            path = self._file("prices", ticker)
+            if path.exists():
+                found[ticker] = read_bars(path)
+            elif (alt := self._file("prices_quoted", ticker)).exists():
+                bars = read_bars(alt)
+                if "Adj Close" in bars:
+                    found[ticker] = bars[["Adj Close", "Volume"]].rename(columns={"Adj Close": "Close"})
+        return found
+
+    def series(self, ids: list[str]) -> dict[str, pd.Series]:
+        """fred/<ID>.csv for each id present."""
+        return {
+            sid: read_fred(path).rename(sid)
+            for sid in ids
+            if (path := self._file("fred", sid)).exists()
+        }
+
+    def flows(self) -> pd.DataFrame:
+        """flows/etf_flows.csv."""
+        return self._table("flows/etf_flows.csv", "Fund flows", FLOWS_PROVIDER)
+
+    def shares(self, tickers: list[str]) -> pd.DataFrame:
+        """flows/etf_shares.csv, restricted to tickers when given."""
+        table = self._table("flows/etf_shares.csv", "Shares outstanding", SHARES_PROVIDER)
+        return table[table["ticker"].isin(tickers)] if tickers else table
+
+    def constituents(self) -> pd.DataFrame:
+        """constituents/sp500_constituents.csv."""
+        path = "constituents/sp500_constituents.csv"
+        return self._table(path, "Index constituents", CONSTITUENTS_PROVIDER)
+
+    def constituent_prices(self, symbols: list[str]) -> dict[str, pd.DataFrame]:
+        """constituents/prices/<SYM>.csv for each symbol present."""
+        folder = self.folder / "constituents" / "prices"
+        if not folder.is_dir():
+            raise DataUnavailable("Constituent prices", self.name, CONSTITUENTS_PROVIDER)
+        wanted = symbols or sorted(p.stem for p in folder.glob("*.csv"))
+        return {
+            s: read_bars(path)
+            for s in wanted
+            if (path := folder / f"{check_symbol(s)}.csv").exists()
+        }
+
+    def _table(self, relative: str, what: str, provider: str) -> pd.DataFrame:
+        path = self.folder / relative
+        if not path.exists():
+            raise DataUnavailable(what, f"{self.name} ({self.folder})", provider)
+        try:
+            return pd.read_csv(path)
+        except (OSError, ValueError) as exc:
+            raise DataError(f"{path}: cannot be read as CSV ({exc})") from exc
