@@ -61,7 +61,10 @@ class CsvAdapter(Adapter):
         return self.folder / sub / f"{check_symbol(symbol)}.csv"
 
     def prices(self, tickers: list[str], quoted: bool = False) -> dict[str, pd.DataFrame]:
-        """prices/<T>.csv (adjusted), or prices_quoted/<T>.csv when quoted (Close as quoted)."""
+        """prices/<T>.csv (adjusted; else prices_quoted/ Adj Close, else constituents/prices/).
+
+        With quoted, prices_quoted/<T>.csv only: Close as quoted in the press.
+        """
         found: dict[str, pd.DataFrame] = {}
         for ticker in tickers:
             if quoted:
@@ -76,6 +79,8 @@ class CsvAdapter(Adapter):
                 bars = read_bars(alt)
                 if "Adj Close" in bars:
                     found[ticker] = bars[["Adj Close", "Volume"]].rename(columns={"Adj Close": "Close"})
+            elif (stock := self.folder / "constituents" / "prices" / f"{ticker}.csv").exists():
+                found[ticker] = read_bars(stock)
         return found
 
     def series(self, ids: list[str]) -> dict[str, pd.Series]:

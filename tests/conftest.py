@@ -1,0 +1,85 @@
+"""Test session set-up: no network, shared fixtures."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MARKET_DATA = Path(os.environ.get("TECHFLOWS_MARKET_DATA", REPO_ROOT.parent / "shared" / "market-data"))
+
+
+def _is_loopback(address: object) -> bool:
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class NetworkBlocked(OSError):
+    """Raised when a test tries to leave the machine."""
+
+
+@pytest.fixture(autouse=True, scope="session")
+def block_network():
+    """Refuse every connection that is not to loopback (kernels still talk over 127.0.0.1)."""
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
+
+    def guarded_connect(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address):
+            raise NetworkBlocked(f"network access blocked in tests: {address!r}")
+        return real_connect(self, address)
+
+    def guarded_connect_ex(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address):
+            raise NetworkBlocked(f"network access blocked in tests: {address!r}")
+        return real_connect_ex(self, address)
+
+    def guarded_getaddrinfo(host, *args, **kwargs):
+        if host not in (None, "localhost") and not _is_loopback(host):
+            raise NetworkBlocked(f"name lookup blocked in tests: {host!r}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    socket.socket.connect = guarded_connect
+    socket.socket.connect_ex = guarded_connect_ex
+    socket.getaddrinfo = guarded_getaddrinfo
+    yield
+    socket.socket.connect = real_connect
+    socket.socket.connect_ex = real_connect_ex
+    socket.getaddrinfo = real_getaddrinfo
+
+
+@pytest.fixture(scope="session")
+def market_data() -> Path:
+    """The real development data folder; tests using it skip when it is absent."""
+    if not (MARKET_DATA / "prices").is_dir():
+        pytest.skip(f"real market data not found at {MARKET_DATA}")
+    return MARKET_DATA
+
+
+@pytest.fixture(scope="session")
+def sample_source():
+    """The embedded offline source."""
+    import techflows
+
+    return techflows.open_source("sample")
+
+
+@pytest.fixture(scope="session")
+def csv_source(market_data):
+    """The real CSV folder, cut at the articles' date."""
+    import techflows
+
+    return techflows.open_source("csv", data_dir=market_data, as_of="2026-02-13")
