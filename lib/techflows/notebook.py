@@ -52,8 +52,10 @@ class Figures:
         """The effective as-of date of this run."""
         return str(self.source.end.date())
 
-    def add(self, name: str, value: object, unit: str, as_of: object = None) -> object:
-        """Record one headline figure (rounded for reading); returns the value."""
+    def add(
+        self, name: str, value: object, unit: str, as_of: object = None, headline: bool = False
+    ) -> object:
+        """Record one figure; headline ones also appear on the index page. Returns the value."""
         if isinstance(value, float) and math.isfinite(value):
             stored: object = round(value, 6)
         elif isinstance(value, float):
@@ -62,7 +64,14 @@ class Figures:
             stored = value.item() if hasattr(value, "item") else value
         when = str(pd.Timestamp(as_of).date()) if as_of is not None else self.as_of
         self.figures.append(
-            {"name": name, "value": stored, "unit": unit, "as_of": when, "source": self.source.name}
+            {
+                "name": name,
+                "value": stored,
+                "unit": unit,
+                "as_of": when,
+                "source": self.source.name,
+                "headline": headline,
+            }
         )
         return value
 
