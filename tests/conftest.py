@@ -13,7 +13,9 @@ import pytest
 matplotlib.use("Agg")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-MARKET_DATA = Path(os.environ.get("TECHFLOWS_MARKET_DATA", REPO_ROOT.parent / "shared" / "market-data"))
+MARKET_DATA = Path(
+    os.environ.get("TECHFLOWS_MARKET_DATA", REPO_ROOT.parent / "shared" / "market-data")
+)
 
 
 def _is_loopback(address: object) -> bool:

@@ -76,7 +76,8 @@ class Source:
         return {
             t: cut
             for t in wanted
-            if (t, quoted) in self._prices and not (cut := self._cut(self._prices[(t, quoted)])).empty
+            if (t, quoted) in self._prices
+            and not (cut := self._cut(self._prices[(t, quoted)])).empty
         }
 
     def close(self, tickers: Iterable[str], quoted: bool = False) -> pd.DataFrame:
@@ -107,7 +108,9 @@ class Source:
         for ticker in candidates:
             if self.bars([ticker]):
                 return ticker
-        raise DataUnavailable(f"Prices for any of {', '.join(candidates)}", self.name, PRICES_PROVIDER)
+        raise DataUnavailable(
+            f"Prices for any of {', '.join(candidates)}", self.name, PRICES_PROVIDER
+        )
 
     @property
     def tech_ticker(self) -> str:
@@ -154,11 +157,15 @@ class Source:
     @cached_property
     def _constituent_bars(self) -> dict[str, pd.DataFrame]:
         raw = self.adapter.constituent_prices([])
-        return {s: check_prices(f, f"{self.name} constituent prices for {s}") for s, f in raw.items()}
+        return {
+            s: check_prices(f, f"{self.name} constituent prices for {s}") for s, f in raw.items()
+        }
 
     def _constituent_field(self, symbols: Iterable[str], field: str) -> pd.DataFrame:
         wanted = check_symbols(symbols) or list(self._constituent_bars)
-        frames = {s: self._constituent_bars[s][field] for s in wanted if s in self._constituent_bars}
+        frames = {
+            s: self._constituent_bars[s][field] for s in wanted if s in self._constituent_bars
+        }
         wide = pd.DataFrame(frames).rename_axis("Date").rename_axis(columns="ticker")
         return self._cut(wide.sort_index())
 
@@ -208,7 +215,9 @@ def open_source(
         store = Store(Path(cache_dir) if cache_dir else config.CACHE_DIR)
         return Source(OnlineAdapter(store), as_of=as_of, universe=universe)
     if source == "yahoo":
-        raise DataError("source 'yahoo': Yahoo Finance and FRED cannot be reached from this machine")
+        raise DataError(
+            "source 'yahoo': Yahoo Finance and FRED cannot be reached from this machine"
+        )
     reason = "Yahoo Finance and FRED cannot be reached, so the embedded sample data is used"
     warnings.warn(f"techflows: {reason}.", stacklevel=2)
     print(f"techflows: {reason}.", file=sys.stderr)

@@ -44,8 +44,17 @@ def episodes(close: pd.Series, min_depth: float = 0.10) -> pd.DataFrame:
                 "recovered": pd.notna(recovery),
             }
         )
-    columns = ["peak", "peak_close", "trough", "trough_close", "depth", "recovery",
-               "days_to_trough", "days_to_recover", "recovered"]
+    columns = [
+        "peak",
+        "peak_close",
+        "trough",
+        "trough_close",
+        "depth",
+        "recovery",
+        "days_to_trough",
+        "days_to_recover",
+        "recovered",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

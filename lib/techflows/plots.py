@@ -12,7 +12,9 @@ PALETTE = "deep"
 def use_theme() -> None:
     """Apply the report theme (call once per notebook)."""
     sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook")
-    plt.rcParams.update({"figure.figsize": (10, 4.5), "figure.dpi": 100, "axes.titleweight": "bold"})
+    plt.rcParams.update(
+        {"figure.figsize": (10, 4.5), "figure.dpi": 100, "axes.titleweight": "bold"}
+    )
 
 
 def as_category(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:

@@ -23,13 +23,18 @@ def load_universe(path: str | Path | None = None) -> pd.DataFrame:
     check_symbols(frame["ticker"])
     unknown = sorted(set(frame["group"]) - set(GROUPS))
     if unknown:
-        raise DataError(f"universe '{path}': unknown group {unknown[0]!r} (use {', '.join(GROUPS)})")
-    if frame["ticker"].duplicated().any():
-        raise DataError(f"universe '{path}': ticker {frame['ticker'][frame['ticker'].duplicated()].iloc[0]} listed twice")
+        raise DataError(
+            f"universe '{path}': unknown group {unknown[0]!r} (use {', '.join(GROUPS)})"
+        )
+    repeated = frame["ticker"][frame["ticker"].duplicated()]
+    if len(repeated):
+        raise DataError(f"universe '{path}': ticker {repeated.iloc[0]} listed twice")
     return frame.set_index("ticker")
 
 
-def tickers(universe: pd.DataFrame, group: str | None = None, segment: str | None = None) -> list[str]:
+def tickers(
+    universe: pd.DataFrame, group: str | None = None, segment: str | None = None
+) -> list[str]:
     """Tickers of a group and/or segment, in file order."""
     mask = pd.Series(True, index=universe.index)
     if group:

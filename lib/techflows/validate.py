@@ -29,7 +29,9 @@ def check_columns(frame: pd.DataFrame, required: Iterable[str], name: str) -> No
     """Raise if any required column is missing."""
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise DataError(f"{name}: missing column(s) {', '.join(missing)}; found {list(frame.columns)}")
+        raise DataError(
+            f"{name}: missing column(s) {', '.join(missing)}; found {list(frame.columns)}"
+        )
 
 
 def check_time_index(frame: pd.DataFrame, name: str) -> pd.DataFrame:

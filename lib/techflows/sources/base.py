@@ -8,7 +8,9 @@ from techflows.errors import DataUnavailable
 
 FLOWS_PROVIDER = "a csv folder with flows/etf_flows.csv (EPFR, ICI or issuer exports)"
 SHARES_PROVIDER = "yahoo (yfinance shares outstanding) or a csv folder with flows/etf_shares.csv"
-CONSTITUENTS_PROVIDER = "a csv folder with constituents/sp500_constituents.csv and constituents/prices/"
+CONSTITUENTS_PROVIDER = (
+    "a csv folder with constituents/sp500_constituents.csv and constituents/prices/"
+)
 YAHOO_PROVIDER = "the yahoo source (yfinance, online)"
 PRICES_PROVIDER = "yahoo (online) or a csv folder with prices/<TICKER>.csv"
 SERIES_PROVIDER = "fred (online) or a csv folder with fred/<SERIES>.csv"

@@ -10,7 +10,9 @@ from techflows.errors import DataError, DataUnavailable
 from techflows.sources.base import CONSTITUENTS_PROVIDER, FLOWS_PROVIDER, SHARES_PROVIDER, Adapter
 from techflows.validate import check_symbol
 
-BAR_COLUMNS = {c.lower(): c for c in ("Date", "Open", "High", "Low", "Close", "Adj Close", "Volume")}
+BAR_COLUMNS = {
+    c.lower(): c for c in ("Date", "Open", "High", "Low", "Close", "Adj Close", "Volume")
+}
 
 
 def read_bars(path: Path) -> pd.DataFrame:
@@ -78,7 +80,9 @@ class CsvAdapter(Adapter):
             elif (alt := self._file("prices_quoted", ticker)).exists():
                 bars = read_bars(alt)
                 if "Adj Close" in bars:
-                    found[ticker] = bars[["Adj Close", "Volume"]].rename(columns={"Adj Close": "Close"})
+                    found[ticker] = bars[["Adj Close", "Volume"]].rename(
+                        columns={"Adj Close": "Close"}
+                    )
             elif (stock := self.folder / "constituents" / "prices" / f"{ticker}.csv").exists():
                 found[ticker] = read_bars(stock)
         return found
