@@ -15,6 +15,9 @@ UNIVERSE_FILE = DATA_DIR / "universe.csv"
 
 SOURCES = ("auto", "yahoo", "csv", "sample")
 
+# Yield indices quote a rate, not a price: zero or negative values are real data.
+YIELD_INDICES = frozenset({"^IRX", "^FVX", "^TNX", "^TYX"})
+
 # First available ticker wins: the tech sector and the broad market across sources.
 TECH_PROXIES = ("XLK", "IYW", "VGT", "QQQ", "^IXIC")
 MARKET_PROXIES = ("SPY", "VOO", "^GSPC")

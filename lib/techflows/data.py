@@ -72,7 +72,8 @@ class Source:
         if todo:
             for ticker, frame in self.adapter.prices(todo, quoted=quoted).items():
                 name = f"{self.name} prices for {ticker}"
-                self._prices[(ticker, quoted)] = check_prices(frame, name)
+                is_rate = ticker in config.YIELD_INDICES
+                self._prices[(ticker, quoted)] = check_prices(frame, name, is_rate=is_rate)
         return {
             t: cut
             for t in wanted

@@ -46,10 +46,12 @@ def check_time_index(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     return frame.sort_index()
 
 
-def check_prices(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Validate a price frame: dated, unique, sorted, with a positive Close."""
+def check_prices(frame: pd.DataFrame, name: str, is_rate: bool = False) -> pd.DataFrame:
+    """Validate a price frame: dated, unique, sorted, with positive prices (rates may be <= 0)."""
     check_columns(frame, ["Close"], name)
     frame = check_time_index(frame, name)
+    if is_rate:
+        return frame
     price_cols = [c for c in ("Open", "High", "Low", "Close", "Adj Close") if c in frame.columns]
     prices = frame[price_cols]
     bad = prices[(prices <= 0).any(axis=1)]

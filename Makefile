@@ -1,0 +1,31 @@
+# Two commands do everything: `make report` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: report test lint lab bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+report: $(STAMP)  ## run every notebook and write outputs/index.html (ARGS="--source csv ..." to customise)
+	$(BIN)/techflows report $(ARGS)
+
+test: $(STAMP) lint  ## lint, then the test suite (offline; real-data tests skip without ../shared)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check lib tests bench
+	$(BIN)/ruff format --check lib tests bench
+
+lab: $(STAMP)  ## JupyterLab on the notebooks, with this environment as the kernel
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP)  ## time the data layer and each notebook (see bench/)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) outputs/*/ outputs/index.html outputs/runs.json data/cache
