@@ -16,6 +16,7 @@ def write_with(path: Path, writer: Callable[[Path], None]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, 0o644)  # mkstemp makes files private; outputs are meant to be read
     try:
         writer(Path(tmp))
         os.replace(tmp, path)

@@ -138,7 +138,7 @@ class Source:
         return flows if self.as_of is None else flows[flows["date"] <= self.as_of]
 
     def shares(self, tickers: Iterable[str] = ()) -> pd.DataFrame:
-        """Shares outstanding: date, ticker, shares[, price]."""
+        """Shares outstanding: date, ticker, shares[, price][, jump: suspicious change (yahoo)]."""
         tickers = check_symbols(tickers)
         shares = check_shares(self.adapter.shares(tickers), f"{self.name} shares outstanding")
         return shares if self.as_of is None else shares[shares["date"] <= self.as_of]

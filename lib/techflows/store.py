@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +25,18 @@ class Store:
         """Cached frame, or None when nothing is cached."""
         path = self.path(kind, symbol)
         return pd.read_parquet(path) if path.exists() else None
+
+    def write(self, kind: str, symbol: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """Replace the cached frame."""
+        atomic.write_parquet(self.path(kind, symbol), frame)
+        return frame
+
+    def is_fresh(self, kind: str, symbol: str, max_age: pd.Timedelta) -> bool:
+        """True if the frame was written less than max_age ago."""
+        path = self.path(kind, symbol)
+        if not path.exists():
+            return False
+        return time.time() - path.stat().st_mtime < pd.Timedelta(max_age).total_seconds()
 
     def last_date(self, kind: str, symbol: str) -> pd.Timestamp | None:
         """Last cached date, or None."""

@@ -75,9 +75,9 @@ def check_flows(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def check_shares(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Validate long shares outstanding (date, ticker, shares[, price])."""
+    """Validate long shares outstanding (date, ticker, shares[, price][, jump])."""
     check_columns(frame, ["date", "ticker", "shares"], name)
-    cols = [c for c in ("date", "ticker", "shares", "price") if c in frame.columns]
+    cols = [c for c in ("date", "ticker", "shares", "price", "jump") if c in frame.columns]
     out = frame[cols].copy()
     out["date"] = _parse_dates(out["date"], name)
     out["ticker"] = out["ticker"].astype(str)

@@ -3,48 +3,53 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 
 from techflows.errors import DataError, DataUnavailable
 from techflows.sources.base import CONSTITUENTS_PROVIDER, FLOWS_PROVIDER, SHARES_PROVIDER, Adapter
-from techflows.validate import check_symbol
+from techflows.validate import check_columns, check_symbol
 
 BAR_COLUMNS = {
     c.lower(): c for c in ("Date", "Open", "High", "Low", "Close", "Adj Close", "Volume")
 }
 
 
-def read_bars(path: Path) -> pd.DataFrame:
+def _read_csv(source: Path | IO[str], name: str, **kwargs: object) -> pd.DataFrame:
+    try:
+        return pd.read_csv(source, **kwargs)
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{name}: cannot be read as CSV ({exc})") from exc
+
+
+def _parse_date_column(values: pd.Series, name: str) -> pd.DatetimeIndex:
+    dates = pd.to_datetime(values, errors="coerce", format="mixed")
+    if dates.isna().any():
+        row = int(dates.isna().argmax())
+        raise DataError(f"{name}: unreadable date {values.iloc[row]!r} in row {row + 2}")
+    return pd.DatetimeIndex(dates, name="Date").astype("datetime64[ns]")
+
+
+def read_bars(source: Path | IO[str], name: str = "") -> pd.DataFrame:
     """Read a Date,[Open,High,Low,]Close[,Adj Close][,Volume] file into a date-indexed frame."""
-    try:
-        raw = pd.read_csv(path)
-    except (OSError, ValueError) as exc:
-        raise DataError(f"{path}: cannot be read as CSV ({exc})") from exc
+    name = name or str(source)
+    raw = _read_csv(source, name)
     raw = raw.rename(columns=lambda c: BAR_COLUMNS.get(str(c).strip().lower(), str(c).strip()))
-    if "Date" not in raw.columns:
-        raise DataError(f"{path}: no Date column; found {list(raw.columns)}")
-    dates = pd.to_datetime(raw.pop("Date"), errors="coerce", format="mixed")
-    if dates.isna().any():
-        raise DataError(f"{path}: unreadable date in row {int(dates.isna().argmax()) + 2}")
-    raw.index = pd.DatetimeIndex(dates, name="Date").astype("datetime64[ns]")
+    check_columns(raw, ["Date", "Close"], name)
+    raw.index = _parse_date_column(raw.pop("Date"), name)
     keep = [c for c in BAR_COLUMNS.values() if c in raw.columns]
-    return raw[keep].apply(pd.to_numeric, errors="coerce").dropna(subset=["Close"], how="all")
+    return raw[keep].apply(pd.to_numeric, errors="coerce").dropna(subset=["Close"])
 
 
-def read_fred(path: Path) -> pd.Series:
-    """Read FRED's CSV download layout (observation_date,<ID>); '.' marks a missing day."""
-    try:
-        raw = pd.read_csv(path, na_values=["."])
-    except (OSError, ValueError) as exc:
-        raise DataError(f"{path}: cannot be read as CSV ({exc})") from exc
+def read_fred(source: Path | IO[str], name: str = "") -> pd.Series:
+    """Read FRED's CSV download layout (observation_date,<ID>); '.' or empty marks a missing day."""
+    name = name or str(source)
+    raw = _read_csv(source, name, na_values=["."])
     if raw.shape[1] < 2:
-        raise DataError(f"{path}: expected two columns (date, value); found {list(raw.columns)}")
-    dates = pd.to_datetime(raw.iloc[:, 0], errors="coerce", format="mixed")
-    if dates.isna().any():
-        raise DataError(f"{path}: unreadable date in row {int(dates.isna().argmax()) + 2}")
+        raise DataError(f"{name}: expected two columns (date, value); found {list(raw.columns)}")
     values = pd.to_numeric(raw.iloc[:, 1], errors="coerce")
-    series = pd.Series(values.to_numpy(), index=pd.DatetimeIndex(dates, name="Date"))
+    series = pd.Series(values.to_numpy(), index=_parse_date_column(raw.iloc[:, 0], name))
     return series.astype(float).dropna()
 
 
@@ -80,9 +85,8 @@ class CsvAdapter(Adapter):
             elif (alt := self._file("prices_quoted", ticker)).exists():
                 bars = read_bars(alt)
                 if "Adj Close" in bars:
-                    found[ticker] = bars[["Adj Close", "Volume"]].rename(
-                        columns={"Adj Close": "Close"}
-                    )
+                    keep = [c for c in ("Adj Close", "Volume") if c in bars]
+                    found[ticker] = bars[keep].rename(columns={"Adj Close": "Close"})
             elif (stock := self.folder / "constituents" / "prices" / f"{ticker}.csv").exists():
                 found[ticker] = read_bars(stock)
         return found

@@ -1,0 +1,143 @@
+"""Reshape what yfinance returns into the tidy frames the data layer hands on."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+BAR_FIELDS = ("Open", "High", "Low", "Close", "Adj Close", "Volume")
+
+# Day-over-day change in reported shares outstanding above which a row is flagged:
+# Yahoo's ETF share counts sometimes jump to another share class or a stale figure.
+SHARES_JUMP = 0.25
+
+CASHFLOW_ROWS = {
+    "Capital Expenditure": "capex",
+    "Operating Cash Flow": "operating_cash_flow",
+    "Free Cash Flow": "free_cash_flow",
+}
+EPS_TREND_COLUMNS = {
+    "current": "eps_current",
+    "7daysAgo": "eps_7d_ago",
+    "30daysAgo": "eps_30d_ago",
+    "60daysAgo": "eps_60d_ago",
+    "90daysAgo": "eps_90d_ago",
+}
+EPS_REVISION_COLUMNS = {
+    "upLast7days": "up_7d",
+    "upLast30days": "up_30d",
+    "downLast7days": "down_7d",
+    "downLast7Days": "down_7d",
+    "downLast30days": "down_30d",
+}
+
+
+def _naive_dates(index: pd.Index) -> pd.DatetimeIndex:
+    dates = pd.DatetimeIndex(index)
+    if dates.tz is not None:
+        dates = dates.tz_localize(None)
+    return dates.astype("datetime64[ns]").rename("Date")
+
+
+def split_download(frame: pd.DataFrame | None, tickers: list[str]) -> dict[str, pd.DataFrame]:
+    """Per-ticker bars from a yf.download frame (Price/Ticker MultiIndex or one flat ticker)."""
+    if frame is None or frame.empty:
+        return {}
+    by_upper = {t.upper(): t for t in tickers}
+    if isinstance(frame.columns, pd.MultiIndex):
+        names = list(frame.columns.names)
+        level = names.index("Ticker") if "Ticker" in names else 1
+        parts = {
+            str(t): frame.xs(t, axis=1, level=level)
+            for t in frame.columns.get_level_values(level).unique()
+        }
+    else:
+        parts = {tickers[0]: frame}
+    found = {}
+    for symbol, part in parts.items():
+        if "Close" not in part.columns:
+            continue
+        bars = part[[c for c in BAR_FIELDS if c in part.columns]].rename_axis(columns=None)
+        bars.index = _naive_dates(bars.index)
+        bars = bars.apply(pd.to_numeric, errors="coerce").dropna(subset=["Close"])
+        if not bars.empty:
+            found[by_upper.get(symbol.upper(), symbol)] = bars.sort_index()
+    return found
+
+
+def rebased(cached: pd.DataFrame, fresh: pd.DataFrame, tolerance: float = 1e-4) -> bool:
+    """True if fresh closes disagree with the cache before its last (maybe partial) day.
+
+    Yahoo re-bases the whole adjusted history after each dividend or split, so a cache
+    that disagrees on overlapping days must be fetched again in full.
+    """
+    before_last = cached.index[cached.index < cached.index.max()]
+    common = before_last.intersection(fresh.index)
+    columns = [c for c in ("Close", "Adj Close") if c in cached and c in fresh]
+    if common.empty or not columns:
+        return False
+    ratio = fresh.loc[common, columns] / cached.loc[common, columns]
+    return bool((ratio - 1).abs().max().max() > tolerance)
+
+
+def tidy_shares(raw: pd.Series | None) -> pd.DataFrame:
+    """get_shares_full output as date, shares: one value per day (the last reported)."""
+    if raw is None or len(raw) == 0:
+        return pd.DataFrame({"shares": pd.Series(dtype=float)}, index=_naive_dates([]))
+    series = pd.to_numeric(pd.Series(raw), errors="coerce").dropna().sort_index()
+    days = _naive_dates(series.index).normalize()
+    daily = series.groupby(days).last().astype(float)
+    return daily.rename("shares").to_frame().rename_axis("Date")
+
+
+def flag_jumps(shares: pd.Series, threshold: float = SHARES_JUMP) -> pd.Series:
+    """True where the share count moved more than threshold from the previous report."""
+    change = shares.astype(float).pct_change().abs()
+    return change.gt(threshold).rename("jump")
+
+
+def attach_price(shares: pd.DataFrame, close: pd.Series | None) -> pd.DataFrame:
+    """Add the last close on or before each share date (within a week), NaN without one."""
+    if close is None or close.dropna().empty:
+        return shares.assign(price=np.nan)
+    prices = close.dropna().rename("price").rename_axis("date").reset_index()
+    prices["date"] = prices["date"].astype("datetime64[ns]")
+    return pd.merge_asof(
+        shares.sort_values("date"),
+        prices.sort_values("date"),
+        on="date",
+        direction="backward",
+        tolerance=pd.Timedelta(days=7),
+    )
+
+
+def tidy_cashflow(table: pd.DataFrame, ticker: str) -> pd.DataFrame:
+    """Yahoo's yearly cash-flow rows as fiscal_year, period_end, capex (spent, positive), ..."""
+    rows = table.reindex(list(CASHFLOW_ROWS)).T.rename(columns=CASHFLOW_ROWS)
+    rows = rows.apply(pd.to_numeric, errors="coerce").dropna(how="all")
+    rows["capex"] = -rows["capex"]
+    ends = pd.DatetimeIndex(rows.index).astype("datetime64[ns]")
+    out = rows.reset_index(drop=True).assign(ticker=ticker, fiscal_year=ends.year, period_end=ends)
+    cols = ["ticker", "fiscal_year", "period_end", *CASHFLOW_ROWS.values()]
+    return out[cols].sort_values("period_end").reset_index(drop=True)
+
+
+def tidy_eps(trend: pd.DataFrame, revisions: pd.DataFrame | None, ticker: str) -> pd.DataFrame:
+    """EPS trend (now, 7-90 days ago) and revision counts per estimate period (0q, +1q, ...)."""
+    out = trend.rename(columns=EPS_TREND_COLUMNS)
+    out = out[[c for c in EPS_TREND_COLUMNS.values() if c in out]]
+    if revisions is not None and not revisions.empty:
+        counts = revisions.rename(columns=EPS_REVISION_COLUMNS)
+        counts = counts[[c for c in dict.fromkeys(EPS_REVISION_COLUMNS.values()) if c in counts]]
+        out = out.join(counts, how="left")
+    out = out.apply(pd.to_numeric, errors="coerce").rename_axis("period").reset_index()
+    return out.assign(ticker=ticker)[["ticker", *out.columns]]
+
+
+def tidy_holdings(table: pd.DataFrame, ticker: str) -> pd.DataFrame:
+    """funds_data.top_holdings as fund, symbol, name, weight (fraction of the fund)."""
+    out = table.rename_axis("symbol").reset_index()
+    out = out.rename(columns={"Name": "name", "Holding Percent": "weight"})
+    out["weight"] = pd.to_numeric(out["weight"], errors="coerce")
+    out = out.assign(fund=ticker)[["fund", "symbol", "name", "weight"]]
+    return out.sort_values("weight", ascending=False).reset_index(drop=True)
