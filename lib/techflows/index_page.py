@@ -1,0 +1,187 @@
+"""The reports' front page: headline figures first, then every run with its status and data."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from techflows import atomic
+
+TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>techflows reports</title>
+<style>
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222;
+       max-width: 72rem; margin: 1.5rem auto; padding: 0 1rem; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; }
+h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
+.meta { color: #666; margin-top: 0; }
+.summary { display: grid; grid-template-columns: repeat(auto-fill, minmax(21rem, 1fr));
+           gap: .6rem 1.2rem; }
+.card { border-left: 4px solid #4c72b0; background: #f5f7fb; padding: .4rem .8rem; }
+.card.failed { border-left-color: #c44e52; background: #fbf3f3; }
+.card h3 { font-size: 1rem; margin: .1rem 0 .3rem; }
+.card ul { margin: 0; padding-left: 1.1rem; }
+.value { font-weight: 600; font-variant-numeric: tabular-nums; }
+.note { color: #777; font-size: .88rem; }
+a { color: #2a5ca8; text-decoration: none; } a:hover { text-decoration: underline; }
+table { border-collapse: collapse; width: 100%; font-size: .92rem; }
+th, td { text-align: left; vertical-align: top; padding: .35rem .5rem;
+         border-bottom: 1px solid #e3e3e3; }
+th { background: #f0f0f0; }
+.ok { color: #2e7d32; font-weight: 600; } .failed-status { color: #c62828; font-weight: 600; }
+.error { color: #8e1c1c; font-family: ui-monospace, Menlo, Consolas, monospace;
+         font-size: .85rem; white-space: pre-wrap; }
+code { font-size: .85rem; }
+</style>
+</head>
+<body>
+<h1>techflows reports</h1>
+<p class="meta">Generated {{ generated_text }} · {{ records | length }} report(s):
+{{ n_ok }} ok{% if n_failed %}, <span class="failed-status">{{ n_failed }} failed</span>{% endif %}.
+Machine-readable summary: <a href="runs.json">runs.json</a>.</p>
+
+<h2>Headlines</h2>
+<div class="summary">
+{%- for r in records %}
+<div class="card{% if r.status != 'ok' %} failed{% endif %}">
+<h3>{% if r.html %}<a href="{{ r.html }}">{{ r.title }}</a>{% else %}{{ r.title }}{% endif %}</h3>
+{%- if r.source %}
+<div class="note">{{ r.source }} data as of {{ r.as_of }}</div>
+{%- endif %}
+{%- if r.status != 'ok' %}
+<div class="error">failed: {{ r.error_line }}</div>
+{%- endif %}
+{%- if r.headlines %}
+<ul>
+{%- for f in r.headlines %}
+<li>{% if r.html %}<a href="{{ r.html }}">{{ f.name }}</a>{% else %}{{ f.name }}{% endif %}:
+<span class="value">{{ f.value_text }}</span> {{ f.unit }}</li>
+{%- endfor %}
+</ul>
+{%- if not r.figures_current %}<div class="note">figures from the last good run</div>{% endif %}
+{%- elif r.status == 'ok' %}
+<div class="note">no headline figures</div>
+{%- endif %}
+</div>
+{%- endfor %}
+</div>
+
+<h2>Reports</h2>
+<table>
+<thead><tr><th>Report</th><th>Status</th><th>Run time</th><th>Data</th><th>Parameters</th>
+<th>Files</th></tr></thead>
+<tbody>
+{%- for r in records %}
+<tr>
+<td>{% if r.html %}<a href="{{ r.html }}">{{ r.title }}</a>{% else %}{{ r.title }}{% endif %}
+<br><code>{{ r.notebook }}</code></td>
+<td>{% if r.status == 'ok' %}<span class="ok">ok</span>{% else %}
+<span class="failed-status">failed</span><div class="error">{{ r.error_line }}</div>{% endif %}</td>
+<td>{{ r.seconds_text }}<br><span class="note">started {{ r.started_text }}</span></td>
+<td>{% if r.source %}{{ r.source }}, as of {{ r.as_of }}{% else %}n/a{% endif %}
+{%- if not r.figures_current and r.source %}<br><span class="note">last good run</span>{% endif %}
+{%- if r.missing %}<br><span class="note">{{ r.missing | length }} item(s) not available
+</span>{% endif %}</td>
+<td>{% for k, v in r.parameters.items() %}<code>{{ k }}={{ v | tojson }}</code><br>{% endfor %}</td>
+<td>{% if r.failed_notebook %}<a href="{{ r.failed_notebook }}">failed notebook</a><br>{% endif %}
+{%- if r.status != 'ok' and (r.html or r.executed or r.figures) %}
+<span class="note">last good run:</span><br>{% endif %}
+{%- if r.html %}<a href="{{ r.html }}">report</a><br>{% endif %}
+{%- if r.executed %}<a href="{{ r.executed }}">executed notebook</a><br>{% endif %}
+{%- if r.figures %}<a href="{{ r.figures }}">figures.json</a>{% endif %}</td>
+</tr>
+{%- endfor %}
+</tbody>
+</table>
+</body>
+</html>
+"""
+
+
+def format_value(value: object) -> str:
+    """A figure for reading: thousands separators, a few significant digits, n/a for missing."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "n/a"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if value == 0 or abs(value) >= 1:
+            return f"{value:,.2f}"
+        return f"{value:.3g}"
+    return str(value)
+
+
+def format_seconds(seconds: object) -> str:
+    """Run time for reading: '42.3 s', '12 min 05 s'."""
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+        return "n/a"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
+def format_time(stamp: object) -> str:
+    """An ISO UTC timestamp as '2026-02-13 21:05 UTC'."""
+    try:
+        when = datetime.fromisoformat(str(stamp)).astimezone(UTC)
+    except ValueError:
+        return str(stamp or "n/a")
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def error_line(error: dict[str, Any] | None) -> str:
+    """'ValueError: message (cell In [3]: source line)' from a runs.json error entry."""
+    if not error:
+        return ""
+    text = f"{error.get('ename', 'Error')}: {error.get('evalue', '')}".strip().rstrip(":")
+    text = text.splitlines()[0] if text else "Error"
+    count, index = error.get("execution_count"), error.get("cell_index")
+    where = f"In [{count}]" if count is not None else (f"#{index}" if index is not None else "")
+    if not where:
+        return text
+    source = error.get("cell_source") or ""
+    return f"{text} (cell {where}{': ' + source if source else ''})"
+
+
+def _view(record: dict[str, Any]) -> dict[str, Any]:
+    view = dict(record)
+    view["title"] = record.get("title") or record.get("name", "")
+    view["error_line"] = error_line(record.get("error"))
+    view["seconds_text"] = format_seconds(record.get("seconds"))
+    view["started_text"] = format_time(record.get("started"))
+    view["parameters"] = record.get("parameters") or {}
+    view["headlines"] = [
+        {**f, "value_text": format_value(f.get("value"))} for f in record.get("headlines") or []
+    ]
+    view.setdefault("figures_current", True)
+    return view
+
+
+def render(records: Sequence[dict[str, Any]], generated: str) -> str:
+    """The index page of the runs.json records."""
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.ChainableUndefined)
+    views = [_view(r) for r in records]
+    n_ok = sum(r.get("status") == "ok" for r in records)
+    return env.from_string(TEMPLATE).render(
+        records=views,
+        generated_text=format_time(generated),
+        n_ok=n_ok,
+        n_failed=len(records) - n_ok,
+    )
+
+
+def write(output_dir: Path, records: Sequence[dict[str, Any]], generated: str) -> Path:
+    """Write OUTPUT_DIR/index.html atomically."""
+    return atomic.write_text(Path(output_dir) / "index.html", render(records, generated))
