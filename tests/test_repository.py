@@ -12,7 +12,15 @@ from packaging.specifiers import SpecifierSet
 from conftest import REPO_ROOT
 
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
-SHARED_PARAMETERS = ("as_of", "lookback_years", "source", "data_dir", "universe", "week_end", "output_dir")
+SHARED_PARAMETERS = (
+    "as_of",
+    "lookback_years",
+    "source",
+    "data_dir",
+    "universe",
+    "week_end",
+    "output_dir",
+)
 
 
 def test_environment_yml_installs_exactly_the_pyproject_set():
@@ -21,7 +29,9 @@ def test_environment_yml_installs_exactly_the_pyproject_set():
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
     pip = [d for d in env["dependencies"] if isinstance(d, dict)]
     assert sorted(name.split("=")[0] for name in conda) == ["pip", "python"]
-    assert pip == [{"pip": ["-e .[dev]"]}], "environment.yml must install pyproject's set, nothing else"
+    assert pip == [{"pip": ["-e .[dev]"]}], (
+        "environment.yml must install pyproject's set, nothing else"
+    )
     python = next(d for d in conda if d.startswith("python="))
     assert python.split("=")[1] + ".0" in SpecifierSet(project["requires-python"])
     assert "dev" in project["optional-dependencies"]
