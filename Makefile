@@ -18,8 +18,8 @@ test: $(STAMP) lint  ## lint, then the test suite (offline; real-data tests skip
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check lib tests bench
-	$(BIN)/ruff format --check lib tests bench
+	$(BIN)/ruff check lib tests bench notebooks
+	$(BIN)/ruff format --check lib tests bench notebooks
 
 lab: $(STAMP)  ## JupyterLab on the notebooks, with this environment as the kernel
 	$(BIN)/jupyter lab --notebook-dir=notebooks
