@@ -1,0 +1,161 @@
+"""What tech did relative to the market in the weeks after record buying or large inflows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import mannwhitneyu
+
+from techflows.data import Source
+from techflows.errors import DataError
+
+HORIZONS = (4, 13)
+ALL_WEEKS = "all weeks"
+RECORD = "record notional weeks"
+TOP_DECILE = "top-decile weeks of their year"
+LARGE_INFLOW = "large tech-fund inflow weeks"
+MIN_EVENTS = 5
+MIN_PRIOR_WEEKS = 52
+VERDICT_P = 0.05
+
+
+def weekly_closes(src: Source, week_end: str = "W-FRI") -> pd.DataFrame:
+    """Complete weeks' closes of the tech and market proxies (columns tech, market; attrs)."""
+    tech, market = src.tech_ticker, src.market_ticker
+    closes = src.close([tech, market])[[tech, market]].dropna()
+    weekly = closes.resample(week_end).last().dropna()
+    # A week still running on the as-of date would give a window shorter than its horizon.
+    weekly = weekly.loc[weekly.index <= src.end]
+    weekly.columns = ["tech", "market"]
+    weekly.attrs.update({"tech": tech, "market": market})
+    return weekly.rename_axis("week_end")
+
+
+def forward_excess(weekly: pd.DataFrame, horizons: tuple[int, ...] = HORIZONS) -> pd.DataFrame:
+    """Tech's return minus the market's (%) from each week's close to h weeks later (column h).
+
+    The window starts at the event week's close, so it holds only the weeks after it; the
+    last h weeks have no complete window and are NaN.
+    """
+    out = {}
+    for h in horizons:
+        tech = weekly["tech"].shift(-h) / weekly["tech"] - 1
+        market = weekly["market"].shift(-h) / weekly["market"] - 1
+        out[h] = 100 * (tech - market)
+    return pd.DataFrame(out, index=weekly.index)
+
+
+def notional_events(ranked: pd.DataFrame, year_weeks: int = 52) -> pd.DataFrame:
+    """Record weeks (notional_rank is_record) and top-decile weeks of the trailing year.
+
+    Dollar volume trends up with prices, so most recent weeks sit in the top decile of a
+    10-year window; the top decile of the trailing `year_weeks` weeks is used instead.
+    Only weeks with a full 10-year ranking window are kept.
+    """
+    yearly_rank = ranked["notional"].rolling(year_weeks).rank(ascending=False)
+    top = yearly_rank <= np.ceil(0.1 * year_weeks)
+    eligible = ranked["full_window"].astype(bool)
+    frame = pd.DataFrame({RECORD: ranked["is_record"].astype(bool), TOP_DECILE: top})
+    return frame.loc[eligible]
+
+
+def pending(events: pd.DataFrame, forward: pd.DataFrame, column: str, horizon: int) -> list:
+    """Event weeks too recent to have a complete `horizon`-week window yet."""
+    flagged = events.index[events[column].fillna(False).astype(bool)]
+    return [week for week in flagged if pd.isna(forward[horizon].get(week))]
+
+
+def flow_events(weekly_flows: pd.Series, quantile: float = 0.9) -> pd.DataFrame:
+    """Weeks whose net inflow beats the `quantile` of all earlier weeks (>= 52 of them)."""
+    weekly_flows = weekly_flows.dropna()
+    threshold = weekly_flows.expanding(MIN_PRIOR_WEEKS).quantile(quantile).shift(1)
+    eligible = threshold.notna()
+    return pd.DataFrame(
+        {LARGE_INFLOW: (weekly_flows > threshold)[eligible]}, index=weekly_flows.index[eligible]
+    )
+
+
+def event_returns(forward: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Long table (week_end, group, horizon in weeks, excess %) per event type and all weeks.
+
+    'all weeks' is every week in the events' index (the weeks that could have been events).
+    """
+    weeks = forward.reindex(events.index)
+    parts = [weeks.assign(group=ALL_WEEKS)]
+    for column in events.columns:
+        flagged = events.index[events[column].fillna(False).astype(bool)]
+        parts.append(weeks.loc[flagged].assign(group=column))
+    wide = pd.concat(parts).rename_axis("week_end").reset_index()
+    long = wide.melt(id_vars=["week_end", "group"], var_name="horizon", value_name="excess").dropna(
+        subset=["excess"]
+    )
+    return long.reset_index(drop=True)
+
+
+def _independent(weeks: pd.Series, horizon: int) -> int:
+    """Events not within `horizon` weeks of an earlier event (windows that do not overlap)."""
+    dates = pd.DatetimeIndex(sorted(weeks))
+    if dates.empty:
+        return 0
+    return int((dates.to_series().diff() > pd.Timedelta(weeks=horizon)).sum()) + 1
+
+
+def distribution(long: pd.DataFrame) -> pd.DataFrame:
+    """Per group and horizon: n, non-overlapping windows, mean, quantiles, share positive."""
+    rows = []
+    for (group, horizon), frame in long.groupby(["group", "horizon"], sort=False):
+        values = frame["excess"]
+        rows.append(
+            {
+                "group": group,
+                "horizon": horizon,
+                "n": len(values),
+                "independent": np.nan
+                if group == ALL_WEEKS
+                else _independent(frame["week_end"], int(horizon)),
+                "mean": values.mean(),
+                "q10": values.quantile(0.10),
+                "q25": values.quantile(0.25),
+                "median": values.median(),
+                "q75": values.quantile(0.75),
+                "q90": values.quantile(0.90),
+                "share_positive": (values > 0).mean(),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def consolidation_verdict(
+    long: pd.DataFrame, group: str = RECORD, horizon: int = 13
+) -> tuple[str, str]:
+    """Label and sentence: is tech's excess return after `group` weeks weaker than usual?"""
+    # Supported = lower median AND lower share positive than all weeks AND a one-sided
+    # Mann-Whitney p < VERDICT_P; the same direction without significance is said as such.
+    at = long.loc[long["horizon"] == horizon]
+    after = at.loc[at["group"] == group, "excess"]
+    usual = at.loc[at["group"] == ALL_WEEKS, "excess"]
+    claim = "seed 001's 'historic inflows are often followed by bouts of consolidation'"
+    if len(after) < MIN_EVENTS:
+        return "not testable", (
+            f"Only {len(after)} {group} with a complete {horizon}-week window (at least "
+            f"{MIN_EVENTS} needed): {claim} cannot be tested on this data."
+        )
+    if usual.empty:
+        raise DataError(f"consolidation verdict: no '{ALL_WEEKS}' rows at {horizon} weeks")
+    p = float(mannwhitneyu(after, usual, alternative="less").pvalue)
+    weaker = after.median() < usual.median() and (after > 0).mean() < (usual > 0).mean()
+    if weaker and p < VERDICT_P:
+        label = "supported"
+    elif weaker:
+        label = "weaker but not significant"
+    else:
+        label = "not supported"
+    sentence = (
+        f"Over the {horizon} weeks after the {len(after)} {group}, tech's return over the "
+        f"market had a median of {after.median():+.2f}% and was positive "
+        f"{(after > 0).mean():.0%} of the time, against {usual.median():+.2f}% and "
+        f"{(usual > 0).mean():.0%} for all weeks "
+        f"(one-sided Mann-Whitney p = {p:.2f}; windows overlap, so p is optimistic). "
+        f"Verdict on {claim}: **{label}**."
+    )
+    return label, sentence
