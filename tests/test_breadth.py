@@ -8,6 +8,8 @@ import pytest
 
 import techflows as tf
 from techflows import breadth
+from techflows.data import Source
+from techflows.sources.base import Adapter
 
 
 @pytest.fixture
@@ -82,8 +84,8 @@ def test_weekly_internals_group_by_friday(panel):
     assert (weekly.index.day_of_week == 4).all()
 
 
-class MemberSource:
-    """Just enough of a Source for sector_close."""
+class MemberAdapter(Adapter):
+    """An adapter with constituents and their prices, nothing else."""
 
     name = "fake"
 
@@ -96,16 +98,21 @@ class MemberSource:
     def constituents(self) -> pd.DataFrame:
         return self._members
 
-    def constituent_close(self, symbols) -> pd.DataFrame:
-        return self._close[[s for s in symbols if s in self._close]]
+    def constituent_prices(self, symbols) -> dict[str, pd.DataFrame]:
+        return {s: self._close[[s]].rename(columns={s: "Close"}) for s in self._close}
+
+
+def member_source(close: pd.DataFrame, sectors: dict[str, str]) -> Source:
+    """A real Source over the fake adapter."""
+    return Source(MemberAdapter(close, sectors))
 
 
 def test_sector_close_keeps_only_the_sector(panel):
     sectors = {"AAA": "Information Technology", "BBB": "Energy", "CCC": "Information Technology"}
-    close = breadth.sector_close(MemberSource(panel, sectors))
+    close = breadth.sector_close(member_source(panel, sectors))
     assert list(close.columns) == ["AAA", "CCC"]
     with pytest.raises(tf.DataUnavailable, match="Utilities"):
-        breadth.sector_close(MemberSource(panel, sectors), sector="Utilities")
+        breadth.sector_close(member_source(panel, sectors), sector="Utilities")
 
 
 def test_sample_source_has_no_constituents(sample_source):

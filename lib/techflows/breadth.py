@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from techflows.data import Source
-from techflows.errors import DataError, DataUnavailable
+from techflows.errors import DataUnavailable
 from techflows.sources.base import CONSTITUENTS_PROVIDER
 
 IT_SECTOR = "Information Technology"
@@ -14,11 +14,7 @@ YEAR_DAYS = 252  # trading days in a 52-week window
 
 def sector_close(src: Source, sector: str = IT_SECTOR) -> pd.DataFrame:
     """Closes of the index members in one GICS sector (current membership)."""
-    members = src.constituents()
-    for column in ("Symbol", "GICS Sector"):
-        if column not in members:
-            raise DataError(f"{src.name} constituents: no {column!r} column")
-    symbols = members.loc[members["GICS Sector"] == sector, "Symbol"].astype(str).tolist()
+    symbols = src.sector_members(sector)
     close = src.constituent_close(symbols) if symbols else pd.DataFrame()
     if close.empty:
         raise DataUnavailable(f"Prices of {sector} constituents", src.name, CONSTITUENTS_PROVIDER)

@@ -18,7 +18,13 @@ from techflows.sources.network import network_available
 from techflows.sources.sample import SampleAdapter
 from techflows.store import Store
 from techflows.universe import load_universe
-from techflows.validate import check_flows, check_prices, check_shares, check_symbols
+from techflows.validate import (
+    check_columns,
+    check_flows,
+    check_prices,
+    check_shares,
+    check_symbols,
+)
 
 
 def parse_as_of(as_of: object) -> pd.Timestamp | None:
@@ -145,7 +151,14 @@ class Source:
 
     def constituents(self) -> pd.DataFrame:
         """Index members with GICS sector."""
-        return self.adapter.constituents()
+        members = self.adapter.constituents()
+        check_columns(members, ["Symbol", "GICS Sector"], f"{self.name} constituents")
+        return members
+
+    def sector_members(self, sector: str) -> list[str]:
+        """Symbols of the index members in one GICS sector (current membership)."""
+        members = self.constituents()
+        return members.loc[members["GICS Sector"] == sector, "Symbol"].astype(str).tolist()
 
     def constituent_close(self, symbols: Iterable[str] = ()) -> pd.DataFrame:
         """Wide closes of constituent stocks (all the source has when symbols is empty)."""

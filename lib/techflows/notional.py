@@ -5,11 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from techflows import universe as uni
+from techflows.breadth import IT_SECTOR
 from techflows.data import Source
 from techflows.errors import DataError, DataUnavailable
 from techflows.sources.base import CONSTITUENTS_PROVIDER
-
-IT_SECTOR = "Information Technology"
 
 
 def weekly_notional(close: pd.DataFrame, volume: pd.DataFrame, week_end: str) -> pd.Series:
@@ -55,8 +54,7 @@ def tech_dollar_volume(src: Source) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     Returns (close, volume, label) where label says which group was used.
     """
     try:
-        members = src.constituents()
-        symbols = members.loc[members["GICS Sector"] == IT_SECTOR, "Symbol"].astype(str)
+        symbols = src.sector_members(IT_SECTOR)
         close = src.constituent_close(symbols)
         volume = src.constituent_volume(symbols)
         if not close.empty:
