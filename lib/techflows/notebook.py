@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,8 @@ from IPython.display import HTML, Markdown, display
 from techflows import atomic, config
 from techflows.data import Source
 from techflows.errors import DataUnavailable
+
+UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 
 
 def banner(source: Source) -> None:
@@ -31,9 +34,14 @@ def banner(source: Source) -> None:
     display(HTML(f'<div class="techflows-banner" style="{style}">{text}</div>'))
 
 
+def markdown_text(text: str) -> str:
+    """Escape dollar signs so amounts like $6bn are not read as LaTeX math."""
+    return UNESCAPED_DOLLAR.sub(r"\\$", text)
+
+
 def note(text: str) -> None:
     """Show one plain line of commentary computed by the notebook."""
-    display(Markdown(text))
+    display(Markdown(markdown_text(text)))
 
 
 class Figures:
@@ -89,9 +97,14 @@ class Figures:
             yield
         except DataUnavailable as gap:
             self.missing.append(str(gap))
-            display(Markdown(f"> **Not available:** {gap}"))
+            display(Markdown(markdown_text(f"> **Not available:** {gap}")))
 
-    def write(self) -> Path:
+    @property
+    def path(self) -> Path:
+        """Where figures.json goes."""
+        return self.output_dir / "figures.json"
+
+    def write(self) -> None:
         """Write figures.json (no wall-clock times: same inputs, same bytes)."""
         payload = {
             "section": self.section,
@@ -102,4 +115,4 @@ class Figures:
             "missing": self.missing,
         }
         text = json.dumps(payload, indent=2, sort_keys=False, default=str) + "\n"
-        return atomic.write_text(self.output_dir / "figures.json", text)
+        atomic.write_text(self.path, text)

@@ -249,6 +249,9 @@ def _execute(job: Job, executed: Path, staging: Path) -> None:
         # The kernel starts in the notebook's folder; papermill's own cwd= would chdir the
         # whole process, which races between worker threads.
         resources={"metadata": {"path": str(job.notebook.parent)}},
+        # Kernel start-up and shutdown chatter is not the report's business; cell errors still
+        # surface through the executed notebook.
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
     )
 
 
