@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -216,3 +217,12 @@ def test_real_adjusted_close_falls_back_to_quoted_adj_close(market_data):
     adjusted = src.close(["PNQI"])["PNQI"]
     raw = pd.read_csv(market_data / "prices_quoted" / "PNQI.csv", index_col="Date")
     assert adjusted.iloc[-1] == pytest.approx(raw["Adj Close"].iloc[-1])
+
+
+def test_relative_data_dir_works_from_the_notebooks_folder(market_data, monkeypatch):
+    from techflows import config
+
+    relative = os.path.relpath(market_data, config.REPO_ROOT)
+    monkeypatch.chdir(config.NOTEBOOK_DIR)
+    src = tf.open_source("csv", data_dir=relative, as_of="2026-02-13")
+    assert src.close(["IYW"]).index[-1] == pd.Timestamp("2026-02-13")

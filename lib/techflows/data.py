@@ -206,6 +206,19 @@ class Source:
         return self.date_range()[1]
 
 
+def resolve_folder(folder: str | Path) -> Path:
+    """A relative folder is taken from the working directory, else from the repository root.
+
+    JupyterLab runs notebooks from notebooks/, the command line from the root: the same
+    `../shared/market-data` then works in both.
+    """
+    path = Path(folder).expanduser()
+    if path.is_absolute() or path.exists():
+        return path
+    from_root = config.REPO_ROOT / path
+    return from_root if from_root.exists() else path
+
+
 def open_source(
     source: str = "auto",
     data_dir: str | Path | None = None,
@@ -220,7 +233,7 @@ def open_source(
     if source == "csv":
         if not data_dir:
             raise DataError("source 'csv' needs data_dir: the folder with prices/, fred/, flows/")
-        return Source(CsvAdapter(Path(data_dir)), as_of=as_of, universe=universe)
+        return Source(CsvAdapter(resolve_folder(data_dir)), as_of=as_of, universe=universe)
     if source == "sample":
         return Source(SampleAdapter(), as_of=as_of, universe=universe)
     if network_available():
