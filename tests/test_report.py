@@ -325,7 +325,11 @@ def test_real_success_publishes_a_clean_report(real_runs):
     assert "<script" not in html and not EXTERNAL.search(html)
     figures = json.loads(figures_bytes)
     assert (figures["source"], figures["as_of"]) == ("sample", "2018-12-31")
+    assert figures["data_range"] == ["1999-01-04", "2018-12-31"]
     assert {"figures.json", "last_rows.csv", "01_ok.ipynb"} <= set(ok.files)
+    index = (out / "index.html").read_text()
+    assert "Data source: <b>sample: real historical data" in index
+    assert "1999-01-04 to 2018-12-31" in index
     assert not raised.ok and raised.error is not None
     assert raised.error.ename == "ValueError" and raised.error.cell_source.startswith("raise")
     assert (out / "02_raises" / "02_raises.failed.ipynb").is_file()

@@ -24,6 +24,7 @@ body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
 h1 { font-size: 1.6rem; margin-bottom: .2rem; }
 h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
 .meta { color: #666; margin-top: 0; }
+.banner { padding: 8px 12px; border-left: 4px solid #4c72b0; background: #eef2f8; margin: 8px 0; }
 .summary { display: grid; grid-template-columns: repeat(auto-fill, minmax(21rem, 1fr));
            gap: .6rem 1.2rem; }
 .card { border-left: 4px solid #4c72b0; background: #f5f7fb; padding: .4rem .8rem; }
@@ -48,6 +49,11 @@ code { font-size: .85rem; }
 <p class="meta">Generated {{ generated_text }} · {{ records | length }} report(s):
 {{ n_ok }} ok{% if n_failed %}, <span class="failed-status">{{ n_failed }} failed</span>{% endif %}.
 Machine-readable summary: <a href="runs.json">runs.json</a>.</p>
+{%- for d in data_sources %}
+<div class="banner">Data source: <b>{{ d.description }}</b>{% if d.range %} · market data
+{{ d.range[0] }} to {{ d.range[1] }}{% endif %}{% if d.fallback %}<br><b>Note:</b>
+{{ d.fallback }}.{% endif %}</div>
+{%- endfor %}
 
 <h2>Headlines</h2>
 <div class="summary">
@@ -169,6 +175,21 @@ def _view(record: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
+def data_sources(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The distinct data sources behind the reports, for the banner (in report order)."""
+    seen: dict[tuple[object, ...], dict[str, Any]] = {}
+    for record in records:
+        if not record.get("source_description"):
+            continue
+        source = {
+            "description": record["source_description"],
+            "range": record.get("data_range"),
+            "fallback": record.get("fallback"),
+        }
+        seen.setdefault((source["description"], *(source["range"] or ())), source)
+    return list(seen.values())
+
+
 def render(records: Sequence[dict[str, Any]], generated: str) -> str:
     """The index page of the runs.json records."""
     env = jinja2.Environment(autoescape=True, undefined=jinja2.ChainableUndefined)
@@ -179,6 +200,7 @@ def render(records: Sequence[dict[str, Any]], generated: str) -> str:
         generated_text=format_time(generated),
         n_ok=n_ok,
         n_failed=len(records) - n_ok,
+        data_sources=data_sources(records),
     )
 
 

@@ -106,9 +106,13 @@ class Figures:
 
     def write(self) -> None:
         """Write figures.json (no wall-clock times: same inputs, same bytes)."""
+        first, last = self.source.date_range()
         payload = {
             "section": self.section,
             "source": self.source.name,
+            "source_description": self.source.description,
+            "data_range": [str(first.date()), str(last.date())],
+            "fallback": self.source.fallback_reason,
             "as_of": self.as_of,
             "figures": self.figures,
             "tables": [f"{t}.csv" for t in self.tables],

@@ -405,6 +405,9 @@ def report_record(result: RunResult, output_dir: Path) -> dict[str, Any]:
         # After a failure the figures on disk are those of the last good run.
         figures_current=result.ok,
         source=figures.get("source"),
+        source_description=figures.get("source_description"),
+        data_range=figures.get("data_range"),
+        fallback=figures.get("fallback"),
         as_of=figures.get("as_of"),
         headlines=[
             {k: f.get(k) for k in ("name", "value", "unit", "as_of")}
