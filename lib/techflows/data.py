@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import warnings
 from collections.abc import Iterable
 from functools import cached_property
@@ -11,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from techflows import config
-from techflows.errors import DataError, DataUnavailable
+from techflows.errors import DataError, DataUnavailable, SampleFallbackWarning
 from techflows.sources.base import PRICES_PROVIDER, SERIES_PROVIDER, Adapter
 from techflows.sources.csvdir import CsvAdapter
 from techflows.sources.network import network_available
@@ -246,6 +245,5 @@ def open_source(
             "source 'yahoo': Yahoo Finance and FRED cannot be reached from this machine"
         )
     reason = "Yahoo Finance and FRED cannot be reached, so the embedded sample data is used"
-    warnings.warn(f"techflows: {reason}.", stacklevel=2)
-    print(f"techflows: {reason}.", file=sys.stderr)
+    warnings.warn(f"techflows: {reason}.", SampleFallbackWarning, stacklevel=2)
     return Source(SampleAdapter(), as_of=as_of, universe=universe, fallback_reason=reason)

@@ -15,3 +15,7 @@ class DataUnavailable(LookupError):
         self.source = source
         self.provider = provider
         super().__init__(f"{what} are not in the {source} source; {provider} would provide them.")
+
+
+class SampleFallbackWarning(UserWarning):
+    """The live sources cannot be reached, so the embedded sample data is used instead."""

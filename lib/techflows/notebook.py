@@ -6,6 +6,7 @@ import html
 import json
 import math
 import re
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,9 +16,12 @@ from IPython.display import HTML, Markdown, display
 
 from techflows import atomic, config
 from techflows.data import Source
-from techflows.errors import DataUnavailable
+from techflows.errors import DataUnavailable, SampleFallbackWarning
 
 UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
+
+# Reports show the offline fallback in their banner; the warning would only repeat it.
+warnings.filterwarnings("ignore", category=SampleFallbackWarning)
 
 
 def banner(source: Source) -> None:
