@@ -22,7 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check lib tests bench notebooks
 
 lab: $(STAMP)  ## JupyterLab on the notebooks, with this environment as the kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)  ## time the data layer and each notebook (see bench/)
 	$(BIN)/python bench/run.py
