@@ -1,4 +1,4 @@
-"""Checklist rules, analyst-table dating, concordance, scenarios; the real csv data end to end."""
+"""Checklist rules, measures, analyst rows, concordance; the real csv data end to end."""
 
 import math
 
@@ -151,7 +151,7 @@ def test_measured_row_trend_and_staleness():
     assert "stale" in later.iloc[0]["source"]
 
 
-# --- the analyst table -------------------------------------------------------------------------
+# --- rows from the analyst table ----------------------------------------------------------------
 
 
 def _table(rows) -> pd.DataFrame:
@@ -176,9 +176,6 @@ def test_analyst_entries_after_as_of_are_ignored_and_old_ones_are_stale():
             ["filings_13f", "2026-03-01", 30.0, "pp", NO_DATA, "after as_of", "e"],
         ]
     )
-    entries = ck.analyst_entries(table, pd.Timestamp("2026-02-13"), stale_days=45)
-    assert entries["date"].max() == pd.Timestamp("2026-02-01")
-    assert entries.set_index("note").loc["stale view", "stale"]
     items = ck.checklist(FakeSource("2026-02-13"), analyst=table, signals=ANALYST_ONLY)
     rows = items.set_index("key")
     semis = rows.loc["semis_orders"]
@@ -210,39 +207,7 @@ def test_eps_falls_back_to_the_analyst_table_offline():
     assert row["status"] == RED and "analyst table" in row["source"]
 
 
-def test_shipped_analyst_table_reads_and_cites_the_articles():
-    table = ck.read_analyst_table()
-    assert set(table["item"]) <= set(ck.ANALYST_KEYS)
-    assert table["source"].str.contains("seed 00").all()
-    assert (table["date"] <= pd.Timestamp("2026-02-13")).all()
-
-
-@pytest.mark.parametrize(
-    ("line", "message"),
-    [
-        ("nonsense,2026-01-01,1,%,,n,s", "unknown item"),
-        ("guidance,not a date,1,%,,n,s", "unreadable date"),
-        ("guidance,2026-01-01,lots,%,,n,s", "not a number"),
-        ("guidance,2026-01-01,,,purple,n,s", "status"),
-    ],
-)
-def test_bad_analyst_rows_are_named(tmp_path, line, message):
-    path = tmp_path / "analyst.csv"
-    path.write_text("item,date,value,unit,status,note,source\n" + line + "\n")
-    with pytest.raises(tf.DataError, match=message):
-        ck.read_analyst_table(path)
-
-
-# --- concordance and scenarios ----------------------------------------------------------------
-
-
-def _items(statuses: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {"key": s.key, "signal": s.label, "shown": "x", "status": statuses.get(s.key, NO_DATA)}
-            for s in ck.SIGNALS
-        ]
-    )
+# --- concordance -------------------------------------------------------------------------------
 
 
 def test_concordance_counts_and_net_score():
@@ -257,47 +222,6 @@ def test_concordance_counts_and_net_score():
     empty = ck.concordance(pd.DataFrame({"status": [NO_DATA]}))
     assert empty["measured"] == 0 and math.isnan(empty["net_score"])
     assert "None of the 1 signals" in ck.concordance_sentence(empty)
-
-
-def test_scenario_conditions_met_not_met_and_no_data():
-    items = _items(
-        {
-            "fed_target": GREEN,
-            "real_yield": RED,
-            "ew_tech": GREEN,
-            "highs_share": GREEN,
-            "adv_dec": AMBER,
-            "flows_4w": RED,
-        }
-    )
-    table = pd.DataFrame([ck.evaluate(c, items) for c in ck.CONDITIONS])
-    result = table.set_index("condition")["result"]
-    assert result["The Fed signals and executes rate cuts"] == ck.MET
-    assert result["Real yields fall"] == ck.NOT_MET
-    assert result["Real yields rise"] == ck.MET
-    # one of two measured breadth signals is not green: not met
-    bull_breadth = "Breadth improves beyond the mega-caps (tech stocks at highs, advancers lead)"
-    assert result[bull_breadth] == ck.NOT_MET
-    # eps and guidance unmeasured: no data
-    monetization = "Faster-than-expected AI monetization: earnings and cloud/AI guidance revised up"
-    assert result[monetization] == NO_DATA
-    # flows_8w unmeasured, flows_4w red: judged on what is measured
-    assert result["Flows move away from tech/AI strategies"] == ck.MET
-    summary = ck.scenario_summary(table).set_index("scenario")
-    for scenario, group in table.groupby("scenario"):
-        assert summary.loc[scenario, "met"] == (group["result"] == ck.MET).sum()
-        assert summary.loc[scenario, "no data"] == (group["result"] == NO_DATA).sum()
-    assert summary["favoured"].sum() >= 1
-    best = summary["share_met"].max()
-    assert (summary.loc[summary["favoured"], "share_met"] == best).all()
-    assert "favours" in ck.scenario_sentence(summary.reset_index())
-
-
-def test_scenarios_cover_the_three_cases_and_known_signals():
-    assert {c.scenario for c in ck.CONDITIONS} == {"bull", "base", "bear"}
-    for condition in ck.CONDITIONS:
-        assert set(condition.keys) <= set(ck.SIGNAL_KEYS)
-        assert set(condition.accept) <= {GREEN, AMBER, RED}
 
 
 # --- real data ----------------------------------------------------------------------------------
@@ -317,8 +241,6 @@ def test_checklist_on_the_real_csv_data(csv_source):
     assert rows.loc["fed_target", "shown"].endswith("(upper bound now 3.75%)")
     score = ck.concordance(items)
     assert score["measured"] == len(measured) and -1 <= score["net_score"] <= 1
-    scenarios = ck.scenario_table(csv_source, items=items)
-    assert scenarios["result"].isin([ck.MET, ck.NOT_MET, NO_DATA]).all()
     assert ck.leading_indicators(items)["measured by"].str.len().gt(0).all()
     ratios = ck.equal_cap_ratios(csv_source, years=2)
     assert list(ratios.columns) == ["RSPT / XLK", "RSP / SPY"]

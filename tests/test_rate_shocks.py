@@ -6,7 +6,7 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from techflows import scenarios
+from techflows import rate_shocks
 from techflows.errors import DataError
 
 
@@ -30,7 +30,7 @@ def _hac_fit(panel: pd.DataFrame, regressors: list[str]):
 
 def test_shock_table_matches_x_b_and_x_v_x(panel):
     fit = _hac_fit(panel, ["d_nominal", "d_real"])
-    table = scenarios.rate_shock_table(fit, shocks_bp=(25, 50, 100), alpha=0.10)
+    table = rate_shocks.rate_shock_table(fit, shocks_bp=(25, 50, 100), alpha=0.10)
     assert len(table) == 9  # nominal alone, real alone, both; three sizes each
     b, v = fit.params.to_numpy(), fit.cov_params().to_numpy()
     z = stats.norm.ppf(0.95)  # HAC results use the normal distribution
@@ -54,7 +54,7 @@ def _vectors() -> list[list[float]]:
 def test_plain_ols_uses_the_t_distribution(panel):
     exog = sm.add_constant(panel[["d_real"]])
     fit = sm.OLS(panel["tech_excess"], exog).fit()
-    row = scenarios.rate_shock_table(fit, shocks_bp=(50,)).iloc[0]
+    row = rate_shocks.rate_shock_table(fit, shocks_bp=(50,)).iloc[0]
     se = 0.5 * fit.bse["d_real"]
     t = stats.t.ppf(0.975, fit.df_resid)
     assert row["impact"] == pytest.approx(0.5 * fit.params["d_real"])
@@ -62,31 +62,31 @@ def test_plain_ols_uses_the_t_distribution(panel):
 
 
 def test_scenario_table_fits_each_yield_alone_and_both_together(panel):
-    table = scenarios.scenario_table(panel, shocks_bp=(50,))
+    table = rate_shocks.scenario_table(panel, shocks_bp=(50,))
     assert list(table["model"]) == ["alone", "alone", "joint"]
     alone = _hac_fit(panel, ["d_real"])
     assert table.iloc[1]["impact"] == pytest.approx(0.5 * alone.params["d_real"])
     joint = _hac_fit(panel, ["d_nominal", "d_real"])
     both = 0.5 * (joint.params["d_nominal"] + joint.params["d_real"])
     assert table.iloc[2]["impact"] == pytest.approx(both)
-    assert table.iloc[2]["shocked"] == scenarios.BOTH
+    assert table.iloc[2]["shocked"] == rate_shocks.BOTH
 
 
 def test_no_rate_regressor_is_a_clear_error(panel):
     with pytest.raises(DataError, match="no rate regressors"):
-        scenarios.shock_vectors(["const", "dollar"])
+        rate_shocks.shock_vectors(["const", "dollar"])
 
 
 def test_headline_prefers_the_real_yield_and_the_chart_frame_spans_the_interval(panel):
     panel = panel.copy()
     panel.attrs.update({"nominal_source": "FRED DGS10", "real_source": "FRED DFII10"})
-    table = scenarios.scenario_table(panel, shocks_bp=(25, 50))
-    head = scenarios.headline_shock(table, bp=50)
+    table = rate_shocks.scenario_table(panel, shocks_bp=(25, 50))
+    head = rate_shocks.headline_shock(table, bp=50)
     assert head["shocked"] == "10y real yield (TIPS)" and head["bp"] == 50
     assert head["yields_from"] == "FRED DFII10"
-    nominal_only = scenarios.scenario_table(panel.drop(columns="d_real"), shocks_bp=(50,))
-    assert scenarios.headline_shock(nominal_only)["shocked"] == "10y nominal yield"
-    chart = scenarios.chart_frame(table)
+    nominal_only = rate_shocks.scenario_table(panel.drop(columns="d_real"), shocks_bp=(50,))
+    assert rate_shocks.headline_shock(nominal_only)["shocked"] == "10y nominal yield"
+    chart = rate_shocks.chart_frame(table)
     first = chart[chart["scenario"] == "10y nominal yield +25 bp"]["pct"].sort_values()
     assert first.tolist() == pytest.approx(
         100 * table.iloc[0][["lower", "impact", "upper"]].astype(float)

@@ -15,14 +15,21 @@ from pathlib import Path
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from techflows import breadth, config, fed, flows
+from techflows import breadth, fed, flows
 from techflows import universe as uni
+from techflows.analyst_table import (
+    AMBER,
+    GREEN,
+    NO_DATA,
+    RED,
+    STATUSES,
+    analyst_entries,
+    read_analyst_table,
+)
 from techflows.data import Source
-from techflows.errors import DataError, DataUnavailable
+from techflows.errors import DataUnavailable
 from techflows.sources.base import FLOWS_PROVIDER, PRICES_PROVIDER, YAHOO_PROVIDER
 
-GREEN, AMBER, RED, NO_DATA = "green", "amber", "red", "no data"
-STATUSES = (GREEN, AMBER, RED, NO_DATA)
 IMPROVING, WORSENING, FLAT, NO_TREND = "improving", "worsening", "flat", "n/a"
 STATUS_COLOURS = {GREEN: "#c6efce", AMBER: "#ffeb9c", RED: "#ffc7ce", NO_DATA: "#ededed"}
 
@@ -30,8 +37,6 @@ TREND_DAYS = 28  # trend: the value now against the value four weeks earlier
 STALE_DAYS = 45  # analyst entries (and data) older than this vs as_of do not vote
 QUARTER_DAYS = 63  # trading days in three months
 FLOW_WINDOWS = (4, 8)  # weeks
-ANALYST_FILE = config.DATA_DIR / "analyst_signals.csv"
-ANALYST_COLUMNS = ["item", "date", "value", "unit", "status", "note", "source"]
 
 
 @dataclass(frozen=True)
@@ -341,48 +346,6 @@ SIGNAL_KEYS = tuple(s.key for s in SIGNALS)
 ANALYST_KEYS = tuple(s.key for s in SIGNALS if s.analyst)
 
 
-def read_analyst_table(path: str | Path | None = None) -> pd.DataFrame:
-    """Read and check the analyst table (one dated entry per row; status used if value is blank)."""
-    path = Path(path) if path else ANALYST_FILE
-    if not path.exists():
-        raise DataError(f"analyst table '{path}': file not found")
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in ANALYST_COLUMNS if c not in table.columns]
-    if missing:
-        raise DataError(f"analyst table '{path}': no {missing[0]!r} column")
-    out = table[ANALYST_COLUMNS].copy()
-    for column in ("item", "status", "unit", "note", "source"):
-        out[column] = out[column].astype(str).str.strip()
-    unknown = sorted(set(out["item"]) - set(ANALYST_KEYS))
-    if unknown:
-        raise DataError(f"analyst table '{path}': unknown item {unknown[0]!r} ({ANALYST_KEYS})")
-    out["date"] = pd.to_datetime(out["date"], errors="coerce", format="mixed")
-    if out["date"].isna().any():
-        raise DataError(f"analyst table '{path}': unreadable date in row {_bad(out['date'])}")
-    blank = out["value"].str.strip() == ""
-    out["value"] = pd.to_numeric(out["value"].where(~blank), errors="coerce")
-    if (out["value"].isna() & ~blank).any():
-        raise DataError(f"analyst table '{path}': value not a number in row {_bad(out['value'])}")
-    out["status"] = out["status"].str.lower().replace("", NO_DATA)
-    if not out["status"].isin(STATUSES).all():
-        row = _bad(out["status"].where(out["status"].isin(STATUSES)))
-        raise DataError(f"analyst table '{path}': status must be green, amber or red (row {row})")
-    return out.sort_values(["item", "date"], kind="stable").reset_index(drop=True)
-
-
-def _bad(column: pd.Series) -> int:
-    """CSV row number (header = 1) of the first missing value."""
-    return int(column.isna().to_numpy().argmax()) + 2
-
-
-def analyst_entries(table: pd.DataFrame, as_of: pd.Timestamp, stale_days: int) -> pd.DataFrame:
-    """Entries dated on or before as_of, with their age in days and a stale flag."""
-    known = table[table["date"] <= as_of].copy()
-    known["age_days"] = (as_of - known["date"]).dt.days
-    known["stale"] = known["age_days"] > stale_days
-    return known
-
-
 def _row(spec: Signal, **fields: object) -> dict[str, object]:
     row: dict[str, object] = {
         "key": spec.key,
@@ -469,7 +432,9 @@ def checklist(
     stale_days count as 'no data' and say so in the source column.
     """
     end = src.end
-    table = analyst if isinstance(analyst, pd.DataFrame) else read_analyst_table(analyst)
+    table = (
+        analyst if isinstance(analyst, pd.DataFrame) else read_analyst_table(analyst, ANALYST_KEYS)
+    )
     entries = analyst_entries(table, end, stale_days)
     rows = []
     for signal in signals:
@@ -632,126 +597,3 @@ def equal_cap_ratios(src: Source, years: int | None = None) -> pd.DataFrame:
     if years:
         wide = wide.loc[wide.index > wide.index[-1] - pd.DateOffset(years=int(years))]
     return 100 * wide / wide.bfill().iloc[0]
-
-
-MET, NOT_MET = "met", "not met"
-
-
-@dataclass(frozen=True)
-class Condition:
-    """One of seed 002's scenario conditions, read as statuses the named signals must show."""
-
-    scenario: str
-    text: str
-    keys: tuple[str, ...]
-    accept: tuple[str, ...]
-
-
-CONDITIONS: tuple[Condition, ...] = (
-    Condition(
-        "bull",
-        "Faster-than-expected AI monetization: earnings and cloud/AI guidance revised up",
-        ("eps_revisions", "guidance"),
-        (GREEN,),
-    ),
-    Condition("bull", "The Fed signals and executes rate cuts", ("fed_target",), (GREEN,)),
-    Condition("bull", "Real yields fall", ("real_yield",), (GREEN,)),
-    Condition("bull", "Equal-weight tech outperforms cap-weight tech", ("ew_tech",), (GREEN,)),
-    Condition(
-        "bull",
-        "Breadth improves beyond the mega-caps (tech stocks at highs, advancers lead)",
-        ("highs_share", "adv_dec"),
-        (GREEN,),
-    ),
-    Condition(
-        "base",
-        "Large, high-quality names keep delivering (earnings not revised down)",
-        ("eps_revisions",),
-        (GREEN, AMBER),
-    ),
-    Condition(
-        "base",
-        "Smaller names lag: equal-weight tech does not outperform",
-        ("ew_tech",),
-        (AMBER, RED),
-    ),
-    Condition(
-        "base", "The Fed eases gradually or holds (no hikes)", ("fed_target",), (GREEN, AMBER)
-    ),
-    Condition("base", "Real yields moderate (no sharp rise)", ("real_yield",), (GREEN, AMBER)),
-    Condition(
-        "base",
-        "Leadership in bursts: tech breadth mixed, neither broad nor collapsing",
-        ("highs_share", "adv_dec"),
-        (AMBER,),
-    ),
-    Condition(
-        "bear",
-        "AI monetization slower than hoped: earnings or guidance revised down",
-        ("eps_revisions", "guidance"),
-        (RED,),
-    ),
-    Condition("bear", "Rates higher for longer (no cuts)", ("fed_target",), (AMBER, RED)),
-    Condition("bear", "Real yields rise", ("real_yield",), (RED,)),
-    Condition(
-        "bear",
-        "Market breadth deteriorates",
-        ("ew_tech", "highs_share", "adv_dec"),
-        (RED,),
-    ),
-    Condition("bear", "Flows move away from tech/AI strategies", ("flows_4w", "flows_8w"), (RED,)),
-)
-
-
-def evaluate(condition: Condition, items: pd.DataFrame) -> dict[str, object]:
-    """met when every measured signal shows an accepted status; 'no data' when none is measured."""
-    rows = items.set_index("key").loc[list(condition.keys)]
-    measured = rows[rows["status"] != NO_DATA]
-    if measured.empty:
-        result = NO_DATA
-    else:
-        result = MET if measured["status"].isin(condition.accept).all() else NOT_MET
-    evidence = "; ".join(f"{r.signal}: {r.shown} [{r.status}]" for r in rows.itertuples())
-    return {
-        "scenario": condition.scenario,
-        "condition": condition.text,
-        "needs": f"{' or '.join(condition.accept)} on {', '.join(condition.keys)}",
-        "result": result,
-        "evidence": evidence,
-    }
-
-
-def scenario_table(
-    src: Source, week_end: str = "W-FRI", items: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """Seed 002's bull/base/bear conditions, each met / not met / no data on the checklist."""
-    items = checklist(src, week_end) if items is None else items
-    return pd.DataFrame([evaluate(c, items) for c in CONDITIONS])
-
-
-def scenario_summary(conditions: pd.DataFrame) -> pd.DataFrame:
-    """Per scenario: conditions met, not met, without data, share met of those evaluable."""
-    counts = pd.crosstab(conditions["scenario"], conditions["result"])
-    counts = counts.reindex(columns=[MET, NOT_MET, NO_DATA], fill_value=0)
-    order = list(dict.fromkeys(conditions["scenario"]))
-    out = counts.reindex(order).rename_axis(index="scenario", columns=None)
-    out["evaluable"] = out[MET] + out[NOT_MET]
-    out["share_met"] = out[MET] / out["evaluable"].where(out["evaluable"] > 0)
-    best = out["share_met"].max()
-    out["favoured"] = out["share_met"].eq(best) & out["evaluable"].gt(0)
-    return out.reset_index()
-
-
-def scenario_sentence(summary: pd.DataFrame) -> str:
-    """Which scenario the evidence favours, in one computed sentence."""
-    parts = ", ".join(
-        f"{r.scenario} {r.met} of {r.evaluable}" for r in summary.itertuples() if r.evaluable
-    )
-    favoured = summary.loc[summary["favoured"], "scenario"].tolist()
-    if not favoured:
-        return "No scenario condition can be evaluated from this source."
-    return (
-        f"Conditions met, of those the data can judge: {parts}. The evidence favours the "
-        f"**{' / '.join(favoured)}** case ({summary['share_met'].max():.0%} of its "
-        "evaluable conditions met)."
-    )
