@@ -1,0 +1,7 @@
+"""`python -m techflows` is the `techflows` command."""
+
+import sys
+
+from techflows.cli import main
+
+sys.exit(main())
