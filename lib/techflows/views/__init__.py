@@ -1,0 +1,1 @@
+"""Presentation for the section notebooks: styled tables, computed sentences, charts."""
