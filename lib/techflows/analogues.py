@@ -133,3 +133,11 @@ def aligned_paths(close: pd.Series, table: pd.DataFrame, horizon: int = 750) -> 
             )
         )
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def analogue_tables(histories: dict[str, pd.Series]) -> pd.DataFrame:
+    """analogue_table of each history (tech_histories), stacked, with a ticker column."""
+    return pd.concat(
+        [analogue_table(close).assign(ticker=t) for t, close in histories.items()],
+        ignore_index=True,
+    )

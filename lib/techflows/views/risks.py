@@ -1,0 +1,378 @@
+"""Presentation for 03 · Risks: styled tables, computed sentences, figure specs and charts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from matplotlib.ticker import PercentFormatter
+from pandas.io.formats.style import Styler
+
+from techflows import analogues, fundamentals, plots, rate_shocks
+
+PCT = "{:.2%}".format
+REPORTED_ONLY_NOTE = (
+    "Per-company cash-flow statements over time come from the live source (yfinance); "
+    "this run has only the articles' reported figures, listed below."
+)
+DRAWDOWN_FORMATS = {
+    "peak": "{:%Y-%m-%d}",
+    "trough": "{:%Y-%m-%d}",
+    "recovery": "{:%Y-%m-%d}",
+    "peak_close": "{:,.2f}",
+    "trough_close": "{:,.2f}",
+    "depth": PCT,
+    "days_to_recover": "{:.0f}",
+}
+ANALOGUE_FORMATS = DRAWDOWN_FORMATS | {
+    "days_to_trough": "{:.0f}",
+    "peak_to_recovery_days": "{:.0f}",
+}
+Figure = dict[str, object]
+
+
+def _styled(table: pd.DataFrame, formats: dict[str, object], **options: object) -> Styler:
+    """A table without its index, columns formatted."""
+    return table.style.hide(axis="index").format(formats, **options)
+
+
+# 1. AI capex against operating cash flow
+
+
+def article_amazon_capex(path: str | Path | None = None) -> dict[str, object]:
+    """The articles' Amazon 2026 capex and operating cash flow (USD bn), their ratio and date."""
+    article = fundamentals.reported_figures(path).set_index("id")
+    capex, ocf = article.loc[["capex_amzn_2026", "ocf_amzn"], "value"]
+    return {
+        "capex": capex,
+        "ocf": ocf,
+        "ratio": capex / ocf,
+        "date": article.loc["capex_amzn_2026", "date"],
+    }
+
+
+def capex_basis_sentence(basis: str, capex: float, ocf: float) -> str:
+    """Which basis the capex tables use, and the article's Amazon capex against its OCF."""
+    return (
+        f"Basis of these tables: **{basis}**. Article (reported): Amazon capex ${capex:.0f}bn "
+        f"against OCF ${ocf:.0f}bn, capex/OCF {capex / ocf:.2f}."
+    )
+
+
+def styled_coverage_table(cover: pd.DataFrame) -> Styler:
+    """Capex against operating cash flow per company and year (fundamentals.coverage)."""
+    formats = {
+        "capex": "{:,.1f}",
+        "operating_cash_flow": "{:,.1f}",
+        "capex_to_ocf": "{:.2f}",
+        "ocf_minus_capex": "{:,.1f}",
+    }
+    return _styled(cover, formats)
+
+
+def latest_coverage(cover: pd.DataFrame, entity: str) -> pd.Series | None:
+    """One company's latest fiscal year in a coverage table, or None if it is absent."""
+    latest = cover.sort_values("period_capex").groupby("entity").tail(1).set_index("entity")
+    return latest.loc[entity] if entity in latest.index else None
+
+
+def measured_capex_sentence(row: pd.Series, article_ratio: float) -> str:
+    """Amazon's measured capex/OCF for its latest fiscal year, beside the article's ratio."""
+    return (
+        f"Measured: Amazon's fiscal year to {row['period_capex']}: "
+        f"capex ${row['capex']:.0f}bn, OCF ${row['operating_cash_flow']:.0f}bn, "
+        f"capex/OCF {row['capex_to_ocf']:.2f} "
+        f"(article: {article_ratio:.2f} for 2026)."
+    )
+
+
+def capex_coverage_chart(cover: pd.DataFrame) -> plt.Axes:
+    """Bars of capex / OCF per fiscal year, one colour per company, a line at 1."""
+    ax = sns.barplot(
+        data=plots.as_category(cover, "entity"), x="period_capex", y="capex_to_ocf", hue="entity"
+    )
+    ax.axhline(1, color="black", linewidth=0.8)
+    ax.set(
+        title="Capex as a share of operating cash flow",
+        xlabel="fiscal year end",
+        ylabel="capex / OCF",
+    )
+    return ax
+
+
+def styled_reported_capex(capex: pd.DataFrame) -> Styler:
+    """The articles' capex and cash-flow figures with who reported them."""
+    columns = ["entity", "metric", "period", "value", "unit", "reported_by", "note"]
+    return _styled(capex[columns], {"value": "{:,.0f}"})
+
+
+# 2. Rate-path scenarios
+
+
+def panel_period(panel: pd.DataFrame) -> str:
+    """The panel's period as a noun: 'week' for a weekly panel."""
+    return panel.attrs["frequency"].removesuffix("ly")
+
+
+def rate_shock_figure(head: pd.Series, period: str, as_of: pd.Timestamp, bp: float = 50) -> Figure:
+    """Headline figure: tech's relative return (in %) in a period one yield rises by bp."""
+    return {
+        "name": f"Tech relative return in a {period} the {head['shocked']} "
+        f"({head['yields_from']}) rises {bp:g} bp",
+        "value": 100 * head["impact"],
+        "unit": "% (tech minus market)",
+        "as_of": as_of,
+        "headline": True,
+    }
+
+
+def rate_shock_sentence(
+    panel: pd.DataFrame, head: pd.Series, last: pd.Timestamp, bp: float = 50
+) -> str:
+    """What was regressed on what, over which dates, and the headline shock with its CI."""
+    attrs = panel.attrs
+    return (
+        f"{attrs['frequency'].capitalize()} regressions of {attrs['tech']} minus "
+        f"{attrs['market']} on yield changes, {panel.index[0].date()} to "
+        f"{last.date()} ({int(head['n'])} observations); nominal yield: "
+        f"{attrs['nominal_source']}; real yield: {attrs['real_source']}. "
+        f"A {bp:g} bp rise in the {head['shocked']} goes with a {head['impact']:+.2%} relative "
+        f"return (95% CI {head['lower']:+.2%} to {head['upper']:+.2%}, p = {head['pvalue']:.2f})."
+    )
+
+
+def styled_shock_table(table: pd.DataFrame) -> Styler:
+    """Shock scenarios (rate_shocks.scenario_table): impacts and intervals in percent."""
+    formats = {
+        "bp": "{:.0f}",
+        "impact": PCT,
+        "se": PCT,
+        "lower": PCT,
+        "upper": PCT,
+        "pvalue": "{:.3f}",
+    }
+    return _styled(table, formats)
+
+
+def rate_shock_chart(table: pd.DataFrame, period: str) -> plt.Axes:
+    """Point and 95% interval of the implied relative return per yield shock."""
+    ax = sns.pointplot(
+        data=rate_shocks.chart_frame(table),
+        x="pct",
+        y="scenario",
+        estimator="median",
+        errorbar=("pi", 100),
+        linestyle="none",
+        capsize=0.2,
+    )
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set(
+        title="Implied tech relative return per yield shock (95% interval)",
+        xlabel=f"% per {period}, tech minus market",
+        ylabel="",
+    )
+    return ax
+
+
+# 3. Semiconductors and supply-chain stress
+
+
+def stress_figures(lead: pd.Series) -> list[Figure]:
+    """Figures of the lead stress series: next-day and long-run GARCH vol, 99% VaR (in %)."""
+    ticker, when = lead["ticker"], lead["date"]
+    return [
+        {
+            "name": f"{ticker} GARCH(1,1) volatility for the next day (annualised)",
+            "value": 100 * lead["vol_next_day"],
+            "unit": "%",
+            "as_of": when,
+            "headline": True,
+        },
+        {
+            "name": f"{ticker} GARCH(1,1) long-run volatility (annualised)",
+            "value": 100 * lead["vol_long_run"],
+            "unit": "%",
+            "as_of": when,
+        },
+        {
+            "name": f"{ticker} 99% one-day historical VaR",
+            "value": 100 * lead["VaR99_hist"],
+            "unit": "%",
+            "as_of": when,
+        },
+    ]
+
+
+def garch_sentence(lead: pd.Series) -> str:
+    """GARCH volatility next day against its long run, half-life, and the 1-in-100 day loss."""
+    return (
+        f"{lead['ticker']} (data through {lead['date'].date()}): GARCH(1,1) volatility for the "
+        f"next day {lead['vol_next_day']:.1%} a year against a long-run {lead['vol_long_run']:.1%} "
+        f"({lead['vol_next_day'] / lead['vol_long_run']:.2f}x); shocks fade with a half-life of "
+        f"{lead['half_life_days']:.0f} trading days. A 1-in-100 day loses "
+        f"{lead['VaR99_hist']:.1%} or more; such days average {lead['ES99_hist']:.1%}."
+    )
+
+
+def data_stop_notes(frame: pd.DataFrame, label: str, date: str, end: pd.Timestamp) -> list[str]:
+    """One line per series (column label) whose data (column date) stop before end."""
+    stale = frame.loc[frame[date] < end, [label, date]].drop_duplicates()
+    return [
+        f"{name}: the source's data stop on {when.date()}, before {end.date()}."
+        for name, when in stale.itertuples(index=False)
+    ]
+
+
+def styled_stress_table(stress: pd.DataFrame) -> Styler:
+    """GARCH volatility, persistence and 99% VaR/ES per stress series."""
+    formats = {
+        "from": "{:%Y-%m-%d}",
+        "date": "{:%Y-%m-%d}",
+        "vol_last_day": PCT,
+        "vol_next_day": PCT,
+        "vol_long_run": PCT,
+        "persistence": "{:.3f}",
+        "half_life_days": "{:.0f}",
+        "VaR99_hist": PCT,
+        "ES99_hist": PCT,
+    }
+    return _styled(stress, formats)
+
+
+def styled_var_es_table(risk: pd.DataFrame) -> Styler:
+    """One-day VaR and ES per level and method (volatility.var_es) in percent."""
+    return _styled(risk, {"level": "{:.0%}", "VaR": PCT, "ES": PCT})
+
+
+def garch_volatility_chart(vol: pd.Series, long_run: float, ticker: str) -> plt.Axes:
+    """Annualised GARCH conditional volatility against its long-run level."""
+    wide = pd.DataFrame(
+        {"GARCH(1,1) conditional": vol, "long-run level": long_run}, index=vol.index
+    )
+    ax = plots.lines(wide, f"{ticker}: annualised volatility", "volatility (annualised)")
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    return ax
+
+
+def worst_episodes_sentence(ticker: str, since: pd.Timestamp) -> str:
+    """Caption of the worst-days and worst-drawdowns tables."""
+    return (
+        f"{ticker} since {since.date()}: the ten worst days, and the five deepest "
+        f"peak-to-recovery drawdowns."
+    )
+
+
+def styled_worst_days(days: pd.DataFrame) -> Styler:
+    """The largest one-day falls (volatility.worst_days)."""
+    return _styled(days, {"date": "{:%Y-%m-%d}", "close": "{:,.2f}", "return": PCT})
+
+
+def styled_worst_drawdowns(falls: pd.DataFrame) -> Styler:
+    """The deepest drawdowns (volatility.worst_drawdowns); no recovery reads 'not yet'."""
+    return _styled(falls, DRAWDOWN_FORMATS, na_rep="not yet")
+
+
+# 4. Concentration
+
+
+def holdings_figures(holdings: pd.DataFrame, headline_fund: str = "XLK") -> list[Figure]:
+    """Each fund's top-10 holdings weight (in %); headline_fund's is a headline figure."""
+    return [
+        {
+            "name": f"{row.fund} top-10 holdings weight",
+            "value": 100 * row.top10_weight,
+            "unit": "%",
+            "headline": row.fund == headline_fund,
+        }
+        for row in holdings.itertuples()
+    ]
+
+
+def styled_holdings_table(holdings: pd.DataFrame) -> Styler:
+    """Top-10 and largest holding weights per fund in percent."""
+    return _styled(holdings, {"top10_weight": PCT, "largest_weight": PCT})
+
+
+def ytd_spread_figures(spreads: pd.DataFrame) -> list[Figure]:
+    """Each pair's equal- minus cap-weight return year to date (pp), as of its last common day."""
+    return [
+        {
+            "name": f"{row.pair}: equal- minus cap-weight return, year to date",
+            "value": 100 * row.spread,
+            "unit": "pp",
+            "as_of": row.through,
+        }
+        for row in spreads[spreads["window"] == "YTD"].itertuples()
+    ]
+
+
+def styled_spread_table(spreads: pd.DataFrame) -> Styler:
+    """Equal- and cap-weight returns and their spread per pair and window."""
+    formats = {"through": "{:%Y-%m-%d}", "equal_weight": PCT, "cap_weight": PCT, "spread": PCT}
+    return _styled(spreads, formats)
+
+
+def rolling_spread_chart(rolling: pd.DataFrame) -> plt.Axes:
+    """Rolling 3-month equal- minus cap-weight return, one line per pair, a line at 0."""
+    ax = plots.lines(
+        rolling, "Equal weight minus cap weight, rolling 3-month return", "return spread"
+    )
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    return ax
+
+
+# 5. Historical analogues
+
+
+def today_drawdown_figure(ticker: str, now: dict[str, object], headline: bool) -> Figure:
+    """Today's drawdown of one history (analogues.place_today) as a figure in %."""
+    return {
+        "name": f"{ticker} drawdown from its peak",
+        "value": 100 * now["depth"],
+        "unit": "%",
+        "as_of": now["date"],
+        "headline": headline,
+    }
+
+
+def today_drawdown_sentence(ticker: str, now: dict[str, object]) -> str:
+    """Today's drawdown against the recovered drawdowns of 10% or more in the same history."""
+    return (
+        f"**{ticker}** on {now['date'].date()}: {-now['depth']:.1%} below its "
+        f"{now['peak'].date()} peak ({now['days_since_peak']} days ago). Since "
+        f"{now['since'].date()}, {now['deeper_episodes']} of {now['episodes']} recovered "
+        f"drawdowns of 10% or more went deeper; their median depth was "
+        f"{now['median_depth']:.1%} and the median time from peak back to peak "
+        f"{now['median_peak_to_recovery_days']:.0f} days."
+    )
+
+
+def styled_analogue_table(table: pd.DataFrame) -> Styler:
+    """Each episode's depth and durations (analogues.analogue_tables); 'not yet' if open."""
+    return _styled(table, ANALOGUE_FORMATS, na_rep="not yet")
+
+
+def drawdown_paths_chart(paths: pd.DataFrame, ticker: str) -> plt.Axes:
+    """Drawdown paths aligned at each episode's peak (analogues.aligned_paths); today in black."""
+    episodes = list(paths["episode"].unique())
+    palette = dict(zip(episodes, sns.color_palette(n_colors=len(episodes)), strict=True)) | {
+        analogues.TODAY: "black"
+    }
+    ax = sns.lineplot(
+        data=plots.as_category(paths, "episode"),
+        x="day",
+        y="drawdown",
+        hue="episode",
+        hue_order=episodes,
+        palette=palette,
+    )
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set(
+        title=f"{ticker}: drawdowns aligned at each episode's peak (to recovery, at most 3 years)",
+        xlabel="trading days since the peak",
+        ylabel="below the peak",
+    )
+    return ax
