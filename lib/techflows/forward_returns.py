@@ -159,3 +159,15 @@ def consolidation_verdict(
         f"Verdict on {claim}: **{label}**."
     )
     return label, sentence
+
+
+def relative_price(weekly: pd.DataFrame, start: object = None) -> pd.Series:
+    """Tech's close over the market's from `start` on, rebased to 100 at the first week."""
+    ratio = (weekly["tech"] / weekly["market"]).loc[start:]
+    return 100 * ratio / ratio.iloc[0]
+
+
+def group_median(table: pd.DataFrame, group: str, horizon: int) -> float:
+    """Median of one group and horizon in a `distribution` table (NaN when it has no row)."""
+    rows = table[(table["group"] == group) & (table["horizon"] == horizon)]
+    return rows["median"].iloc[0] if len(rows) else float("nan")

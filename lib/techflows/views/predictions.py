@@ -1,0 +1,245 @@
+"""Section 04 (predictions): styled tables, computed sentences and charts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from pandas.io.formats.style import Styler
+
+from techflows import forward_returns as fr
+from techflows import plots
+from techflows.forecast import MODEL
+
+SCENARIO_COLOURS = {"bull": "#55a868", "base": "#8c8c8c", "bear": "#c44e52"}
+PCT = "{:+.2f}%"
+
+
+# Tables
+
+
+def styled_parameters(parameters: pd.DataFrame) -> Styler:
+    """Fitted SARIMAX coefficients, standard errors and p-values to three decimals."""
+    return parameters.style.format("{:.3f}")
+
+
+def styled_forecast(ahead: pd.DataFrame) -> Styler:
+    """Forecast weeks with signed values to two decimals and dates as YYYY-MM-DD."""
+    return ahead.style.format("{:+.2f}").format_index("{:%Y-%m-%d}")
+
+
+def styled_backtest(metrics: pd.DataFrame) -> Styler:
+    """Backtest skill table: errors, ratios, p-values and hit rate, '-' where undefined."""
+    return metrics.style.format(
+        {
+            "mae": "{:.3f}",
+            "mase": "{:.2f}",
+            "mae_vs_best_naive": "{:.2f}",
+            "dm_p": "{:.2f}",
+            "hit_rate": "{:.0%}",
+            "hit_p": "{:.2f}",
+        },
+        na_rep="-",
+    )
+
+
+def styled_regime_table(table: pd.DataFrame) -> Styler:
+    """Regime table without the model's internal regime code."""
+    return table.drop(columns="code").style.format(
+        {
+            "mean": "{:+.3f}",
+            "mean_se": "{:.3f}",
+            "t": "{:+.2f}",
+            "sd": "{:.3f}",
+            "expected_weeks": "{:.1f}",
+            "share_of_weeks": "{:.0%}",
+        }
+    )
+
+
+def styled_distribution(spread: pd.DataFrame) -> Styler:
+    """Forward-return distribution per group and horizon, in signed percent."""
+    quantiles = dict.fromkeys(["mean", "q10", "q25", "median", "q75", "q90"], PCT)
+    return spread.style.hide(axis="index").format(
+        {"independent": "{:.0f}", **quantiles, "share_positive": "{:.0%}"}, na_rep="-"
+    )
+
+
+# Sentences
+
+
+def forecast_sentence(
+    y: pd.Series, exog_note: str, ahead: pd.DataFrame, alpha: float = 0.10
+) -> str:
+    """The sample the model saw and next week's forecast with its interval."""
+    mean, lower, upper = ahead[["mean", "lower", "upper"]].iloc[0]
+    zero = "includes" if lower < 0 < upper else "excludes"
+    return (
+        f"{len(y)} weeks ({y.index[0].date()} to {y.index[-1].date()}). Exogenous inputs: "
+        f"{exog_note}. Next week ({ahead.index[0].date()}): {mean:+.2f}% with a "
+        f"{1 - alpha:.0%} interval of {lower:+.2f}% to {upper:+.2f}%, which {zero} zero."
+    )
+
+
+def flows_after_sentence(after: Mapping[str, Any], article_date: str) -> str:
+    """Tech-fund flows in the weeks after the article (from forecast.after_date)."""
+    if not after["weeks"]:
+        return f"No week of tech-fund flows after {article_date} in this run."
+    return (
+        f"Tech-fund flows after {article_date}: {after['weeks']} weeks in this source, "
+        f"{after['positive']} with net inflows, {after['total']:+.1f} USD bn in total."
+    )
+
+
+def excess_after_sentence(
+    after: Mapping[str, Any], article_date: str, prices_end: pd.Timestamp
+) -> str:
+    """Tech's weeks over the market after the article (from forecast.after_date)."""
+    if not after["weeks"]:
+        return (
+            f"This run's prices end on {prices_end.date()}: no week after {article_date} "
+            "to check yet."
+        )
+    return (
+        f"Tech's return over the market after {article_date}: positive in {after['positive']} "
+        f"of {after['weeks']} weeks (to {after['last'].date()})."
+    )
+
+
+def regime_label(now: Mapping[str, Any]) -> str:
+    """The current regime and its scenario, e.g. 'calm (base)'."""
+    return f"{now['regime']} ({now['scenario']})"
+
+
+def regime_sentence(now: Mapping[str, Any]) -> str:
+    """The current regime, its probabilities and the scenario probabilities (regimes.current)."""
+    scenarios = ", ".join(f"{k} {v:.0%}" for k, v in now["scenario_probabilities"].items())
+    return (
+        f"Week ending {now['week_end'].date()}: the **{now['regime']}** regime, mapped to the "
+        f"**{now['scenario']}** scenario, with smoothed probability {now['smoothed']:.0%} "
+        f"(filtered {now['filtered']:.0%}). Scenario probabilities: {scenarios}."
+    )
+
+
+def notional_events_sentence(
+    label: str, events: pd.DataFrame, waiting: Sequence[pd.Timestamp], horizon: int = 13
+) -> str:
+    """How many record and top-decile weeks, over which span, and which are still too recent."""
+    text = (
+        f"Notional buying measured on {label}: {int(events[fr.RECORD].sum())} record weeks and "
+        f"{int(events[fr.TOP_DECILE].sum())} top-decile weeks between {events.index[0].date()} "
+        f"and {events.index[-1].date()}"
+    )
+    if not waiting:
+        return text + "."
+    recent = ", ".join(str(week.date()) for week in waiting)
+    return text + f"; too recent for a {horizon}-week window: {recent}."
+
+
+def flow_history_sentence(tech_flows: pd.Series) -> str:
+    """The span of tech-fund flow weeks and how much history a large week is judged against."""
+    return (
+        f"{len(tech_flows)} weeks of tech-fund flows ({tech_flows.index[0].date()} to "
+        f"{tech_flows.index[-1].date()}); a week is judged large against at least "
+        f"{fr.MIN_PRIOR_WEEKS} earlier weeks."
+    )
+
+
+def summary_bullets(model: Mapping[str, Any], now: Mapping[str, Any], consolidation: str) -> str:
+    """Markdown bullets: forecast skill and next week, current regime, consolidation verdict."""
+    row = model["metrics"].loc[MODEL]
+    mean, lower, upper = model["forecast"][["mean", "lower", "upper"]].iloc[0]
+    return (
+        f"- **Forecast:** {model['label']} — {MODEL} MASE {row['mase']:.2f}, "
+        f"{row['mae_vs_best_naive']:.2f}x the best naive MAE, hit rate {row['hit_rate']:.0%}; "
+        f"next week {mean:+.2f}% ({lower:+.2f}% to {upper:+.2f}%).\n"
+        f"- **Regime:** {now['regime']} ({now['scenario']} scenario), smoothed probability "
+        f"{now['smoothed']:.0%}.\n"
+        f"- **After record notional weeks:** {consolidation} (seed 001's consolidation claim)."
+    )
+
+
+# Charts
+
+
+def forecast_chart(
+    y: pd.Series, ahead: pd.DataFrame, weeks: int = 52, alpha: float = 0.10, ax: Axes | None = None
+) -> Axes:
+    """The last `weeks` of actual values, then the forecast with its interval as a fan."""
+    recent = y.iloc[-weeks:]
+    ax = sns.lineplot(x=recent.index, y=recent.to_numpy(), label="actual", ax=ax)
+    ax.plot(ahead.index, ahead["mean"], marker="o", label="forecast (zero yield change)")
+    ax.fill_between(
+        ahead.index, ahead["lower"], ahead["upper"], alpha=0.25, label=f"{1 - alpha:.0%} interval"
+    )
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set(
+        title="Tech's weekly return over the market: last year and the forecast",
+        xlabel="",
+        ylabel="% per week",
+    )
+    ax.legend()
+    return ax
+
+
+def backtest_chart(backtest: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """One-week-ahead SARIMAX and historical-mean forecasts against the actual values."""
+    return plots.lines(
+        backtest[["actual", MODEL, "historical mean"]],
+        "Backtest: one-week-ahead forecasts against what happened",
+        "% per week",
+        ax=ax,
+    )
+
+
+def regime_chart(closes: pd.DataFrame, shares: pd.DataFrame, start: object = None) -> Figure:
+    """Tech's price relative to the market above, the smoothed scenario probabilities below."""
+    ratio = fr.relative_price(closes, start)
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 6.5), sharex=True, height_ratios=[2, 1])
+    top.plot(ratio.index, ratio)
+    top.set(
+        title=f"{closes.attrs['tech']} relative to {closes.attrs['market']} (rebased to 100) and "
+        "the regime model's scenario",
+        ylabel="relative price",
+    )
+    bottom.stackplot(
+        shares.index,
+        shares.T.to_numpy(),
+        labels=list(shares.columns),
+        colors=[SCENARIO_COLOURS[c] for c in shares.columns],
+        alpha=0.8,
+        linewidth=0,
+    )
+    bottom.set(ylabel="probability (smoothed)", ylim=(0, 1))
+    bottom.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3)
+    return fig
+
+
+def forward_returns_chart(study: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Box plot of forward relative returns per horizon and group, event weeks as dots."""
+    shown = plots.as_category(study, "group", "horizon")
+    ax = sns.boxplot(data=shown, x="horizon", y="excess", hue="group", showfliers=False, ax=ax)
+    sns.stripplot(
+        data=shown[shown["group"] != fr.ALL_WEEKS],
+        x="horizon",
+        y="excess",
+        hue="group",
+        dodge=True,
+        ax=ax,
+        legend=False,
+        size=4,
+        alpha=0.7,
+        palette="dark",
+    )
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set(
+        title="Tech's return over the market after event weeks and after all weeks",
+        xlabel="weeks after the event week",
+        ylabel="% relative return",
+    )
+    return ax
