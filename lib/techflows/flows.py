@@ -154,3 +154,14 @@ def year_to_date(weekly_group: pd.DataFrame, year: int, n_weeks: int | None = No
     if n_weeks is not None:
         weeks = weeks.iloc[:n_weeks]
     return weeks.cumsum()
+
+
+def signed_record_span(weekly: pd.Series, at: object) -> tuple[dict[str, object], str]:
+    """record_span of an inflow week against inflows, of an outflow week against outflows.
+
+    Returns (span, noun) with noun "inflow" or "outflow".
+    """
+    span = record_span(weekly, at=at, largest=True)
+    if span["value"] > 0:
+        return span, "inflow"
+    return record_span(weekly, at=at, largest=False), "outflow"

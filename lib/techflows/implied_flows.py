@@ -91,3 +91,12 @@ def latest_week(implied: pd.DataFrame, week_end: str = "W-FRI") -> pd.Series:
     weekly = weekly[weekly["week_end"] <= implied["date"].max()]
     last = weekly[weekly["week_end"] == weekly["week_end"].max()]
     return last.set_index("ticker")["flow_usd"].sort_values(ascending=False)
+
+
+def relative_gap(both: pd.DataFrame) -> pd.Series:
+    """|implied - reported| / |reported| on the quality-ok rows of against_reported.
+
+    Reported flows are floored at 1 USD so a zero flow does not divide by zero.
+    """
+    ok = both[both["quality"] == "ok"]
+    return (ok["difference_usd"].abs() / ok["flow_usd"].abs().clip(lower=1)).rename("gap")

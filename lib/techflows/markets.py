@@ -137,3 +137,15 @@ def status_table(
     """price_status for several tickers, one row each."""
     rows = {ticker: price_status(frame, at, window) for ticker, frame in bars.items()}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("ticker")
+
+
+def rebased(close: pd.DataFrame, sessions: int) -> pd.DataFrame:
+    """The last `sessions` dates on which every ticker has a close, first one = 100."""
+    recent = close.dropna().iloc[-sessions:]
+    return recent / recent.iloc[0] * 100
+
+
+def left_out(close: pd.DataFrame, segments: pd.DataFrame) -> list[str]:
+    """Tickers of close that no segment of segment_returns uses (their data end earlier)."""
+    used = ", ".join(segments["tickers"]).split(", ")
+    return [t for t in close.columns if t not in used]

@@ -8,6 +8,7 @@ from techflows import universe as uni
 from techflows.breadth import IT_SECTOR
 from techflows.data import Source
 from techflows.errors import DataError, DataUnavailable
+from techflows.flows import complete_weeks
 from techflows.sources.base import CONSTITUENTS_PROVIDER
 
 
@@ -76,3 +77,21 @@ def tech_dollar_volume(src: Source) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     close = pd.DataFrame({t: b["Close"] for t, b in with_volume.items()})
     volume = pd.DataFrame({t: b["Volume"] for t, b in with_volume.items()})
     return close, volume, label
+
+
+def weekly_tech_notional(src: Source, week_end: str) -> tuple[pd.Series, str]:
+    """Complete weeks of US tech dollar volume (see tech_dollar_volume) and the group's label."""
+    close, volume, label = tech_dollar_volume(src)
+    weekly = complete_weeks(weekly_notional(close, volume, week_end), close.index.max())
+    return weekly, label
+
+
+def trailing(ranked: pd.DataFrame, years: int) -> pd.DataFrame:
+    """The weeks of notional_rank within `years` before its last week (that week included)."""
+    return ranked.loc[ranked.index > ranked.index[-1] - pd.DateOffset(years=years)]
+
+
+def latest_record_week(ranked: pd.DataFrame) -> str:
+    """The last week of notional_rank that is a record (YYYY-MM-DD), or "none"."""
+    records = ranked.index[ranked["is_record"]]
+    return str(records[-1].date()) if len(records) else "none"
