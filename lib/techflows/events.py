@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from statsmodels.stats.weightstats import DescrStatsW
 
 from techflows import fed
@@ -113,19 +111,3 @@ def summary(events: pd.DataFrame, column: str = "last_day") -> pd.DataFrame:
         row["share_positive"] = float((values > 0).mean())
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def plot_mean_paths(means: pd.DataFrame, title: str, ax: plt.Axes | None = None) -> plt.Axes:
-    """Mean relative path per kind of decision with its confidence band."""
-    ax = ax or plt.subplots()[1]
-    for i, (kind, group) in enumerate(means.groupby("kind")):
-        color = f"C{i}"
-        label = f"{kind} (n={int(group['n'].max())})"
-        sns.lineplot(x=group["day"], y=100 * group["mean"], color=color, label=label, ax=ax)
-        ax.fill_between(
-            group["day"], 100 * group["lower"], 100 * group["upper"], color=color, alpha=0.15
-        )
-    ax.axhline(0, color="black", linewidth=0.8)
-    ax.axvline(0, color="grey", linestyle="--", linewidth=0.8)
-    ax.set(title=title, xlabel="trading days from the decision", ylabel="tech vs market, %")
-    return ax

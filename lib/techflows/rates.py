@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import statsmodels.api as sm
 from statsmodels.regression.linear_model import RegressionResultsWrapper
 from statsmodels.regression.rolling import RollingOLS
 
-from techflows import plots
 from techflows.data import Source
 from techflows.errors import DataError, DataUnavailable
 from techflows.sources.base import PRICES_PROVIDER, SERIES_PROVIDER
@@ -266,12 +264,3 @@ def rolling_correlations(panel: pd.DataFrame, window: int = 52) -> pd.DataFrame:
     """Rolling correlation of tech_excess with every other column (pandas rolling corr)."""
     drivers = panel.drop(columns="tech_excess")
     return drivers.rolling(window).corr(panel["tech_excess"]).dropna(how="all")
-
-
-def plot_rolling_beta(roll: pd.DataFrame, title: str, ax: plt.Axes | None = None) -> plt.Axes:
-    """Rolling beta (in % per +1pp) as a line with its +-2 standard-error band."""
-    ax = plots.lines(100 * roll[["beta"]], title, "% excess return per +1pp", ax=ax)
-    ax.fill_between(roll.index, 100 * roll["lower"], 100 * roll["upper"], alpha=0.2, label="±2 se")
-    ax.axhline(0, color="black", linewidth=0.8)
-    ax.legend()
-    return ax

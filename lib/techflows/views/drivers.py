@@ -1,0 +1,361 @@
+"""Presentation for 02 · Drivers: styled tables, computed sentences and charts."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from matplotlib.ticker import PercentFormatter
+from pandas.io.formats.style import Styler
+
+from techflows import fundamentals, plots, rotation
+
+DATE = "{:%Y-%m-%d}"
+RATE_CHANGE_FORMATS = {"effective": DATE, "announced": DATE, "lower": "{:.2f}", "upper": "{:.2f}"}
+SENSITIVITY_FORMATS = {
+    "beta_pct_per_pp": "{:+.2f}",
+    "hac_se": "{:.2f}",
+    "t": "{:+.2f}",
+    "p": "{:.3f}",
+    "r2": "{:.3f}",
+}
+CORRELATION_FORMATS = {"corr_full": "{:+.2f}", "corr_recent": "{:+.2f}", "recent_from": DATE}
+COVERAGE_FORMATS = {
+    "capex": "{:.1f}",
+    "operating_cash_flow": "{:.1f}",
+    "capex_to_ocf": "{:.2f}",
+    "ocf_minus_capex": "{:+.1f}",
+}
+FLOW_Z_FORMATS = {
+    "total_flow_usd": "{:,.0f}",
+    "peak_flow_usd": "{:,.0f}",
+    "peak_z": "{:+.2f}",
+    "peak_z_others": "{:+.2f}",
+    "z_cap": "{:.2f}",
+    "last_z": "{:+.2f}",
+    "peak_week": DATE,
+    "last_week": DATE,
+}
+DECISION_COLUMNS = ["announced", "change_bp", "lower", "upper", "day0", "last_day"]
+
+
+def pct(value: float) -> str:
+    """A decimal as a signed percentage with one decimal: 0.123 -> '+12.3%'."""
+    return f"{value:+.1%}"
+
+
+def _period(frequency: str) -> str:
+    """'weekly' -> 'week', 'monthly' -> 'month'."""
+    return frequency.removesuffix("ly")
+
+
+# 1. The Fed's policy path
+
+
+def latest_range_sentence(now: dict[str, object], label: str) -> str:
+    """The latest target range (or proxy) with its date and the series it comes from."""
+    return f"Latest: **{now['label']}** on {pd.Timestamp(now['date']).date()} — {label}."
+
+
+def fed_cycle_sentence(cycle: pd.DataFrame) -> str:
+    """The current cycle and its latest leg, from fed.cycle_summary."""
+    run, leg = cycle.iloc[0], cycle.iloc[1]
+    return (
+        f"The current {run['kind']} cycle began on {run['start'].date()}: {run['moves']} moves, "
+        f"{run['cumulative_bp']:+d} bp, from {run['from_range']} to {run['to_range']}. Its latest "
+        f"leg (after a long pause) began {leg['start'].date()}: {leg['moves']} moves, "
+        f"{leg['cumulative_bp']:+d} bp."
+    )
+
+
+def styled_fed_comparison(compare: pd.DataFrame) -> Styler:
+    """The articles' Fed statements next to the measured moves."""
+    return compare.style.hide(axis="index")
+
+
+def styled_fed_cycles(cycle: pd.DataFrame) -> Styler:
+    """The current cycle and its latest leg, dates as days."""
+    return cycle.style.format({"start": DATE, "end": DATE}).hide(axis="index")
+
+
+def styled_rate_changes(changes: pd.DataFrame, last: int = 12) -> Styler:
+    """The last changes of the target range, dates as days, bounds with two decimals."""
+    return changes.tail(last).style.format(RATE_CHANGE_FORMATS).hide(axis="index")
+
+
+# 2. Rate sensitivity
+
+
+def rate_sensitivity_sentence(panel: pd.DataFrame, head: dict[str, object]) -> str:
+    """What was regressed on what, over which dates, and the headline beta with its HAC stats."""
+    attrs = panel.attrs
+    return (
+        f"{attrs['tech']} minus {attrs['market']}, {head['frequency']}, "
+        f"{panel.index[0].date()} to {panel.index[-1].date()} ({head['n']} periods). "
+        f"Nominal: {attrs['nominal_source']}; real: {attrs['real_source']}. "
+        f"Beta to the {head['label']}: **{head['beta']:+.2f}% per +1pp** "
+        f"(HAC se {head['se']:.2f}, p = {head['p']:.2f})."
+    )
+
+
+def styled_rate_sensitivity(sens: pd.DataFrame) -> Styler:
+    """The sensitivity table: betas and t signed, p and R2 with three decimals."""
+    return sens.style.format(SENSITIVITY_FORMATS).hide(axis="index")
+
+
+def rolling_beta_sentence(roll: pd.DataFrame, label: str, window: int, frequency: str) -> str:
+    """The latest rolling beta (in % per +1pp) with its +-2 standard-error band."""
+    last = 100 * roll.iloc[-1]
+    return (
+        f"Latest rolling {window}-{_period(frequency)} beta to the {label}: "
+        f"{last['beta']:+.2f}% per +1pp (±2 se: {last['lower']:+.2f} to {last['upper']:+.2f})."
+    )
+
+
+def rolling_beta_chart(
+    roll: pd.DataFrame, label: str, window: int, frequency: str, ax: plt.Axes | None = None
+) -> plt.Axes:
+    """Rolling beta (in % per +1pp) as a line with its +-2 standard-error band."""
+    title = f"Rolling {window}-{_period(frequency)} beta of tech's excess return to the {label}"
+    ax = plots.lines(100 * roll[["beta"]], title, "% excess return per +1pp", ax=ax)
+    ax.fill_between(roll.index, 100 * roll["lower"], 100 * roll["upper"], alpha=0.2, label="±2 se")
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.legend()
+    return ax
+
+
+# 3. FOMC decisions
+
+
+def fomc_summary_sentences(summary: pd.DataFrame, end: int) -> list[str]:
+    """One sentence per kind of decision: mean relative return to day +end, t, p, share positive."""
+    return [
+        f"{row.n} {row.kind}s: tech vs market from day -1 to day +{end}, mean {pct(row.mean)} "
+        f"(t = {row.t:+.2f}, p = {row.p:.2f}); positive in {row.share_positive:.0%} of them."
+        for row in summary.itertuples()
+    ]
+
+
+def styled_fomc_decisions(decisions: pd.DataFrame, last: int = 6) -> Styler:
+    """The last decisions with tech's relative return on the day and at the window's end."""
+    formats = {
+        "announced": DATE,
+        "lower": "{:.2f}",
+        "upper": "{:.2f}",
+        "day0": pct,
+        "last_day": pct,
+    }
+    return decisions.tail(last)[DECISION_COLUMNS].style.format(formats).hide(axis="index")
+
+
+def fomc_mean_paths_chart(
+    means: pd.DataFrame, tech: str, market: str, ax: plt.Axes | None = None
+) -> plt.Axes:
+    """Mean relative path per kind of decision with its confidence band."""
+    ax = ax or plt.subplots()[1]
+    for i, (kind, group) in enumerate(means.groupby("kind")):
+        color = f"C{i}"
+        label = f"{kind} (n={int(group['n'].max())})"
+        sns.lineplot(x=group["day"], y=100 * group["mean"], color=color, label=label, ax=ax)
+        ax.fill_between(
+            group["day"], 100 * group["lower"], 100 * group["upper"], color=color, alpha=0.15
+        )
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.axvline(0, color="grey", linestyle="--", linewidth=0.8)
+    ax.set(
+        title=f"{tech} relative to {market} around FOMC rate changes",
+        xlabel="trading days from the decision",
+        ylabel="tech vs market, %",
+    )
+    return ax
+
+
+# 4. The dollar and risk appetite
+
+
+def macro_sources_sentence(macro: pd.DataFrame) -> str:
+    """Where the dollar and VIX series come from and the weeks they cover."""
+    return (
+        f"Dollar: {macro.attrs['dollar_source']}; VIX: {macro.attrs['vix_source']}; "
+        f"weekly, {macro.index[0].date()} to {macro.index[-1].date()}."
+    )
+
+
+def styled_correlations(corr: pd.DataFrame) -> Styler:
+    """Full-period and recent correlations, signed, two decimals."""
+    return corr.style.format(CORRELATION_FORMATS).hide(axis="index")
+
+
+def rolling_correlation_chart(
+    rolling: pd.DataFrame, window: int, ax: plt.Axes | None = None
+) -> plt.Axes:
+    """Rolling correlations of tech's excess return with the dollar and the VIX."""
+    title = f"Rolling {window}-week correlation with tech's excess return"
+    return plots.lines(rolling, title, "correlation", ax=ax)
+
+
+# 5. AI capex and monetisation
+
+
+def basis_sentence(table: pd.DataFrame) -> str:
+    """The bases (measured / reported) a table's rows rest on."""
+    return f"Basis: **{', '.join(table['basis'].unique())}**."
+
+
+def capex_basis_sentence(
+    capex: pd.DataFrame,
+    article_usd_bn: float | None = None,
+    article_growth_pct: float | None = None,
+) -> str:
+    """The capex table's basis and JPMorgan's 2026 figure (default: from reported figures)."""
+    if article_usd_bn is None:
+        article_usd_bn = fundamentals.reported_value("capex_big4_2026")
+    if article_growth_pct is None:
+        article_growth_pct = fundamentals.reported_value("capex_big4_growth_2026")
+    return (
+        f"{basis_sentence(capex)} Article (JPMorgan): {article_usd_bn:.0f} USD bn in 2026, "
+        f"{article_growth_pct:+.0f}% y/y."
+    )
+
+
+def capex_growth_sentence(yearly: pd.DataFrame) -> str:
+    """The latest fiscal year's measured capex across the companies and its growth."""
+    last = yearly.iloc[-1]  # an all-numeric row: counts and years come back as floats
+    return (
+        f"Measured: {last['capex_usd_bn']:.0f} USD bn across {int(last['companies'])} companies "
+        f"for fiscal years ending in {int(last['year'])} ({pct(last['growth'])} y/y)."
+    )
+
+
+def styled_capex_coverage(cover: pd.DataFrame) -> Styler:
+    """Capex against operating cash flow per company, USD bn."""
+    return cover.style.format(COVERAGE_FORMATS).hide(axis="index")
+
+
+def styled_reported(reported: pd.DataFrame) -> Styler:
+    """Reported figures without their id and citation columns, one decimal."""
+    table = reported.drop(columns=["id", "cited_in"])
+    return table.style.format(precision=1).format({"date": DATE}).hide(axis="index")
+
+
+# 6. Rotation and crowding
+
+
+def flow_history_sentence(weekly: pd.DataFrame, crowd: pd.DataFrame) -> str:
+    """The flow file's dates, the weeks per fund and the largest z those weeks allow."""
+    n_weeks = int(crowd["n_weeks"].max())
+    attrs = weekly.attrs
+    return (
+        f"Flows {attrs['first_day'].date()} to {attrs['last_day'].date()}: at most {n_weeks} "
+        f"full weeks per fund (weeks with fewer than {attrs['min_days']} reported days left out), "
+        f"so the largest z any week can reach is {rotation.max_attainable_z(n_weeks):.2f}."
+    )
+
+
+def materials_crowding_sentence(xlb: pd.Series, article_z: float | None = None) -> str:
+    """The article's materials z-score (default: from reported figures) against XLB's peak week."""
+    if article_z is None:
+        article_z = fundamentals.reported_value("materials_flow_z")
+    return (
+        f"Article: materials inflows more than {article_z:.0f} sd above average. Measured, XLB: "
+        f"peak week {xlb['peak_week'].date()} at z = {xlb['peak_z']:+.2f} "
+        f"({xlb['peak_z_others']:+.2f} against its other weeks); total flow "
+        f"{xlb['total_flow_usd'] / 1e9:+.2f} USD bn over {xlb['n_weeks']} weeks."
+    )
+
+
+def widest_peak_sentence(crowd: pd.DataFrame) -> str:
+    """The fund whose peak week is largest against its other weeks, with the caveat."""
+    widest = crowd.loc[crowd["peak_z_others"].idxmax()]
+    return (
+        "Against its *other* weeks (a measure the sample size does not cap) the largest peak is "
+        f"{widest['ticker']} at {widest['peak_z_others']:+.2f} in the week to "
+        f"{widest['peak_week'].date()} — that measure has no cap, so on a short history one "
+        "unusual week can score very high."
+    )
+
+
+def styled_flow_zscores(crowd: pd.DataFrame) -> Styler:
+    """Per fund: flows in USD with thousands separators, z-scores signed, weeks as days."""
+    return crowd.style.format(FLOW_Z_FORMATS).hide(axis="index")
+
+
+def flow_zscore_heatmap(
+    zscores: pd.DataFrame, tickers: pd.Series | list[str], ax: plt.Axes | None = None
+) -> plt.Axes:
+    """Heatmap of weekly flow z-scores (fund x week ending) for the given funds."""
+    heat = zscores[zscores["ticker"].isin(tickers)].pivot(
+        index="ticker", columns="week", values="z"
+    )
+    ax = sns.heatmap(
+        heat.set_axis(heat.columns.strftime("%m-%d"), axis=1),
+        cmap="vlag",
+        center=0,
+        annot=True,
+        fmt=".1f",
+        cbar_kws={"label": "z"},
+        ax=ax,
+    )
+    ax.set(
+        title="Weekly net flow z-score against each fund's own weeks",
+        xlabel="week ending",
+        ylabel="",
+    )
+    return ax
+
+
+def relative_strength_sentence(strength: pd.DataFrame, start: pd.Timestamp) -> str:
+    """Each pair's latest relative performance since the start date."""
+    latest = "; ".join(f"{pair} {pct(value - 1)}" for pair, value in strength.iloc[-1].items())
+    return f"Since {start.date()}: {latest} (above 0: tech ahead)."
+
+
+def relative_strength_chart(
+    strength: pd.DataFrame, tech: str, start: pd.Timestamp, ax: plt.Axes | None = None
+) -> plt.Axes:
+    """Tech's price relative to each other fund since the start date, in %."""
+    title = f"Tech ({tech}) relative to materials and industrials since {start.date()}"
+    ax = plots.lines(strength - 1, title, "relative return", ax=ax)
+    ax.yaxis.set_major_formatter(PercentFormatter(1))
+    return ax
+
+
+def segment_ranking_sentence(segments: pd.DataFrame, paths: pd.DataFrame) -> str:
+    """Segments ranked by mean return relative to the market since the paths' start."""
+    ranked = ", ".join(f"{r.segment} {pct(r.mean_relative)}" for r in segments.itertuples())
+    return (
+        f"Relative to {paths.attrs['market']} since {paths.attrs['start'].date()}, "
+        f"segment means: {ranked}."
+    )
+
+
+def relative_to_market_sentence(paths: pd.DataFrame, ticker: str) -> str:
+    """One ticker's return relative to the market over the paths' period."""
+    return (
+        f"{ticker} relative to the market over the same period: {pct(paths[ticker].iloc[-1] - 1)}."
+    )
+
+
+def styled_segments(segments: pd.DataFrame) -> Styler:
+    """Segment table with the mean relative return as a signed percentage."""
+    return segments.style.format({"mean_relative": pct}).hide(axis="index")
+
+
+def segment_chart(means: pd.DataFrame, ax: plt.Axes | None = None) -> plt.Axes:
+    """Mean relative path per segment, in %, legend outside the plot."""
+    title = "Tech segments relative to the market (equal-weighted within segment)"
+    ax = plots.lines(means - 1, title, "relative return", ax=ax)
+    ax.yaxis.set_major_formatter(PercentFormatter(1))
+    sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1))
+    return ax
+
+
+# 7. Earnings expectations
+
+
+def styled_eps_revisions(eps: pd.DataFrame) -> Styler:
+    """EPS revisions with two decimals, dates as days when the table has them."""
+    styler = eps.style.format(precision=2)
+    if "date" in eps:
+        styler = styler.format({"date": DATE})
+    return styler.hide(axis="index")
