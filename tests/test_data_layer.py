@@ -10,6 +10,7 @@ import pytest
 
 import techflows as tf
 from techflows import atomic
+from techflows.sources.sample import SampleAdapter
 from techflows.store import Store
 
 BARS = "Date,Open,High,Low,Close,Volume\n"
@@ -170,12 +171,13 @@ def test_yahoo_offline_is_a_clear_error():
 def test_store_merge_new_rows_win(tmp_path):
     store = Store(tmp_path)
     index = pd.DatetimeIndex(["2020-01-02", "2020-01-03"], name="Date")
-    store.merge("prices", "AAA", pd.DataFrame({"Close": [1.0, 2.0]}, index=index))
+    first = store.merge("prices", "AAA", None, pd.DataFrame({"Close": [1.0, 2.0]}, index=index))
     later = pd.DatetimeIndex(["2020-01-03", "2020-01-06"], name="Date")
-    merged = store.merge("prices", "AAA", pd.DataFrame({"Close": [2.5, 3.0]}, index=later))
+    new = pd.DataFrame({"Close": [2.5, 3.0]}, index=later)
+    merged = store.merge("prices", "AAA", store.read("prices", "AAA"), new)
+    assert first["Close"].tolist() == [1.0, 2.0]
     assert merged["Close"].tolist() == [1.0, 2.5, 3.0]
     assert store.read("prices", "AAA").equals(merged)
-    assert store.last_date("prices", "AAA") == pd.Timestamp("2020-01-06")
     with pytest.raises(tf.DataError, match="not a valid symbol"):
         store.path("prices", "../AAA")
 
@@ -226,3 +228,38 @@ def test_relative_data_dir_works_from_the_notebooks_folder(market_data, monkeypa
     monkeypatch.chdir(config.NOTEBOOK_DIR)
     src = tf.open_source("csv", data_dir=relative, as_of="2026-02-13")
     assert src.close(["IYW"]).index[-1] == pd.Timestamp("2026-02-13")
+
+
+class CountingAdapter(SampleAdapter):
+    """The sample adapter, counting how often the Source asks it for something."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[str, ...]]] = []
+
+    def prices(self, tickers, quoted=False):
+        self.calls.append(("prices", tuple(tickers)))
+        return super().prices(tickers, quoted)
+
+    def series(self, ids):
+        self.calls.append(("series", tuple(ids)))
+        return super().series(ids)
+
+
+def test_source_asks_its_adapter_once_per_thing_even_when_missing():
+    adapter = CountingAdapter()
+    src = tf.Source(adapter, as_of="2010-12-31")
+    for _ in range(3):
+        src.close(["^IXIC", "XLK"])
+        src.series(["FF_RF", "DGS10"])
+        src.date_range()
+    src.close(["^GSPC", "^IXIC"])
+    asked = [names for kind, names in adapter.calls if kind == "prices"]
+    flat = [t for names in asked for t in names]
+    assert len(flat) == len(set(flat)), f"a ticker was asked for twice: {asked}"
+    assert sum(kind == "series" for kind, _ in adapter.calls) == 1
+
+
+def test_cached_frames_are_safe_to_change(sample_source):
+    bars = sample_source.ohlcv("^IXIC")
+    bars["Close"] = 0.0
+    assert (sample_source.ohlcv("^IXIC")["Close"] > 0).all()

@@ -118,11 +118,17 @@ def test_fresh_cache_makes_no_request(tmp_path, download, sleeps):
     assert len(download.calls) == 1
 
 
-def test_incremental_refresh_requests_only_missing_dates_and_merges(tmp_path, download, sleeps):
+def test_incremental_refresh_requests_only_missing_dates_and_merges(
+    tmp_path, download, sleeps, monkeypatch
+):
     download.today = pd.Timestamp("2026-02-06")
     adapter(tmp_path, sleeps).prices(["XLK", "IYW"])
     download.today = pd.Timestamp("2026-02-13")
+    reads: list[str] = []
+    real_read = Store.read
+    monkeypatch.setattr(Store, "read", lambda self, k, t: reads.append(t) or real_read(self, k, t))
     got = adapter(tmp_path, sleeps, NEVER_FRESH).prices(["XLK", "IYW", "^GSPC"])
+    assert sorted(reads) == ["IYW", "XLK", "^GSPC"], "each cache file is read once"
     first, incremental, full = download.calls
     assert first["period"] == "max"
     # cached tickers: one call from a week before the earliest last cached date

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from techflows import config
-from techflows.data import parse_as_of
+from techflows.data import parse_as_of, resolve_folder
 from techflows.errors import DataError
 
 INT = re.compile(r"[+-]?\d+")
@@ -170,9 +170,10 @@ def notebook_parameters(args: argparse.Namespace) -> dict[str, object]:
     parse_as_of(args.as_of)
     if source == "csv" and not args.data_dir:
         raise DataError("source 'csv' needs --data-dir: the folder with prices/, fred/, flows/")
-    if args.data_dir and not Path(args.data_dir).is_dir():
+    folder = resolve_folder(args.data_dir) if args.data_dir else None
+    if folder is not None and not folder.is_dir():
         raise DataError(f"--data-dir {args.data_dir}: no such folder")
-    data_dir = str(Path(args.data_dir).resolve()) if args.data_dir else ""
+    data_dir = str(folder.resolve()) if folder is not None else ""
     return {"source": source, "data_dir": data_dir, "as_of": args.as_of, **dict(args.param)}
 
 

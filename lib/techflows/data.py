@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -50,7 +50,11 @@ class Source:
         self.as_of = parse_as_of(as_of)
         self.universe_path = universe
         self.fallback_reason = fallback_reason
+        # Everything read from the adapter is kept, uncut, for the life of the Source; keys it
+        # was asked for but lacks are remembered too, so nothing is read or downloaded twice.
         self._prices: dict[tuple[str, bool], pd.DataFrame] = {}
+        self._series: dict[str, pd.Series] = {}
+        self._asked: set[tuple[str, ...]] = set()
 
     @property
     def name(self) -> str:
@@ -68,17 +72,25 @@ class Source:
         return load_universe(self.universe_path)
 
     def _cut(self, frame: pd.DataFrame) -> pd.DataFrame:
-        return frame if self.as_of is None else frame.loc[: self.as_of]
+        # A shallow copy under copy-on-write: callers may change it, the cache stays intact.
+        return frame.copy(deep=False) if self.as_of is None else frame.loc[: self.as_of]
+
+    def _cut_rows(self, table: pd.DataFrame) -> pd.DataFrame:
+        if self.as_of is None:
+            return table.copy(deep=False)
+        return table[table["date"] <= self.as_of]
 
     def bars(self, tickers: Iterable[str], quoted: bool = False) -> dict[str, pd.DataFrame]:
         """Validated daily bars per available ticker; tickers the source lacks are left out."""
         wanted = check_symbols(tickers)
-        todo = [t for t in wanted if (t, quoted) not in self._prices]
+        kind = "quoted" if quoted else "prices"
+        todo = [t for t in wanted if (kind, t) not in self._asked]
         if todo:
             for ticker, frame in self.adapter.prices(todo, quoted=quoted).items():
                 name = f"{self.name} prices for {ticker}"
                 is_rate = ticker in config.YIELD_INDICES
                 self._prices[(ticker, quoted)] = check_prices(frame, name, is_rate=is_rate)
+            self._asked.update((kind, t) for t in todo)
         return {
             t: cut
             for t in wanted
@@ -118,12 +130,12 @@ class Source:
             f"Prices for any of {', '.join(candidates)}", self.name, PRICES_PROVIDER
         )
 
-    @property
+    @cached_property
     def tech_ticker(self) -> str:
         """The tech-sector proxy this source has (XLK, IYW, ... or ^IXIC)."""
         return self.first_available(config.TECH_PROXIES)
 
-    @property
+    @cached_property
     def market_ticker(self) -> str:
         """The broad-market proxy this source has (SPY, VOO or ^GSPC)."""
         return self.first_available(config.MARKET_PROXIES)
@@ -131,28 +143,42 @@ class Source:
     def series(self, ids: Iterable[str]) -> pd.DataFrame:
         """Wide frame of FRED-style series; raises if none of the ids exist."""
         ids = check_symbols(ids)
-        found = self.adapter.series(ids)
+        todo = [i for i in ids if ("series", i) not in self._asked]
+        if todo:
+            self._series.update(self.adapter.series(todo))
+            self._asked.update(("series", i) for i in todo)
+        found = [i for i in ids if i in self._series]
         if not found:
             raise DataUnavailable(f"Series {', '.join(ids)}", self.name, SERIES_PROVIDER)
-        wide = pd.concat({k: found[k] for k in ids if k in found}, axis=1).sort_index()
+        wide = pd.concat({i: self._series[i] for i in found}, axis=1).sort_index()
         return self._cut(wide.rename_axis("Date"))
+
+    @cached_property
+    def _flows(self) -> pd.DataFrame:
+        return check_flows(self.adapter.flows(), f"{self.name} fund flows")
 
     def flows(self) -> pd.DataFrame:
         """Daily net fund flows: date, ticker, flow_usd."""
-        flows = check_flows(self.adapter.flows(), f"{self.name} fund flows")
-        return flows if self.as_of is None else flows[flows["date"] <= self.as_of]
+        return self._cut_rows(self._flows)
+
+    @cache  # noqa: B019 - one Source per run; its lifetime bounds the cache
+    def _shares(self, tickers: tuple[str, ...]) -> pd.DataFrame:
+        raw = self.adapter.shares(list(tickers))
+        return check_shares(raw, f"{self.name} shares outstanding")
 
     def shares(self, tickers: Iterable[str] = ()) -> pd.DataFrame:
         """Shares outstanding: date, ticker, shares[, price][, jump: suspicious change (yahoo)]."""
-        tickers = check_symbols(tickers)
-        shares = check_shares(self.adapter.shares(tickers), f"{self.name} shares outstanding")
-        return shares if self.as_of is None else shares[shares["date"] <= self.as_of]
+        return self._cut_rows(self._shares(tuple(check_symbols(tickers))))
 
-    def constituents(self) -> pd.DataFrame:
-        """Index members with GICS sector."""
+    @cached_property
+    def _constituents(self) -> pd.DataFrame:
         members = self.adapter.constituents()
         check_columns(members, ["Symbol", "GICS Sector"], f"{self.name} constituents")
         return members
+
+    def constituents(self) -> pd.DataFrame:
+        """Index members with GICS sector."""
+        return self._constituents.copy(deep=False)
 
     def sector_members(self, sector: str) -> list[str]:
         """Symbols of the index members in one GICS sector (current membership)."""
@@ -194,6 +220,7 @@ class Source:
         """Fund top holdings (live only)."""
         return self.adapter.top_holdings(check_symbols([ticker])[0])
 
+    @cache  # noqa: B019 - one Source per run; its lifetime bounds the cache
     def date_range(self) -> tuple[pd.Timestamp, pd.Timestamp]:
         """First and last date of the tech and market proxies, for the banner."""
         wide = self.close([self.tech_ticker, self.market_ticker]).dropna(how="all")

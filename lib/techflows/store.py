@@ -11,6 +11,13 @@ from techflows import atomic
 from techflows.validate import check_symbol
 
 
+def combine(cached: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
+    """Cached rows plus new ones, new rows winning on overlapping dates, sorted by date."""
+    if cached is None or cached.empty:
+        return new
+    return pd.concat([cached[~cached.index.isin(new.index)], new]).sort_index()
+
+
 class Store:
     """A folder of parquet files keyed by kind ("prices", "fred", ...) and symbol."""
 
@@ -38,15 +45,8 @@ class Store:
             return False
         return time.time() - path.stat().st_mtime < pd.Timedelta(max_age).total_seconds()
 
-    def last_date(self, kind: str, symbol: str) -> pd.Timestamp | None:
-        """Last cached date, or None."""
-        cached = self.read(kind, symbol)
-        return None if cached is None or cached.empty else cached.index.max()
-
-    def merge(self, kind: str, symbol: str, new: pd.DataFrame) -> pd.DataFrame:
-        """Add new rows to the cache (new rows win on overlapping dates) and return the whole."""
-        cached = self.read(kind, symbol)
-        if cached is not None and not cached.empty:
-            new = pd.concat([cached[~cached.index.isin(new.index)], new]).sort_index()
-        atomic.write_parquet(self.path(kind, symbol), new)
-        return new
+    def merge(
+        self, kind: str, symbol: str, cached: pd.DataFrame | None, new: pd.DataFrame
+    ) -> pd.DataFrame:
+        """Write cached (as already read) combined with new rows, and return the whole."""
+        return self.write(kind, symbol, combine(cached, new))

@@ -55,7 +55,7 @@ class FredAdapter(Adapter):
             reason = f"FRED answered HTTP {response.status_code} without CSV data"
             return self._stale(sid, cached, reason)
         fresh = read_fred(io.StringIO(response.text), name=f"FRED download of {sid}")
-        return self.store.merge(KIND, sid, fresh.rename("value").to_frame())["value"]
+        return self.store.merge(KIND, sid, cached, fresh.rename("value").to_frame())["value"]
 
     def _stale(self, sid: str, cached: pd.DataFrame | None, reason: str) -> pd.Series:
         """The cached series with a warning, or a DataError when nothing is cached."""

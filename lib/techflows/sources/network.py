@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import queue
 import socket
-from concurrent.futures import ThreadPoolExecutor, wait
+import threading
+import time
 
 from techflows.config import NETWORK_PROBE_HOSTS, NETWORK_PROBE_TIMEOUT_S
 
 
-def _reachable(host: str, port: int, timeout: float) -> bool:
+def _probe(host: str, port: int, timeout: float, answers: queue.Queue[bool]) -> None:
     try:
         with socket.create_connection((host, port), timeout=timeout):
-            return True
+            answers.put(True)
     except OSError:
-        return False
+        answers.put(False)
 
 
 def network_available(
@@ -21,9 +23,16 @@ def network_available(
     timeout: float = NETWORK_PROBE_TIMEOUT_S,
 ) -> bool:
     """True if any probe host accepts a TCP connection within timeout seconds in total."""
-    # Probes run in daemon-like threads so a hanging DNS lookup cannot stall the caller.
-    pool = ThreadPoolExecutor(max_workers=len(hosts))
-    futures = [pool.submit(_reachable, host, port, timeout) for host, port in hosts]
-    done, _ = wait(futures, timeout=timeout)
-    pool.shutdown(wait=False, cancel_futures=True)
-    return any(f.result() for f in done)
+    answers: queue.Queue[bool] = queue.Queue()
+    # Daemon threads: a DNS lookup that hangs (it has no timeout of its own) can neither
+    # stall this call past the deadline nor keep the process alive at exit.
+    for host, port in hosts:
+        threading.Thread(target=_probe, args=(host, port, timeout, answers), daemon=True).start()
+    deadline = time.monotonic() + timeout
+    for _ in hosts:
+        try:
+            if answers.get(timeout=max(0.0, deadline - time.monotonic())):
+                return True
+        except queue.Empty:
+            return False
+    return False

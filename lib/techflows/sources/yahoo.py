@@ -53,6 +53,7 @@ class YahooAdapter(Adapter):
     def prices(self, tickers: list[str], quoted: bool = False) -> dict[str, pd.DataFrame]:
         """Daily bars: adjusted closes, or with quoted the closes as quoted (plus Adj Close)."""
         kind = QUOTED if quoted else ADJUSTED
+        frames = {t: self.store.read(kind, t) for t in tickers}  # each cache file read once
         stale = [
             t
             for t in tickers
@@ -60,35 +61,35 @@ class YahooAdapter(Adapter):
         ]
         if stale:
             try:
-                self._refresh(kind, stale)
+                self._refresh(kind, stale, frames)
             except DataError as exc:
-                if any(self.store.read(kind, t) is None for t in stale):
+                if any(frames[t] is None for t in stale):
                     raise
                 warnings.warn(f"techflows: {exc}; using cached prices", stacklevel=2)
             self._tried.update((kind, t) for t in stale)
-        cached = {t: self.store.read(kind, t) for t in tickers}
-        return {t: f for t, f in cached.items() if f is not None and not f.empty}
+        return {t: f for t, f in frames.items() if f is not None and not f.empty}
 
-    def _refresh(self, kind: str, tickers: list[str]) -> None:
-        """Fetch what the cache lacks: a week's overlap onward, or everything if never cached."""
-        last = {t: self.store.last_date(kind, t) for t in tickers}
-        cached = [t for t in tickers if last[t] is not None]
-        full = [t for t in tickers if last[t] is None]
+    def _refresh(
+        self, kind: str, tickers: list[str], frames: dict[str, pd.DataFrame | None]
+    ) -> None:
+        """Fetch what the cache lacks (a week's overlap onward, or all); update frames in place."""
+        cached = [t for t in tickers if frames[t] is not None and not frames[t].empty]
+        full = [t for t in tickers if t not in cached]
         errors: list[str] = []
         if cached:
-            start = min(d for d in last.values() if d is not None) - OVERLAP
+            start = min(frames[t].index.max() for t in cached) - OVERLAP
             fresh, errors = self._fetch(kind, cached, start=start.strftime("%Y-%m-%d"))
             for ticker, bars in fresh.items():
-                if rebased(self.store.read(kind, ticker), bars):
+                if rebased(frames[ticker], bars):
                     full.append(ticker)
                 else:
-                    self.store.merge(kind, ticker, bars)
+                    frames[ticker] = self.store.merge(kind, ticker, frames[ticker], bars)
         if full:
             fresh, more = self._fetch(kind, full, period="max")
             errors += more
             for ticker, bars in fresh.items():
-                self.store.write(kind, ticker, bars)
-        absent = [t for t in tickers if self.store.read(kind, t) is None]
+                frames[ticker] = self.store.write(kind, ticker, bars)
+        absent = [t for t in tickers if frames[t] is None]
         if absent:
             why = f" ({'; '.join(errors)})" if errors else ""
             message = f"techflows: Yahoo Finance has no prices for {', '.join(absent)}{why}"
@@ -110,9 +111,10 @@ class YahooAdapter(Adapter):
 
     def _shares_daily(self, ticker: str) -> pd.DataFrame:
         """Cached daily share counts of one ticker, refreshed incrementally."""
-        if self.store.is_fresh(SHARES, ticker, self.max_age):
-            return self.store.read(SHARES, ticker)  # type: ignore[return-value]
-        last = self.store.last_date(SHARES, ticker)
+        cached = self.store.read(SHARES, ticker)
+        if cached is not None and self.store.is_fresh(SHARES, ticker, self.max_age):
+            return cached
+        last = None if cached is None or cached.empty else cached.index.max()
         start = (SHARES_START if last is None else last - OVERLAP).strftime("%Y-%m-%d")
         raw = self.client.ask(
             ticker,
@@ -121,7 +123,7 @@ class YahooAdapter(Adapter):
             CSV_SHARES,
             required=False,  # nothing new since the cached days is not a failure
         )
-        return self.store.merge(SHARES, ticker, tidy_shares(raw))
+        return self.store.merge(SHARES, ticker, cached, tidy_shares(raw))
 
     def _close(self, ticker: str) -> pd.Series | None:
         """Cached close (quoted if cached, else adjusted) without a download."""
