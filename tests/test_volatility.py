@@ -90,8 +90,15 @@ def test_window_keeps_the_last_years():
 def test_stress_on_the_embedded_nasdaq(sample_source):
     tickers = volatility.stress_tickers(sample_source)
     assert tickers == ["^IXIC"]
-    table = volatility.stress_table(sample_source, tickers, years=10)
+    fits = volatility.stress_fits(sample_source, tickers, years=10)
+    assert list(fits) == ["^IXIC"]
+    table = volatility.stress_table(fits)
     row = table.iloc[0]
     assert 0 < row["persistence"] < 1
     assert 0.05 < row["vol_long_run"] < 0.6
     assert row["ES99_hist"] > row["VaR99_hist"] > 0
+    # The table's 99% VaR/ES are var_es's historical row on the same returns.
+    risk = volatility.var_es(fits["^IXIC"].returns, levels=(0.99,)).set_index("method")
+    assert row["VaR99_hist"] == risk.loc["historical", "VaR"]
+    assert row["ES99_hist"] == risk.loc["historical", "ES"]
+    assert row["from"] == fits["^IXIC"].returns.index[0]

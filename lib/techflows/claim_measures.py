@@ -96,7 +96,6 @@ def _window(claim: Claim) -> str:
 def _flow_selection(src: Source, claim: Claim, prefix: str = "") -> tuple[pd.DataFrame, str]:
     """Daily flows of the funds a claim names: class=<flows class> or tickers=<list>."""
     daily = src.flows()
-    daily = daily.assign(date=pd.to_datetime(daily["date"]))
     if f"{prefix}class" in claim.params:
         wanted = claim.param(f"{prefix}class")
         classes = flows.classify(daily["ticker"].unique(), src.universe)
@@ -118,7 +117,7 @@ def _flow_selection(src: Source, claim: Claim, prefix: str = "") -> tuple[pd.Dat
 
 def _in_window(src: Source, daily: pd.DataFrame, claim: Claim) -> pd.DataFrame:
     """Rows of daily flows inside the claim window; DataUnavailable if the file misses it."""
-    all_dates = pd.to_datetime(src.flows()["date"])
+    all_dates = src.flows()["date"]
     first, last = all_dates.min(), all_dates.max()
     # A window may open on a holiday or weekend before the file's first day (2026-01-01).
     if first > claim.start + pd.Timedelta(days=6) or last < claim.end:
@@ -150,13 +149,18 @@ def flow_difference(src: Source, claim: Claim) -> Measurement:
     return Measurement(a - b, basis, f"{a:+.2f} vs {b:+.2f} USD bn")
 
 
+def _weekly_total(daily: pd.DataFrame, claim: Claim) -> tuple[pd.Series, str]:
+    """Weekly summed flows of the selection, weeks ending on the claim end's weekday."""
+    week_end = f"W-{claim.end.day_name()[:3].upper()}"
+    weekly = flows.weekly_by_fund(daily, week_end)
+    return weekly.groupby("week_end")["flow_usd"].sum(), week_end
+
+
 def flow_weeks_since_larger(src: Source, claim: Claim) -> Measurement:
     """How many weeks the claim week's inflow is the largest in (weeks end on the claim date)."""
     daily, label = _flow_selection(src, claim)
     observed(src, claim)
-    week_end = f"W-{claim.end.day_name()[:3].upper()}"
-    weekly = flows.weekly_by_fund(daily, week_end)
-    total = weekly.groupby("week_end")["flow_usd"].sum()
+    total, week_end = _weekly_total(daily, claim)
     total = flows.complete_weeks(total, claim.end)
     if claim.end not in total.index:
         raise DataUnavailable(
@@ -181,8 +185,7 @@ def flow_zscore(src: Source, claim: Claim) -> Measurement:
     """Largest weekly flow in the window in standard deviations from the prior-history mean."""
     daily, label = _flow_selection(src, claim)
     observed(src, claim)
-    week_end = f"W-{claim.end.day_name()[:3].upper()}"
-    weekly = flows.weekly_by_fund(daily, week_end).groupby("week_end")["flow_usd"].sum()
+    weekly, _ = _weekly_total(daily, claim)
     prior = weekly.loc[: claim.start - pd.Timedelta(days=1)]
     inside = weekly.loc[claim.start : claim.end]
     needed = int(claim.param("history_weeks", "52"))
@@ -301,22 +304,24 @@ def relative_return(src: Source, claim: Claim) -> Measurement:
     return Measurement(100 * (ra - rb), basis, detail)
 
 
-def best_return(src: Source, claim: Claim) -> Measurement:
-    """Highest total return (%) among the tickers over the window."""
+def _extreme_return(src: Source, claim: Claim, best: bool) -> Measurement:
+    """Highest (best) or lowest total return (%) among the tickers over the window."""
     tickers = claim.tickers()
     returns = _returns(_closes_in_window(src, tickers, claim), claim)
     detail = ", ".join(f"{t} {100 * r:+.1f}%" for t, r in returns.sort_values().items())
-    basis = f"best adjusted-close total return of {', '.join(tickers)}, {_window(claim)}"
-    return Measurement(100 * float(returns.max()), basis, detail)
+    word, value = ("best", returns.max()) if best else ("worst", returns.min())
+    basis = f"{word} adjusted-close total return of {', '.join(tickers)}, {_window(claim)}"
+    return Measurement(100 * float(value), basis, detail)
+
+
+def best_return(src: Source, claim: Claim) -> Measurement:
+    """Highest total return (%) among the tickers over the window."""
+    return _extreme_return(src, claim, best=True)
 
 
 def worst_return(src: Source, claim: Claim) -> Measurement:
     """Lowest total return (%) among the tickers over the window."""
-    tickers = claim.tickers()
-    returns = _returns(_closes_in_window(src, tickers, claim), claim)
-    detail = ", ".join(f"{t} {100 * r:+.1f}%" for t, r in returns.sort_values().items())
-    basis = f"worst adjusted-close total return of {', '.join(tickers)}, {_window(claim)}"
-    return Measurement(100 * float(returns.min()), basis, detail)
+    return _extreme_return(src, claim, best=False)
 
 
 def max_drawdown(src: Source, claim: Claim) -> Measurement:
@@ -361,19 +366,22 @@ def notional_rank(src: Source, claim: Claim) -> Measurement:
 # ---- the Fed ----------------------------------------------------------------------------
 
 
-def _policy_path(src: Source, claim: Claim) -> pd.DataFrame:
-    """The target range covering the whole claim window (DataUnavailable for proxies or gaps)."""
+def _policy_path(src: Source, claim: Claim) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The target range covering the whole claim window and its changes (fed.rate_changes).
+
+    DataUnavailable for a proxy path (no FOMC decisions) or one that misses the window.
+    """
     path = fed.policy_path(src)
-    fed.rate_changes(path)  # a proxy path has no FOMC decisions: DataUnavailable
+    changes = fed.rate_changes(path)
     observed(src, claim)
     if path.index[0] > claim.start or path.index[-1] < claim.end:
         what = f"The Fed target range over {_window(claim)}"
         raise DataUnavailable(what, src.name, fed.SERIES_PROVIDER)
-    return path
+    return path, changes
 
 
 def _changes(src: Source, claim: Claim) -> pd.DataFrame:
-    return fed.rate_changes(_policy_path(src, claim))
+    return _policy_path(src, claim)[1]
 
 
 def _announced_in(changes: pd.DataFrame, claim: Claim) -> pd.DataFrame:
@@ -408,7 +416,7 @@ def fed_change_bp(src: Source, claim: Claim) -> Measurement:
 
 def fed_range(src: Source, claim: Claim) -> Measurement:
     """Lower or upper bound (%) of the target range in force at the claim date."""
-    path = _policy_path(src, claim)
+    path, _ = _policy_path(src, claim)
     now = fed.current_range(path.loc[: claim.end])
     bound = claim.param("bound")
     return Measurement(

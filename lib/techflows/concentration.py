@@ -13,12 +13,17 @@ WINDOWS = ("1m", "3m", "YTD", "1y")
 WEIGHT_COLUMNS = ("Holding Percent", "holding_percent", "weight", "Weight")
 
 
-def top_weight(holdings: pd.DataFrame, n: int = 10) -> float:
-    """Combined weight (fraction) of the n largest holdings in a fund's holdings table."""
+def holding_weights(holdings: pd.DataFrame) -> pd.Series:
+    """The weight column of a fund's holdings table as numbers (unreadable cells NaN)."""
     column = next((c for c in WEIGHT_COLUMNS if c in holdings.columns), None)
     if column is None:
         raise DataError(f"holdings table has no weight column; found {list(holdings.columns)}")
-    weights = pd.to_numeric(holdings[column], errors="coerce").dropna().nlargest(n)
+    return pd.to_numeric(holdings[column], errors="coerce")
+
+
+def top_weight(holdings: pd.DataFrame, n: int = 10) -> float:
+    """Combined weight (fraction) of the n largest holdings in a fund's holdings table."""
+    weights = holding_weights(holdings).dropna().nlargest(n)
     # yfinance reports fractions; a table summing above 1.5 can only be in percent.
     return float(weights.sum() / 100 if weights.sum() > 1.5 else weights.sum())
 
@@ -30,8 +35,7 @@ def top_holdings_table(
     rows = []
     for fund in funds:
         holdings = src.top_holdings(fund)
-        column = next(c for c in WEIGHT_COLUMNS if c in holdings.columns)
-        largest = pd.to_numeric(holdings[column], errors="coerce").idxmax()
+        largest = holding_weights(holdings).idxmax()
         rows.append(
             {
                 "fund": fund,

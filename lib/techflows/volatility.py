@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from arch import arch_model
@@ -35,6 +37,11 @@ def fit_garch(returns: pd.Series, dist: str = "normal") -> ARCHModelResult:
     return model.fit(disp="off")
 
 
+def next_day_variance(result: ARCHModelResult) -> float:
+    """GARCH one-day-ahead variance forecast (in percent squared, like the fit)."""
+    return float(result.forecast(horizon=1).variance.iloc[-1, 0])
+
+
 def garch_summary(result: ARCHModelResult) -> dict[str, float | pd.Timestamp]:
     """Annualised GARCH volatility on the last day and the next, its long-run level, persistence."""
     params = result.params
@@ -42,7 +49,7 @@ def garch_summary(result: ARCHModelResult) -> dict[str, float | pd.Timestamp]:
     daily_long_run = (
         np.sqrt(params["omega"] / (1 - persistence)) if persistence < 1 else float("nan")
     )
-    next_day = float(np.sqrt(result.forecast(horizon=1).variance.iloc[-1, 0]))
+    next_day = float(np.sqrt(next_day_variance(result)))
     annual = np.sqrt(TRADING_DAYS) / 100
     return {
         "date": result.conditional_volatility.index[-1],
@@ -61,6 +68,19 @@ def conditional_volatility(result: ARCHModelResult) -> pd.Series:
     return result.conditional_volatility * np.sqrt(TRADING_DAYS) / 100
 
 
+def historical_var_es(returns: pd.Series, level: float) -> tuple[float, float]:
+    """One-day VaR and ES (positive loss fractions): the empirical quantile and the tail mean."""
+    cut = float(np.quantile(returns, 1 - level))
+    return -cut, -float(returns[returns <= cut].mean())
+
+
+def normal_var_es(mean: float, sd: float, level: float) -> tuple[float, float]:
+    """One-day VaR and ES (positive loss fractions) of normal returns with this mean and sd."""
+    tail = 1 - level
+    z = stats.norm.ppf(tail)
+    return -(mean + sd * z), -(mean - sd * stats.norm.pdf(z) / tail)
+
+
 def var_es(
     returns: pd.Series,
     levels: tuple[float, ...] = (0.95, 0.99),
@@ -73,21 +93,16 @@ def var_es(
     next-day conditional volatility.
     """
     returns = returns.dropna()
-    mu, sigma = float(returns.mean()), float(returns.std())
-    sources = [("historical", mu, sigma), ("normal", mu, sigma)]
+    normals = {"normal": (float(returns.mean()), float(returns.std()))}
     if garch is not None:
-        next_var = float(garch.forecast(horizon=1).variance.iloc[-1, 0])
-        sources.append(("GARCH next day", float(garch.params["mu"]) / 100, np.sqrt(next_var) / 100))
+        sd = np.sqrt(next_day_variance(garch)) / 100
+        normals["GARCH next day"] = (float(garch.params["mu"]) / 100, sd)
     rows = []
     for level in levels:
-        tail = 1 - level
-        for method, m, s in sources:
-            if method == "historical":
-                cut = float(np.quantile(returns, tail))
-                var, es = -cut, -float(returns[returns <= cut].mean())
-            else:
-                z = stats.norm.ppf(tail)
-                var, es = -(m + s * z), -(m - s * stats.norm.pdf(z) / tail)
+        var, es = historical_var_es(returns, level)
+        rows.append({"level": level, "method": "historical", "VaR": var, "ES": es})
+        for method, (mean, sd) in normals.items():
+            var, es = normal_var_es(mean, sd, level)
             rows.append({"level": level, "method": method, "VaR": var, "ES": es})
     return pd.DataFrame(rows)
 
@@ -107,21 +122,36 @@ def worst_drawdowns(close: pd.Series, n: int = 5, min_depth: float = 0.10) -> pd
     return table.sort_values("depth").head(n).reset_index(drop=True)
 
 
-def stress_table(src: Source, tickers: list[str], years: int | None = None) -> pd.DataFrame:
-    """Per ticker: GARCH vol now / next day / long run, persistence, and 99% historical VaR/ES."""
+@dataclass(frozen=True)
+class StressFit:
+    """One series' daily returns over the window and their GARCH(1,1) fit."""
+
+    returns: pd.Series
+    garch: ARCHModelResult
+
+
+def stress_fits(src: Source, tickers: list[str], years: int | None = None) -> dict[str, StressFit]:
+    """Per ticker: daily returns over the last `years` years and their GARCH(1,1) fit."""
     closes = src.close(tickers)
-    rows = []
+    fits = {}
     for ticker in closes.columns:
         returns = daily_returns(window(closes[ticker], years))
-        fit = fit_garch(returns)
-        risk = var_es(returns, levels=(0.99,)).set_index("method").loc["historical"]
+        fits[ticker] = StressFit(returns, fit_garch(returns))
+    return fits
+
+
+def stress_table(fits: dict[str, StressFit]) -> pd.DataFrame:
+    """Per ticker: GARCH vol now / next day / long run, persistence, and 99% historical VaR/ES."""
+    rows = []
+    for ticker, fit in fits.items():
+        var, es = historical_var_es(fit.returns, 0.99)
         rows.append(
             {
                 "ticker": ticker,
-                "from": returns.index[0],
-                **garch_summary(fit),
-                "VaR99_hist": float(risk["VaR"]),
-                "ES99_hist": float(risk["ES"]),
+                "from": fit.returns.index[0],
+                **garch_summary(fit.garch),
+                "VaR99_hist": var,
+                "ES99_hist": es,
             }
         )
     return pd.DataFrame(rows)
