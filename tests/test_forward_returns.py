@@ -98,11 +98,3 @@ def test_consolidation_verdict():
     few = _long(np.array([-5.0, -4.0]), usual)
     label, sentence = fr.consolidation_verdict(few)
     assert label == "not testable" and "Only 2" in sentence
-
-
-def test_weekly_closes_keep_complete_weeks_only(sample_source):
-    weekly = fr.weekly_closes(sample_source)
-    assert list(weekly.columns) == ["tech", "market"]
-    assert weekly.attrs == {"tech": "^IXIC", "market": "^GSPC"}
-    # The embedded data end on Monday 2018-12-31: that week is still running and left out.
-    assert weekly.index[-1] == pd.Timestamp("2018-12-28")

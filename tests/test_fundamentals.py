@@ -55,6 +55,11 @@ def test_measured_eps_revisions():
 def test_offline_falls_back_to_reported_figures(sample_source):
     table = fundamentals.capex_vs_cashflow(sample_source)
     assert set(table["basis"]) == {"reported"}
+    assert list(table.columns) == fundamentals.OUTPUT_COLUMNS
+    # Rows come prefix by prefix, in CAPEX_METRICS order (a prefix also matches '... growth').
+    metrics = fundamentals.CAPEX_METRICS
+    order = [next(i for i, p in enumerate(metrics) if m.startswith(p)) for m in table["metric"]]
+    assert order == sorted(order) and len(set(order)) > 1
     assert (
         table.query("entity == 'AMZN+GOOGL+META+MSFT' and unit == 'USD bn'")["value"].item() == 645
     )

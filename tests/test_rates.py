@@ -107,3 +107,32 @@ def test_running_week_is_labelled_with_the_last_date():
     weekly = rates.period_last(closes, "W-FRI", days[-1])
     assert weekly.index.tolist() == [pd.Timestamp("2026-06-26"), pd.Timestamp("2026-06-30")]
     assert weekly.tolist() == [4.0, 6.0]
+
+
+def test_complete_only_drops_the_running_week():
+    days = pd.bdate_range("2026-06-22", "2026-06-30")
+    weekly = rates.period_last(pd.Series(1.0, index=days), "W-FRI", days[-1])
+    assert rates.complete_periods(weekly, "W-FRI").index.tolist() == [pd.Timestamp("2026-06-26")]
+    # A week ending on the as-of date is complete.
+    friday = rates.period_last(pd.Series(1.0, index=days[:5]), "W-FRI", days[4])
+    assert rates.complete_periods(friday, "W-FRI").index.tolist() == [pd.Timestamp("2026-06-26")]
+
+
+def test_period_closes_keep_complete_weeks_only(sample_source):
+    weekly = rates.period_closes(sample_source, complete_only=True)
+    assert list(weekly.columns) == ["tech", "market"]
+    assert weekly.attrs == {"tech": "^IXIC", "market": "^GSPC"}
+    # The embedded data end on Monday 2018-12-31: that week is still running and left out.
+    assert weekly.index[-1] == pd.Timestamp("2018-12-28")
+    running = rates.period_closes(sample_source)
+    assert running.index[-1] == pd.Timestamp("2018-12-31")
+    assert running.index[:-1].equals(weekly.index)
+
+
+def test_relative_returns_cut_years_before_dropping_the_running_week(sample_source):
+    # Lookback measured from the as-of date, as in the rate panel of the other sections.
+    running = rates.relative_returns(sample_source, "W-FRI", years=2)
+    complete = rates.relative_returns(sample_source, "W-FRI", years=2, complete_only=True)
+    assert complete.index[0] == running.index[0] > pd.Timestamp("2016-12-31")
+    assert complete.index[-1] == pd.Timestamp("2018-12-28")
+    assert complete.equals(running.iloc[:-1])

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.weightstats import DescrStatsW
 
-from techflows import fed
+from techflows import fed, rates
 from techflows.data import Source
 from techflows.errors import DataError
 
@@ -80,11 +80,10 @@ def fomc_event_study(
     """
     start, end = parse_window(window)
     changes = fed.rate_changes(fed.policy_path(src))
-    tech, market = src.tech_ticker, src.market_ticker
-    closes = src.close([tech, market])[[tech, market]].dropna()
+    closes = rates.proxy_closes(src)
     days = event_days(closes.index, changes["announced"])
     changes = changes.iloc[: len(days)].assign(event_day=days)
-    paths = relative_paths(closes[tech], closes[market], days, (start, end))
+    paths = relative_paths(closes["tech"], closes["market"], days, (start, end))
     changes = changes[changes["event_day"].isin(paths.columns)].reset_index(drop=True)
     kinds = changes.set_index("event_day")["kind"]
     events = changes.assign(

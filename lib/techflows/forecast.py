@@ -26,12 +26,12 @@ FrameT = TypeVar("FrameT", pd.Series, pd.DataFrame)
 def model_inputs(
     src: Source, week_end: str = "W-FRI", years: int | None = None
 ) -> tuple[pd.Series, pd.DataFrame | None, str]:
-    """Weekly tech excess return (%) and weekly yield changes (pp) as exog, with a note.
+    """Complete weeks' tech excess return (%) and weekly yield changes (pp) as exog, with a note.
 
     Uses the rate panel when the source has weekly yields; otherwise the return alone.
     """
     try:
-        panel = rates.weekly_rate_panel(src, week_end=week_end, years=years)
+        panel = rates.weekly_rate_panel(src, week_end, years, complete_only=True)
     except DataUnavailable:
         panel = None
     if panel is not None and panel.attrs.get("frequency") == "weekly":
@@ -40,16 +40,12 @@ def model_inputs(
         note = f"weekly changes in the {used} (source: {panel.attrs['nominal_source']})"
         exog = _weekly(exog, week_end).fillna(0.0)  # a missing week counts as no change
         return _weekly(panel["tech_excess"] * 100, week_end), exog, note
-    y = rates.relative_returns(src, week_end) * 100
-    if years:
-        y = y.loc[y.index > y.index[-1] - pd.DateOffset(years=int(years))]
+    y = rates.relative_returns(src, week_end, years, complete_only=True) * 100
     return _weekly(y, week_end), None, "none: this source has no weekly yields"
 
 
 def _weekly(frame: FrameT, week_end: str) -> FrameT:
     """Put the series on a regular weekly index so forecasts carry dates (gaps become NaN)."""
-    # A week still running on the as-of date is labelled with that date, off the weekly grid:
-    # asfreq leaves it out, so the models see complete weeks only.
     return frame.asfreq(week_end)
 
 
@@ -264,8 +260,8 @@ def after_date(weekly: pd.Series, after: object) -> dict[str, object]:
         "positive": int((later > 0).sum()),
         "share_positive": float("nan") if empty else float((later > 0).mean()),
         "total": float("nan") if empty else float(later.sum()),
-        "first": later.index[0] if len(later) else None,
-        "last": later.index[-1] if len(later) else None,
+        "first": None if empty else later.index[0],
+        "last": None if empty else later.index[-1],
     }
 
 

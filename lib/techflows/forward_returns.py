@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 from scipy.stats import mannwhitneyu
 
-from techflows.data import Source
 from techflows.errors import DataError
 
 HORIZONS = (4, 13)
@@ -19,23 +18,12 @@ MIN_PRIOR_WEEKS = 52
 VERDICT_P = 0.05
 
 
-def weekly_closes(src: Source, week_end: str = "W-FRI") -> pd.DataFrame:
-    """Complete weeks' closes of the tech and market proxies (columns tech, market; attrs)."""
-    tech, market = src.tech_ticker, src.market_ticker
-    closes = src.close([tech, market])[[tech, market]].dropna()
-    weekly = closes.resample(week_end).last().dropna()
-    # A week still running on the as-of date would give a window shorter than its horizon.
-    weekly = weekly.loc[weekly.index <= src.end]
-    weekly.columns = ["tech", "market"]
-    weekly.attrs.update({"tech": tech, "market": market})
-    return weekly.rename_axis("week_end")
-
-
 def forward_excess(weekly: pd.DataFrame, horizons: tuple[int, ...] = HORIZONS) -> pd.DataFrame:
     """Tech's return minus the market's (%) from each week's close to h weeks later (column h).
 
-    The window starts at the event week's close, so it holds only the weeks after it; the
-    last h weeks have no complete window and are NaN.
+    weekly: complete weeks' closes in columns tech and market (rates.period_closes). The
+    window starts at the event week's close, so it holds only the weeks after it; the last h
+    weeks have no complete window and are NaN.
     """
     out = {}
     for h in horizons:

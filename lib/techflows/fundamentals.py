@@ -12,18 +12,10 @@ from techflows.errors import DataError, DataUnavailable
 from techflows.validate import check_columns
 
 REPORTED_FILE = config.DATA_DIR / "reported_figures.csv"
-REPORTED_COLUMNS = [
-    "id",
-    "metric",
-    "entity",
-    "period",
-    "value",
-    "unit",
-    "reported_by",
-    "cited_in",
-    "date",
-    "note",
-]
+# Columns every figure carries, reported or measured (after what it is and whom it is about).
+FIGURE_COLUMNS = ["period", "value", "unit", "reported_by", "cited_in", "date", "note"]
+REPORTED_COLUMNS = ["id", "metric", "entity", *FIGURE_COLUMNS]
+OUTPUT_COLUMNS = ["basis", "entity", "metric", *FIGURE_COLUMNS]
 HYPERSCALERS = ("AMZN", "MSFT", "GOOGL", "META")
 # Columns of the yahoo source's tidy cash-flow table (USD; capex spent, positive) -> metrics.
 CASHFLOW_COLUMNS = {
@@ -31,20 +23,8 @@ CASHFLOW_COLUMNS = {
     "operating_cash_flow": "operating cash flow",
     "free_cash_flow": "free cash flow",
 }
-CAPEX_METRICS = ("capital expenditure", "operating cash flow", "free cash flow")
+CAPEX_METRICS = tuple(CASHFLOW_COLUMNS.values())
 EPS_HORIZONS = (7, 30, 60, 90)
-OUTPUT_COLUMNS = [
-    "basis",
-    "entity",
-    "metric",
-    "period",
-    "value",
-    "unit",
-    "reported_by",
-    "cited_in",
-    "date",
-    "note",
-]
 
 
 def reported_figures(path: str | Path | None = None) -> pd.DataFrame:
@@ -61,10 +41,13 @@ def reported_figures(path: str | Path | None = None) -> pd.DataFrame:
     return table.assign(basis="reported", note=table["note"].fillna(""))
 
 
-def reported(metric_prefix: str, path: str | Path | None = None) -> pd.DataFrame:
-    """Reported rows whose metric starts with a prefix, in the common output columns."""
+def reported(
+    metric_prefixes: str | tuple[str, ...], path: str | Path | None = None
+) -> pd.DataFrame:
+    """Reported rows whose metric starts with a prefix (prefix by prefix), in output columns."""
     table = reported_figures(path)
-    rows = table[table["metric"].str.startswith(metric_prefix)]
+    prefixes = (metric_prefixes,) if isinstance(metric_prefixes, str) else metric_prefixes
+    rows = pd.concat([table[table["metric"].str.startswith(p)] for p in prefixes])
     return rows[["id", *OUTPUT_COLUMNS]].reset_index(drop=True)
 
 
@@ -117,8 +100,7 @@ def capex_vs_cashflow(
     measured = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if not measured.empty:
         return measured
-    rows = pd.concat([reported(metric) for metric in CAPEX_METRICS], ignore_index=True)
-    return rows.drop(columns="id")
+    return reported(CAPEX_METRICS).drop(columns="id")
 
 
 def coverage(table: pd.DataFrame) -> pd.DataFrame:

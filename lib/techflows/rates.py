@@ -6,6 +6,7 @@ from typing import TypeVar
 
 import pandas as pd
 import statsmodels.api as sm
+from pandas.tseries.frequencies import to_offset
 from statsmodels.regression.linear_model import RegressionResultsWrapper
 from statsmodels.regression.rolling import RollingOLS
 
@@ -71,33 +72,76 @@ def period_last(values: Frame, rule: str, end: pd.Timestamp) -> Frame:
     return last.set_axis(last.index.where(last.index <= end, end))
 
 
-def _cut_years(frame: pd.DataFrame, years: int | None) -> pd.DataFrame:
+def complete_periods(frame: Frame, rule: str) -> Frame:
+    """Rows labelled with a period end of rule: drops a still-running period (see period_last)."""
+    offset = to_offset(rule)
+    return frame.loc[[offset.is_on_offset(day) for day in frame.index]]
+
+
+def last_years(frame: Frame, years: int | None) -> Frame:
+    """The rows within `years` of the last row (all rows when years is None or 0)."""
     if not years or frame.empty:
         return frame
     return frame.loc[frame.index > frame.index[-1] - pd.DateOffset(years=int(years))]
 
 
-def relative_returns(src: Source, rule: str) -> pd.Series:
-    """Period return of the tech proxy minus the market proxy (decimal), periods by rule."""
+def proxy_closes(src: Source) -> pd.DataFrame:
+    """Daily closes of the tech and market proxies on the days both have one.
+
+    Columns: tech, market; attrs: tech, market (the tickers).
+    """
     tech, market = src.tech_ticker, src.market_ticker
     closes = src.close([tech, market])[[tech, market]].dropna()
-    period = period_last(closes, rule, src.end).dropna().pct_change()
-    return (period[tech] - period[market]).dropna().rename("tech_excess")
+    closes.columns = ["tech", "market"]
+    closes.attrs.update({"tech": tech, "market": market})
+    return closes
+
+
+def period_closes(src: Source, rule: str = "W-FRI", complete_only: bool = False) -> pd.DataFrame:
+    """The proxies' last close per period (columns tech, market; attrs the tickers).
+
+    A period still running on the as-of date is labelled with that date, or left out when
+    complete_only.
+    """
+    closes = proxy_closes(src)
+    last = period_last(closes, rule, src.end).dropna()
+    if complete_only:
+        last = complete_periods(last, rule)
+    last.attrs.update(closes.attrs)
+    return last
+
+
+def relative_returns(
+    src: Source, rule: str, years: int | None = None, complete_only: bool = False
+) -> pd.Series:
+    """Period return of the tech proxy minus the market proxy (decimal), periods by rule.
+
+    years keeps the periods within that many years of the as-of date; complete_only then
+    leaves out a period still running on it.
+    """
+    closes = period_closes(src, rule)
+    period = closes.pct_change()
+    excess = last_years((period["tech"] - period["market"]).dropna(), years)
+    return (complete_periods(excess, rule) if complete_only else excess).rename("tech_excess")
 
 
 def weekly_rate_panel(
-    src: Source, week_end: str = "W-FRI", years: int | None = None
+    src: Source, week_end: str = "W-FRI", years: int | None = None, complete_only: bool = False
 ) -> pd.DataFrame:
     """Weekly tech excess return and 10-year yield changes (pp); monthly when only Moody's exists.
 
     Columns: tech_excess (decimal), d_nominal, d_real (percentage points; d_real only when the
     source has real yields). attrs: frequency, rule, nominal_source, real_source, tech, market.
+    years keeps the rows within that many years of the last; complete_only then drops a period
+    still running on the as-of date.
     """
     yields, rule, sources = _yields(src)
     rule = rule or week_end
     changes = period_last(yields, rule, src.end).diff().add_prefix("d_")
     panel = pd.concat([relative_returns(src, rule), changes], axis=1, join="inner").dropna()
-    panel = _cut_years(panel, years)
+    panel = last_years(panel, years)
+    if complete_only:
+        panel = complete_periods(panel, rule)
     if panel.empty:
         raise DataError(f"rate panel for {src.name}: prices and yields do not overlap")
     panel.attrs.update(
@@ -235,7 +279,7 @@ def macro_panel(src: Source, week_end: str = "W-FRI", years: int | None = None) 
         attrs[f"{name.removeprefix('d_')}_source"] = label
     if len(parts) == 1:
         raise DataUnavailable("The dollar and the VIX", src.name, PRICES_PROVIDER)
-    panel = _cut_years(pd.concat(parts, axis=1, join="inner").dropna(), years)
+    panel = last_years(pd.concat(parts, axis=1, join="inner").dropna(), years)
     panel.attrs.update(attrs)
     return panel
 

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from techflows import flows
 from techflows.data import Source
 from techflows.errors import DataError, DataUnavailable
 from techflows.sources.base import PRICES_PROVIDER
@@ -16,20 +17,22 @@ FLOW_GROUPS = ("tech_etf", "sector_etf")
 
 
 def weekly_flows(src: Source, week_end: str = "W-FRI", min_days: int = 3) -> pd.DataFrame:
-    """Net flows summed per week and fund (USD); weeks with fewer than min_days reported days
-    for that fund (the first and last, partial weeks of a short file) are left NaN."""
-    flows = src.flows()
-    if flows.empty:
+    """Net flows per week and fund (USD, wide); NaN where a fund reported under min_days days.
+
+    Those are mostly the first and last, partial weeks of a short file.
+    """
+    daily = src.flows()
+    if daily.empty:
         raise DataUnavailable("Fund flows", src.name, "a csv folder with flows/etf_flows.csv")
-    daily = flows.pivot_table(index="date", columns="ticker", values="flow_usd", aggfunc="sum")
-    weekly = daily.resample(week_end).sum(min_count=1)
-    days = daily.notna().resample(week_end).sum()
+    by_fund = flows.weekly_by_fund(daily, week_end)
+    weekly = by_fund.pivot(index="week_end", columns="ticker", values="flow_usd")
+    days = by_fund.pivot(index="week_end", columns="ticker", values="days")
     short = weekly.notna() & (days < min_days)
     weekly = weekly.mask(short)
     weekly.attrs.update(
         {
-            "first_day": flows["date"].min(),
-            "last_day": flows["date"].max(),
+            "first_day": daily["date"].min(),
+            "last_day": daily["date"].max(),
             "min_days": min_days,
             "fund_weeks_dropped": int(short.to_numpy().sum()),
         }
@@ -49,14 +52,14 @@ def flow_zscores(weekly: pd.DataFrame) -> pd.DataFrame:
     (vs the mean and sd of its other weeks, which is not capped by the sample size), n_weeks.
     """
     rows = []
-    for ticker, flows in weekly.items():
-        flows = flows.dropna()
-        n = len(flows)
+    for ticker, fund in weekly.items():
+        fund = fund.dropna()
+        n = len(fund)
         if n < 3:
             continue
-        mean, sd = flows.mean(), flows.std()
-        for week, value in flows.items():
-            others = flows.drop(week)
+        mean, sd = fund.mean(), fund.std()
+        for week, value in fund.items():
+            others = fund.drop(week)
             rows.append(
                 {
                     "week": week,
