@@ -12,7 +12,18 @@ from techflows import checklist as ck
 GREEN, NO_DATA = at.GREEN, at.NO_DATA
 
 
-def _table(rows) -> pd.DataFrame:
+# Dated entries around an as-of date of 2026-02-13 (also used by test_checklist).
+DATED_ENTRIES = [
+    ["semis_orders", "2026-01-01", 5.0, "%", NO_DATA, "old", "a"],
+    ["semis_orders", "2026-02-01", 20.0, "%", NO_DATA, "latest known", "b"],
+    ["semis_orders", "2026-03-01", -5.0, "%", NO_DATA, "future", "c"],
+    ["guidance", "2025-10-01", math.nan, "", GREEN, "stale view", "d"],
+    ["filings_13f", "2026-03-01", 30.0, "pp", NO_DATA, "after as_of", "e"],
+]
+
+
+def analyst_frame(rows: list[list[object]]) -> pd.DataFrame:
+    """An analyst table as read_analyst_table returns it, from rows in ANALYST_COLUMNS order."""
     frame = pd.DataFrame(rows, columns=at.ANALYST_COLUMNS)
     frame["date"] = pd.to_datetime(frame["date"])
     frame["value"] = pd.to_numeric(frame["value"])
@@ -20,15 +31,7 @@ def _table(rows) -> pd.DataFrame:
 
 
 def test_entries_after_as_of_are_dropped_and_old_ones_are_stale():
-    table = _table(
-        [
-            ["semis_orders", "2026-01-01", 5.0, "%", NO_DATA, "old", "a"],
-            ["semis_orders", "2026-02-01", 20.0, "%", NO_DATA, "latest known", "b"],
-            ["semis_orders", "2026-03-01", -5.0, "%", NO_DATA, "future", "c"],
-            ["guidance", "2025-10-01", math.nan, "", GREEN, "stale view", "d"],
-            ["filings_13f", "2026-03-01", 30.0, "pp", NO_DATA, "after as_of", "e"],
-        ]
-    )
+    table = analyst_frame(DATED_ENTRIES)
     entries = at.analyst_entries(table, pd.Timestamp("2026-02-13"), stale_days=45)
     assert entries["date"].max() == pd.Timestamp("2026-02-01")
     assert entries.set_index("note").loc["stale view", "stale"]

@@ -113,6 +113,8 @@ def test_sector_close_keeps_only_the_sector(panel):
     assert list(close.columns) == ["AAA", "CCC"]
     with pytest.raises(tf.DataUnavailable, match="Utilities"):
         breadth.sector_close(member_source(panel, sectors), sector="Utilities")
+    internals = breadth.sector_internals(member_source(panel, sectors))
+    assert internals.equals(breadth.daily_internals(panel[["AAA", "CCC"]]))
 
 
 def test_sample_source_has_no_constituents(sample_source):

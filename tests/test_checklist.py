@@ -9,6 +9,7 @@ import pytest
 import techflows as tf
 from techflows import checklist as ck
 from techflows.universe import load_universe
+from test_analyst_table import DATED_ENTRIES, analyst_frame
 
 GREEN, AMBER, RED, NO_DATA = ck.GREEN, ck.AMBER, ck.RED, ck.NO_DATA
 
@@ -142,11 +143,11 @@ def test_measured_row_trend_and_staleness():
         ck.Rule(5.0, 1.0, "%", flat=0.5),
         lambda src, week_end: ck.Measure(series, "synthetic"),
     )
-    items = ck.checklist(FakeSource("2024-03-31"), analyst=_table([]), signals=(signal,))
+    items = ck.checklist(FakeSource("2024-03-31"), analyst=analyst_frame([]), signals=(signal,))
     row = items.iloc[0]
     assert row["status"] == GREEN and row["trend"] == ck.IMPROVING
     assert row["value"] == pytest.approx(9.0) and row["as_of"] == dates[-1]
-    later = ck.checklist(FakeSource("2024-06-30"), analyst=_table([]), signals=(signal,))
+    later = ck.checklist(FakeSource("2024-06-30"), analyst=analyst_frame([]), signals=(signal,))
     assert later.iloc[0]["stale"] and later.iloc[0]["status"] == NO_DATA
     assert "stale" in later.iloc[0]["source"]
 
@@ -154,28 +155,11 @@ def test_measured_row_trend_and_staleness():
 # --- rows from the analyst table ----------------------------------------------------------------
 
 
-def _table(rows) -> pd.DataFrame:
-    frame = pd.DataFrame(
-        rows, columns=["item", "date", "value", "unit", "status", "note", "source"]
-    )
-    frame["date"] = pd.to_datetime(frame["date"])
-    frame["value"] = pd.to_numeric(frame["value"])
-    return frame
-
-
 ANALYST_ONLY = tuple(s for s in ck.SIGNALS if s.analyst and s.measure is None)
 
 
 def test_analyst_entries_after_as_of_are_ignored_and_old_ones_are_stale():
-    table = _table(
-        [
-            ["semis_orders", "2026-01-01", 5.0, "%", NO_DATA, "old", "a"],
-            ["semis_orders", "2026-02-01", 20.0, "%", NO_DATA, "latest known", "b"],
-            ["semis_orders", "2026-03-01", -5.0, "%", NO_DATA, "future", "c"],
-            ["guidance", "2025-10-01", math.nan, "", GREEN, "stale view", "d"],
-            ["filings_13f", "2026-03-01", 30.0, "pp", NO_DATA, "after as_of", "e"],
-        ]
-    )
+    table = analyst_frame(DATED_ENTRIES)
     items = ck.checklist(FakeSource("2026-02-13"), analyst=table, signals=ANALYST_ONLY)
     rows = items.set_index("key")
     semis = rows.loc["semis_orders"]
@@ -194,13 +178,13 @@ def test_analyst_entries_after_as_of_are_ignored_and_old_ones_are_stale():
 
 
 def test_recorded_status_is_used_only_without_a_value():
-    table = _table([["guidance", "2026-02-10", math.nan, "", AMBER, "view", "x"]])
+    table = analyst_frame([["guidance", "2026-02-10", math.nan, "", AMBER, "view", "x"]])
     rows = ck.checklist(FakeSource("2026-02-13"), analyst=table, signals=ANALYST_ONLY)
     assert rows.set_index("key").loc["guidance", "status"] == AMBER
 
 
 def test_eps_falls_back_to_the_analyst_table_offline():
-    table = _table([["eps_revisions", "2026-02-10", -1.5, "%", "", "cut", "x"]])
+    table = analyst_frame([["eps_revisions", "2026-02-10", -1.5, "%", "", "cut", "x"]])
     signal = next(s for s in ck.SIGNALS if s.key == "eps_revisions")
     src = FakeSource("2026-02-13", as_of="2026-02-13")
     row = ck.checklist(src, analyst=table, signals=(signal,)).iloc[0]
@@ -231,6 +215,11 @@ def test_checklist_on_the_real_csv_data(csv_source):
     items = ck.checklist(csv_source)
     assert list(items["key"]) == list(ck.SIGNAL_KEYS)
     assert items["status"].isin(ck.STATUSES).all()
+    again = ck.checklist(csv_source, measures=ck.measure_signals(csv_source))
+    pd.testing.assert_frame_equal(again, items)
+    assert ck.from_analyst_table(items).tolist() == [
+        s.key == "eps_revisions" or s.measure is None for s in ck.SIGNALS
+    ]
     measured = items[items["status"] != NO_DATA]
     assert len(measured) >= 8
     assert np.isfinite(measured["value"].astype(float)).all()
@@ -248,6 +237,9 @@ def test_checklist_on_the_real_csv_data(csv_source):
 
 
 def test_sample_uses_the_labelled_nominal_proxy(sample_source):
+    measures = ck.measure_signals(sample_source)
+    assert isinstance(measures["ew_tech"], tf.DataUnavailable)  # kept: it explains the gap
+    assert isinstance(measures["real_yield"], ck.Measure) and "guidance" not in measures
     items = ck.checklist(sample_source).set_index("key")
     assert "nominal proxy" in items.loc["real_yield", "signal"]
     assert math.isfinite(items.loc["real_yield", "value"])
@@ -268,7 +260,8 @@ def test_flow_windows_against_a_direct_weekly_sum(csv_source):
 
 
 def test_history_ranges_against_a_direct_quantile(csv_source):
-    ranges = ck.history_ranges(csv_source, "W-FRI", years=10).set_index("signal")
+    ranges = ck.history_ranges(ck.measure_signals(csv_source, "W-FRI"), years=10)
+    ranges = ranges.set_index("signal")
     label = next(s.label for s in ck.SIGNALS if s.key == "ew_tech")
     closes = csv_source.close(["RSPT", "XLK"]).dropna()
     relative = (100 * (closes["RSPT"] / closes["XLK"]).pct_change(63)).dropna()

@@ -63,6 +63,11 @@ def test_weekly_sums_hand_computed_for_two_week_ends():
     assert list(groups.columns) == ["tech", "non-tech sector"]
     assert groups.loc["2026-02-11"].tolist() == [20.0, 40.0]
     assert groups.loc["2026-02-04", "non-tech sector"] == 0.0
+    # Through Tue 2026-02-10 the week ending Wed 2026-02-11 is still open; through Wed it is not.
+    open_week = flows.weekly_by_fund(daily, "W-WED", through="2026-02-10")
+    assert open_week["week_end"].unique().tolist() == [pd.Timestamp("2026-02-04")]
+    assert open_week.index.tolist() == list(range(len(open_week)))
+    assert flows.weekly_by_fund(daily, "W-WED", through="2026-02-11").equals(wed.reset_index())
 
 
 def test_record_span_inflow_outflow_and_censored():

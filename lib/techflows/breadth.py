@@ -45,6 +45,11 @@ def daily_internals(close: pd.DataFrame, window: int = YEAR_DAYS) -> pd.DataFram
     return out.iloc[1:].rename_axis("Date")
 
 
+def sector_internals(src: Source, sector: str = IT_SECTOR) -> pd.DataFrame:
+    """daily_internals of one GICS sector's index members (current membership)."""
+    return daily_internals(sector_close(src, sector))
+
+
 def share_at_highs(daily: pd.DataFrame, days: int = 10) -> pd.Series:
     """Share of members at a 52-week high (percent), averaged over the last `days` sessions."""
     share = daily["share_at_high"].rolling(days, min_periods=days).mean()

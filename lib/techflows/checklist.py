@@ -8,7 +8,7 @@ analyst-maintained table data/analyst_signals.csv, with the date of each entry.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -201,12 +201,8 @@ def _flows(weeks: int) -> Callable[[Source, str], Measure]:
     return measure
 
 
-def _tech_internals(src: Source) -> pd.DataFrame:
-    return breadth.daily_internals(breadth.sector_close(src))
-
-
 def _highs(src: Source, week_end: str) -> Measure:
-    daily = _tech_internals(src)
+    daily = breadth.sector_internals(src)
     members = int(daily["members"].iloc[-1])
     detail = f"{int(daily['at_high'].iloc[-1])} of {members} at a high on the last day"
     source = f"{breadth.IT_SECTOR} constituents' closes ({src.name}; current members)"
@@ -214,7 +210,7 @@ def _highs(src: Source, week_end: str) -> Measure:
 
 
 def _advance_decline(src: Source, week_end: str) -> Measure:
-    daily = _tech_internals(src)
+    daily = breadth.sector_internals(src)
     last = daily.iloc[-20:]
     detail = f"{int(last['advancers'].sum())} advances vs {int(last['decliners'].sum())} declines"
     source = f"{breadth.IT_SECTOR} constituents' closes ({src.name}; current members)"
@@ -419,34 +415,55 @@ def _analyst_row(signal: Signal, entries: pd.DataFrame, end: pd.Timestamp, gap: 
     )
 
 
+Measures = Mapping[str, Measure | DataUnavailable]  # signal key -> measure, or why it is missing
+
+
+def measure_signals(
+    src: Source, week_end: str = "W-FRI", signals: tuple[Signal, ...] = SIGNALS
+) -> dict[str, Measure | DataUnavailable]:
+    """Each signal's measure from the source, or why the source lacks it (keyed by signal key).
+
+    Signals without a measure (analyst-table only) are left out.
+    """
+    measures: dict[str, Measure | DataUnavailable] = {}
+    for signal in signals:
+        if signal.measure is None:
+            continue
+        try:
+            measures[signal.key] = signal.measure(src, week_end)
+        except DataUnavailable as missing:
+            measures[signal.key] = missing
+    return measures
+
+
 def checklist(
     src: Source,
     week_end: str = "W-FRI",
     analyst: pd.DataFrame | str | Path | None = None,
     stale_days: int = STALE_DAYS,
     signals: tuple[Signal, ...] = SIGNALS,
+    measures: Measures | None = None,
 ) -> pd.DataFrame:
     """One row per checklist signal: value, rule, status, trend (vs 4 weeks earlier), source.
 
     Analyst entries after the source's as-of date are ignored; entries (and data) older than
-    stale_days count as 'no data' and say so in the source column.
+    stale_days count as 'no data' and say so in the source column. Pass measures (from
+    measure_signals) to reuse signals already measured.
     """
     end = src.end
     table = (
         analyst if isinstance(analyst, pd.DataFrame) else read_analyst_table(analyst, ANALYST_KEYS)
     )
     entries = analyst_entries(table, end, stale_days)
+    if measures is None:
+        measures = measure_signals(src, week_end, signals)
     rows = []
     for signal in signals:
-        gap = ""
-        if signal.measure is not None:
-            try:
-                measure = signal.measure(src, week_end)
-            except DataUnavailable as missing:
-                gap = str(missing)
-            else:
-                rows.append(_measured_row(signal, measure, end, stale_days))
-                continue
+        measure = measures.get(signal.key)
+        if isinstance(measure, Measure):
+            rows.append(_measured_row(signal, measure, end, stale_days))
+            continue
+        gap = str(measure) if isinstance(measure, DataUnavailable) else ""
         if signal.analyst:
             rows.append(_analyst_row(signal, entries, end, gap))
         else:
@@ -455,18 +472,17 @@ def checklist(
 
 
 def history_ranges(
-    src: Source, week_end: str = "W-FRI", years: int | None = None, min_points: int = 52
+    measures: Measures, years: int | None = None, min_points: int = 52
 ) -> pd.DataFrame:
     """Each measured signal's own history: 10th, 50th, 90th percentile and today's rank in it.
 
-    Puts the fixed thresholds in context; signals with fewer than min_points values (a few weeks
-    of flows, live EPS) are left out.
+    measures: from measure_signals. Puts the fixed thresholds in context; signals with fewer
+    than min_points values (a few weeks of flows, live EPS) are left out.
     """
     rows = []
     for signal in signals_with_history():
-        try:
-            measure = signal.measure(src, week_end)
-        except DataUnavailable:
+        measure = measures.get(signal.key)
+        if not isinstance(measure, Measure):
             continue
         series = measure.series.dropna()
         if years and not series.empty:
@@ -491,6 +507,11 @@ def history_ranges(
 def signals_with_history() -> list[Signal]:
     """The signals measured from market data (not from the analyst table)."""
     return [s for s in SIGNALS if s.measure is not None and not s.analyst]
+
+
+def from_analyst_table(items: pd.DataFrame) -> pd.Series:
+    """Which checklist rows were read from the analyst table (not measured from the source)."""
+    return items["source"].str.startswith("analyst table")
 
 
 def concordance(items: pd.DataFrame) -> pd.Series:

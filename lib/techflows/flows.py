@@ -44,13 +44,21 @@ def classify(
     return pd.DataFrame(rows, columns=["ticker", "name", "class", "segment"]).set_index("ticker")
 
 
-def weekly_by_fund(flows: pd.DataFrame, week_end: str = "W-FRI") -> pd.DataFrame:
-    """Long weekly flows per fund: week_end, ticker, flow_usd (sum of days), days reported."""
+def weekly_by_fund(
+    flows: pd.DataFrame, week_end: str = "W-FRI", through: object = None
+) -> pd.DataFrame:
+    """Long weekly flows per fund: week_end, ticker, flow_usd (sum of days), days reported.
+
+    With through, weeks ending after it (still in progress on that date) are left out.
+    """
     if flows.empty:
         raise DataError("fund flows: no rows to aggregate")
     grouped = flows.groupby([pd.Grouper(key="date", freq=week_end), "ticker"])["flow_usd"]
     weekly = grouped.agg(flow_usd="sum", days="count").reset_index()
-    return weekly.rename(columns={"date": "week_end"})
+    weekly = weekly.rename(columns={"date": "week_end"})
+    if through is not None:
+        weekly = weekly[weekly["week_end"] <= pd.Timestamp(through)].reset_index(drop=True)
+    return weekly
 
 
 def weekly_by_group(
@@ -90,10 +98,10 @@ def weekly_flows(src: Source, week_end: str = "W-FRI") -> tuple[pd.DataFrame, pd
     if daily.empty:
         raise DataError(f"{src.name} fund flows: no rows up to {src.end.date()}")
     classes = classify(daily["ticker"].unique(), src.universe)
-    last_day = daily["date"].max()
-    by_fund = weekly_by_fund(daily, week_end)
-    by_fund = by_fund[by_fund["week_end"] <= last_day].join(classes, on="ticker")
-    return by_fund.reset_index(drop=True), weekly_by_group(by_fund)
+    by_fund = weekly_by_fund(daily, week_end, through=daily["date"].max()).join(
+        classes, on="ticker"
+    )
+    return by_fund, weekly_by_group(by_fund)
 
 
 def week_containing(date: object, week_end: str) -> pd.Timestamp:

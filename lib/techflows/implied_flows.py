@@ -87,8 +87,7 @@ def latest_week(implied: pd.DataFrame, week_end: str = "W-FRI") -> pd.Series:
     ok = usable(implied)
     if ok.empty:
         return pd.Series(dtype=float, name="flow_usd")
-    weekly = weekly_by_fund(ok, week_end)
-    weekly = weekly[weekly["week_end"] <= implied["date"].max()]
+    weekly = weekly_by_fund(ok, week_end, through=implied["date"].max())
     last = weekly[weekly["week_end"] == weekly["week_end"].max()]
     return last.set_index("ticker")["flow_usd"].sort_values(ascending=False)
 

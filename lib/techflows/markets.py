@@ -13,6 +13,7 @@ HORIZONS = {
     "1m": pd.DateOffset(months=1),
     "3m": pd.DateOffset(months=3),
 }
+PERIODS = (*HORIZONS, "YTD")  # the return columns of period_returns
 SEGMENT_GROUPS = ("tech_etf", "sector_etf", "benchmark")
 
 
@@ -54,9 +55,7 @@ def period_returns(close: pd.DataFrame, at: object = None, stale_days: int = 5) 
             else np.nan
             for k, base in bases.items()
         }
-    return pd.DataFrame.from_dict(rows, orient="index", columns=[*HORIZONS, "YTD"]).rename_axis(
-        "ticker"
-    )
+    return pd.DataFrame.from_dict(rows, orient="index", columns=list(PERIODS)).rename_axis("ticker")
 
 
 def segment_closes(src: Source) -> pd.DataFrame:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from techflows import breadth
 from techflows import universe as uni
-from techflows.breadth import IT_SECTOR
 from techflows.data import Source
 from techflows.errors import DataError, DataUnavailable
 from techflows.flows import complete_weeks
@@ -55,14 +55,12 @@ def tech_dollar_volume(src: Source) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     Returns (close, volume, label) where label says which group was used.
     """
     try:
-        symbols = src.sector_members(IT_SECTOR)
-        close = src.constituent_close(symbols)
-        volume = src.constituent_volume(symbols)
-        if not close.empty:
-            label = f"{close.shape[1]} S&P 500 Information Technology stocks (current members)"
-            return close, volume, label
+        close = breadth.sector_close(src)
+        volume = src.constituent_volume(close.columns)
+        label = f"{close.shape[1]} S&P 500 Information Technology stocks (current members)"
+        return close, volume, label
     except DataUnavailable:
-        pass
+        pass  # no IT constituents: fall back to tech ETFs, then ^IXIC
     funds = src.bars(uni.tickers(src.universe, group="tech_etf"))
     with_volume = {t: b for t, b in funds.items() if "Volume" in b and b["Volume"].gt(0).any()}
     if not with_volume:

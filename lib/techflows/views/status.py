@@ -7,7 +7,7 @@ import pandas as pd
 import seaborn as sns
 from pandas.io.formats.style import Styler
 
-from techflows import drawdowns, flows, notional, plots
+from techflows import drawdowns, flows, markets, notional, plots
 
 RED = "#c44e52"
 
@@ -168,7 +168,7 @@ def segment_coverage_text(at: pd.Timestamp, market: str, left_out: list[str]) ->
 
 def styled_segment_returns(segments: pd.DataFrame) -> Styler:
     """markets.segment_returns with the return columns as signed percentages."""
-    numbers = [c for c in segments.columns if c[:2] in ("1w", "1m", "3m", "YT")]
+    numbers = [c for c in segments.columns if c.split(" ")[0] in markets.PERIODS]
     return segments.style.hide().format("{:+.1%}", subset=numbers, na_rep="-")
 
 
