@@ -240,14 +240,11 @@ def evaluate(
 
 
 def weekly_tech_flows(src: Source, week_end: str = "W-FRI") -> pd.Series:
-    """Weekly net flows into tech funds ($bn), complete weeks up to the as-of date."""
-    by_fund = flows.weekly_by_fund(src.flows(), week_end)
-    classes = flows.classify(by_fund["ticker"], src.universe)
-    wide = flows.weekly_by_group(by_fund, classes)
-    if "tech" not in wide:
+    """Weekly net flows into tech funds ($bn), complete weeks only (flows.weekly_flows)."""
+    _, by_group = flows.weekly_flows(src, week_end)
+    if "tech" not in by_group:
         raise DataUnavailable("Flows of tech funds", src.name, FLOWS_PROVIDER)
-    weekly = flows.complete_weeks(wide["tech"], src.end) / 1e9
-    return _weekly(weekly.rename("tech_flows_bn"), week_end)
+    return _weekly((by_group["tech"] / 1e9).rename("tech_flows_bn"), week_end)
 
 
 def after_date(weekly: pd.Series, after: object) -> dict[str, object]:
