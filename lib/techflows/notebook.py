@@ -100,7 +100,9 @@ class Figures:
         try:
             yield
         except DataUnavailable as gap:
-            self.missing.append(str(gap))
+            # Every section that lacks the data says so; the figures file lists each gap once.
+            if str(gap) not in self.missing:
+                self.missing.append(str(gap))
             display(Markdown(markdown_text(f"> **Not available:** {gap}")))
 
     @property
