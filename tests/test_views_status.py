@@ -180,7 +180,7 @@ def test_notional_window_records_and_sentence():
         },
         index=pd.Index(weeks, name="week_end"),
     )
-    assert notional.trailing(ranked, 1).index.tolist() == weeks[2:].tolist()
+    assert markets.last_years(ranked, 1).index.tolist() == weeks[2:].tolist()
     assert notional.latest_record_week(ranked) == "2026-02-04"
     assert notional.latest_record_week(ranked.assign(is_record=False)) == "none"
     assert view.notional_week_text(ranked, "2 stocks", 10) == (
@@ -189,7 +189,7 @@ def test_notional_window_records_and_sentence():
     )
     none = view.notional_week_text(ranked.assign(is_record=False), "2 stocks", 10)
     assert none.endswith("Record weeks in the past year: none.")
-    assert len(notional.trailing(_ranked(), 1)) == 53
+    assert len(markets.last_years(_ranked(), 1)) == 53
 
 
 def test_weekly_tech_notional_on_sample(sample_source):

@@ -6,6 +6,7 @@ import pandas as pd
 
 from techflows.data import Source
 from techflows.errors import DataUnavailable
+from techflows.markets import last_years
 from techflows.sources.base import CONSTITUENTS_PROVIDER
 
 IT_SECTOR = "Information Technology"
@@ -79,6 +80,4 @@ def weekly_internals(
         }
     ).dropna(subset=["advancers"])
     out["adv_dec_ratio"] = out["advancers"] / out["decliners"].where(out["decliners"] > 0)
-    if years and not out.empty:
-        out = out.loc[out.index > out.index[-1] - pd.DateOffset(years=int(years))]
-    return out.rename_axis("week_end")
+    return last_years(out, years).rename_axis("week_end")

@@ -28,6 +28,7 @@ from techflows.analyst_table import (
 )
 from techflows.data import Source
 from techflows.errors import DataUnavailable
+from techflows.markets import last_years
 from techflows.sources.base import FLOWS_PROVIDER, PRICES_PROVIDER, YAHOO_PROVIDER
 
 IMPROVING, WORSENING, FLAT, NO_TREND = "improving", "worsening", "flat", "n/a"
@@ -484,9 +485,7 @@ def history_ranges(
         measure = measures.get(signal.key)
         if not isinstance(measure, Measure):
             continue
-        series = measure.series.dropna()
-        if years and not series.empty:
-            series = series.loc[series.index > series.index[-1] - pd.DateOffset(years=int(years))]
+        series = last_years(measure.series.dropna(), years)
         if len(series) < min_points:
             continue
         rows.append(
@@ -614,7 +613,5 @@ def equal_cap_ratios(src: Source, years: int | None = None) -> pd.DataFrame:
             ratios[f"{equal} / {cap}"] = closes[equal] / closes[cap]
     if not ratios:
         raise DataUnavailable("Prices for RSPT and XLK or RSP and SPY", src.name, PRICES_PROVIDER)
-    wide = pd.DataFrame(ratios).dropna(how="all")
-    if years:
-        wide = wide.loc[wide.index > wide.index[-1] - pd.DateOffset(years=int(years))]
+    wide = last_years(pd.DataFrame(ratios).dropna(how="all"), years)
     return 100 * wide / wide.bfill().iloc[0]

@@ -7,6 +7,7 @@ import pandas as pd
 from techflows import fundamentals
 from techflows.data import Source
 from techflows.errors import DataUnavailable
+from techflows.markets import last_years
 from techflows.sources.base import SERIES_PROVIDER
 
 TARGET_IDS = ("DFEDTARL", "DFEDTARU")
@@ -140,8 +141,7 @@ def current_range(path: pd.DataFrame) -> dict[str, object]:
 
 def plot_frame(path: pd.DataFrame, years: int | None = None) -> pd.DataFrame:
     """The path's last years with readable column names (one column for a proxy)."""
-    if years:
-        path = path.loc[path.index > path.index[-1] - pd.DateOffset(years=int(years))]
+    path = last_years(path, years)
     if path.attrs.get("kind") == "target range":
         return path.rename(columns={"lower": "lower bound", "upper": "upper bound"})
     return path[["upper"]].rename(columns={"upper": "FF_RF x12 (proxy)"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 import pandas as pd
 
@@ -15,6 +17,16 @@ HORIZONS = {
 }
 PERIODS = (*HORIZONS, "YTD")  # the return columns of period_returns
 SEGMENT_GROUPS = ("tech_etf", "sector_etf", "benchmark")
+
+
+Frame = TypeVar("Frame", pd.DataFrame, pd.Series)
+
+
+def last_years(frame: Frame, years: int | None) -> Frame:
+    """The rows within `years` of the last row (all rows when years is None or 0)."""
+    if not years or frame.empty:
+        return frame
+    return frame.loc[frame.index > frame.index[-1] - pd.DateOffset(years=int(years))]
 
 
 def resolve_date(index: pd.DatetimeIndex, requested: object = None) -> pd.Timestamp:

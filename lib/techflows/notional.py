@@ -84,11 +84,6 @@ def weekly_tech_notional(src: Source, week_end: str) -> tuple[pd.Series, str]:
     return weekly, label
 
 
-def trailing(ranked: pd.DataFrame, years: int) -> pd.DataFrame:
-    """The weeks of notional_rank within `years` before its last week (that week included)."""
-    return ranked.loc[ranked.index > ranked.index[-1] - pd.DateOffset(years=years)]
-
-
 def latest_record_week(ranked: pd.DataFrame) -> str:
     """The last week of notional_rank that is a record (YYYY-MM-DD), or "none"."""
     records = ranked.index[ranked["is_record"]]

@@ -12,6 +12,7 @@ from statsmodels.regression.rolling import RollingOLS
 
 from techflows.data import Source
 from techflows.errors import DataError, DataUnavailable
+from techflows.markets import last_years
 from techflows.sources.base import PRICES_PROVIDER, SERIES_PROVIDER
 
 REGRESSOR_LABELS = {"d_nominal": "10y nominal yield", "d_real": "10y real yield (TIPS)"}
@@ -76,13 +77,6 @@ def complete_periods(frame: Frame, rule: str) -> Frame:
     """Rows labelled with a period end of rule: drops a still-running period (see period_last)."""
     offset = to_offset(rule)
     return frame.loc[[offset.is_on_offset(day) for day in frame.index]]
-
-
-def last_years(frame: Frame, years: int | None) -> Frame:
-    """The rows within `years` of the last row (all rows when years is None or 0)."""
-    if not years or frame.empty:
-        return frame
-    return frame.loc[frame.index > frame.index[-1] - pd.DateOffset(years=int(years))]
 
 
 def proxy_closes(src: Source) -> pd.DataFrame:

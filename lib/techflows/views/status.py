@@ -7,7 +7,7 @@ import pandas as pd
 import seaborn as sns
 from pandas.io.formats.style import Styler
 
-from techflows import drawdowns, flows, markets, notional, plots
+from techflows import drawdowns, flows, markets, plots
 
 RED = "#c44e52"
 
@@ -187,7 +187,7 @@ def segment_return_bars(segments: pd.DataFrame, market: str) -> plt.Axes:
 def notional_week_text(ranked: pd.DataFrame, label: str, years: int) -> str:
     """The latest week's notional, rank and z-score, and the record weeks of the past year."""
     last, week = ranked.iloc[-1], ranked.index[-1]
-    past_year = notional.trailing(ranked, 1)
+    past_year = markets.last_years(ranked, 1)
     records = ", ".join(str(d.date()) for d in past_year.index[past_year["is_record"]])
     return (
         f"{label}. Week ending {week.date()}: {last['notional'] / 1e9:,.0f} bn, rank "
@@ -199,7 +199,7 @@ def notional_week_text(ranked: pd.DataFrame, label: str, years: int) -> str:
 
 def styled_top_weeks(ranked: pd.DataFrame, years: int, n: int = 5) -> Styler:
     """The n largest notional weeks in the trailing window, with their rank at the time."""
-    window = notional.trailing(ranked, years)
+    window = markets.last_years(ranked, years)
     top = window.nlargest(n, "notional").rename(columns={"rank": "rank at the time"})
     return (
         top.style.format({"notional": "{:,.0f}", "zscore": "{:+.2f}", "rank at the time": "{:.0f}"})
@@ -210,7 +210,7 @@ def styled_top_weeks(ranked: pd.DataFrame, years: int, n: int = 5) -> Styler:
 
 def notional_chart(ranked: pd.DataFrame, label: str, years: int) -> plt.Axes:
     """Weekly notional in bn over the trailing window, record weeks marked in red."""
-    window = notional.trailing(ranked, years)
+    window = markets.last_years(ranked, years)
     ax = plots.lines(window[["notional"]] / 1e9, f"Weekly notional: {label}", "bn")
     marks = window[window["is_record"]]
     ax.scatter(
