@@ -7,6 +7,7 @@ from pandas.io.formats.style import Styler
 
 from techflows import fundamentals
 from techflows.views import drivers as view
+from techflows.views import tables
 
 T = pd.Timestamp
 
@@ -234,7 +235,11 @@ def test_capex_and_eps_tables():
         {"entity": ["AMZN"], "capex": [83.0], "operating_cash_flow": [115.9]}
         | {"capex_to_ocf": [0.716], "ocf_minus_capex": [32.9]}
     )
-    assert "+32.9" in view.styled_capex_coverage(cover).to_html()
+    html = tables.styled_capex_coverage(cover).to_html()
+    assert (
+        "+32.9" in html
+        and "1,234.5" in tables.styled_capex_coverage(cover.assign(capex=1234.5)).to_html()
+    )
     reported = pd.DataFrame(
         {"id": ["x"], "basis": ["reported"], "value": [10.25], "cited_in": ["seed"]}
         | {"date": [T("2026-01-15")]}

@@ -6,6 +6,7 @@ import pytest
 
 from techflows import analogues, rate_shocks, volatility
 from techflows.views import risks as view
+from techflows.views import tables
 
 DAY = pd.Timestamp("2026-02-13")
 
@@ -109,7 +110,7 @@ def test_latest_coverage_and_the_measured_sentence(cover):
 
 
 def test_capex_tables_and_chart_build(cover):
-    assert "0.72" in rendered(view.styled_coverage_table(cover))
+    assert "0.72" in rendered(tables.styled_capex_coverage(cover))
     reported = pd.DataFrame(
         {
             "basis": "reported",

@@ -20,12 +20,6 @@ SENSITIVITY_FORMATS = {
     "r2": "{:.3f}",
 }
 CORRELATION_FORMATS = {"corr_full": "{:+.2f}", "corr_recent": "{:+.2f}", "recent_from": DATE}
-COVERAGE_FORMATS = {
-    "capex": "{:.1f}",
-    "operating_cash_flow": "{:.1f}",
-    "capex_to_ocf": "{:.2f}",
-    "ocf_minus_capex": "{:+.1f}",
-}
 FLOW_Z_FORMATS = {
     "total_flow_usd": "{:,.0f}",
     "peak_flow_usd": "{:,.0f}",
@@ -225,11 +219,6 @@ def capex_growth_sentence(yearly: pd.DataFrame) -> str:
         f"Measured: {last['capex_usd_bn']:.0f} USD bn across {int(last['companies'])} companies "
         f"for fiscal years ending in {int(last['year'])} ({pct(last['growth'])} y/y)."
     )
-
-
-def styled_capex_coverage(cover: pd.DataFrame) -> Styler:
-    """Capex against operating cash flow per company, USD bn."""
-    return cover.style.format(COVERAGE_FORMATS).hide(axis="index")
 
 
 def styled_reported(reported: pd.DataFrame) -> Styler:

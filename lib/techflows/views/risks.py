@@ -11,6 +11,7 @@ from matplotlib.ticker import PercentFormatter
 from pandas.io.formats.style import Styler
 
 from techflows import analogues, fundamentals, plots, rate_shocks
+from techflows.views.tables import styled
 
 PCT = "{:.2%}".format
 REPORTED_ONLY_NOTE = (
@@ -31,11 +32,6 @@ ANALOGUE_FORMATS = DRAWDOWN_FORMATS | {
     "peak_to_recovery_days": "{:.0f}",
 }
 Figure = dict[str, object]
-
-
-def _styled(table: pd.DataFrame, formats: dict[str, object], **options: object) -> Styler:
-    """A table without its index, columns formatted."""
-    return table.style.hide(axis="index").format(formats, **options)
 
 
 # 1. AI capex against operating cash flow
@@ -59,17 +55,6 @@ def capex_basis_sentence(basis: str, capex: float, ocf: float) -> str:
         f"Basis of these tables: **{basis}**. Article (reported): Amazon capex ${capex:.0f}bn "
         f"against OCF ${ocf:.0f}bn, capex/OCF {capex / ocf:.2f}."
     )
-
-
-def styled_coverage_table(cover: pd.DataFrame) -> Styler:
-    """Capex against operating cash flow per company and year (fundamentals.coverage)."""
-    formats = {
-        "capex": "{:,.1f}",
-        "operating_cash_flow": "{:,.1f}",
-        "capex_to_ocf": "{:.2f}",
-        "ocf_minus_capex": "{:,.1f}",
-    }
-    return _styled(cover, formats)
 
 
 def latest_coverage(cover: pd.DataFrame, entity: str) -> pd.Series | None:
@@ -105,7 +90,7 @@ def capex_coverage_chart(cover: pd.DataFrame) -> plt.Axes:
 def styled_reported_capex(capex: pd.DataFrame) -> Styler:
     """The articles' capex and cash-flow figures with who reported them."""
     columns = ["entity", "metric", "period", "value", "unit", "reported_by", "note"]
-    return _styled(capex[columns], {"value": "{:,.0f}"})
+    return styled(capex[columns], {"value": "{:,.0f}"})
 
 
 # 2. Rate-path scenarios
@@ -153,7 +138,7 @@ def styled_shock_table(table: pd.DataFrame) -> Styler:
         "upper": PCT,
         "pvalue": "{:.3f}",
     }
-    return _styled(table, formats)
+    return styled(table, formats)
 
 
 def rate_shock_chart(table: pd.DataFrame, period: str) -> plt.Axes:
@@ -238,12 +223,12 @@ def styled_stress_table(stress: pd.DataFrame) -> Styler:
         "VaR99_hist": PCT,
         "ES99_hist": PCT,
     }
-    return _styled(stress, formats)
+    return styled(stress, formats)
 
 
 def styled_var_es_table(risk: pd.DataFrame) -> Styler:
     """One-day VaR and ES per level and method (volatility.var_es) in percent."""
-    return _styled(risk, {"level": "{:.0%}", "VaR": PCT, "ES": PCT})
+    return styled(risk, {"level": "{:.0%}", "VaR": PCT, "ES": PCT})
 
 
 def garch_volatility_chart(vol: pd.Series, long_run: float, ticker: str) -> plt.Axes:
@@ -266,12 +251,12 @@ def worst_episodes_sentence(ticker: str, since: pd.Timestamp) -> str:
 
 def styled_worst_days(days: pd.DataFrame) -> Styler:
     """The largest one-day falls (volatility.worst_days)."""
-    return _styled(days, {"date": "{:%Y-%m-%d}", "close": "{:,.2f}", "return": PCT})
+    return styled(days, {"date": "{:%Y-%m-%d}", "close": "{:,.2f}", "return": PCT})
 
 
 def styled_worst_drawdowns(falls: pd.DataFrame) -> Styler:
     """The deepest drawdowns (volatility.worst_drawdowns); no recovery reads 'not yet'."""
-    return _styled(falls, DRAWDOWN_FORMATS, na_rep="not yet")
+    return styled(falls, DRAWDOWN_FORMATS, na_rep="not yet")
 
 
 # 4. Concentration
@@ -292,7 +277,7 @@ def holdings_figures(holdings: pd.DataFrame, headline_fund: str = "XLK") -> list
 
 def styled_holdings_table(holdings: pd.DataFrame) -> Styler:
     """Top-10 and largest holding weights per fund in percent."""
-    return _styled(holdings, {"top10_weight": PCT, "largest_weight": PCT})
+    return styled(holdings, {"top10_weight": PCT, "largest_weight": PCT})
 
 
 def ytd_spread_figures(spreads: pd.DataFrame) -> list[Figure]:
@@ -311,7 +296,7 @@ def ytd_spread_figures(spreads: pd.DataFrame) -> list[Figure]:
 def styled_spread_table(spreads: pd.DataFrame) -> Styler:
     """Equal- and cap-weight returns and their spread per pair and window."""
     formats = {"through": "{:%Y-%m-%d}", "equal_weight": PCT, "cap_weight": PCT, "spread": PCT}
-    return _styled(spreads, formats)
+    return styled(spreads, formats)
 
 
 def rolling_spread_chart(rolling: pd.DataFrame) -> plt.Axes:
@@ -352,7 +337,7 @@ def today_drawdown_sentence(ticker: str, now: dict[str, object]) -> str:
 
 def styled_analogue_table(table: pd.DataFrame) -> Styler:
     """Each episode's depth and durations (analogues.analogue_tables); 'not yet' if open."""
-    return _styled(table, ANALOGUE_FORMATS, na_rep="not yet")
+    return styled(table, ANALOGUE_FORMATS, na_rep="not yet")
 
 
 def drawdown_paths_chart(paths: pd.DataFrame, ticker: str) -> plt.Axes:
