@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from techflows import concentration
+from techflows import concentration, markets
 from techflows.errors import DataUnavailable
 
 
@@ -21,9 +21,9 @@ def test_top_weight_in_yfinance_layout_and_in_percent():
 
 def test_window_starts():
     end = pd.Timestamp("2026-02-13")
-    assert concentration.window_start(end, "YTD") == pd.Timestamp("2025-12-31")
-    assert concentration.window_start(end, "1m") == pd.Timestamp("2026-01-13")
-    assert concentration.window_start(end, "1y") == pd.Timestamp("2025-02-13")
+    assert markets.window_start(end, "YTD") == pd.Timestamp("2025-12-31")
+    assert markets.window_start(end, "1m") == pd.Timestamp("2026-01-13")
+    assert markets.window_start(end, "1y") == pd.Timestamp("2025-02-13")
 
 
 def test_equal_vs_cap_by_hand():

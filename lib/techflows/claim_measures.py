@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from techflows import concentration, drawdowns, fed, flows, fundamentals, markets, notional
+from techflows import drawdowns, fed, flows, fundamentals, markets, notional
 from techflows.data import Source
 from techflows.errors import DataError, DataUnavailable
 from techflows.sources.base import FLOWS_PROVIDER, PRICES_PROVIDER, YAHOO_PROVIDER
@@ -288,9 +288,7 @@ def _closes_in_window(src: Source, tickers: list[str], claim: Claim) -> pd.DataF
 
 
 def _returns(closes: pd.DataFrame, claim: Claim) -> pd.Series:
-    return pd.Series(
-        {t: concentration.period_return(closes[t], claim.start, claim.end) for t in closes}
-    )
+    return pd.Series({t: markets.period_return(closes[t], claim.start, claim.end) for t in closes})
 
 
 def relative_return(src: Source, claim: Claim) -> Measurement:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from techflows import markets
 from techflows.data import Source
 from techflows.errors import DataError, DataUnavailable
 from techflows.sources.base import PRICES_PROVIDER
@@ -48,25 +49,6 @@ def top_holdings_table(
     return pd.DataFrame(rows)
 
 
-def window_start(end: pd.Timestamp, window: str) -> pd.Timestamp:
-    """Base date of a trailing window: 1m, 3m, 6m, 1y or YTD (last close of the prior year)."""
-    if window.upper() == "YTD":
-        return pd.Timestamp(end.year - 1, 12, 31)
-    offsets = {"1m": {"months": 1}, "3m": {"months": 3}, "6m": {"months": 6}, "1y": {"years": 1}}
-    if window not in offsets:
-        raise DataError(f"window {window!r}: use one of {', '.join(offsets)} or YTD")
-    return end - pd.DateOffset(**offsets[window])
-
-
-def period_return(close: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> float:
-    """Return from the last close on or before start to the last close on or before end."""
-    close = close.dropna()
-    base, last = close.loc[:start], close.loc[:end]
-    if base.empty or last.empty:
-        return float("nan")
-    return float(last.iloc[-1] / base.iloc[-1] - 1)
-
-
 def pair_label(equal: str, cap: str) -> str:
     """How a pair is named in tables and charts."""
     return f"{equal} vs {cap}"
@@ -85,8 +67,11 @@ def equal_vs_cap(
         both = closes[[equal, cap]].dropna()
         end = both.index[-1]
         for window in windows:
-            start = window_start(end, window)
-            eq, cw = period_return(both[equal], start, end), period_return(both[cap], start, end)
+            start = markets.window_start(end, window)
+            eq, cw = (
+                markets.period_return(both[equal], start, end),
+                markets.period_return(both[cap], start, end),
+            )
             rows.append(
                 {
                     "pair": pair_label(equal, cap),

@@ -10,12 +10,14 @@ import pandas as pd
 from techflows.data import Source
 from techflows.errors import DataError
 
-HORIZONS = {
+WINDOWS = {
     "1w": pd.DateOffset(weeks=1),
     "1m": pd.DateOffset(months=1),
     "3m": pd.DateOffset(months=3),
+    "6m": pd.DateOffset(months=6),
+    "1y": pd.DateOffset(years=1),
 }
-PERIODS = (*HORIZONS, "YTD")  # the return columns of period_returns
+PERIODS = ("1w", "1m", "3m", "YTD")  # the return columns of period_returns
 SEGMENT_GROUPS = ("tech_etf", "sector_etf", "benchmark")
 
 
@@ -48,6 +50,24 @@ def coverage_date(close: pd.DataFrame, share: float = 0.5) -> pd.Timestamp:
     return pd.Timestamp(last.iloc[max(int(np.ceil(share * len(last))) - 1, 0)])
 
 
+def window_start(end: pd.Timestamp, window: str) -> pd.Timestamp:
+    """Base date of a trailing window: 1w, 1m, 3m, 6m, 1y or YTD (last close of the prior year)."""
+    if window.upper() == "YTD":
+        return pd.Timestamp(end.year - 1, 12, 31)
+    if window not in WINDOWS:
+        raise DataError(f"window {window!r}: use one of {', '.join(WINDOWS)} or YTD")
+    return end - WINDOWS[window]
+
+
+def period_return(close: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> float:
+    """Return from the last close on or before start to the last close on or before end."""
+    close = close.dropna()
+    base, last = close.loc[:start], close.loc[:end]
+    if base.empty or last.empty:
+        return float("nan")
+    return float(last.iloc[-1] / base.iloc[-1] - 1)
+
+
 def period_returns(close: pd.DataFrame, at: object = None, stale_days: int = 5) -> pd.DataFrame:
     """1w / 1m / 3m / YTD total returns per ticker up to `at` (from adjusted closes).
 
@@ -59,14 +79,7 @@ def period_returns(close: pd.DataFrame, at: object = None, stale_days: int = 5) 
         series = close[ticker].loc[:at].dropna()
         if series.empty or series.index[-1] < at - pd.Timedelta(days=stale_days):
             continue
-        bases = {k: at - offset for k, offset in HORIZONS.items()}
-        bases["YTD"] = pd.Timestamp(year=at.year - 1, month=12, day=31)
-        rows[ticker] = {
-            k: series.iloc[-1] / series.loc[:base].iloc[-1] - 1.0
-            if series.index[0] <= base
-            else np.nan
-            for k, base in bases.items()
-        }
+        rows[ticker] = {k: period_return(series, window_start(at, k), at) for k in PERIODS}
     return pd.DataFrame.from_dict(rows, orient="index", columns=list(PERIODS)).rename_axis("ticker")
 
 
