@@ -5,12 +5,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
-from pandas.io.formats.style import Styler
 
-from techflows import config, plots
+from techflows import config
 from techflows.claim_measures import (
     METRICS,
     Claim,
@@ -46,12 +43,6 @@ DIFFERS = "differs"
 NOT_MEASURABLE = "not measurable from this source"
 NOT_YET = "not yet observable"
 VERDICTS = (CONSISTENT, DIFFERS, NOT_MEASURABLE, NOT_YET)
-VERDICT_COLOURS = {
-    CONSISTENT: "#d4edda",
-    DIFFERS: "#f8d7da",
-    NOT_MEASURABLE: "#e2e3e5",
-    NOT_YET: "#fff3cd",
-}
 # Float noise must not turn an exact boundary (196.33 vs 196.32 +- 0.01) into a miss.
 EPSILON = 1e-9
 
@@ -275,91 +266,10 @@ def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
     return counts.rename_axis(index="article", columns=None)
 
 
-DISPLAY = (
-    "id",
-    "section",
-    "claim",
-    "cited_source",
-    "reported",
-    "measured",
-    "tolerance",
-    "verdict",
-    "basis",
-    "note",
-)
-
-
-def styled(table: pd.DataFrame, article: str) -> Styler:
-    """One article's claims as a table for reading, the verdict cell coloured."""
-    part = table.loc[table["article"] == article, list(DISPLAY)].reset_index(drop=True)
-    return (
-        part.style.hide(axis="index")
-        .map(lambda v: f"background-color: {VERDICT_COLOURS.get(v, 'white')}", subset=["verdict"])
-        .set_properties(**{"text-align": "left", "vertical-align": "top"})
-        .set_properties(subset=["basis", "note"], **{"font-size": "85%"})
-        .set_caption(f"Article {article}: {len(part)} claims")
-    )
-
-
-def summary_line(table: pd.DataFrame, article: str | None = None) -> str:
-    """'33 claims: 10 consistent, 8 differ, ...' for one article or all of them."""
-    part = table if article is None else table[table["article"] == article]
-    counts = part["verdict"].value_counts()
-    words = {DIFFERS: "differ"}
-    listed = ", ".join(f"{counts[v]} {words.get(v, v)}" for v in VERDICTS if counts.get(v, 0))
-    return f"{len(part)} claims: {listed}."
-
-
-def claim_line(table: pd.DataFrame, claim_id: str) -> str:
-    """One claim as 'stated X, measured Y: verdict', for commentary next to a section."""
-    row = table.set_index("id").loc[claim_id]
-    measured = row["measured"] or "—"
-    return (
-        f'**{claim_id}** *"{row["claim"]}"*: article **{row["reported"]}**, '
-        f"data **{measured}** → {row['verdict']}"
-    )
-
-
+# The figures.json label of each verdict's count.
 HEADLINES = {
     CONSISTENT: "Claims consistent with the data",
     DIFFERS: "Claims the data contradicts (differs)",
     NOT_MEASURABLE: "Claims not measurable from this source",
     NOT_YET: "Claims not yet observable",
 }
-CHART_COLOURS = {
-    CONSISTENT: "#55a868",
-    DIFFERS: "#c44e52",
-    NOT_MEASURABLE: "#8c8c8c",
-    NOT_YET: "#dd8452",
-}
-
-
-def verdict_chart(table: pd.DataFrame, ax: plt.Axes | None = None) -> plt.Axes:
-    """Claims per article, stacked by verdict."""
-    counts = verdict_counts(table).drop(index="all")[list(VERDICTS)]
-    long = counts.rename_axis(columns="verdict").stack().rename("claims").reset_index()
-    long["article"] = "seed " + long["article"]
-    long = plots.as_category(long, "verdict", "article")
-    ax = ax or plt.subplots(figsize=(10, 3))[1]
-    sns.histplot(
-        data=long,
-        y="article",
-        weights="claims",
-        hue="verdict",
-        hue_order=list(VERDICTS),
-        multiple="stack",
-        palette=CHART_COLOURS,
-        shrink=0.7,
-        ax=ax,
-    )
-    ax.set(title="Claims per article by verdict", xlabel="claims", ylabel="")
-    sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), title="verdict", frameon=False)
-    return ax
-
-
-def unmeasured(table: pd.DataFrame) -> pd.DataFrame:
-    """Claims this source could not check, with what would check them."""
-    part = table[table["verdict"].isin([NOT_MEASURABLE, NOT_YET])]
-    return part[["id", "claim", "cited_source", "reported", "verdict", "note"]].reset_index(
-        drop=True
-    )

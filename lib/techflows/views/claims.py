@@ -1,0 +1,105 @@
+"""Presentation for 06 claims: the ledger tables, verdict sentences and the verdict chart."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from pandas.io.formats.style import Styler
+
+from techflows import plots
+from techflows.claims import (
+    CONSISTENT,
+    DIFFERS,
+    NOT_MEASURABLE,
+    NOT_YET,
+    VERDICTS,
+    verdict_counts,
+)
+from techflows.views.tables import styled
+
+VERDICT_COLOURS = {
+    CONSISTENT: "#d4edda",
+    DIFFERS: "#f8d7da",
+    NOT_MEASURABLE: "#e2e3e5",
+    NOT_YET: "#fff3cd",
+}
+CHART_COLOURS = {
+    CONSISTENT: "#55a868",
+    DIFFERS: "#c44e52",
+    NOT_MEASURABLE: "#8c8c8c",
+    NOT_YET: "#dd8452",
+}
+DISPLAY = (
+    "id",
+    "section",
+    "claim",
+    "cited_source",
+    "reported",
+    "measured",
+    "tolerance",
+    "verdict",
+    "basis",
+    "note",
+)
+UNMEASURED = ("id", "claim", "cited_source", "reported", "verdict", "note")
+
+
+def styled_claims(table: pd.DataFrame, article: str) -> Styler:
+    """One article's claims (claims.ledger) as a table for reading, the verdict cell coloured."""
+    part = table.loc[table["article"] == article, list(DISPLAY)].reset_index(drop=True)
+    return (
+        styled(part, {})
+        .map(lambda v: f"background-color: {VERDICT_COLOURS.get(v, 'white')}", subset=["verdict"])
+        .set_properties(**{"text-align": "left", "vertical-align": "top"})
+        .set_properties(subset=["basis", "note"], **{"font-size": "85%"})
+        .set_caption(f"Article {article}: {len(part)} claims")
+    )
+
+
+def styled_unmeasured(table: pd.DataFrame) -> Styler:
+    """Claims this source could not check, or not yet, with the note on what would check them."""
+    part = table[table["verdict"].isin([NOT_MEASURABLE, NOT_YET])]
+    return styled(part[list(UNMEASURED)].reset_index(drop=True), {})
+
+
+def summary_line(table: pd.DataFrame, article: str | None = None) -> str:
+    """'33 claims: 10 consistent, 8 differ, ...' for one article or all of them."""
+    part = table if article is None else table[table["article"] == article]
+    counts = part["verdict"].value_counts()
+    words = {DIFFERS: "differ"}
+    listed = ", ".join(f"{counts[v]} {words.get(v, v)}" for v in VERDICTS if counts.get(v, 0))
+    return f"{len(part)} claims: {listed}."
+
+
+def claim_line(table: pd.DataFrame, claim_id: str) -> str:
+    """One claim as 'stated X, measured Y: verdict', for commentary next to a section."""
+    row = table.set_index("id").loc[claim_id]
+    measured = row["measured"] or "—"
+    return (
+        f'**{claim_id}** *"{row["claim"]}"*: article **{row["reported"]}**, '
+        f"data **{measured}** → {row['verdict']}"
+    )
+
+
+def verdict_chart(table: pd.DataFrame, ax: plt.Axes | None = None) -> plt.Axes:
+    """Claims per article, stacked by verdict."""
+    counts = verdict_counts(table).drop(index="all")[list(VERDICTS)]
+    long = counts.rename_axis(columns="verdict").stack().rename("claims").reset_index()
+    long["article"] = "seed " + long["article"]
+    long = plots.as_category(long, "verdict", "article")
+    ax = ax or plt.subplots(figsize=(10, 3))[1]
+    sns.histplot(
+        data=long,
+        y="article",
+        weights="claims",
+        hue="verdict",
+        hue_order=list(VERDICTS),
+        multiple="stack",
+        palette=CHART_COLOURS,
+        shrink=0.7,
+        ax=ax,
+    )
+    ax.set(title="Claims per article by verdict", xlabel="claims", ylabel="")
+    sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), title="verdict", frameon=False)
+    return ax
