@@ -38,7 +38,7 @@ def test_summary_line_for_all_articles_and_one(table):
     assert view.summary_line(table) == (
         "4 claims: 1 consistent, 1 differ, 1 not measurable from this source, 1 not yet observable."
     )
-    assert view.summary_line(table, "001") == "1 claims: 1 not yet observable."
+    assert view.summary_line(table, "001") == "1 claim: 1 not yet observable."
 
 
 def test_claim_line_shows_a_dash_when_nothing_was_measured(table):

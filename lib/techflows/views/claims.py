@@ -69,7 +69,8 @@ def summary_line(table: pd.DataFrame, article: str | None = None) -> str:
     counts = part["verdict"].value_counts()
     words = {DIFFERS: "differ"}
     listed = ", ".join(f"{counts[v]} {words.get(v, v)}" for v in VERDICTS if counts.get(v, 0))
-    return f"{len(part)} claims: {listed}."
+    noun = "claim" if len(part) == 1 else "claims"
+    return f"{len(part)} {noun}: {listed}."
 
 
 def claim_line(table: pd.DataFrame, claim_id: str) -> str:
