@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from pandas.io.formats.style import Styler
 
 from techflows import breadth, fed, flows
 from techflows import universe as uni
@@ -32,7 +31,6 @@ from techflows.markets import last_years
 from techflows.sources.base import FLOWS_PROVIDER, PRICES_PROVIDER, YAHOO_PROVIDER
 
 IMPROVING, WORSENING, FLAT, NO_TREND = "improving", "worsening", "flat", "n/a"
-STATUS_COLOURS = {GREEN: "#c6efce", AMBER: "#ffeb9c", RED: "#ffc7ce", NO_DATA: "#ededed"}
 
 TREND_DAYS = 28  # trend: the value now against the value four weeks earlier
 STALE_DAYS = 45  # analyst entries (and data) older than this vs as_of do not vote
@@ -534,38 +532,6 @@ def concordance(items: pd.DataFrame) -> pd.Series:
             "majority_share": top / measured if measured else math.nan,
         },
         dtype=object,
-    )
-
-
-def concordance_sentence(score: pd.Series) -> str:
-    """The concordance in one computed sentence."""
-    if not score["measured"]:
-        return f"None of the {score['signals']} signals can be measured from this source."
-    return (
-        f"Of {score['signals']} signals, {score['measured']} can be measured: "
-        f"**{score['green']} green, {score['amber']} amber, {score['red']} red** "
-        f"({score['no_data']} without data). Net score **{score['net_score']:+.2f}** "
-        f"(green minus red over measured, from -1 all red to +1 all green); the largest group "
-        f"({score['majority']}) holds {score['majority_share']:.0%} of the measured signals."
-    )
-
-
-def styled(items: pd.DataFrame) -> Styler:
-    """The checklist for reading: status cells coloured, index hidden."""
-    columns = {
-        "item": "Item",
-        "signal": "Signal",
-        "shown": "Value",
-        "rule": "Rule",
-        "status": "Status",
-        "trend": "Trend (vs 4 weeks)",
-        "source": "Source",
-    }
-    view = items[list(columns)].rename(columns=columns)
-    return (
-        view.style.map(lambda s: f"background-color: {STATUS_COLOURS.get(s, '')}", subset="Status")
-        .hide(axis="index")
-        .set_properties(**{"text-align": "left", "vertical-align": "top"})
     )
 
 

@@ -115,18 +115,3 @@ def scenario_summary(conditions: pd.DataFrame) -> pd.DataFrame:
     best = out["share_met"].max()
     out["favoured"] = out["share_met"].eq(best) & out["evaluable"].gt(0)
     return out.reset_index()
-
-
-def scenario_sentence(summary: pd.DataFrame) -> str:
-    """Which scenario the evidence favours, in one computed sentence."""
-    parts = ", ".join(
-        f"{r.scenario} {r.met} of {r.evaluable}" for r in summary.itertuples() if r.evaluable
-    )
-    favoured = summary.loc[summary["favoured"], "scenario"].tolist()
-    if not favoured:
-        return "No scenario condition can be evaluated from this source."
-    return (
-        f"Conditions met, of those the data can judge: {parts}. The evidence favours the "
-        f"**{' / '.join(favoured)}** case ({summary['share_met'].max():.0%} of its "
-        "evaluable conditions met)."
-    )

@@ -1,0 +1,172 @@
+"""Section 05 (monitor): styled tables, computed sentences and charts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from pandas.io.formats.style import Styler
+
+from techflows import plots
+from techflows.analyst_table import AMBER, GREEN, NO_DATA, RED
+from techflows.checklist import from_analyst_table
+from techflows.views.tables import styled
+
+STATUS_COLOURS = {GREEN: "#c6efce", AMBER: "#ffeb9c", RED: "#ffc7ce", NO_DATA: "#ededed"}
+CHECKLIST_COLUMNS = {
+    "item": "Item",
+    "signal": "Signal",
+    "shown": "Value",
+    "rule": "Rule",
+    "status": "Status",
+    "trend": "Trend (vs 4 weeks)",
+    "source": "Source",
+}
+HISTORY_FORMATS = dict.fromkeys(("p10", "median", "p90", "now"), "{:+.2f}") | {
+    "now_percentile": "{:.0f}",
+    "since": "{:%Y-%m-%d}",
+}
+BREADTH_PANELS = {
+    "share_at_high_pct": "at a 52-week high (%)",
+    "adv_dec_ratio": "advancers / decliners",
+}
+FLOW_SUMS = {"4w": "4-week sum", "8w": "8-week sum"}
+
+
+# The checklist and its concordance
+
+
+def concordance_sentence(score: pd.Series) -> str:
+    """The concordance (checklist.concordance) in one computed sentence."""
+    if not score["measured"]:
+        return f"None of the {score['signals']} signals can be measured from this source."
+    return (
+        f"Of {score['signals']} signals, {score['measured']} can be measured: "
+        f"**{score['green']} green, {score['amber']} amber, {score['red']} red** "
+        f"({score['no_data']} without data). Net score **{score['net_score']:+.2f}** "
+        f"(green minus red over measured, from -1 all red to +1 all green); the largest group "
+        f"({score['majority']}) holds {score['majority_share']:.0%} of the measured signals."
+    )
+
+
+def styled_checklist(items: pd.DataFrame) -> Styler:
+    """The checklist for reading: status cells coloured, index hidden."""
+    view = items[list(CHECKLIST_COLUMNS)].rename(columns=CHECKLIST_COLUMNS)
+    return (
+        view.style.map(lambda s: f"background-color: {STATUS_COLOURS.get(s, '')}", subset="Status")
+        .hide(axis="index")
+        .set_properties(**{"text-align": "left", "vertical-align": "top"})
+    )
+
+
+def styled_signal_history(ranges: pd.DataFrame) -> Styler:
+    """Each signal's percentiles in its own history (checklist.history_ranges), with a caption."""
+    return styled(ranges, HISTORY_FORMATS).set_caption(
+        "Each signal in its own history: percentiles and today's rank (0-100)"
+    )
+
+
+def styled_analyst_entries(items: pd.DataFrame) -> Styler:
+    """The checklist rows read from the analyst table: signal, value, status, source, note."""
+    analyst = items[from_analyst_table(items)]
+    return analyst[["signal", "shown", "status", "source", "note"]].style.hide(axis="index")
+
+
+def styled_leading_indicators(indicators: pd.DataFrame) -> Styler:
+    """Seed 002's leading indicators and what measures them (checklist.leading_indicators)."""
+    return indicators.style.hide(axis="index")
+
+
+# Market internals and equal- vs cap-weight
+
+
+def breadth_sentence(share: pd.Series, check: object) -> str | None:
+    """Seed 002's 'uneven' breadth on the check date against the measured share at highs.
+
+    share: percent of members at a 52-week high (breadth.share_at_highs, NaN dropped). None when
+    the check date is outside the measured span.
+    """
+    check, last = pd.Timestamp(check), share.index[-1]
+    if not share.index[0] <= check <= last:
+        return None
+    return (
+        f"Seed 002 (as of {check.date()}): breadth 'uneven'. Measured: "
+        f"{share.asof(check):.1f}% of IT members at a 52-week high (10-day average) on "
+        f"{check.date()}; {share.iloc[-1]:.1f}% on {last.date()} (median since "
+        f"{share.index[0].year}: {share.median():.1f}%)."
+    )
+
+
+def breadth_chart(weekly: pd.DataFrame) -> Figure:
+    """Two panels (breadth.weekly_internals): share of IT members at highs, advancers/decliners."""
+    fig, axes = plt.subplots(2, 1, figsize=(10, 7), sharex=True)
+    for ax, (column, name) in zip(axes, BREADTH_PANELS.items(), strict=True):
+        frame = weekly[[column]].rename(columns=BREADTH_PANELS)
+        plots.lines(frame, f"IT members: {name}", name, ax=ax)
+        ax.get_legend().remove()
+    axes[1].axhline(1, color="black", linewidth=0.8)
+    return fig
+
+
+def equal_cap_chart(ratios: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Equal- over cap-weight price ratios (checklist.equal_cap_ratios), rebased to 100."""
+    title = "Equal-weight over cap-weight (rebased to 100)"
+    return plots.lines(ratios, title, "ratio x 100", ax=ax)
+
+
+# The Fed and ETF flows
+
+
+def fed_range_sentence(now: Mapping[str, object]) -> str:
+    """Seed 000's target range after the December 2025 cut against the measured one."""
+    return (
+        f"Article (seed 000): 3.50-3.75% after the December 2025 cut. Measured: {now['label']} "
+        f"on {pd.Timestamp(now['date']).date()}."
+    )
+
+
+def flow_funds_sentence(windows: pd.DataFrame) -> str:
+    """The funds whose flows are summed (checklist.tech_flow_windows attrs)."""
+    return f"Funds summed: {', '.join(windows.attrs['tickers'])}."
+
+
+def flow_windows_chart(windows: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Weekly tech/AI ETF net flows as bars, their 4- and 8-week sums as lines, in USD bn."""
+    if ax is None:
+        _, ax = plt.subplots()
+    ax.bar(windows.index, windows["weekly"], width=4, color="#a1a9b8", label="weekly")
+    sums = windows[list(FLOW_SUMS)].rename(columns=FLOW_SUMS)
+    plots.lines(sums, "Net flows into tech/AI ETFs (bars: weekly)", "USD bn", ax=ax)
+    ax.axhline(0, color="black", linewidth=0.8)
+    return ax
+
+
+# Scenarios
+
+
+def scenario_sentence(summary: pd.DataFrame) -> str:
+    """Which scenario the evidence favours (scenarios.scenario_summary), in one sentence."""
+    parts = ", ".join(
+        f"{r.scenario} {r.met} of {r.evaluable}" for r in summary.itertuples() if r.evaluable
+    )
+    favoured = summary.loc[summary["favoured"], "scenario"].tolist()
+    if not favoured:
+        return "No scenario condition can be evaluated from this source."
+    return (
+        f"Conditions met, of those the data can judge: {parts}. The evidence favours the "
+        f"**{' / '.join(favoured)}** case ({summary['share_met'].max():.0%} of its "
+        "evaluable conditions met)."
+    )
+
+
+def styled_scenario_summary(summary: pd.DataFrame) -> Styler:
+    """Conditions met / not met / without data per scenario, share met as a percentage."""
+    return styled(summary, {"share_met": "{:.0%}"}, na_rep="—")
+
+
+def styled_conditions(conditions: pd.DataFrame) -> Styler:
+    """Each scenario condition with its result and the checklist evidence behind it."""
+    return conditions[["scenario", "condition", "result", "evidence"]].style.hide(axis="index")
