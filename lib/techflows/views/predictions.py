@@ -224,7 +224,7 @@ def forward_returns_chart(study: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Box plot of forward relative returns per horizon and group, event weeks as dots."""
     shown = plots.as_category(study, "group", "horizon")
     ax = sns.boxplot(data=shown, x="horizon", y="excess", hue="group", showfliers=False, ax=ax)
-    sns.stripplot(
+    sns.swarmplot(
         data=shown[shown["group"] != fr.ALL_WEEKS],
         x="horizon",
         y="excess",
