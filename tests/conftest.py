@@ -8,9 +8,11 @@ import socket
 from pathlib import Path
 
 import matplotlib
-import pytest
 
-matplotlib.use("Agg")
+matplotlib.use("Agg")  # before pyplot is imported
+
+import matplotlib.pyplot as plt
+import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MARKET_DATA = Path(
@@ -61,6 +63,13 @@ def block_network():
     socket.socket.connect = real_connect
     socket.socket.connect_ex = real_connect_ex
     socket.getaddrinfo = real_getaddrinfo
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close every matplotlib figure a test opened."""
+    yield
+    plt.close("all")
 
 
 @pytest.fixture(scope="session")

@@ -1,17 +1,10 @@
 """Section 06's presentation: exact sentences on a hand-made ledger; tables and chart build."""
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
 from techflows import claims
 from techflows.views import claims as view
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Section 02's presentation: exact sentences on hand-made inputs; tables and charts build."""
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 from pandas.io.formats.style import Styler
@@ -10,12 +9,6 @@ from techflows.views import drivers as view
 from techflows.views import tables
 
 T = pd.Timestamp
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def weeks(n: int, start: str = "2026-01-09") -> pd.DatetimeIndex:

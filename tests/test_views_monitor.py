@@ -1,6 +1,5 @@
 """Section 05's presentation: exact sentences on hand-made inputs; tables and charts build."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,12 +13,6 @@ GREEN, AMBER, RED, NO_DATA = ck.GREEN, ck.AMBER, ck.RED, ck.NO_DATA
 
 def weeks(n: int, start: str = "2024-01-05") -> pd.DatetimeIndex:
     return pd.date_range(start, periods=n, freq="W-FRI")
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Section 04's presentation: exact sentences on hand-made inputs; tables and charts build."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,12 +11,6 @@ from techflows.views import predictions as view
 
 def weeks(n: int, start: str = "2024-01-05") -> pd.DatetimeIndex:
     return pd.date_range(start, periods=n, freq="W-FRI")
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Presentation of 03 · Risks: exact sentences and figure specs, tables and charts that build."""
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
@@ -9,12 +8,6 @@ from techflows.views import risks as view
 from techflows.views import tables
 
 DAY = pd.Timestamp("2026-02-13")
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture

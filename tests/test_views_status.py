@@ -1,6 +1,5 @@
 """Presentation of 01 current status: exact sentences, tables and charts on small frames."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,12 +8,6 @@ from techflows import drawdowns, flows, implied_flows, markets, notional
 from techflows.views import status as view
 
 WEEKS = pd.date_range("2026-01-07", periods=4, freq="W-WED", name="week_end")
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def _by_group():
