@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MARKET_DATA = Path(
     os.environ.get("TECHFLOWS_MARKET_DATA", REPO_ROOT.parent / "shared" / "market-data")
 )

@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from techflows.sources.network import network_available
+from techflows.data.sources.network import network_available
 
 
 def test_outbound_connection_is_refused():

@@ -1,6 +1,6 @@
 """techflows: capital flows into US technology funds and the tech-recovery question, from data."""
 
-from techflows.data import Source, open_source
+from techflows.data.source import Source, open_source
 from techflows.errors import DataError, DataUnavailable
 
 __all__ = ["DataError", "DataUnavailable", "Source", "open_source"]

@@ -2,6 +2,6 @@
 
 import sys
 
-from techflows.cli import main
+from techflows.run.cli import main
 
 sys.exit(main())

@@ -1,1 +1,1 @@
-"""Presentation for the section notebooks: styled tables, computed sentences, charts."""
+"""Presentation: each section's tables, sentences and charts; shared table and plot styles."""

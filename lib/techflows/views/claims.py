@@ -7,8 +7,7 @@ import pandas as pd
 import seaborn as sns
 from pandas.io.formats.style import Styler
 
-from techflows import plots
-from techflows.claims import (
+from techflows.claims.ledger import (
     CONSISTENT,
     DIFFERS,
     NOT_MEASURABLE,
@@ -16,6 +15,7 @@ from techflows.claims import (
     VERDICTS,
     verdict_counts,
 )
+from techflows.views import plots
 from techflows.views.tables import styled
 
 VERDICT_COLOURS = {

@@ -8,7 +8,8 @@ import seaborn as sns
 from matplotlib.ticker import PercentFormatter
 from pandas.io.formats.style import Styler
 
-from techflows import fundamentals, plots, rotation
+from techflows.analysis import fundamentals, rotation
+from techflows.views import plots
 
 DATE = "{:%Y-%m-%d}"
 RATE_CHANGE_FORMATS = {"effective": DATE, "announced": DATE, "lower": "{:.2f}", "upper": "{:.2f}"}

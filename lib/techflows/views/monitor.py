@@ -10,9 +10,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
-from techflows import plots
-from techflows.analyst_table import AMBER, GREEN, NO_DATA, RED
-from techflows.checklist import from_analyst_table
+from techflows.monitor.checklist import from_analyst_table
+from techflows.monitor.rules import AMBER, GREEN, NO_DATA, RED
+from techflows.views import plots
 from techflows.views.tables import styled
 
 STATUS_COLOURS = {GREEN: "#c6efce", AMBER: "#ffeb9c", RED: "#ffc7ce", NO_DATA: "#ededed"}

@@ -12,9 +12,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
-from techflows import forward_returns as fr
-from techflows import plots
-from techflows.forecast import MODEL
+from techflows.analysis import forward_returns as fr
+from techflows.models.forecast import MODEL
+from techflows.views import plots
 
 SCENARIO_COLOURS = {"bull": "#55a868", "base": "#8c8c8c", "bear": "#c44e52"}
 PCT = "{:+.2f}%"

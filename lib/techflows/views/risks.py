@@ -10,7 +10,9 @@ import seaborn as sns
 from matplotlib.ticker import PercentFormatter
 from pandas.io.formats.style import Styler
 
-from techflows import analogues, fundamentals, plots, rate_shocks
+from techflows.analysis import analogues, fundamentals
+from techflows.models import rate_shocks
+from techflows.views import plots
 from techflows.views.tables import styled
 
 PCT = "{:.2%}".format

@@ -7,7 +7,8 @@ import pandas as pd
 import seaborn as sns
 from pandas.io.formats.style import Styler
 
-from techflows import drawdowns, flows, markets, plots
+from techflows.analysis import drawdowns, flows, markets
+from techflows.views import plots
 
 RED = "#c44e52"
 

@@ -1,0 +1,83 @@
+"""Tech market internals from constituent prices: 52-week highs, advancers and decliners."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from techflows.analysis.markets import last_years
+from techflows.data.source import Source
+from techflows.data.sources.base import CONSTITUENTS_PROVIDER
+from techflows.errors import DataUnavailable
+
+IT_SECTOR = "Information Technology"
+YEAR_DAYS = 252  # trading days in a 52-week window
+
+
+def sector_close(src: Source, sector: str = IT_SECTOR) -> pd.DataFrame:
+    """Closes of the index members in one GICS sector (current membership)."""
+    symbols = src.sector_members(sector)
+    close = src.constituent_close(symbols) if symbols else pd.DataFrame()
+    if close.empty:
+        raise DataUnavailable(f"Prices of {sector} constituents", src.name, CONSTITUENTS_PROVIDER)
+    return close
+
+
+def daily_internals(close: pd.DataFrame, window: int = YEAR_DAYS) -> pd.DataFrame:
+    """Per day: members with a full window, how many close at a window high, advancers, decliners.
+
+    A stock is at a 52-week high when its close equals the maximum of its last `window` closes
+    (today included); stocks with less history are left out of that count. A stock advances
+    (declines) when its close is above (below) its previous row's close.
+    """
+    high = close.rolling(window, min_periods=window).max()
+    counted = high.notna() & close.notna()
+    at_high = (close >= high) & counted
+    change = close.diff()
+    out = pd.DataFrame(
+        {
+            "members": counted.sum(axis=1),
+            "at_high": at_high.sum(axis=1),
+            "advancers": (change > 0).sum(axis=1),
+            "decliners": (change < 0).sum(axis=1),
+            "unchanged": (change == 0).sum(axis=1),
+        }
+    )
+    out["share_at_high"] = out["at_high"] / out["members"].where(out["members"] > 0)
+    return out.iloc[1:].rename_axis("Date")
+
+
+def sector_internals(src: Source, sector: str = IT_SECTOR) -> pd.DataFrame:
+    """daily_internals of one GICS sector's index members (current membership)."""
+    return daily_internals(sector_close(src, sector))
+
+
+def share_at_highs(daily: pd.DataFrame, days: int = 10) -> pd.Series:
+    """Share of members at a 52-week high (percent), averaged over the last `days` sessions."""
+    share = daily["share_at_high"].rolling(days, min_periods=days).mean()
+    return (100 * share).rename("share_at_high_pct")
+
+
+def advance_decline_ratio(daily: pd.DataFrame, days: int = 20) -> pd.Series:
+    """Advancers over decliners, both summed over the last `days` sessions."""
+    advancers = daily["advancers"].rolling(days, min_periods=days).sum()
+    decliners = daily["decliners"].rolling(days, min_periods=days).sum()
+    return (advancers / decliners.where(decliners > 0)).rename("adv_dec_ratio")
+
+
+def weekly_internals(
+    daily: pd.DataFrame, week_end: str = "W-FRI", years: int | None = None
+) -> pd.DataFrame:
+    """Weekly: mean daily share at 52-week highs (percent), advancers, decliners and their ratio.
+
+    With years, only the last `years` years.
+    """
+    weeks = daily.resample(week_end)
+    out = pd.DataFrame(
+        {
+            "share_at_high_pct": 100 * weeks["share_at_high"].mean(),
+            "advancers": weeks["advancers"].sum(min_count=1),
+            "decliners": weeks["decliners"].sum(min_count=1),
+        }
+    ).dropna(subset=["advancers"])
+    out["adv_dec_ratio"] = out["advancers"] / out["decliners"].where(out["decliners"] > 0)
+    return last_years(out, years).rename_axis("week_end")

@@ -1,0 +1,193 @@
+"""The Fed's policy path: the target range, every change to it, and the current cycle."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from techflows.analysis import fundamentals
+from techflows.analysis.markets import last_years
+from techflows.data.source import Source
+from techflows.data.sources.base import SERIES_PROVIDER
+from techflows.errors import DataUnavailable
+
+TARGET_IDS = ("DFEDTARL", "DFEDTARU")
+PROXY_ID = "FF_RF"
+TARGET_LABEL = "Fed funds target range (FRED DFEDTARL/DFEDTARU)"
+TARGET_SHORT = "Fed funds target range, upper bound"
+PROXY_SHORT = "Policy-rate proxy: FF_RF annualised (not the Fed target)"
+PROXY_LABEL = (
+    "PROXY: Fama-French 1-month T-bill return (FF_RF), annualised x12; not the Fed's target range"
+)
+
+
+def policy_path(src: Source) -> pd.DataFrame:
+    """Daily target range (lower, upper, in %); else the annualised FF_RF proxy (lower = upper).
+
+    attrs: kind ('target range' or 'proxy'), label (what the numbers are).
+    """
+    try:
+        found = src.series(list(TARGET_IDS))
+    except DataUnavailable:
+        found = pd.DataFrame()
+    if set(TARGET_IDS) <= set(found.columns):
+        path = found.rename(columns={"DFEDTARL": "lower", "DFEDTARU": "upper"})
+        path = path[["lower", "upper"]].dropna()
+        path.attrs.update(
+            {
+                "kind": "target range",
+                "label": TARGET_LABEL,
+                "short": TARGET_SHORT,
+                "source": src.name,
+            }
+        )
+        return path
+    try:
+        rf = src.series([PROXY_ID])[PROXY_ID].dropna()
+    except DataUnavailable:
+        raise DataUnavailable(
+            "The Fed funds target range (DFEDTARU/DFEDTARL) or a proxy (FF_RF)",
+            src.name,
+            SERIES_PROVIDER,
+        ) from None
+    annual = 12 * rf
+    path = pd.DataFrame({"lower": annual, "upper": annual})
+    path.attrs.update(
+        {"kind": "proxy", "label": PROXY_LABEL, "short": PROXY_SHORT, "source": src.name}
+    )
+    return path
+
+
+def rate_changes(path: pd.DataFrame) -> pd.DataFrame:
+    """Every change of the target range: effective date, announcement date, range, size in bp.
+
+    FRED dates a new range from the day it takes effect, the day after the FOMC announcement
+    (announced = effective - 1 calendar day). Proxy paths have no decisions: DataUnavailable.
+    """
+    if path.attrs.get("kind") != "target range":
+        raise DataUnavailable(
+            "FOMC target-range changes (DFEDTARU/DFEDTARL)",
+            path.attrs.get("source", "given"),
+            SERIES_PROVIDER,
+        )
+    step = path["upper"].diff()
+    moved = step.fillna(0).ne(0)
+    changes = pd.DataFrame(
+        {
+            "effective": path.index[moved],
+            "announced": path.index[moved] - pd.Timedelta(days=1),
+            "lower": path["lower"][moved].to_numpy(),
+            "upper": path["upper"][moved].to_numpy(),
+            "change_bp": (100 * step[moved]).round().astype(int).to_numpy(),
+        }
+    )
+    changes["kind"] = changes["change_bp"].map(lambda bp: "cut" if bp < 0 else "hike")
+    changes.attrs["last_date"] = str(path.index[-1].date())
+    return changes
+
+
+def cycle_summary(changes: pd.DataFrame, pause_days: int = 180) -> pd.DataFrame:
+    """The current cycle (run of same-direction moves) and its latest leg (after a long pause).
+
+    Columns: period, kind, start, end, moves, cumulative_bp, from_range, to_range.
+    """
+    if changes.empty:
+        raise DataUnavailable("FOMC target-range changes", "given", SERIES_PROVIDER)
+    kind = changes["kind"]
+    run_id = kind.ne(kind.shift()).cumsum()
+    run = changes[run_id == run_id.iloc[-1]]
+    leg_id = run["effective"].diff().dt.days.gt(pause_days).cumsum()
+    leg = run[leg_id == leg_id.iloc[-1]]
+    rows = []
+    for label, moves in (("cycle", run), (f"latest leg (after a pause > {pause_days} days)", leg)):
+        first = moves.iloc[0]
+        before_lower = first["lower"] - first["change_bp"] / 100
+        before_upper = first["upper"] - first["change_bp"] / 100
+        last = moves.iloc[-1]
+        rows.append(
+            {
+                "period": label,
+                "kind": last["kind"],
+                "start": first["effective"],
+                "end": last["effective"],
+                "moves": len(moves),
+                "cumulative_bp": int(moves["change_bp"].sum()),
+                "from_range": f"{before_lower:.2f}-{before_upper:.2f}%",
+                "to_range": f"{last['lower']:.2f}-{last['upper']:.2f}%",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def moves_in_year(changes: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The changes announced in one calendar year."""
+    return changes[changes["announced"].dt.year == int(year)].reset_index(drop=True)
+
+
+def current_range(path: pd.DataFrame) -> dict[str, object]:
+    """The latest observation of the path: date, lower, upper and a 'x.xx-y.yy%' label."""
+    last = path.dropna().iloc[-1]
+    label = (
+        f"{last['lower']:.2f}-{last['upper']:.2f}%"
+        if path.attrs.get("kind") == "target range"
+        else f"{last['upper']:.2f}% (proxy)"
+    )
+    return {
+        "date": path.dropna().index[-1],
+        "lower": float(last["lower"]),
+        "upper": float(last["upper"]),
+        "label": label,
+    }
+
+
+def plot_frame(path: pd.DataFrame, years: int | None = None) -> pd.DataFrame:
+    """The path's last years with readable column names (one column for a proxy)."""
+    path = last_years(path, years)
+    if path.attrs.get("kind") == "target range":
+        return path.rename(columns={"lower": "lower bound", "upper": "upper bound"})
+    return path[["upper"]].rename(columns={"upper": "FF_RF x12 (proxy)"})
+
+
+def versus_articles(changes: pd.DataFrame) -> pd.DataFrame:
+    """The articles' Fed statements (data/reported_figures.csv) next to the measured moves."""
+    reported = fundamentals.reported_figures().set_index("id")
+    year = int(str(reported.loc["fed_dec2025_cut", "period"])[:4])
+    moves = moves_in_year(changes, year)
+    cuts = moves[moves["kind"] == "cut"]
+    december = moves[moves["announced"].dt.month == 12]
+    after = changes[changes["announced"].dt.year > year]
+    dots_next = reported.loc["fed_dots_2026"]
+    last_date = changes.attrs.get("last_date", "the as-of date")
+
+    def listed(frame: pd.DataFrame) -> str:
+        dates = ", ".join(frame["announced"].dt.strftime("%Y-%m-%d"))
+        return f"{len(frame)} ({dates})" if len(frame) else "0"
+
+    rows = [
+        (
+            f"FOMC cuts in {year}",
+            f"{reported.loc['fed_cuts_2025', 'value']:.0f} "
+            f"({reported.loc['fed_cuts_2025', 'period']})",
+            listed(cuts),
+        ),
+        (
+            f"December {year} move",
+            f"{reported.loc['fed_dec2025_cut', 'value']:+.0f} bp",
+            f"{december['change_bp'].sum():+d} bp" if len(december) else "no move",
+        ),
+        (
+            f"Range after December {year}",
+            f"{reported.loc['fed_range_lower_dec2025', 'value']:.2f}-"
+            f"{reported.loc['fed_range_upper_dec2025', 'value']:.2f}%",
+            f"{december['lower'].iloc[-1]:.2f}-{december['upper'].iloc[-1]:.2f}%"
+            if len(december)
+            else "no move",
+        ),
+        (
+            f"Moves after {year} (dot plot: {dots_next['value']:+.0f} bp in {dots_next['period']})",
+            f"{dots_next['value']:+.0f} bp expected",
+            f"{listed(after)}, {int(after['change_bp'].sum()):+d} bp to {last_date}",
+        ),
+    ]
+    table = pd.DataFrame(rows, columns=["item", "article", "measured"])
+    table.attrs.update({"year": year, "cuts_in_year": len(cuts)})
+    return table

@@ -1,0 +1,101 @@
+"""Flows implied by shares outstanding: change in share count x price, with quality flags."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from techflows.analysis.flows import weekly_by_fund
+from techflows.data.source import Source
+from techflows.errors import DataError
+
+FLAGS = ("first", "gap", "jump", "no_price")
+
+
+def implied_flows(
+    shares: pd.DataFrame,
+    prices: pd.DataFrame | None = None,
+    jump: float = 0.10,
+) -> pd.DataFrame:
+    """Per fund and date: Δshares x price, flagged where the number cannot be trusted.
+
+    shares: long date, ticker, shares[, price]. A missing price is taken from `prices` (wide
+    closes) when given. Flags: first (no prior count), gap (business days missing between
+    this count and the prior one), jump (|Δshares| / prior shares above `jump`), no_price.
+    quality is "ok" or the flags joined by commas; only "ok" rows are usable as flows.
+    """
+    if shares.empty:
+        raise DataError("shares outstanding: no rows")
+    out = shares.sort_values(["ticker", "date"]).reset_index(drop=True).copy()
+    if "price" not in out:
+        out["price"] = np.nan
+    if prices is not None:
+        looked_up = [
+            prices[t].dropna().asof(d) if t in prices.columns else np.nan
+            for t, d in zip(out["ticker"], out["date"], strict=True)
+        ]
+        out["price"] = out["price"].fillna(pd.Series(looked_up, index=out.index, dtype=float))
+    by_fund = out.groupby("ticker")
+    out["prev_date"] = by_fund["date"].shift()
+    out["prev_shares"] = by_fund["shares"].shift()
+    out["d_shares"] = out["shares"] - out["prev_shares"]
+    out["implied_flow_usd"] = out["d_shares"] * out["price"]
+    out["first"] = out["prev_shares"].isna()
+    known = ~out["first"]
+    skipped = np.zeros(len(out), dtype=int)
+    skipped[known] = np.busday_count(
+        out.loc[known, "prev_date"].to_numpy().astype("datetime64[D]"),
+        out.loc[known, "date"].to_numpy().astype("datetime64[D]"),
+    )
+    # busday_count counts the prior date itself when it is a weekday: >1 means a day is missing.
+    out["gap"] = skipped > 1
+    out["jump"] = (out["d_shares"].abs() / out["prev_shares"]).gt(jump)
+    out["no_price"] = out["price"].isna()
+    out["quality"] = [
+        ",".join(f for f in FLAGS if row[f]) or "ok" for row in out[list(FLAGS)].to_dict("records")
+    ]
+    columns = ["date", "ticker", "shares", "prev_shares", "d_shares", "price", "implied_flow_usd"]
+    return out[[*columns, *FLAGS, "quality"]]
+
+
+def usable(implied: pd.DataFrame) -> pd.DataFrame:
+    """The quality-ok implied flows in the long flows layout (date, ticker, flow_usd)."""
+    ok = implied[implied["quality"] == "ok"]
+    return ok[["date", "ticker", "implied_flow_usd"]].rename(
+        columns={"implied_flow_usd": "flow_usd"}
+    )
+
+
+def against_reported(implied: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
+    """Implied next to reported flows on the days and funds both have."""
+    both = implied.merge(flows, on=["date", "ticker"], how="inner")
+    both["difference_usd"] = both["implied_flow_usd"] - both["flow_usd"]
+    return both[["date", "ticker", "implied_flow_usd", "flow_usd", "difference_usd", "quality"]]
+
+
+def from_source(src: Source, jump: float = 0.10) -> pd.DataFrame:
+    """Implied flows of every fund in the source's shares table; prices fill missing ones."""
+    shares = src.shares()
+    if shares.empty:
+        raise DataError(f"{src.name} shares outstanding: no rows up to {src.end.date()}")
+    have = src.available(shares["ticker"].unique())
+    return implied_flows(shares, src.close(have) if have else None, jump)
+
+
+def latest_week(implied: pd.DataFrame, week_end: str = "W-FRI") -> pd.Series:
+    """Usable implied flows per fund summed over the last complete week, largest first."""
+    ok = usable(implied)
+    if ok.empty:
+        return pd.Series(dtype=float, name="flow_usd")
+    weekly = weekly_by_fund(ok, week_end, through=implied["date"].max())
+    last = weekly[weekly["week_end"] == weekly["week_end"].max()]
+    return last.set_index("ticker")["flow_usd"].sort_values(ascending=False)
+
+
+def relative_gap(both: pd.DataFrame) -> pd.Series:
+    """|implied - reported| / |reported| on the quality-ok rows of against_reported.
+
+    Reported flows are floored at 1 USD so a zero flow does not divide by zero.
+    """
+    ok = both[both["quality"] == "ok"]
+    return (ok["difference_usd"].abs() / ok["flow_usd"].abs().clip(lower=1)).rename("gap")

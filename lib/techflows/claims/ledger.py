@@ -1,0 +1,270 @@
+"""The claims ledger: every quantitative claim of the articles, measured and given a verdict."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from techflows import config
+from techflows.claims.claim import Claim, Measurement, NotMeasurable, NotYetObservable
+from techflows.claims.metrics import METRICS
+from techflows.data.source import Source
+from techflows.data.validate import check_columns
+from techflows.errors import DataError, DataUnavailable
+
+CLAIMS_FILE = config.DATA_DIR / "claims.csv"
+COLUMNS = (
+    "id",
+    "article",
+    "section",
+    "quote",
+    "metric",
+    "params",
+    "reported_value",
+    "unit",
+    "start",
+    "end",
+    "source",
+    "tolerance",
+    "tolerance_kind",
+)
+ARTICLES = ("000", "001", "002")
+KINDS = ("abs", "rel", "at_least", "at_most")
+
+CONSISTENT = "consistent"
+DIFFERS = "differs"
+NOT_MEASURABLE = "not measurable from this source"
+NOT_YET = "not yet observable"
+VERDICTS = (CONSISTENT, DIFFERS, NOT_MEASURABLE, NOT_YET)
+# Float noise must not turn an exact boundary (196.33 vs 196.32 +- 0.01) into a miss.
+EPSILON = 1e-9
+
+
+def parse_params(text: object) -> dict[str, str]:
+    """'a=XLK;b=SPY' -> {'a': 'XLK', 'b': 'SPY'}; blank -> {}."""
+    if not isinstance(text, str) or not text.strip():
+        return {}
+    pairs = {}
+    for part in text.split(";"):
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip():
+            raise DataError(f"params {text!r}: expected key=value pairs separated by ';'")
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def _as_number(value: object, unit: str) -> float:
+    """Reported or measured value as a float (dates as days since the epoch)."""
+    if unit == "date":
+        return float(pd.Timestamp(value).value / 86_400e9)
+    return float(value)
+
+
+def load_claims(path: str | Path | None = None) -> pd.DataFrame:
+    """Read and check the claims file: columns, unique ids, known metrics, dates, tolerances."""
+    path = Path(path) if path else CLAIMS_FILE
+    if not path.exists():
+        raise DataError(f"claims '{path}': file not found")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    name = f"claims '{path}'"
+    check_columns(frame, COLUMNS, name)
+    repeated = frame["id"][frame["id"].duplicated()]
+    if len(repeated):
+        raise DataError(f"{name}: id {repeated.iloc[0]} listed twice")
+    for column, allowed in (("article", ARTICLES), ("metric", METRICS), ("tolerance_kind", KINDS)):
+        bad = frame.loc[~frame[column].isin(allowed), column]
+        if len(bad):
+            raise DataError(f"{name}: unknown {column} {bad.iloc[0]!r} (use {', '.join(allowed)})")
+    for row in frame.itertuples():
+        where = f"{name}, claim {row.id}"
+        try:
+            start, end = pd.Timestamp(row.start), pd.Timestamp(row.end)
+            _as_number(row.reported_value, row.unit)
+            tolerance = float(row.tolerance)
+        except (ValueError, TypeError) as exc:
+            raise DataError(f"{where}: unreadable date or number ({exc})") from exc
+        if end < start:
+            raise DataError(f"{where}: end {row.end} before start {row.start}")
+        if not tolerance >= 0:
+            raise DataError(f"{where}: tolerance must be >= 0")
+        parse_params(row.params)
+    return frame.set_index("id", drop=False)
+
+
+def claim_of(row: pd.Series) -> Claim:
+    """The Claim a measurement function receives."""
+    reported = (
+        pd.Timestamp(row["reported_value"])
+        if row["unit"] == "date"
+        else float(row["reported_value"])
+    )
+    return Claim(
+        id=row["id"],
+        metric=row["metric"],
+        start=pd.Timestamp(row["start"]),
+        end=pd.Timestamp(row["end"]),
+        reported=reported,
+        unit=row["unit"],
+        params=parse_params(row["params"]),
+    )
+
+
+def judge(
+    reported: float, measured: float, tolerance: float, kind: str, lower_bound: bool = False
+) -> str | None:
+    """consistent / differs for one comparison; None if a lower bound cannot decide it.
+
+    abs: |measured - reported| <= tolerance; rel: the same with tolerance x |reported|;
+    at_least: measured >= reported - tolerance; at_most: measured <= reported + tolerance.
+    Boundaries count as consistent.
+    """
+    if kind not in KINDS:
+        raise DataError(f"tolerance kind {kind!r}: use one of {', '.join(KINDS)}")
+    if measured is None or not math.isfinite(measured):
+        return None
+    slack = EPSILON * max(1.0, abs(reported))
+    if kind == "abs":
+        low, high = reported - tolerance, reported + tolerance
+    elif kind == "rel":
+        low, high = reported - tolerance * abs(reported), reported + tolerance * abs(reported)
+    elif kind == "at_least":
+        low, high = reported - tolerance, math.inf
+    else:
+        low, high = -math.inf, reported + tolerance
+    if lower_bound:
+        # The true value is >= measured: too high is certain, in range only if low is reached.
+        if measured > high + slack:
+            return DIFFERS
+        return CONSISTENT if measured >= low - slack and high == math.inf else None
+    return CONSISTENT if low - slack <= measured <= high + slack else DIFFERS
+
+
+def format_value(value: object, unit: str) -> str:
+    """A value with its unit, for reading."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    if unit == "date":
+        return str(pd.Timestamp(value).date())
+    v = float(value)
+    sign = "-" if v < 0 else ""
+    formats = {
+        "USD bn": f"{sign}${abs(v):,.2f}bn",
+        "USD mn": f"{sign}${abs(v):,.1f}mn",
+        "USD": f"{sign}${abs(v):,.2f}",
+        "%": f"{v:.2f}%",
+        "pp": f"{v:+.1f} pp",
+        "bp": f"{v:+.0f} bp",
+        "x": f"{v:.2f}x",
+        "rank": f"#{v:.0f}",
+        "sd": f"{v:.1f} sd",
+    }
+    if unit in formats:
+        return formats[unit]
+    # counts: "1 week", "3 cuts"
+    return f"{v:g} {unit[:-1] if v == 1 and unit.endswith('s') else unit}".strip()
+
+
+def tolerance_text(row: pd.Series) -> str:
+    """The stated tolerance in words."""
+    tol, kind, unit = float(row["tolerance"]), row["tolerance_kind"], row["unit"]
+    reported = _as_number(row["reported_value"], unit)
+    if kind == "rel":
+        return f"±{100 * tol:g}% of reported"
+    if kind == "abs":
+        return f"±{tol:g} days" if unit == "date" else f"±{tol:g} {unit}"
+    bound = reported - tol if kind == "at_least" else reported + tol
+    return f"{'≥' if kind == 'at_least' else '≤'} {format_value(bound, unit)}"
+
+
+def evaluate(src: Source, row: pd.Series) -> dict[str, object]:
+    """Measure one claim and give its verdict, basis and notes."""
+    claim = claim_of(row)
+    metric = METRICS[row["metric"]]
+    out: dict[str, object] = {"measured_value": None, "basis": "", "note": ""}
+    if metric.measure is None:
+        return out | {"verdict": NOT_MEASURABLE, "note": f"would need {metric.external}"}
+    try:
+        found: Measurement = metric.measure(src, claim)
+    except NotYetObservable as wait:
+        return out | {"verdict": NOT_YET, "note": str(wait)}
+    except (DataUnavailable, NotMeasurable) as gap:
+        return out | {"verdict": NOT_MEASURABLE, "note": str(gap)}
+    unit = row["unit"]
+    measured = _as_number(found.value, unit)
+    verdict = judge(
+        _as_number(claim.reported, unit),
+        measured,
+        float(row["tolerance"]),
+        row["tolerance_kind"],
+        found.lower_bound,
+    )
+    note = found.detail
+    if verdict is None:
+        verdict = NOT_MEASURABLE
+        note = f"{note}; history too short to decide, would need {found.needs}".lstrip("; ")
+    value = str(pd.Timestamp(found.value).date()) if unit == "date" else found.value
+    return out | {
+        "measured_value": value,
+        "lower_bound": found.lower_bound,
+        "basis": found.basis,
+        "note": note,
+        "verdict": verdict,
+    }
+
+
+def ledger(src: Source, claims: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per claim: what the article says, what the data says, and the verdict."""
+    claims = load_claims() if claims is None else claims
+    rows = []
+    for _, row in claims.iterrows():
+        result = evaluate(src, row)
+        measured = result["measured_value"]
+        shown = format_value(measured, row["unit"]) if measured is not None else ""
+        kind = row["tolerance_kind"]
+        reported = format_value(row["reported_value"], row["unit"])
+        if kind in ("at_least", "at_most") and float(row["tolerance"]) == 0:
+            reported = f"{'≥' if kind == 'at_least' else '≤'} {reported}"
+        rows.append(
+            {
+                "id": row["id"],
+                "article": row["article"],
+                "section": row["section"],
+                "claim": row["quote"],
+                "cited_source": row["source"],
+                "metric": row["metric"],
+                "window": row["start"]
+                if row["start"] == row["end"]
+                else f"{row['start']} to {row['end']}",
+                "reported": reported,
+                "measured": f"≥ {shown}" if result.get("lower_bound") and shown else shown,
+                "tolerance": tolerance_text(row),
+                "verdict": result["verdict"],
+                "reported_value": row["reported_value"],
+                "measured_value": measured,
+                "unit": row["unit"],
+                "basis": result["basis"],
+                "note": result["note"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Claims per article and verdict (all verdicts as columns, a total row)."""
+    counts = pd.crosstab(table["article"], table["verdict"]).reindex(
+        columns=list(VERDICTS), fill_value=0
+    )
+    counts.loc["all"] = counts.sum()
+    counts["claims"] = counts.sum(axis=1)
+    return counts.rename_axis(index="article", columns=None)
+
+
+# The figures.json label of each verdict's count.
+HEADLINES = {
+    CONSISTENT: "Claims consistent with the data",
+    DIFFERS: "Claims the data contradicts (differs)",
+    NOT_MEASURABLE: "Claims not measurable from this source",
+    NOT_YET: "Claims not yet observable",
+}

@@ -1,0 +1,1 @@
+"""Data sources: one adapter per kind of source (Yahoo, FRED, a csv folder, the arch sample)."""

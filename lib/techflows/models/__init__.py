@@ -1,0 +1,1 @@
+"""Fitted statistical models: forecasts, regimes, volatility and rate shocks."""

@@ -1,0 +1,1 @@
+"""Running reports: the CLI, the papermill runner, HTML export, the index page, notebook helpers."""

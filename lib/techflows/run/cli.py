@@ -1,0 +1,218 @@
+"""The `techflows` command: run the section notebooks into HTML reports."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from techflows import config
+from techflows.data.source import parse_as_of, resolve_folder
+from techflows.errors import DataError
+
+INT = re.compile(r"[+-]?\d+")
+FLOAT = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
+# Parameters the runner sets itself, or that have their own option.
+OWN_OPTION = {"source": "--source", "data_dir": "--data-dir", "as_of": "--as-of"}
+
+REPORT_DESCRIPTION = """\
+Run the section notebooks (all of notebooks/, sorted, or only those named) with the same
+parameters through papermill, and publish each as an HTML report without code.
+"""
+
+REPORT_EPILOG = """\
+output layout (OUTPUT_DIR, default outputs/ in the repository):
+  index.html                headline figures of every section, then each run: status (and the
+                            error of a failed one), run time, parameters, data source and as-of
+  runs.json                 the same summary, machine-readable
+  NAME/NAME.html            the report: outputs only, self-contained (images embedded)
+  NAME/NAME.ipynb           the executed notebook
+  NAME/figures.json, *.csv  the section's figures (source, as_of, headline flags) and tables
+  NAME/NAME.failed.ipynb    only after a failed run: the executed notebook, for debugging
+
+A run writes into a staging folder first: a failed notebook leaves its previous report, figures
+and tables in place. Other notebooks still run; the exit status is 1 if any failed, 2 for bad
+input.
+
+examples:
+  techflows report --source sample
+  techflows report --data-dir ../shared/market-data --as-of 2026-02-13
+  techflows report 01_current_status notebooks/02_drivers.ipynb --param lookback_years=5
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit with status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print one line naming the problem, then exit 2."""
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def parse_value(text: str) -> object:
+    """'5' -> 5, '0.5' -> 0.5, 'true'/'false' -> bool, anything else stays a string."""
+    if INT.fullmatch(text):
+        return int(text)
+    if FLOAT.fullmatch(text):
+        return float(text)
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return text
+
+
+def parse_param(text: str) -> tuple[str, object]:
+    """NAME=VALUE for --param; the value typed by parse_value."""
+    name, sep, value = text.partition("=")
+    name = name.strip()
+    if not sep or not name.isidentifier():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE (NAME a Python identifier)")
+    if name == "output_dir":
+        raise argparse.ArgumentTypeError("output_dir is set by the runner; use --output-dir")
+    if name in OWN_OPTION:
+        raise argparse.ArgumentTypeError(f"use {OWN_OPTION[name]} to set {name}")
+    return name, parse_value(value)
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
+    def convert(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r} must be positive")
+        return value
+
+    convert.__name__ = kind.__name__
+    return convert
+
+
+def build_parser() -> Parser:
+    """The techflows command line."""
+    from techflows.run.execute import DEFAULT_TIMEOUT_S
+    from techflows.run.report import DEFAULT_JOBS
+
+    parser = Parser(
+        prog="techflows",
+        description="Capital flows into US tech funds and the tech recovery, measured from data.",
+    )
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    report = commands.add_parser(
+        "report",
+        help="run the notebooks and publish HTML reports with an index",
+        description=REPORT_DESCRIPTION,
+        epilog=REPORT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    report.add_argument(
+        "notebooks",
+        nargs="*",
+        metavar="NOTEBOOK",
+        help="notebooks to run, by path or by name (e.g. 01_current_status); default: all of "
+        f"{config.NOTEBOOK_DIR}",
+    )
+    report.add_argument(
+        "--source",
+        choices=config.SOURCES,
+        help="data source: auto (Yahoo/FRED when online, else the embedded sample), yahoo, csv "
+        "(a folder, see --data-dir) or sample; default: csv when --data-dir is given, else auto",
+    )
+    report.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default="",
+        help="folder of the csv source (prices/, fred/, flows/, constituents/)",
+    )
+    report.add_argument(
+        "--as-of",
+        metavar="DATE",
+        default="latest",
+        help="cut all data at this date, YYYY-MM-DD (default: latest)",
+    )
+    report.add_argument(
+        "--output-dir",
+        metavar="DIR",
+        type=Path,
+        default=config.OUTPUT_DIR,
+        help=f"where reports, index.html and runs.json go (default: {config.OUTPUT_DIR})",
+    )
+    report.add_argument(
+        "--param",
+        metavar="NAME=VALUE",
+        type=parse_param,
+        action="append",
+        default=[],
+        help="any other notebook parameter, e.g. lookback_years=5 or week_end=W-WED "
+        "(repeatable; integers, decimals and true/false are typed, the rest passed as text)",
+    )
+    report.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_positive(float),
+        default=DEFAULT_TIMEOUT_S,
+        help="stop a notebook when one cell runs longer than this (default: %(default)s)",
+    )
+    report.add_argument(
+        "--jobs",
+        metavar="N",
+        type=_positive(int),
+        default=DEFAULT_JOBS,
+        help="notebooks run at the same time (default: %(default)s)",
+    )
+    return parser
+
+
+def notebook_parameters(args: argparse.Namespace) -> dict[str, object]:
+    """The parameters every notebook gets; raises DataError on a bad combination."""
+    source = args.source or ("csv" if args.data_dir else "auto")
+    parse_as_of(args.as_of)
+    if source == "csv" and not args.data_dir:
+        raise DataError("source 'csv' needs --data-dir: the folder with prices/, fred/, flows/")
+    folder = resolve_folder(args.data_dir) if args.data_dir else None
+    if folder is not None and not folder.is_dir():
+        raise DataError(f"--data-dir {args.data_dir}: no such folder")
+    data_dir = str(folder.resolve()) if folder is not None else ""
+    return {"source": source, "data_dir": data_dir, "as_of": args.as_of, **dict(args.param)}
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """techflows report: 0 if every notebook ran, 1 if any failed."""
+    from techflows.run.report import find_notebooks, run_reports
+
+    parameters = notebook_parameters(args)
+    notebooks = find_notebooks(args.notebooks)
+    results = run_reports(
+        notebooks,
+        output_dir=args.output_dir,
+        parameters=parameters,
+        timeout=args.timeout,
+        jobs=args.jobs,
+    )
+    return 0 if all(r.ok for r in results) else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the techflows command."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, or bad input already reported in one line
+        return done.code if isinstance(done.code, int) else 2
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return run_report(args)
+    except DataError as exc:
+        print(f"techflows {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"techflows {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,280 @@
+"""Run one notebook with papermill into a staging folder, and publish it only if it succeeds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from techflows import atomic, config
+from techflows.run.html_export import notebook_title, to_html
+
+DEFAULT_TIMEOUT_S = 900
+
+
+STAGING = ".staging"
+
+
+# Messages of kernel start-up failures (ZMQ port races, slow starts); only these are retried.
+KERNEL_START_MARKERS = (
+    "address already in use",
+    "kernel died before replying",
+    "kernel didn't respond",
+    "failed to start the kernel",
+    "zmqerror",
+)
+
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to run: where it is, where its report goes, and with what."""
+
+    notebook: Path
+    output_dir: Path
+    parameters: dict[str, Any]
+    timeout: float = DEFAULT_TIMEOUT_S
+
+    @property
+    def name(self) -> str:
+        """The report name: the notebook's stem."""
+        return self.notebook.stem
+
+
+@dataclass
+class CellError:
+    """Why a run failed, and in which cell of the executed notebook."""
+
+    ename: str
+    evalue: str
+    cell_index: int | None = None
+    execution_count: int | None = None
+    cell_source: str = ""
+
+
+@dataclass
+class RunResult:
+    """The outcome of one notebook run."""
+
+    name: str
+    notebook: str
+    title: str
+    status: str
+    started: str
+    seconds: float
+    attempts: int
+    parameters: dict[str, Any]
+    error: CellError | None = None
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the notebook ran through and its report was published."""
+        return self.status == "ok"
+
+
+def is_kernel_start_error(exc: BaseException, executed: nbformat.NotebookNode | None) -> bool:
+    """True for a failure to start the kernel (worth one retry), not for a cell that failed."""
+    if executed is not None and any(
+        cell.get("metadata", {}).get("papermill", {}).get("start_time") for cell in executed.cells
+    ):
+        return False
+    text = f"{type(exc).__module__}.{type(exc).__name__}: {exc}".lower()
+    return any(marker in text for marker in KERNEL_START_MARKERS)
+
+
+def _last_started_cell(executed: nbformat.NotebookNode | None) -> tuple[int, Any] | None:
+    if executed is None:
+        return None
+    started = [
+        (i, c)
+        for i, c in enumerate(executed.cells)
+        if c.cell_type == "code" and c.get("metadata", {}).get("papermill", {}).get("start_time")
+    ]
+    return started[-1] if started else None
+
+
+def _first_line(source: str, width: int = 80) -> str:
+    line = next((s.strip() for s in source.splitlines() if s.strip()), "")
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def describe_error(
+    exc: BaseException, executed: nbformat.NotebookNode | None, timeout: float
+) -> CellError:
+    """Name the error and the cell it came from."""
+    from nbclient.exceptions import CellTimeoutError
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return CellError(
+            ename=exc.ename,
+            evalue=str(exc.evalue),
+            cell_index=exc.cell_index,
+            execution_count=exc.exec_count,
+            cell_source=_first_line(exc.source),
+        )
+    if isinstance(exc, CellTimeoutError):
+        ename, evalue = "Timeout", f"a cell ran longer than {timeout:g} s and was stopped"
+    else:
+        ename, evalue = type(exc).__name__, str(exc).strip()
+    cell = _last_started_cell(executed)
+    if cell is None:
+        return CellError(ename=ename, evalue=evalue)
+    index, code = cell
+    return CellError(
+        ename=ename,
+        evalue=evalue,
+        cell_index=index,
+        execution_count=code.get("execution_count"),
+        cell_source=_first_line(code.source),
+    )
+
+
+def _read_notebook(path: Path) -> nbformat.NotebookNode | None:
+    try:
+        return nbformat.read(path, as_version=4)
+    except (OSError, ValueError):
+        return None
+
+
+def _execute(job: Job, executed: Path, staging: Path) -> None:
+    import papermill
+
+    papermill.execute_notebook(
+        str(job.notebook),
+        str(executed),
+        parameters={**job.parameters, "output_dir": str(staging)},
+        execution_timeout=job.timeout,
+        progress_bar=False,
+        log_output=False,
+        # The kernel starts in the notebook's folder; papermill's own cwd= would chdir the
+        # whole process, which races between worker threads.
+        resources={"metadata": {"path": str(job.notebook.parent)}},
+        # Kernel start-up and shutdown chatter is not the report's business; cell errors still
+        # surface through the executed notebook.
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+    )
+
+
+def publish(staging: Path, final: Path) -> list[str]:
+    """Move every staged file into final (one os.replace each); drop files the run did not make."""
+    final.mkdir(parents=True, exist_ok=True)
+    staged = sorted(
+        (p.relative_to(staging) for p in staging.rglob("*") if p.is_file()),
+        key=lambda rel: (rel.suffix == ".html", str(rel)),
+    )
+    for rel in staged:
+        (final / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / rel, final / rel)
+    keep = set(staged)
+    for old in sorted(final.rglob("*"), reverse=True):
+        rel = old.relative_to(final)
+        if old.is_file() and rel not in keep:
+            old.unlink()
+        elif old.is_dir() and not any(old.iterdir()):
+            old.rmdir()
+    return [str(rel) for rel in staged]
+
+
+def run_notebook(job: Job, log: Log | None = None) -> RunResult:
+    """Run one notebook into a staging folder; publish on success, keep the old report if not."""
+    log = log or log_to_stderr
+    name, final = job.name, job.output_dir / job.name
+    source_nb = nbformat.read(job.notebook, as_version=4)
+    title = notebook_title(source_nb, name)
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    clock = time.monotonic()
+    root = job.output_dir / STAGING
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{name}.", dir=root))
+    executed = staging / f"{name}.ipynb"
+    error: CellError | None = None
+    files: list[str] = []
+    attempts = 0
+    try:
+        while True:
+            attempts += 1
+            log(f"{name}: running" + (f" (attempt {attempts})" if attempts > 1 else ""))
+            try:
+                _execute(job, executed, staging)
+                error = None
+                break
+            except Exception as exc:
+                notebook = _read_notebook(executed)
+                if attempts == 1 and is_kernel_start_error(exc, notebook):
+                    log(f"{name}: the kernel did not start ({type(exc).__name__}); retrying once")
+                    shutil.rmtree(staging)
+                    staging.mkdir()
+                    continue
+                error = describe_error(exc, notebook, job.timeout)
+                break
+        if error is None:
+            try:
+                html = to_html(nbformat.read(executed, as_version=4), title)
+                atomic.write_text(staging / f"{name}.html", html)
+                files = publish(staging, final)
+            except Exception as exc:
+                error = CellError(ename=type(exc).__name__, evalue=f"publishing failed: {exc}")
+        if error is not None and executed.is_file():
+            final.mkdir(parents=True, exist_ok=True)
+            os.replace(executed, final / f"{name}.failed.ipynb")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return RunResult(
+        name=name,
+        notebook=_display_path(job.notebook),
+        title=title,
+        status="ok" if error is None else "failed",
+        started=started,
+        seconds=round(time.monotonic() - clock, 1),
+        attempts=attempts,
+        parameters=dict(job.parameters),
+        error=error,
+        files=files,
+    )
+
+
+def run_safely(job: Job, log: Log | None = None) -> RunResult:
+    """run_notebook, turning an unexpected runner error into a failed result."""
+    try:
+        return run_notebook(job, log)
+    except Exception as exc:
+        return _crashed(job, exc)
+
+
+def _crashed(job: Job, exc: BaseException) -> RunResult:
+    return RunResult(
+        name=job.name,
+        notebook=_display_path(job.notebook),
+        title=job.name,
+        status="failed",
+        started=datetime.now(UTC).isoformat(timespec="seconds"),
+        seconds=0.0,
+        attempts=1,
+        parameters=dict(job.parameters),
+        error=CellError(ename=type(exc).__name__, evalue=f"runner error: {exc}"),
+    )
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(config.REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def log_to_stderr(message: str) -> None:
+    """The runner's progress line on stderr."""
+    print(f"techflows: {message}", file=sys.stderr, flush=True)

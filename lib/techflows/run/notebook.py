@@ -1,0 +1,128 @@
+"""What every notebook needs: the data banner, honest one-line notes, and its figures file."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+
+from techflows import atomic, config
+from techflows.data.source import Source
+from techflows.errors import DataUnavailable, SampleFallbackWarning
+
+UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
+
+# Reports show the offline fallback in their banner; the warning would only repeat it.
+warnings.filterwarnings("ignore", category=SampleFallbackWarning)
+
+
+def banner(source: Source) -> None:
+    """Show which source fed this report and the date range it covers."""
+    first, last = source.date_range()
+    as_of = "latest data" if source.as_of is None else f"as of {source.as_of.date()}"
+    text = (
+        f"Data source: <b>{html.escape(source.description)}</b> · market data "
+        f"{first.date()} to {last.date()} ({as_of})"
+    )
+    if source.fallback_reason:
+        text += f"<br><b>Note:</b> {html.escape(source.fallback_reason)}."
+    style = "padding:8px 12px;border-left:4px solid #4c72b0;background:#eef2f8;margin:8px 0"
+    display(HTML(f'<div class="techflows-banner" style="{style}">{text}</div>'))
+
+
+def markdown_text(text: str) -> str:
+    """Escape dollar signs so amounts like $6bn are not read as LaTeX math."""
+    return UNESCAPED_DOLLAR.sub(r"\\$", text)
+
+
+def note(text: str) -> None:
+    """Show one plain line of commentary computed by the notebook."""
+    display(Markdown(markdown_text(text)))
+
+
+class Figures:
+    """Headline figures and tables of one section, written next to its HTML."""
+
+    def __init__(self, section: str, source: Source, output_dir: str | Path = "") -> None:
+        self.section = section
+        self.source = source
+        self.output_dir = Path(output_dir) if output_dir else config.OUTPUT_DIR / section
+        self.figures: list[dict[str, object]] = []
+        self.missing: list[str] = []
+        self.tables: list[str] = []
+
+    @property
+    def as_of(self) -> str:
+        """The effective as-of date of this run."""
+        return str(self.source.end.date())
+
+    def add(
+        self, name: str, value: object, unit: str, as_of: object = None, headline: bool = False
+    ) -> object:
+        """Record one figure; headline ones also appear on the index page. Returns the value."""
+        if isinstance(value, float) and math.isfinite(value):
+            stored: object = round(value, 6)
+        elif isinstance(value, float):
+            stored = None
+        else:
+            stored = value.item() if hasattr(value, "item") else value
+        when = str(pd.Timestamp(as_of).date()) if as_of is not None else self.as_of
+        self.figures.append(
+            {
+                "name": name,
+                "value": stored,
+                "unit": unit,
+                "as_of": when,
+                "source": self.source.name,
+                "headline": headline,
+            }
+        )
+        return value
+
+    def table(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """Write a table as <name>.csv next to the HTML; returns the frame for display."""
+        atomic.write_csv(self.output_dir / f"{name}.csv", frame, float_format="%.6g")
+        if name not in self.tables:
+            self.tables.append(name)
+        return frame
+
+    @contextmanager
+    def unless_missing(self) -> Iterator[None]:
+        """Run a block; if the source lacks its data, say so in one line and carry on."""
+        try:
+            yield
+        except DataUnavailable as gap:
+            # Every section that lacks the data says so; the figures file lists each gap once.
+            if str(gap) not in self.missing:
+                self.missing.append(str(gap))
+            display(Markdown(markdown_text(f"> **Not available:** {gap}")))
+
+    @property
+    def path(self) -> Path:
+        """Where figures.json goes."""
+        return self.output_dir / "figures.json"
+
+    def write(self) -> None:
+        """Write figures.json (no wall-clock times: same inputs, same bytes)."""
+        first, last = self.source.date_range()
+        payload = {
+            "section": self.section,
+            "source": self.source.name,
+            "source_description": self.source.description,
+            "data_range": [str(first.date()), str(last.date())],
+            "fallback": self.source.fallback_reason,
+            "as_of": self.as_of,
+            "figures": self.figures,
+            "tables": [f"{t}.csv" for t in self.tables],
+            "missing": self.missing,
+        }
+        text = json.dumps(payload, indent=2, sort_keys=False, default=str) + "\n"
+        atomic.write_text(self.path, text)

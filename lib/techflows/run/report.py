@@ -1,0 +1,185 @@
+"""The batch runner: every notebook, a few at a time, then runs.json and the index page."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from techflows import atomic, config
+from techflows.data.sources.network import network_available
+from techflows.errors import DataError
+from techflows.run import index_page
+from techflows.run.execute import (
+    DEFAULT_TIMEOUT_S,
+    STAGING,
+    Job,
+    Log,
+    RunResult,
+    log_to_stderr,
+    run_safely,
+)
+
+DEFAULT_JOBS = 2
+
+
+RUNS_FILE = "runs.json"
+
+
+def find_notebooks(
+    names: Sequence[str] = (), notebook_dir: Path = config.NOTEBOOK_DIR
+) -> list[Path]:
+    """All notebooks in notebook_dir (sorted), or those named by path or stem."""
+    notebook_dir = Path(notebook_dir)
+    available = sorted(notebook_dir.glob("*.ipynb")) if notebook_dir.is_dir() else []
+    if not names:
+        if not available:
+            raise DataError(f"no notebooks found in {notebook_dir}")
+        return available
+    by_stem = {p.stem: p for p in available}
+    chosen: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.suffix == ".ipynb" and path.is_file():
+            found = path.resolve()
+        elif path.name in by_stem or path.stem in by_stem:
+            found = by_stem.get(path.name, by_stem.get(path.stem))
+        else:
+            known = ", ".join(by_stem) or f"none in {notebook_dir}"
+            raise DataError(f"notebook {name!r}: not found (known: {known})")
+        if found not in chosen:
+            chosen.append(found)
+    stems = [p.stem for p in chosen]
+    if len(set(stems)) != len(stems):
+        raise DataError(f"notebooks {', '.join(stems)}: two share a name; reports would collide")
+    return chosen
+
+
+def _remove_if_empty(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+
+
+def _progress_line(result: RunResult, done: int, total: int) -> str:
+    head = f"[{done}/{total}] {result.name}:"
+    if result.ok:
+        return f"{head} ok in {result.seconds:.1f} s"
+    error = index_page.error_line(asdict(result.error) if result.error else None)
+    return f"{head} FAILED in {result.seconds:.1f} s: {error}"
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
+def report_record(result: RunResult, output_dir: Path) -> dict[str, Any]:
+    """The runs.json entry of one run, with the data vintage and headlines of its figures.json."""
+    folder = output_dir / result.name
+    figures = _read_json(folder / "figures.json") or {}
+
+    def existing(filename: str) -> str | None:
+        return f"{result.name}/{filename}" if (folder / filename).is_file() else None
+
+    record = asdict(result)
+    record.pop("files")
+    record.update(
+        html=existing(f"{result.name}.html"),
+        executed=existing(f"{result.name}.ipynb"),
+        failed_notebook=existing(f"{result.name}.failed.ipynb"),
+        figures=existing("figures.json"),
+        # After a failure the figures on disk are those of the last good run.
+        figures_current=result.ok,
+        source=figures.get("source"),
+        source_description=figures.get("source_description"),
+        data_range=figures.get("data_range"),
+        fallback=figures.get("fallback"),
+        as_of=figures.get("as_of"),
+        headlines=[
+            {k: f.get(k) for k in ("name", "value", "unit", "as_of")}
+            for f in figures.get("figures", [])
+            if isinstance(f, dict) and f.get("headline")
+        ],
+        missing=figures.get("missing", []),
+    )
+    return record
+
+
+def write_summary(results: Iterable[RunResult], output_dir: Path) -> list[dict[str, Any]]:
+    """Write runs.json and index.html; sections not run this time keep their last entry."""
+    output_dir = Path(output_dir)
+    fresh = {r.name: report_record(r, output_dir) for r in results}
+    previous = _read_json(output_dir / RUNS_FILE) or {}
+    for old in previous.get("reports", []):
+        name = old.get("name") if isinstance(old, dict) else None
+        if name and name not in fresh and (output_dir / name).is_dir():
+            fresh[name] = old
+    records = [fresh[name] for name in sorted(fresh)]
+    generated = datetime.now(UTC).isoformat(timespec="seconds")
+    payload = {"generated": generated, "reports": records}
+    atomic.write_text(output_dir / RUNS_FILE, json.dumps(payload, indent=2, default=str) + "\n")
+    index_page.write(output_dir, records, generated)
+    return records
+
+
+def run_jobs(work: Sequence[Job], workers: int, log: Log) -> list[RunResult]:
+    """Run the jobs, workers at a time, logging one line as each finishes."""
+    results: list[RunResult] = []
+
+    def finished(result: RunResult) -> None:
+        results.append(result)
+        log(_progress_line(result, len(results), len(work)))
+
+    if workers == 1:
+        for job in work:
+            finished(run_safely(job, log))
+        return results
+    # Threads suffice: each kernel is its own process, a worker only waits on it.
+    pool = ThreadPoolExecutor(max_workers=workers)
+    futures = [pool.submit(run_safely, job, log) for job in work]
+    try:
+        for future in as_completed(futures):
+            finished(future.result())
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        log("interrupted: queued notebooks cancelled; running ones finish first")
+        raise
+    pool.shutdown()
+    return results
+
+
+def run_reports(
+    notebooks: Sequence[Path],
+    output_dir: Path = config.OUTPUT_DIR,
+    parameters: dict[str, Any] | None = None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    jobs: int = DEFAULT_JOBS,
+    log: Log | None = None,
+) -> list[RunResult]:
+    """Run the notebooks (jobs at a time), publish their reports, then the index and runs.json."""
+    log = log or log_to_stderr
+    parameters = dict(parameters or {})
+    output_dir = Path(output_dir).resolve()
+    if str(parameters.get("source", "auto")).lower() == "auto" and not network_available():
+        log(
+            "Yahoo Finance and FRED cannot be reached: notebooks with source 'auto' "
+            "fall back to the embedded sample data"
+        )
+    work = [Job(Path(nb).resolve(), output_dir, parameters, timeout) for nb in notebooks]
+    workers = max(1, min(jobs, len(work)))
+    log(f"running {len(work)} notebook(s), {workers} at a time, into {output_dir}")
+    results = sorted(run_jobs(work, workers, log), key=lambda r: r.name)
+    _remove_if_empty(output_dir / STAGING)
+    write_summary(results, output_dir)
+    failed = [r.name for r in results if not r.ok]
+    tail = f": {', '.join(failed)}" if failed else ""
+    log(f"{len(results) - len(failed)} ok, {len(failed)} failed{tail}; see {output_dir}/index.html")
+    return results

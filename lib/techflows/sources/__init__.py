@@ -1,1 +1,0 @@
-"""Data adapters: yahoo, fred, csv folder, and the embedded sample. Each returns raw frames."""

@@ -1,0 +1,133 @@
+"""Tech market internals against loops over a small synthetic panel, and on the real csv data."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import techflows as tf
+from techflows.analysis import breadth
+from techflows.data.source import Source
+from techflows.data.sources.base import Adapter
+
+
+@pytest.fixture
+def panel() -> pd.DataFrame:
+    """Four stocks over 40 sessions: one listed late, one with a gap, one flat for a while."""
+    rng = np.random.default_rng(7)
+    dates = pd.bdate_range("2024-01-01", periods=40)
+    close = pd.DataFrame(
+        100 * np.exp(np.cumsum(rng.normal(0, 0.02, (40, 4)), axis=0)),
+        index=dates,
+        columns=["AAA", "BBB", "CCC", "DDD"],
+    )
+    close.iloc[:12, 1] = np.nan  # BBB lists on day 13
+    close.iloc[20, 2] = np.nan  # CCC misses one day
+    close.iloc[25:30, 3] = close.iloc[25, 3]  # DDD unchanged for five days
+    close.iloc[30, 0] = close.iloc[:30, 0].max() + 1  # AAA sets a high
+    return close
+
+
+def loop_internals(close: pd.DataFrame, window: int) -> pd.DataFrame:
+    """The same counts, one stock and one day at a time."""
+    values = close.to_numpy()
+    rows = []
+    for t in range(1, len(values)):
+        members = at_high = up = down = flat = 0
+        for j in range(values.shape[1]):
+            past = values[max(0, t - window + 1) : t + 1, j]
+            if t + 1 >= window and not np.isnan(past).any():
+                members += 1
+                at_high += values[t, j] == past.max()
+            today, before = values[t, j], values[t - 1, j]
+            if not (np.isnan(today) or np.isnan(before)):
+                up += today > before
+                down += today < before
+                flat += today == before
+        rows.append((members, at_high, up, down, flat))
+    columns = ["members", "at_high", "advancers", "decliners", "unchanged"]
+    return pd.DataFrame(rows, index=close.index[1:], columns=columns)
+
+
+def test_daily_internals_match_loops(panel):
+    window = 10
+    daily = breadth.daily_internals(panel, window=window)
+    expected = loop_internals(panel, window)
+    columns = list(expected.columns)
+    pd.testing.assert_frame_equal(daily[columns], expected, check_dtype=False, check_names=False)
+    share = expected["at_high"] / expected["members"].replace(0, np.nan)
+    np.testing.assert_allclose(daily["share_at_high"], share, equal_nan=True)
+    assert daily.loc[panel.index[30], "at_high"] >= 1  # AAA's new high is counted
+
+
+def test_smoothed_signals_match_hand_sums(panel):
+    daily = breadth.daily_internals(panel, window=10)
+    share = breadth.share_at_highs(daily, days=5)
+    last = daily["share_at_high"].iloc[-5:]
+    assert share.iloc[-1] == pytest.approx(100 * last.mean())
+    ratio = breadth.advance_decline_ratio(daily, days=8)
+    tail = daily.iloc[-8:]
+    assert ratio.iloc[-1] == pytest.approx(tail["advancers"].sum() / tail["decliners"].sum())
+    assert ratio.iloc[:6].isna().all()
+
+
+def test_weekly_internals_group_by_friday(panel):
+    daily = breadth.daily_internals(panel, window=10)
+    weekly = breadth.weekly_internals(daily, "W-FRI")
+    for week_end, row in weekly.iterrows():
+        days = daily[(daily.index > week_end - pd.Timedelta(days=7)) & (daily.index <= week_end)]
+        assert row["advancers"] == days["advancers"].sum()
+        assert row["decliners"] == days["decliners"].sum()
+        expected = 100 * days["share_at_high"].mean()
+        assert row["share_at_high_pct"] == pytest.approx(expected, nan_ok=True)
+    assert (weekly.index.day_of_week == 4).all()
+
+
+class MemberAdapter(Adapter):
+    """An adapter with constituents and their prices, nothing else."""
+
+    name = "fake"
+
+    def __init__(self, close: pd.DataFrame, sectors: dict[str, str]) -> None:
+        self._close = close
+        self._members = pd.DataFrame(
+            {"Symbol": list(sectors), "GICS Sector": list(sectors.values())}
+        )
+
+    def constituents(self) -> pd.DataFrame:
+        return self._members
+
+    def constituent_prices(self, symbols) -> dict[str, pd.DataFrame]:
+        return {s: self._close[[s]].rename(columns={s: "Close"}) for s in self._close}
+
+
+def member_source(close: pd.DataFrame, sectors: dict[str, str]) -> Source:
+    """A real Source over the fake adapter."""
+    return Source(MemberAdapter(close, sectors))
+
+
+def test_sector_close_keeps_only_the_sector(panel):
+    sectors = {"AAA": "Information Technology", "BBB": "Energy", "CCC": "Information Technology"}
+    close = breadth.sector_close(member_source(panel, sectors))
+    assert list(close.columns) == ["AAA", "CCC"]
+    with pytest.raises(tf.DataUnavailable, match="Utilities"):
+        breadth.sector_close(member_source(panel, sectors), sector="Utilities")
+    internals = breadth.sector_internals(member_source(panel, sectors))
+    assert internals.equals(breadth.daily_internals(panel[["AAA", "CCC"]]))
+
+
+def test_sample_source_has_no_constituents(sample_source):
+    with pytest.raises(tf.DataUnavailable):
+        breadth.sector_close(sample_source)
+
+
+def test_real_tech_internals(csv_source):
+    close = breadth.sector_close(csv_source)
+    assert close.shape[1] >= 60 and close.index[-1] == pd.Timestamp("2026-02-13")
+    daily = breadth.daily_internals(close)
+    assert (daily["at_high"] <= daily["members"]).all()
+    assert (daily[["advancers", "decliners", "unchanged"]].sum(axis=1) <= close.shape[1]).all()
+    share = breadth.share_at_highs(daily).iloc[-1]
+    ratio = breadth.advance_decline_ratio(daily).iloc[-1]
+    assert 0 <= share <= 100 and math.isfinite(ratio) and ratio > 0

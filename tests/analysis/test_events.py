@@ -1,0 +1,60 @@
+"""FOMC event study: the mean path against a hand-computed case."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from techflows.analysis import events
+
+
+def test_relative_paths_and_mean_by_hand():
+    days = pd.bdate_range("2024-01-01", periods=8)
+    tech = pd.Series([100, 100, 102, 104, 103, 105, 110, 99.0], index=days)
+    market = pd.Series([50, 50, 50, 51, 51, 50, 50, 50.0], index=days)
+    paths = events.relative_paths(tech, market, pd.DatetimeIndex([days[2], days[5]]), (-1, 1))
+    # Event on day 2: base is day 1 (ratio 2.0); day 5: base is day 4 (ratio 103/51).
+    first = [0.0, (102 / 50) / 2 - 1, (104 / 51) / 2 - 1]
+    second = [0.0, (105 / 50) / (103 / 51) - 1, (110 / 50) / (103 / 51) - 1]
+    assert paths[days[2]].tolist() == pytest.approx(first)
+    assert paths[days[5]].tolist() == pytest.approx(second)
+    means = events.mean_path(paths)
+    values = np.array([first[2], second[2]])
+    half = stats.t.ppf(0.975, 1) * values.std(ddof=1) / np.sqrt(2)
+    assert means.loc[1, "mean"] == pytest.approx(values.mean())
+    assert means.loc[1, "upper"] - means.loc[1, "mean"] == pytest.approx(half)
+    assert means.loc[1, "n"] == 2
+
+
+def test_window_runs_past_the_data_as_nan():
+    days = pd.bdate_range("2024-01-01", periods=4)
+    tech = pd.Series([1.0, 1.1, 1.2, 1.3], index=days)
+    paths = events.relative_paths(tech, tech * 0 + 1, pd.DatetimeIndex([days[3]]), (-1, 2))
+    assert paths[days[3]].isna().tolist() == [False, False, True, True]
+
+
+def test_sunday_announcement_maps_to_monday():
+    trading = pd.bdate_range("2020-03-09", "2020-03-20")
+    mapped = events.event_days(trading, pd.Series(pd.to_datetime(["2020-03-15"])))
+    assert mapped[0] == pd.Timestamp("2020-03-16")
+
+
+def test_window_parsing():
+    assert events.parse_window("-5,20") == (-5, 20)
+    with pytest.raises(ValueError, match="start < 0"):
+        events.parse_window("5,20")
+
+
+def test_event_study_on_real_data(csv_source):
+    result = events.fomc_event_study(csv_source, "-5,20")
+    decisions = result["events"]
+    assert set(decisions["kind"]) == {"cut", "hike"}
+    assert decisions["event_day"].iloc[-1] == pd.Timestamp("2025-12-10")
+    means = result["means"].set_index(["kind", "day"])
+    assert means.loc[("cut", -1), "mean"] == pytest.approx(0.0)
+    assert means.loc[("cut", 20), "n"] == (decisions["kind"] == "cut").sum()
+
+
+def test_event_study_needs_the_target_range(sample_source):
+    with pytest.raises(LookupError, match="target-range"):
+        events.fomc_event_study(sample_source)

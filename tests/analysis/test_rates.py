@@ -1,0 +1,138 @@
+"""Rate sensitivity: statsmodels fits against numpy lstsq, and the panels on real data."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from techflows.analysis import rates
+
+
+def _synthetic_panel(n: int = 150, seed: int = 1) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    index = pd.date_range("2020-01-03", periods=n, freq="W-FRI")
+    d_nominal = rng.normal(0, 0.1, n)
+    d_real = 0.7 * d_nominal + rng.normal(0, 0.05, n)
+    excess = 0.001 - 0.02 * d_real + 0.005 * d_nominal + rng.normal(0, 0.01, n)
+    return pd.DataFrame(
+        {"tech_excess": excess, "d_nominal": d_nominal, "d_real": d_real}, index=index
+    )
+
+
+def test_coefficients_match_numpy_lstsq():
+    panel = _synthetic_panel()
+    fit = rates.fit_rate_sensitivity(panel, hac_lags=4)
+    design = np.column_stack([np.ones(len(panel)), panel["d_nominal"], panel["d_real"]])
+    expected, *_ = np.linalg.lstsq(design, panel["tech_excess"].to_numpy(), rcond=None)
+    assert fit.params.to_numpy() == pytest.approx(expected, rel=1e-10)
+    assert fit.cov_type == "HAC"
+    single = rates.fit_rate_sensitivity(panel, ["d_real"])
+    alone, *_ = np.linalg.lstsq(design[:, [0, 2]], panel["tech_excess"].to_numpy(), rcond=None)
+    assert single.params.to_numpy() == pytest.approx(alone, rel=1e-10)
+
+
+def test_missing_regressor_is_a_data_error():
+    panel = _synthetic_panel().drop(columns="d_real")
+    with pytest.raises(Exception, match="d_real"):
+        rates.fit_rate_sensitivity(panel, ["d_real"])
+
+
+def test_rolling_beta_last_window_matches_lstsq():
+    panel = _synthetic_panel()
+    roll = rates.rolling_beta(panel, "d_real", window=52)
+    last = panel.iloc[-52:]
+    design = np.column_stack([np.ones(52), last["d_real"]])
+    expected, *_ = np.linalg.lstsq(design, last["tech_excess"].to_numpy(), rcond=None)
+    assert roll["beta"].iloc[-1] == pytest.approx(expected[1], rel=1e-9)
+    assert (roll["upper"] - roll["lower"]).iloc[-1] == pytest.approx(4 * roll["se"].iloc[-1])
+
+
+def test_headline_beta_is_the_real_yield_alone():
+    panel = _synthetic_panel()
+    head = rates.headline_beta(panel)
+    alone = rates.fit_rate_sensitivity(panel, ["d_real"])
+    assert head["regressor"] == "d_real"
+    assert head["beta"] == pytest.approx(100 * alone.params["d_real"])
+    assert rates.headline_beta(panel.drop(columns="d_real"))["regressor"] == "d_nominal"
+
+
+def test_sensitivity_table_rows():
+    table = rates.sensitivity_table(_synthetic_panel())
+    assert len(table) == 4  # nominal alone, real alone, both (two rows)
+    assert set(table["n"]) == {150}
+
+
+def test_tnx_scale_is_percent():
+    tnx = pd.Series([42.0, 4.2, 4.3], index=pd.date_range("2000-01-03", periods=3))
+    assert rates.tnx_in_percent(tnx).tolist() == pytest.approx([4.2, 4.2, 4.3])
+
+
+def test_weekly_panel_on_csv(csv_source):
+    panel = rates.weekly_rate_panel(csv_source, years=5)
+    assert panel.attrs["frequency"] == "weekly"
+    assert panel.attrs["nominal_source"] == "FRED DGS10"
+    assert {"tech_excess", "d_nominal", "d_real"} <= set(panel.columns)
+    assert panel.index[-1] == pd.Timestamp("2026-02-13")
+    assert panel.index.day_of_week.unique().tolist() == [4]
+    # XLK minus SPY over the week to 2026-02-13, from the closes directly.
+    closes = csv_source.close(["XLK", "SPY"])
+    week = closes.loc["2026-02-06":"2026-02-13"]
+    expected = (week.iloc[-1] / week.iloc[0] - 1).pipe(lambda r: r["XLK"] - r["SPY"])
+    assert panel["tech_excess"].iloc[-1] == pytest.approx(expected)
+    dgs10 = csv_source.series(["DGS10"])["DGS10"]
+    assert panel["d_nominal"].iloc[-1] == pytest.approx(
+        dgs10.loc["2026-02-13"] - dgs10.loc["2026-02-06"]
+    )
+
+
+def test_monthly_panel_on_sample(sample_source):
+    panel = rates.weekly_rate_panel(sample_source)
+    assert panel.attrs["frequency"] == "monthly"
+    assert "AAA" in panel.attrs["nominal_source"]
+    assert "d_real" not in panel
+    assert rates.fit_rate_sensitivity(panel).nobs > 200
+
+
+def test_macro_panel_on_csv(csv_source):
+    panel = rates.macro_panel(csv_source, years=3)
+    assert panel.attrs["dollar_source"] == "DX-Y.NYB"
+    assert panel.attrs["vix_source"] == "^VIX"
+    table = rates.correlation_table(panel, window=52)
+    assert table["corr_full"].between(-1, 1).all()
+    assert table["n_recent"].eq(52).all()
+
+
+def test_running_week_is_labelled_with_the_last_date():
+    days = pd.bdate_range("2026-06-22", "2026-06-30")  # Mon..Fri, then Mon-Tue of next week
+    closes = pd.Series(range(len(days)), index=days, dtype=float)
+    weekly = rates.period_last(closes, "W-FRI", days[-1])
+    assert weekly.index.tolist() == [pd.Timestamp("2026-06-26"), pd.Timestamp("2026-06-30")]
+    assert weekly.tolist() == [4.0, 6.0]
+
+
+def test_complete_only_drops_the_running_week():
+    days = pd.bdate_range("2026-06-22", "2026-06-30")
+    weekly = rates.period_last(pd.Series(1.0, index=days), "W-FRI", days[-1])
+    assert rates.complete_periods(weekly, "W-FRI").index.tolist() == [pd.Timestamp("2026-06-26")]
+    # A week ending on the as-of date is complete.
+    friday = rates.period_last(pd.Series(1.0, index=days[:5]), "W-FRI", days[4])
+    assert rates.complete_periods(friday, "W-FRI").index.tolist() == [pd.Timestamp("2026-06-26")]
+
+
+def test_period_closes_keep_complete_weeks_only(sample_source):
+    weekly = rates.period_closes(sample_source, complete_only=True)
+    assert list(weekly.columns) == ["tech", "market"]
+    assert weekly.attrs == {"tech": "^IXIC", "market": "^GSPC"}
+    # The embedded data end on Monday 2018-12-31: that week is still running and left out.
+    assert weekly.index[-1] == pd.Timestamp("2018-12-28")
+    running = rates.period_closes(sample_source)
+    assert running.index[-1] == pd.Timestamp("2018-12-31")
+    assert running.index[:-1].equals(weekly.index)
+
+
+def test_relative_returns_cut_years_before_dropping_the_running_week(sample_source):
+    # Lookback measured from the as-of date, as in the rate panel of the other sections.
+    running = rates.relative_returns(sample_source, "W-FRI", years=2)
+    complete = rates.relative_returns(sample_source, "W-FRI", years=2, complete_only=True)
+    assert complete.index[0] == running.index[0] > pd.Timestamp("2016-12-31")
+    assert complete.index[-1] == pd.Timestamp("2018-12-28")
+    assert complete.equals(running.iloc[:-1])

@@ -1,0 +1,403 @@
+"""Claims ledger: each measurement on tiny hand-computed inputs, the verdict rule, the file."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from techflows.analysis import fundamentals
+from techflows.claims import company_measures, fed_measures, flow_measures, ledger, price_measures
+from techflows.claims.claim import Claim, NotMeasurable, NotYetObservable
+from techflows.claims.metrics import METRICS
+from techflows.data.source import Source
+from techflows.data.sources.base import Adapter
+from techflows.errors import DataError, DataUnavailable
+
+DAYS = pd.bdate_range("2023-12-01", "2026-02-20")
+
+
+def _flat(level: float, volume: float | None = None) -> pd.DataFrame:
+    bars = pd.DataFrame({"Close": level}, index=DAYS)
+    if volume is not None:
+        bars["Volume"] = volume
+    return bars
+
+
+def _prices() -> dict[str, pd.DataFrame]:
+    xlk = _flat(100.0, 1e6)
+    # One heavy week (Mon 2026-01-12 .. Fri 01-16): the record week of dollar volume.
+    xlk.loc["2026-01-12":"2026-01-16", "Volume"] = 1e8
+    # Tech 100 -> 120 -> 90 -> 110 between 2025-01-02 and 2025-12-31.
+    xlk.loc["2025-01-02":, "Close"] = 110.0
+    xlk.loc["2025-03-03":"2025-03-31", "Close"] = 120.0
+    xlk.loc["2025-04-01":"2025-04-30", "Close"] = 90.0
+    spy = _flat(200.0)
+    spy.loc["2025-01-02":, "Close"] = 210.0  # +5%
+    xlb = _flat(50.0)
+    xlb.loc["2025-01-02":, "Close"] = 40.0  # -20%
+    iyw_days = pd.bdate_range("2026-01-05", "2026-02-13")
+    close = pd.Series(200.0, index=iyw_days)
+    close["2026-02-03"], close["2026-02-04"], close["2026-02-05"] = 195.0, 190.0, 180.0
+    close["2026-02-06"], close["2026-02-09"] = 185.0, 189.0
+    volume = pd.Series(1000.0, index=iyw_days)
+    volume["2026-02-06"], volume["2026-02-09"] = 500.0, 700.0
+    iyw = pd.DataFrame(
+        {"Open": close, "High": close + 1, "Low": close - 1, "Close": close, "Volume": volume}
+    )
+    return {"XLK": xlk, "SPY": spy, "XLB": xlb, "IYW_quoted": iyw}
+
+
+def _fed() -> dict[str, pd.Series]:
+    days = pd.date_range("2023-01-02", "2026-02-20", freq="D")
+    upper = pd.Series(5.25, index=days)
+    upper["2023-07-27":] = 5.50  # hike
+    upper["2024-09-19":] = 5.00  # cut -50, announced 2024-09-18: the cycle starts
+    upper["2025-09-18":] = 4.75  # cut -25, announced 2025-09-17
+    upper["2025-12-11":] = 4.50  # cut -25, announced 2025-12-10
+    return {"DFEDTARU": upper, "DFEDTARL": upper - 0.25}
+
+
+def _flows() -> pd.DataFrame:
+    rows = [
+        # Weeks ending Wednesday: 01-07, 01-14, 01-21, 01-28, 02-04.
+        ("2026-01-02", "XLK", 1e9),
+        ("2026-01-09", "XLK", 5e9),
+        ("2026-01-15", "XLK", 2e9),
+        ("2026-01-22", "XLK", 3e9),
+        ("2026-01-29", "XLK", -1e9),
+        ("2026-02-02", "XLK", 2.5e9),  # week to 02-04: -1 + 2.5 + 0.5 = 2.0
+        ("2026-02-04", "XLK", 0.5e9),
+        ("2026-01-05", "XLB", 4e9),
+        ("2026-02-03", "XLB", 1e9),
+        ("2026-02-05", "XLK", 9e9),  # outside every window below
+    ]
+    frame = pd.DataFrame(rows, columns=["date", "ticker", "flow_usd"])
+    return frame
+
+
+class TinyAdapter(Adapter):
+    """In-memory prices, Fed series, flows and fundamentals with hand-checkable numbers."""
+
+    name = "tiny"
+    description = "tiny: synthetic test data"
+
+    def prices(self, tickers: list[str], quoted: bool = False) -> dict[str, pd.DataFrame]:
+        bars = _prices()
+        if quoted:
+            return {t: bars[f"{t}_quoted"] for t in tickers if f"{t}_quoted" in bars}
+        return {t: bars[t] for t in tickers if t in bars}
+
+    def series(self, ids: list[str]) -> dict[str, pd.Series]:
+        return {k: v for k, v in _fed().items() if k in ids}
+
+    def flows(self) -> pd.DataFrame:
+        return _flows()
+
+    def cashflow(self, ticker: str) -> pd.DataFrame:
+        if ticker not in ("AMZN", "MSFT"):
+            raise DataUnavailable(f"Cash-flow statements for {ticker}", self.name, "filings")
+        capex = {"AMZN": (80e9, 120e9), "MSFT": (20e9, 30e9)}[ticker]
+        return pd.DataFrame(
+            {
+                "ticker": ticker,
+                "fiscal_year": [2024, 2025],
+                "period_end": pd.to_datetime(["2024-12-31", "2025-12-31"]),
+                "capex": capex,
+                "operating_cash_flow": [100e9, 150e9],
+                "free_cash_flow": [20e9, 30e9],
+            }
+        )
+
+    def eps_trend(self, ticker: str) -> pd.DataFrame:
+        if ticker not in ("AMZN", "MSFT"):
+            raise DataUnavailable(f"EPS trend for {ticker}", self.name, "analysts")
+        now = {"AMZN": 6.12, "MSFT": 15.3}[ticker]
+        ago = {"AMZN": 6.0, "MSFT": 15.0}[ticker]  # +2% both
+        return pd.DataFrame(
+            {
+                "ticker": ticker,
+                "period": ["0y", "+1y"],
+                "eps_current": [now, now],
+                "eps_90d_ago": [ago, now],
+            }
+        )
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Source:
+    return Source(TinyAdapter(), as_of="2026-02-13")
+
+
+def _claim(metric, start, end, reported=0.0, unit="", **params) -> Claim:
+    return Claim(
+        id="T-01",
+        metric=metric,
+        start=pd.Timestamp(start),
+        end=pd.Timestamp(end),
+        reported=reported,
+        unit=unit,
+        params={k: str(v) for k, v in params.items()},
+    )
+
+
+# ---- measurements on synthetic inputs -----------------------------------------------------
+
+
+def test_window_flow_sums_a_wednesday_week_by_class(tiny):
+    week = _claim("window_flow", "2026-01-29", "2026-02-04", **{"class": "tech"})
+    assert flow_measures.window_flow(tiny, week).value == pytest.approx(2.0)
+    five = _claim("window_flow", "2026-01-01", "2026-02-04", **{"class": "non-tech sector"})
+    assert flow_measures.window_flow(tiny, five).value == pytest.approx(5.0)
+    both = _claim("flow_difference", "2026-01-01", "2026-02-04", a_tickers="XLK", b_tickers="XLB")
+    assert flow_measures.flow_difference(tiny, both).value == pytest.approx(13.0 - 5.0)
+    assert "PROXY" in flow_measures.window_flow(tiny, week).basis
+
+
+def test_weeks_since_a_larger_inflow_and_censoring(tiny):
+    # Weekly XLK (W-WED): 01-07 1, 01-14 5, 01-21 2, 01-28 3, 02-04 2.
+    last = flow_measures.flow_weeks_since_larger(
+        tiny, _claim("x", "2026-01-29", "2026-02-04", tickers="XLK")
+    )
+    assert (last.value, last.lower_bound) == (1.0, False)  # 01-28 (3) beat it a week before
+    third = flow_measures.flow_weeks_since_larger(
+        tiny, _claim("x", "2026-01-22", "2026-01-28", tickers="XLK")
+    )
+    assert (third.value, third.lower_bound) == (2.0, False)  # 01-14 (5) two weeks before
+    top = flow_measures.flow_weeks_since_larger(
+        tiny, _claim("x", "2026-01-08", "2026-01-14", tickers="XLK")
+    )
+    assert (top.value, top.lower_bound) == (2.0, True)  # largest of the 2 weeks in the file
+
+
+def test_flow_zscore_needs_a_history(tiny):
+    with pytest.raises(NotMeasurable, match="EPFR"):
+        flow_measures.flow_zscore(tiny, _claim("x", "2026-01-15", "2026-02-04", tickers="XLB"))
+
+
+def test_quoted_close_rebound_low_and_volume(tiny):
+    assert (
+        price_measures.quoted_close(
+            tiny, _claim("x", "2026-02-09", "2026-02-09", ticker="IYW")
+        ).value
+        == 189.0
+    )
+    rebound = price_measures.rebound_from_low(
+        tiny, _claim("x", "2026-02-05", "2026-02-09", ticker="IYW")
+    )
+    assert rebound.value == pytest.approx(100 * (189 / 180 - 1))
+    low = price_measures.low_date(tiny, _claim("x", "2026-01-26", "2026-02-09", ticker="IYW"))
+    assert low.value == pd.Timestamp("2026-02-05")
+    ratio = price_measures.volume_ratio(
+        tiny, _claim("x", "2026-02-05", "2026-02-09", ticker="IYW", sessions=20)
+    )
+    assert ratio.value == pytest.approx(600 / 1000)
+    with pytest.raises(LookupError, match="2026-02-07"):  # a Saturday
+        price_measures.quoted_close(tiny, _claim("x", "2026-02-07", "2026-02-07", ticker="IYW"))
+
+
+def test_returns_drawdown_and_basket(tiny):
+    window = ("2024-12-31", "2025-12-31")
+    rel = price_measures.relative_return(tiny, _claim("x", *window, a="XLK", b="SPY"))
+    assert rel.value == pytest.approx(10.0 - 5.0)
+    basket = price_measures.relative_return(tiny, _claim("x", *window, a="XLK", b="SPY,XLB"))
+    assert basket.value == pytest.approx(10.0 - (5.0 - 20.0) / 2)
+    assert price_measures.best_return(
+        tiny, _claim("x", *window, tickers="XLK,SPY,XLB")
+    ).value == pytest.approx(10)
+    assert price_measures.worst_return(
+        tiny, _claim("x", *window, tickers="XLK,XLB")
+    ).value == pytest.approx(-20)
+    dd = price_measures.max_drawdown(tiny, _claim("x", *window, ticker="XLK"))
+    assert dd.value == pytest.approx(100 * (90 / 120 - 1))
+    assert "peak 2025-03-03" in dd.detail
+
+
+def test_notional_rank_finds_the_heavy_week(tiny):
+    found = price_measures.notional_rank(
+        tiny, _claim("x", "2026-01-01", "2026-02-13", years=1, week_end="W-FRI")
+    )
+    assert found.value == 1.0
+    assert "week ending 2026-01-16" in found.detail
+
+
+def test_fed_cuts_change_range_and_cycle(tiny):
+    autumn = _claim("x", "2025-09-01", "2025-12-31")
+    assert fed_measures.fed_cuts(tiny, autumn).value == 2
+    assert fed_measures.fed_change_bp(tiny, autumn).value == -50
+    assert fed_measures.fed_change_bp(tiny, _claim("x", "2025-12-01", "2025-12-31")).value == -25
+    point = _claim("x", "2025-12-31", "2025-12-31", bound="lower")
+    assert fed_measures.fed_range(tiny, point).value == 4.25
+    assert (
+        fed_measures.fed_range(tiny, _claim("x", "2025-12-31", "2025-12-31", bound="upper")).value
+        == 4.50
+    )
+    start = fed_measures.fed_cycle_start(tiny, autumn)
+    assert start.value == pd.Timestamp("2024-09-18")
+    assert "resumed 2025-09-17" in start.detail
+    assert fed_measures.fed_cuts(tiny, _claim("x", "2024-01-01", "2024-12-31")).value == 1
+
+
+def test_cashflow_and_eps_measures(tiny):
+    both = _claim("x", "2025-01-01", "2025-12-31", tickers="AMZN,MSFT")
+    assert company_measures.capex_total(tiny, both).value == pytest.approx(150.0)
+    assert company_measures.capex_growth(tiny, both).value == pytest.approx(100 * (150 / 100 - 1))
+    amzn = _claim("x", "2025-01-01", "2025-12-31", tickers="AMZN")
+    assert company_measures.operating_cash_flow(tiny, amzn).value == pytest.approx(150.0)
+    eps = _claim("x", "2026-01-01", "2026-02-10", tickers="AMZN,MSFT", period="0y")
+    assert company_measures.eps_revision(tiny, eps).value == pytest.approx(2.0)
+    with pytest.raises(LookupError, match="Fiscal 2026 cash-flow statements for AMZN"):
+        company_measures.capex_total(tiny, _claim("x", "2026-01-01", "2026-01-31", tickers="AMZN"))
+
+
+def test_window_after_as_of_is_not_yet_observable(tiny):
+    with pytest.raises(NotYetObservable, match="after the as-of date 2026-02-13"):
+        fed_measures.fed_cuts(tiny, _claim("x", "2026-01-01", "2026-12-31"))
+    with pytest.raises(NotYetObservable):
+        company_measures.capex_total(tiny, _claim("x", "2026-01-01", "2026-12-31", tickers="AMZN"))
+
+
+# ---- the verdict rule --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reported", "measured", "tolerance", "kind", "expected"),
+    [
+        (196.32, 196.32, 0.01, "abs", "consistent"),
+        (196.32, 196.33, 0.01, "abs", "consistent"),  # on the boundary
+        (196.32, 196.31, 0.01, "abs", "consistent"),
+        (196.32, 196.3301, 0.01, "abs", "differs"),
+        (6.0, 7.5, 0.25, "rel", "consistent"),
+        (6.0, 4.5, 0.25, "rel", "consistent"),
+        (6.0, 7.51, 0.25, "rel", "differs"),
+        (-2.34, -2.925, 0.25, "rel", "consistent"),
+        (-2.34, 0.23, 0.25, "rel", "differs"),
+        (8, 7, 1, "at_least", "consistent"),
+        (8, 6.99, 1, "at_least", "differs"),
+        (0.0, 0.0, 0, "at_most", "consistent"),
+        (0.0, 0.01, 0, "at_most", "differs"),
+        (2, 3, 0, "abs", "differs"),
+    ],
+)
+def test_judge_boundaries(reported, measured, tolerance, kind, expected):
+    assert ledger.judge(reported, measured, tolerance, kind) == expected
+
+
+def test_judge_lower_bounds_and_bad_input():
+    # "largest in >= 5 weeks" (history ran out) cannot confirm "nearly eight" (>= 7) ...
+    assert ledger.judge(8, 5, 1, "at_least", lower_bound=True) is None
+    # ... but >= 9 weeks does, and a lower bound above an exact claim refutes it.
+    assert ledger.judge(8, 9, 1, "at_least", lower_bound=True) == "consistent"
+    assert ledger.judge(8, 10, 1, "abs", lower_bound=True) == "differs"
+    assert ledger.judge(8, float("nan"), 1, "abs") is None
+    with pytest.raises(DataError, match="tolerance kind"):
+        ledger.judge(1, 1, 0, "about")
+
+
+def test_dates_judged_in_days():
+    row = pd.Series(
+        {
+            "id": "T",
+            "metric": "fed_cycle_start",
+            "start": "2025-09-01",
+            "end": "2025-12-31",
+            "reported_value": "2025-09-17",
+            "unit": "date",
+            "params": "",
+            "tolerance": "45",
+            "tolerance_kind": "abs",
+        }
+    )
+    src = Source(TinyAdapter(), as_of="2026-02-13")
+    result = ledger.evaluate(src, row)
+    assert result["measured_value"] == "2024-09-18"
+    assert result["verdict"] == "differs"
+    assert ledger.tolerance_text(row) == "±45 days"
+
+
+# ---- the claims file ----------------------------------------------------------------------
+
+
+def test_claims_file_schema():
+    table = ledger.load_claims()
+    assert len(table) >= 20
+    assert table["id"].is_unique
+    assert set(table["metric"]) <= set(METRICS)
+    assert set(table["article"]) == {"000", "001", "002"}
+    assert table["quote"].str.len().gt(3).all() and table["source"].ne("").all()
+    assert table.apply(lambda r: r["id"].startswith(f"A{r['article']}-"), axis=1).all()
+    for _, row in table.iterrows():
+        ledger.claim_of(row)  # every row parses into a Claim
+
+
+def test_claims_agree_with_the_reported_figures_table():
+    same = {
+        "A000-15": "fed_cuts_2025",
+        "A000-16": "fed_dec2025_cut",
+        "A000-17": "fed_range_lower_dec2025",
+        "A000-18": "fed_range_upper_dec2025",
+        "A000-22": "capex_big4_2026",
+        "A000-23": "capex_big4_growth_2026",
+        "A000-24": "ai_spend_2024",
+        "A000-25": "ai_spend_2026",
+        "A000-28": "materials_flow_z",
+        "A000-29": "eps_rev_2026",
+        "A000-30": "eps_rev_2027",
+        "A000-31": "capex_amzn_2026",
+        "A000-32": "ocf_amzn",
+    }
+    table = ledger.load_claims()
+    for claim_id, figure_id in same.items():
+        reported = float(table.loc[claim_id, "reported_value"])
+        assert reported == pytest.approx(fundamentals.reported_value(figure_id)), claim_id
+
+
+def test_bad_claims_files_are_refused(tmp_path):
+    good = ledger.load_claims().reset_index(drop=True)
+    twice = tmp_path / "twice.csv"
+    pd.concat([good.head(2), good.head(1)]).to_csv(twice, index=False)
+    with pytest.raises(DataError, match="listed twice"):
+        ledger.load_claims(twice)
+    unknown = tmp_path / "unknown.csv"
+    good.head(1).assign(metric="vibes").to_csv(unknown, index=False)
+    with pytest.raises(DataError, match="unknown metric 'vibes'"):
+        ledger.load_claims(unknown)
+    with pytest.raises(DataError, match="key=value"):
+        ledger.parse_params("tickers")
+
+
+def test_ledger_on_the_tiny_source_counts_every_verdict(tiny):
+    table = ledger.ledger(tiny)
+    assert len(table) == len(ledger.load_claims())
+    assert set(table["verdict"]) <= set(ledger.VERDICTS)
+    external = table["metric"].map(lambda m: METRICS[m].measure is None)
+    assert table.loc[external, "verdict"].eq(ledger.NOT_MEASURABLE).all()
+    counts = ledger.verdict_counts(table)
+    assert counts.loc["all", "claims"] == len(table)
+
+
+# ---- the real data -----------------------------------------------------------------------
+
+
+def test_real_ledger_iyw_close_and_fed_cuts(csv_source):
+    wanted = ["A000-01", "A000-08", "A000-13", "A000-15", "A000-16", "A000-33"]
+    table = ledger.ledger(csv_source, ledger.load_claims().loc[wanted]).set_index("id")
+    close = table.loc["A000-08"]
+    assert close["verdict"] == "consistent"
+    assert close["measured_value"] == pytest.approx(196.32, abs=0.005)
+    cuts = table.loc["A000-15"]
+    assert cuts["verdict"] in ("consistent", "differs")
+    assert cuts["measured_value"] == 3  # September, October and December 2025
+    assert table.loc["A000-16", "verdict"] == "consistent"
+    assert table.loc["A000-33", "verdict"] == "not yet observable"
+    assert table.loc["A000-13", "verdict"] == ledger.NOT_MEASURABLE
+    assert "PROXY" in table.loc["A000-01", "basis"]
+
+
+def test_latest_separates_future_windows_from_missing_coverage():
+    latest = Source(TinyAdapter())  # data end 2026-02-20
+    with pytest.raises(NotYetObservable, match="after the end of the data 2026-02-20"):
+        fed_measures.fed_cuts(latest, _claim("x", "2026-01-01", "2026-12-31"))
+    with pytest.raises(LookupError, match="target range over 2027-01-01"):
+        fed_measures.fed_cuts(
+            latest, _claim("x", "2027-01-01", "2027-12-31")
+        )  # starts after the data end

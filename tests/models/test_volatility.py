@@ -1,0 +1,104 @@
+"""GARCH wrapper against a direct arch fit; VaR/ES against numpy and scipy on synthetic returns."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from arch import arch_model
+from scipy import stats
+
+from techflows.models import volatility
+
+
+@pytest.fixture(scope="module")
+def returns() -> pd.Series:
+    rng = np.random.default_rng(7)
+    dates = pd.bdate_range("2015-01-01", periods=2000)
+    # Student-t draws scaled to ~1.3% daily: fat tails so historical and normal VaR differ.
+    return pd.Series(0.013 * rng.standard_t(5, size=len(dates)) / np.sqrt(5 / 3), index=dates)
+
+
+def test_garch_matches_a_direct_arch_fit(returns):
+    fit = volatility.fit_garch(returns)
+    direct = arch_model(100 * returns, mean="Constant", vol="GARCH", p=1, q=1).fit(disp="off")
+    assert np.allclose(fit.params, direct.params, rtol=1e-6)
+    summary = volatility.garch_summary(fit)
+    omega, alpha, beta = direct.params["omega"], direct.params["alpha[1]"], direct.params["beta[1]"]
+    assert summary["persistence"] == pytest.approx(alpha + beta)
+    assert summary["vol_long_run"] == pytest.approx(
+        np.sqrt(omega / (1 - alpha - beta)) * np.sqrt(252) / 100
+    )
+    assert summary["vol_last_day"] == pytest.approx(
+        direct.conditional_volatility.iloc[-1] * np.sqrt(252) / 100
+    )
+    # Next-day variance by the GARCH recursion from the last residual and variance.
+    last_var = direct.conditional_volatility.iloc[-1] ** 2
+    next_var = omega + alpha * direct.resid.iloc[-1] ** 2 + beta * last_var
+    assert summary["vol_next_day"] == pytest.approx(np.sqrt(next_var) * np.sqrt(252) / 100)
+    series = volatility.conditional_volatility(fit)
+    assert series.iloc[-1] == pytest.approx(summary["vol_last_day"])
+
+
+def test_historical_var_es_are_the_quantile_and_the_tail_mean(returns):
+    table = volatility.var_es(returns).set_index(["level", "method"])
+    for level in (0.95, 0.99):
+        cut = np.quantile(returns.to_numpy(), 1 - level)
+        row = table.loc[(level, "historical")]
+        assert row["VaR"] == pytest.approx(-cut)
+        assert row["ES"] == pytest.approx(-returns.to_numpy()[returns.to_numpy() <= cut].mean())
+        assert row["ES"] >= row["VaR"]
+
+
+def test_normal_var_es_match_scipy(returns):
+    table = volatility.var_es(returns).set_index(["level", "method"])
+    mu, sigma = returns.mean(), returns.std()
+    for level in (0.95, 0.99):
+        dist = stats.norm(mu, sigma)
+        row = table.loc[(level, "normal")]
+        assert row["VaR"] == pytest.approx(-dist.ppf(1 - level))
+        # ES of a normal: minus the mean of the distribution below its (1-level) quantile.
+        tail_mean = dist.expect(lambda x: x, ub=dist.ppf(1 - level), conditional=True)
+        assert row["ES"] == pytest.approx(-tail_mean, rel=1e-6)
+
+
+def test_garch_var_uses_the_next_day_volatility(returns):
+    fit = volatility.fit_garch(returns)
+    row = volatility.var_es(returns, levels=(0.99,), garch=fit).iloc[-1]
+    sigma = np.sqrt(fit.forecast(horizon=1).variance.iloc[-1, 0]) / 100
+    mu = fit.params["mu"] / 100
+    assert row["method"] == "GARCH next day"
+    assert row["VaR"] == pytest.approx(-stats.norm.ppf(0.01, mu, sigma))
+
+
+def test_worst_days_and_drawdowns_on_a_hand_made_series():
+    dates = pd.bdate_range("2024-01-01", periods=7)
+    close = pd.Series([100, 90, 99, 79.2, 100, 101, 75.75], index=dates)
+    days = volatility.worst_days(close, n=2)
+    assert list(days["date"]) == [dates[6], dates[3]]
+    assert days["return"].tolist() == pytest.approx([-0.25, -0.2])
+    worst = volatility.worst_drawdowns(close, n=2)
+    assert worst["depth"].tolist() == pytest.approx([-0.25, -0.208])
+    assert worst.iloc[1]["peak"] == dates[0] and worst.iloc[1]["trough"] == dates[3]
+
+
+def test_window_keeps_the_last_years():
+    close = pd.Series(1.0, index=pd.bdate_range("2010-01-01", "2020-12-31"))
+    cut = volatility.window(close, 2)
+    assert cut.index[0] >= pd.Timestamp("2018-12-31") and cut.index[-1] == close.index[-1]
+    assert volatility.window(close, 0).equals(close)
+
+
+def test_stress_on_the_embedded_nasdaq(sample_source):
+    tickers = volatility.stress_tickers(sample_source)
+    assert tickers == ["^IXIC"]
+    fits = volatility.stress_fits(sample_source, tickers, years=10)
+    assert list(fits) == ["^IXIC"]
+    table = volatility.stress_table(fits)
+    row = table.iloc[0]
+    assert 0 < row["persistence"] < 1
+    assert 0.05 < row["vol_long_run"] < 0.6
+    assert row["ES99_hist"] > row["VaR99_hist"] > 0
+    # The table's 99% VaR/ES are var_es's historical row on the same returns.
+    risk = volatility.var_es(fits["^IXIC"].returns, levels=(0.99,)).set_index("method")
+    assert row["VaR99_hist"] == risk.loc["historical", "VaR"]
+    assert row["ES99_hist"] == risk.loc["historical", "ES"]
+    assert row["from"] == fits["^IXIC"].returns.index[0]

@@ -1,0 +1,63 @@
+"""Seed 002's scenario conditions judged on the checklist; the real csv data end to end."""
+
+import pandas as pd
+
+from techflows.monitor import rules, signals
+from techflows.monitor import scenarios as sc
+
+GREEN, AMBER, RED, NO_DATA = rules.GREEN, rules.AMBER, rules.RED, rules.NO_DATA
+
+
+def _items(statuses: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"key": s.key, "signal": s.label, "shown": "x", "status": statuses.get(s.key, NO_DATA)}
+            for s in signals.SIGNALS
+        ]
+    )
+
+
+def test_scenario_conditions_met_not_met_and_no_data():
+    items = _items(
+        {
+            "fed_target": GREEN,
+            "real_yield": RED,
+            "ew_tech": GREEN,
+            "highs_share": GREEN,
+            "adv_dec": AMBER,
+            "flows_4w": RED,
+        }
+    )
+    table = pd.DataFrame([sc.evaluate(c, items) for c in sc.CONDITIONS])
+    result = table.set_index("condition")["result"]
+    assert result["The Fed signals and executes rate cuts"] == sc.MET
+    assert result["Real yields fall"] == sc.NOT_MET
+    assert result["Real yields rise"] == sc.MET
+    # one of two measured breadth signals is not green: not met
+    bull_breadth = "Breadth improves beyond the mega-caps (tech stocks at highs, advancers lead)"
+    assert result[bull_breadth] == sc.NOT_MET
+    # eps and guidance unmeasured: no data
+    monetization = "Faster-than-expected AI monetization: earnings and cloud/AI guidance revised up"
+    assert result[monetization] == NO_DATA
+    # flows_8w unmeasured, flows_4w red: judged on what is measured
+    assert result["Flows move away from tech/AI strategies"] == sc.MET
+    summary = sc.scenario_summary(table).set_index("scenario")
+    for scenario, group in table.groupby("scenario"):
+        assert summary.loc[scenario, "met"] == (group["result"] == sc.MET).sum()
+        assert summary.loc[scenario, "no data"] == (group["result"] == NO_DATA).sum()
+    assert summary["favoured"].sum() >= 1
+    best = summary["share_met"].max()
+    assert (summary.loc[summary["favoured"], "share_met"] == best).all()
+
+
+def test_scenarios_cover_the_three_cases_and_known_signals():
+    assert {c.scenario for c in sc.CONDITIONS} == {"bull", "base", "bear"}
+    for condition in sc.CONDITIONS:
+        assert set(condition.keys) <= set(signals.SIGNAL_KEYS)
+        assert set(condition.accept) <= {GREEN, AMBER, RED}
+
+
+def test_scenarios_on_the_real_csv_data(csv_source):
+    conditions = sc.scenario_table(csv_source)
+    assert conditions["result"].isin([sc.MET, sc.NOT_MET, NO_DATA]).all()
+    assert len(conditions) == len(sc.CONDITIONS)

@@ -1,0 +1,223 @@
+"""Section 04's presentation: exact sentences on hand-made inputs; tables and charts build."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from techflows.analysis import forward_returns as fr
+from techflows.models.forecast import MODEL
+from techflows.views import predictions as view
+
+
+def weeks(n: int, start: str = "2024-01-05") -> pd.DatetimeIndex:
+    return pd.date_range(start, periods=n, freq="W-FRI")
+
+
+@pytest.fixture
+def y() -> pd.Series:
+    return pd.Series([0.4, -1.1, 0.25], index=weeks(3))
+
+
+@pytest.fixture
+def ahead() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"mean": [0.5, 0.1], "se": [1.0, 1.1], "lower": [-1.25, -1.7], "upper": [2.0, 1.9]},
+        index=pd.DatetimeIndex(weeks(2, "2024-01-26"), name="week_end"),
+    )
+
+
+@pytest.fixture
+def now() -> dict:
+    return {
+        "week_end": pd.Timestamp("2024-01-19"),
+        "regime": "calm",
+        "scenario": "base",
+        "smoothed": 0.8,
+        "filtered": 0.7,
+        "scenario_probabilities": {"bull": 0.1, "base": 0.8, "bear": 0.1},
+    }
+
+
+@pytest.fixture
+def metrics() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "n": [78, 78],
+            "mae": [1.2345, 1.3],
+            "mase": [0.951, 1.0],
+            "mae_vs_best_naive": [1.024, np.nan],
+            "dm_p": [0.31, np.nan],
+            "hit_rate": [0.554, np.nan],
+            "hit_p": [0.2, np.nan],
+        },
+        index=pd.Index([MODEL, "zero"], name="forecaster"),
+    )
+
+
+@pytest.fixture
+def study() -> pd.DataFrame:
+    closes = pd.DataFrame(
+        {"tech": [100.0, 110, 121, 110, 132, 140], "market": [100.0, 100, 105, 105, 110, 112]},
+        index=weeks(6),
+    )
+    events = pd.DataFrame({fr.RECORD: [True, False, True, False, False, False]}, closes.index)
+    return fr.event_returns(fr.forward_excess(closes, (1, 2)), events)
+
+
+# Sentences
+
+
+def test_forecast_sentence_with_an_interval_around_zero(y, ahead):
+    assert view.forecast_sentence(y, "none", ahead) == (
+        "3 weeks (2024-01-05 to 2024-01-19). Exogenous inputs: none. Next week (2024-01-26): "
+        "+0.50% with a 90% interval of -1.25% to +2.00%, which includes zero."
+    )
+
+
+def test_forecast_sentence_with_an_interval_above_zero(y, ahead):
+    ahead.loc[ahead.index[0], "lower"] = 0.25
+    text = view.forecast_sentence(y, "none", ahead, alpha=0.2)
+    assert text.endswith("+0.50% with a 80% interval of +0.25% to +2.00%, which excludes zero.")
+
+
+def test_flows_after_sentence():
+    after = {"weeks": 3, "positive": 2, "total": 4.26}
+    assert view.flows_after_sentence(after, "2026-02-13") == (
+        "Tech-fund flows after 2026-02-13: 3 weeks in this source, 2 with net inflows, "
+        "+4.3 USD bn in total."
+    )
+    empty = {"weeks": 0, "positive": 0, "total": float("nan")}
+    assert view.flows_after_sentence(empty, "2026-02-13") == (
+        "No week of tech-fund flows after 2026-02-13 in this run."
+    )
+
+
+def test_excess_after_sentence():
+    end = pd.Timestamp("2026-03-06")
+    after = {"weeks": 3, "positive": 1, "last": end}
+    assert view.excess_after_sentence(after, "2026-02-13", end) == (
+        "Tech's return over the market after 2026-02-13: positive in 1 of 3 weeks (to 2026-03-06)."
+    )
+    empty = {"weeks": 0, "positive": 0, "last": None}
+    assert view.excess_after_sentence(empty, "2026-02-13", pd.Timestamp("2026-02-13")) == (
+        "This run's prices end on 2026-02-13: no week after 2026-02-13 to check yet."
+    )
+
+
+def test_regime_label_and_sentence(now):
+    assert view.regime_label(now) == "calm (base)"
+    assert view.regime_sentence(now) == (
+        "Week ending 2024-01-19: the **calm** regime, mapped to the **base** scenario, with "
+        "smoothed probability 80% (filtered 70%). Scenario probabilities: bull 10%, base 80%, "
+        "bear 10%."
+    )
+
+
+def test_notional_events_sentence():
+    events = pd.DataFrame(
+        {fr.RECORD: [True, False, True, False], fr.TOP_DECILE: [True, True, True, False]},
+        index=weeks(4),
+    )
+    head = (
+        "Notional buying measured on XLK: 2 record weeks and 3 top-decile weeks between "
+        "2024-01-05 and 2024-01-26"
+    )
+    assert view.notional_events_sentence("XLK", events, []) == head + "."
+    waiting = [pd.Timestamp("2024-01-19"), pd.Timestamp("2024-01-26")]
+    assert view.notional_events_sentence("XLK", events, waiting, horizon=4) == (
+        head + "; too recent for a 4-week window: 2024-01-19, 2024-01-26."
+    )
+
+
+def test_flow_history_sentence():
+    flows = pd.Series([1.0, np.nan, -0.5], index=weeks(3))
+    assert view.flow_history_sentence(flows) == (
+        "3 weeks of tech-fund flows (2024-01-05 to 2024-01-19); a week is judged large against "
+        f"at least {fr.MIN_PRIOR_WEEKS} earlier weeks."
+    )
+
+
+def test_summary_bullets(metrics, ahead, now):
+    model = {"label": "no skill", "metrics": metrics, "forecast": ahead}
+    assert view.summary_bullets(model, now, "not supported") == (
+        "- **Forecast:** no skill — SARIMAX MASE 0.95, 1.02x the best naive MAE, hit rate 55%; "
+        "next week +0.50% (-1.25% to +2.00%).\n"
+        "- **Regime:** calm (base scenario), smoothed probability 80%.\n"
+        "- **After record notional weeks:** not supported (seed 001's consolidation claim)."
+    )
+
+
+# Tables
+
+
+def test_styled_tables_build(metrics, ahead, study):
+    backtest = view.styled_backtest(metrics).to_html()
+    assert "1.234" in backtest and "55%" in backtest and ">-<" in backtest
+    assert "2024-01-26" in view.styled_forecast(ahead).to_html()
+    parameters = pd.DataFrame({"coef": [0.12345], "se": [0.1], "p": [0.2]}, index=["ar.L1"])
+    assert "0.123" in view.styled_parameters(parameters).to_html()
+    regime_table = pd.DataFrame(
+        {
+            "code": [1, 0],
+            "mean": [0.05, -0.2],
+            "mean_se": [0.02, 0.1],
+            "t": [2.5, -2.0],
+            "sd": [1.0, 3.0],
+            "expected_weeks": [20.0, 8.0],
+            "share_of_weeks": [0.7, 0.3],
+            "scenario": ["bull", "bear"],
+        },
+        index=pd.Index(["calm", "volatile"], name="regime"),
+    )
+    regimes_html = view.styled_regime_table(regime_table).to_html()
+    assert "+0.050" in regimes_html and "70%" in regimes_html and "code" not in regimes_html
+    spread = fr.distribution(study)
+    spread_html = view.styled_distribution(spread).to_html()
+    assert "%" in spread_html and ">-<" in spread_html  # 'all weeks' has no independent count
+
+
+# Charts
+
+
+def test_forecast_chart_builds(y, ahead):
+    ax = view.forecast_chart(y, ahead, weeks=2)
+    assert ax.get_title().startswith("Tech's weekly return")
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "90% interval"
+
+
+def test_backtest_chart_builds():
+    backtest = pd.DataFrame(
+        {"actual": [1.0, -1.0, 0.5], MODEL: [0.2, 0.1, 0.0], "historical mean": [0.1] * 3},
+        index=weeks(3),
+    )
+    assert view.backtest_chart(backtest).get_ylabel() == "% per week"
+
+
+def test_regime_chart_builds():
+    closes = pd.DataFrame({"tech": [10.0, 11, 12], "market": [5.0, 5, 5]}, index=weeks(3))
+    closes.attrs.update({"tech": "XLK", "market": "SPY"})
+    shares = pd.DataFrame({"bull": [0.2, 0.1, 0.0], "base": [0.8, 0.9, 0.5], "bear": [0, 0, 0.5]})
+    fig = view.regime_chart(closes, shares.set_index(weeks(3)), start=closes.index[1])
+    assert fig.axes[0].get_title().startswith("XLK relative to SPY")
+    assert list(fig.axes[0].lines[0].get_ydata()) == pytest.approx([100.0, 12 / 11 * 100])
+
+
+def test_forward_returns_chart_builds(study):
+    assert view.forward_returns_chart(study).get_xlabel() == "weeks after the event week"
+
+
+# Computation added to forward_returns for these views
+
+
+def test_relative_price_is_rebased_to_100_at_the_start():
+    closes = pd.DataFrame({"tech": [10.0, 11, 12], "market": [5.0, 5, 6]}, index=weeks(3))
+    rebased = fr.relative_price(closes, closes.index[1])
+    assert list(rebased) == pytest.approx([100.0, 100 * (12 / 6) / (11 / 5)])
+    assert fr.relative_price(closes).iloc[0] == 100
+
+
+def test_group_median(study):
+    spread = fr.distribution(study)
+    row = spread[(spread["group"] == fr.RECORD) & (spread["horizon"] == 1)]
+    assert fr.group_median(spread, fr.RECORD, 1) == row["median"].iloc[0]
+    assert np.isnan(fr.group_median(spread, fr.RECORD, 13))

@@ -1,0 +1,284 @@
+"""Presentation of 03 · Risks: exact sentences and figure specs, tables and charts that build."""
+
+import pandas as pd
+import pytest
+
+from techflows.analysis import analogues
+from techflows.models import rate_shocks, volatility
+from techflows.views import risks as view
+from techflows.views import tables
+
+DAY = pd.Timestamp("2026-02-13")
+
+
+@pytest.fixture
+def cover():
+    return pd.DataFrame(
+        {
+            "basis": "measured",
+            "entity": ["AMZN", "AMZN", "MSFT"],
+            "period_capex": ["2023-12-31", "2024-12-31", "2024-06-30"],
+            "capex": [48.1, 83.0, 44.5],
+            "period_ocf": ["2023-12-31", "2024-12-31", "2024-06-30"],
+            "operating_cash_flow": [84.9, 115.9, 118.5],
+            "capex_to_ocf": [48.1 / 84.9, 83.0 / 115.9, 44.5 / 118.5],
+            "ocf_minus_capex": [36.8, 32.9, 74.0],
+        }
+    )
+
+
+@pytest.fixture
+def head():
+    return pd.Series(
+        {
+            "shocked": "10y real yield (TIPS)",
+            "bp": 50.0,
+            "impact": -0.0123,
+            "se": 0.004,
+            "lower": -0.0201,
+            "upper": -0.0045,
+            "pvalue": 0.002,
+            "model": "alone",
+            "n": 522,
+            "yields_from": "FRED DFII10",
+        }
+    )
+
+
+@pytest.fixture
+def lead():
+    return pd.Series(
+        {
+            "ticker": "SMH",
+            "from": pd.Timestamp("2016-02-16"),
+            "date": DAY,
+            "vol_last_day": 0.36,
+            "vol_next_day": 0.354,
+            "vol_long_run": 0.335,
+            "persistence": 0.98,
+            "half_life_days": 39.2,
+            "VaR99_hist": 0.054,
+            "ES99_hist": 0.071,
+        }
+    )
+
+
+@pytest.fixture
+def now():
+    return {
+        "date": DAY,
+        "depth": -0.059,
+        "peak": pd.Timestamp("2025-10-29"),
+        "days_since_peak": 107,
+        "since": pd.Timestamp("1998-12-22"),
+        "deeper_episodes": 14,
+        "episodes": 14,
+        "median_depth": -0.127,
+        "median_peak_to_recovery_days": 151.0,
+    }
+
+
+def rendered(styler) -> str:
+    return styler.to_html()
+
+
+def test_article_capex_and_the_basis_sentence():
+    article = view.article_amazon_capex()
+    assert (article["capex"], article["ocf"]) == (200, 178)
+    assert article["ratio"] == pytest.approx(200 / 178)
+    assert article["date"] == DAY
+    assert view.capex_basis_sentence("reported", 200.0, 178.0) == (
+        "Basis of these tables: **reported**. Article (reported): Amazon capex $200bn "
+        "against OCF $178bn, capex/OCF 1.12."
+    )
+
+
+def test_latest_coverage_and_the_measured_sentence(cover):
+    amzn = view.latest_coverage(cover, "AMZN")
+    assert amzn["period_capex"] == "2024-12-31"
+    assert view.latest_coverage(cover, "META") is None
+    assert view.measured_capex_sentence(amzn, 200 / 178) == (
+        "Measured: Amazon's fiscal year to 2024-12-31: capex $83bn, OCF $116bn, "
+        "capex/OCF 0.72 (article: 1.12 for 2026)."
+    )
+
+
+def test_capex_tables_and_chart_build(cover):
+    assert "0.72" in rendered(tables.styled_capex_coverage(cover))
+    reported = pd.DataFrame(
+        {
+            "basis": "reported",
+            "entity": ["AMZN"],
+            "metric": ["capital expenditure"],
+            "period": ["2026"],
+            "value": [200.0],
+            "unit": ["USD bn"],
+            "reported_by": ["article"],
+            "cited_in": ["seed 000"],
+            "date": [DAY],
+            "note": [""],
+        }
+    )
+    html = rendered(view.styled_reported_capex(reported))
+    assert ">200<" in html and "seed 000" not in html
+    ax = view.capex_coverage_chart(cover)
+    assert ax.get_ylabel() == "capex / OCF"
+
+
+def test_rate_shock_figure_and_sentence(head):
+    panel = pd.DataFrame(index=pd.date_range("2016-02-19", periods=3, freq="W-FRI"))
+    panel.attrs = {
+        "frequency": "weekly",
+        "tech": "XLK",
+        "market": "SPY",
+        "nominal_source": "FRED DGS10",
+        "real_source": "FRED DFII10",
+    }
+    assert view.panel_period(panel) == "week"
+    assert view.rate_shock_figure(head, "week", DAY) == {
+        "name": "Tech relative return in a week the 10y real yield (TIPS) (FRED DFII10) "
+        "rises 50 bp",
+        "value": pytest.approx(-1.23),
+        "unit": "% (tech minus market)",
+        "as_of": DAY,
+        "headline": True,
+    }
+    assert view.rate_shock_sentence(panel, head, DAY) == (
+        "Weekly regressions of XLK minus SPY on yield changes, 2016-02-19 to 2026-02-13 "
+        "(522 observations); nominal yield: FRED DGS10; real yield: FRED DFII10. "
+        "A 50 bp rise in the 10y real yield (TIPS) goes with a -1.23% relative return "
+        "(95% CI -2.01% to -0.45%, p = 0.00)."
+    )
+
+
+def test_rate_shock_table_and_chart_build(head):
+    table = pd.DataFrame([head, head.replace({50.0: 100.0})])
+    table.loc[1, ["impact", "lower", "upper"]] = [-0.0246, -0.0402, -0.009]
+    html = rendered(view.styled_shock_table(table))
+    assert "-1.23%" in html and "0.002" in html
+    assert len(rate_shocks.chart_frame(table)) == 6
+    ax = view.rate_shock_chart(table, "week")
+    assert ax.get_xlabel() == "% per week, tech minus market"
+
+
+def test_stress_figures_and_garch_sentence(lead):
+    figures = view.stress_figures(lead)
+    assert [f["name"] for f in figures] == [
+        "SMH GARCH(1,1) volatility for the next day (annualised)",
+        "SMH GARCH(1,1) long-run volatility (annualised)",
+        "SMH 99% one-day historical VaR",
+    ]
+    assert [f["value"] for f in figures] == pytest.approx([35.4, 33.5, 5.4])
+    assert [f.get("headline", False) for f in figures] == [True, False, False]
+    assert {f["unit"] for f in figures} == {"%"} and {f["as_of"] for f in figures} == {DAY}
+    assert view.garch_sentence(lead) == (
+        "SMH (data through 2026-02-13): GARCH(1,1) volatility for the next day 35.4% a year "
+        "against a long-run 33.5% (1.06x); shocks fade with a half-life of 39 trading days. "
+        "A 1-in-100 day loses 5.4% or more; such days average 7.1%."
+    )
+
+
+def test_data_stop_notes_name_each_stale_series_once():
+    frame = pd.DataFrame(
+        {
+            "pair": ["RSPT vs XLK", "RSPT vs XLK", "RSP vs SPY"],
+            "through": [pd.Timestamp("2026-02-10"), pd.Timestamp("2026-02-10"), DAY],
+        }
+    )
+    assert view.data_stop_notes(frame, "pair", "through", DAY) == [
+        "RSPT vs XLK: the source's data stop on 2026-02-10, before 2026-02-13."
+    ]
+    assert view.data_stop_notes(frame.iloc[2:], "pair", "through", DAY) == []
+
+
+def test_semis_tables_and_chart_build(lead):
+    dates = pd.bdate_range("2024-01-01", periods=8)
+    close = pd.Series([100, 90, 99, 79.2, 100, 101, 75.75, 80.0], index=dates, name="SMH")
+    html = rendered(view.styled_stress_table(pd.DataFrame([lead])))
+    assert "35.40%" in html and "2016-02-16" in html
+    risk = volatility.var_es(volatility.daily_returns(close), levels=(0.99,))
+    assert "99%" in rendered(view.styled_var_es_table(risk))
+    assert "2024-01-04" in rendered(view.styled_worst_days(volatility.worst_days(close, n=2)))
+    falls = rendered(view.styled_worst_drawdowns(volatility.worst_drawdowns(close, n=2)))
+    assert "not yet" in falls and "-25.00%" in falls
+    vol = pd.Series([0.3, 0.35, 0.32], index=dates[:3])
+    ax = view.garch_volatility_chart(vol, 0.33, "SMH")
+    assert ax.get_title() == "SMH: annualised volatility"
+    assert view.worst_episodes_sentence("SMH", dates[0]) == (
+        "SMH since 2024-01-01: the ten worst days, and the five deepest peak-to-recovery drawdowns."
+    )
+
+
+def test_concentration_figures_tables_and_chart():
+    holdings = pd.DataFrame(
+        {
+            "fund": ["XLK", "QQQ"],
+            "top10_weight": [0.62, 0.51],
+            "holdings_listed": [10, 10],
+            "largest": ["NVDA", "NVDA"],
+            "largest_weight": [0.14, 0.09],
+        }
+    )
+    figures = view.holdings_figures(holdings)
+    assert [(f["name"], f["headline"]) for f in figures] == [
+        ("XLK top-10 holdings weight", True),
+        ("QQQ top-10 holdings weight", False),
+    ]
+    assert [f["value"] for f in figures] == pytest.approx([62.0, 51.0])
+    assert "62.00%" in rendered(view.styled_holdings_table(holdings))
+    spreads = pd.DataFrame(
+        {
+            "pair": ["RSPT vs XLK", "RSPT vs XLK"],
+            "window": ["1m", "YTD"],
+            "through": [DAY, DAY],
+            "equal_weight": [0.01, 0.03],
+            "cap_weight": [0.02, -0.01],
+            "spread": [-0.01, 0.04],
+        }
+    )
+    assert view.ytd_spread_figures(spreads) == [
+        {
+            "name": "RSPT vs XLK: equal- minus cap-weight return, year to date",
+            "value": pytest.approx(4.0),
+            "unit": "pp",
+            "as_of": DAY,
+        }
+    ]
+    assert "4.00%" in rendered(view.styled_spread_table(spreads))
+    rolling = pd.DataFrame(
+        {"RSPT vs XLK": [0.01, -0.02, 0.0]}, index=pd.bdate_range("2026-01-01", periods=3)
+    )
+    ax = view.rolling_spread_chart(rolling)
+    assert ax.get_ylabel() == "return spread"
+
+
+def test_today_drawdown_figure_and_sentence(now):
+    assert view.today_drawdown_figure("XLK", now, headline=False) == {
+        "name": "XLK drawdown from its peak",
+        "value": pytest.approx(-5.9),
+        "unit": "%",
+        "as_of": DAY,
+        "headline": False,
+    }
+    assert view.today_drawdown_sentence("XLK", now) == (
+        "**XLK** on 2026-02-13: 5.9% below its 2025-10-29 peak (107 days ago). Since "
+        "1998-12-22, 14 of 14 recovered drawdowns of 10% or more went deeper; their median "
+        "depth was -12.7% and the median time from peak back to peak 151 days."
+    )
+
+
+def test_analogue_tables_stack_histories_and_the_paths_chart_builds():
+    dates = pd.bdate_range("2018-01-01", periods=8)
+    close = pd.Series([100, 120, 90, 130, 104, 117, 125, 110.0], index=dates)
+    histories = {"^IXIC": close, "XLK": close.iloc[2:]}
+    table = analogues.analogue_tables(histories)
+    assert table["ticker"].tolist() == ["^IXIC", "^IXIC", "XLK", "XLK"]
+    assert table["episode"].tolist() == ["2018 sell-off", "today"] * 2
+    assert table["peak"].tolist() == [dates[1], dates[3], dates[3], dates[3]]
+    html = rendered(view.styled_analogue_table(table))
+    assert "not yet" in html and "2018-01-03" in html
+    paths = analogues.aligned_paths(close, table[table["ticker"] == "^IXIC"], horizon=10)
+    ax = view.drawdown_paths_chart(paths, "^IXIC")
+    assert ax.get_title().startswith("^IXIC: drawdowns aligned")
+    colours = {line.get_label(): line.get_color() for line in ax.get_lines()}
+    assert colours.get(analogues.TODAY) == "black"
