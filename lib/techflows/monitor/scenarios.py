@@ -8,7 +8,7 @@ import pandas as pd
 
 from techflows.data.source import Source
 from techflows.monitor.checklist import checklist
-from techflows.monitor.rules import AMBER, GREEN, NO_DATA, RED
+from techflows.monitor.rules import AMBER, GREEN, NO_DATA, RED, SCORED
 
 MET, NOT_MET = "met", "not met"
 
@@ -80,9 +80,12 @@ CONDITIONS: tuple[Condition, ...] = (
 
 
 def evaluate(condition: Condition, items: pd.DataFrame) -> dict[str, object]:
-    """met when every measured signal shows an accepted status; 'no data' when none is measured."""
+    """met when every scored signal shows an accepted status; 'no data' when none is scored.
+
+    Reported figures ('reported, not scored') and signals without data are not evidence.
+    """
     rows = items.set_index("key").loc[list(condition.keys)]
-    measured = rows[rows["status"] != NO_DATA]
+    measured = rows[rows["status"].isin(SCORED)]
     if measured.empty:
         result = NO_DATA
     else:
