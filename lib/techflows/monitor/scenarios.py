@@ -1,4 +1,5 @@
-"""Seed 002's bull, base and bear scenario conditions, each judged on the checklist."""
+"""Seed 002's bull, base and bear scenarios: today's conditions judged on the checklist, and
+every past week read from tech's drift against the market and its breadth."""
 
 from __future__ import annotations
 
@@ -6,9 +7,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from techflows.analysis import breadth, rates
 from techflows.data.source import Source
+from techflows.errors import DataUnavailable
+from techflows.models import regimes
 from techflows.monitor.checklist import checklist
 from techflows.monitor.rules import AMBER, GREEN, NO_DATA, RED, SCORED
+from techflows.monitor.signals import SIGNALS
 
 MET, NOT_MET = "met", "not met"
 
@@ -119,3 +124,27 @@ def scenario_summary(conditions: pd.DataFrame) -> pd.DataFrame:
     best = out["share_met"].max()
     out["favoured"] = out["share_met"].eq(best) & out["evaluable"].gt(0)
     return out.reset_index()
+
+
+def weekly_readings(
+    src: Source, week_end: str = "W-FRI", weeks: int = regimes.DRIFT_WEEKS
+) -> pd.DataFrame:
+    """Each complete week's scenario reading (regimes.classify) over the source's whole history.
+
+    Drift: tech's weekly return over the market (rates.relative_returns, in %). Breadth: the
+    checklist's share of tech stocks at 52-week highs on the week's last day, narrow at or below
+    the checklist's red threshold; without constituents the drift alone decides (attrs: gap).
+    """
+    excess = 100 * rates.relative_returns(src, week_end, complete_only=True)
+    drifts = regimes.drift(excess.asfreq(week_end), weeks)
+    highs_rule = next(s.rule for s in SIGNALS if s.key == "highs_share")
+    try:
+        share = breadth.share_at_highs(breadth.sector_internals(src)).dropna()
+    except DataUnavailable as gap:
+        readings = regimes.classify(drifts)
+        readings.attrs["gap"] = str(gap)
+    else:
+        weekly = rates.period_last(share, week_end, src.end)
+        readings = regimes.classify(drifts, weekly, narrow_pct=highs_rule.red)
+    readings.attrs.update({"tech": src.tech_ticker, "market": src.market_ticker})
+    return readings
