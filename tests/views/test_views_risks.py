@@ -67,14 +67,29 @@ def lead():
 def now():
     return {
         "date": DAY,
-        "depth": -0.059,
+        "depth": -0.081,
         "peak": pd.Timestamp("2025-10-29"),
         "days_since_peak": 107,
+        "trough": pd.Timestamp("2026-02-05"),
+        "reached": -0.107,
+        "asked": -0.107,
+        "deeper": -0.2,
         "since": pd.Timestamp("1998-12-22"),
-        "deeper_episodes": 14,
-        "episodes": 14,
-        "median_depth": -0.127,
-        "median_peak_to_recovery_days": 151.0,
+    }
+
+
+@pytest.fixture
+def summary():
+    return {
+        "episodes": 12,
+        "went_deeper": 5,
+        "median_days_to_deeper": 29.0,
+        "n_6m": 12,
+        "median_6m": 0.168,
+        "positive_6m": 0.8333,
+        "n_12m": 11,
+        "median_12m": 0.366,
+        "positive_12m": 0.7273,
     }
 
 
@@ -252,19 +267,59 @@ def test_concentration_figures_tables_and_chart():
     assert ax.get_ylabel() == "return spread"
 
 
-def test_today_drawdown_figure_and_sentence(now):
-    assert view.today_drawdown_figure("XLK", now, headline=False) == {
+def test_today_drawdown_figures_and_sentence(now, summary):
+    figures = view.today_drawdown_figures("XLK", now, summary, headline=True)
+    assert figures[0] == {
         "name": "XLK drawdown from its peak",
-        "value": pytest.approx(-5.9),
+        "value": pytest.approx(-8.1),
         "unit": "%",
         "as_of": DAY,
-        "headline": False,
+        "headline": True,
     }
-    assert view.today_drawdown_sentence("XLK", now) == (
-        "**XLK** on 2026-02-13: 5.9% below its 2025-10-29 peak (107 days ago). Since "
-        "1998-12-22, 14 of 14 recovered drawdowns of 10% or more went deeper; their median "
-        "depth was -12.7% and the median time from peak back to peak 151 days."
+    assert figures[1]["name"] == "XLK: past drawdowns that reached the current one's depth (-10.7%)"
+    assert figures[1]["value"] == 12
+    assert figures[2]["name"] == "XLK: share of them that went on to -20%"
+    assert figures[2]["value"] == pytest.approx(100 * 5 / 12)
+    assert figures[3]["value"] == pytest.approx(36.6)
+    assert view.today_drawdown_sentence("XLK", now, summary) == (
+        "**XLK** on 2026-02-13: 8.1% below its 2025-10-29 peak (107 days ago); at its low on "
+        "2026-02-05 it was 10.7% down. Since 1998-12-22, 12 earlier drawdowns reached 10.7%: 5 "
+        "went on to -20% (median 29 days after reaching 10.7%), 7 recovered first. Over the 6 "
+        "months after reaching 10.7%: median +16.8%, positive in 83% of 12. Over the 12 months "
+        "after reaching 10.7%: median +36.6%, positive in 73% of 11."
     )
+    none = summary | {"episodes": 0, "went_deeper": 0}
+    assert view.today_drawdown_sentence("XLK", now, none).endswith(
+        "10.7% down. No earlier drawdown since 1998-12-22 reached 10.7%."
+    )
+
+
+def test_recovery_legs_sentence_and_table():
+    legs = pd.DataFrame(
+        {
+            "leg": ["post-dot-com recovery (2002-07)"],
+            "start": [pd.Timestamp("2002-10-09")],
+            "end": [pd.Timestamp("2007-10-31")],
+            "years": [5.06],
+            "tech_return": [1.57],
+            "tech_annualised": [0.205],
+            "market_return": [1.164],
+            "DFII10_start": [2.43],
+            "DFII10_end": [2.14],
+            "DFII10_change": [-0.29],
+            "DFII10_from": [pd.Timestamp("2003-01-02")],
+            "relative_return": [0.406],
+            "ticker": ["XLK"],
+        }
+    )
+    assert view.recovery_legs_sentence(legs) == (
+        "post-dot-com recovery (2002-07): XLK +157% from 2002-10-09 to 2007-10-31 (+20.5% a "
+        "year), the market +116%; the 10y real yield went from 2.43% (first observation "
+        "2003-01-02) to 2.14% (-0.29 pp)."
+    )
+    html = rendered(view.styled_recovery_legs(legs))
+    assert "2003-01-02" in html and "-0.29" in html and "157.00%" in html
+    assert view.recovery_legs_sentence(legs.iloc[:0]).startswith("This source's data do not")
 
 
 def test_analogue_tables_stack_histories_and_the_paths_chart_builds():

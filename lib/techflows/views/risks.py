@@ -314,27 +314,128 @@ def rolling_spread_chart(rolling: pd.DataFrame) -> plt.Axes:
 # 5. Historical analogues
 
 
-def today_drawdown_figure(ticker: str, now: dict[str, object], headline: bool) -> Figure:
-    """Today's drawdown of one history (analogues.place_today) as a figure in %."""
-    return {
-        "name": f"{ticker} drawdown from its peak",
-        "value": 100 * now["depth"],
-        "unit": "%",
-        "as_of": now["date"],
-        "headline": headline,
-    }
+def today_drawdown_figures(
+    ticker: str, now: dict[str, object], summary: dict[str, float], headline: bool
+) -> list[Figure]:
+    """Today's drawdown, and what followed past drawdowns as deep (analogues.after_reaching)."""
+    depth, deeper = f"{now['asked']:.1%}", f"{now['deeper']:.0%}"
+    went = summary["went_deeper"] / summary["episodes"] if summary["episodes"] else float("nan")
+    return [
+        {
+            "name": f"{ticker} drawdown from its peak",
+            "value": 100 * now["depth"],
+            "unit": "%",
+            "as_of": now["date"],
+            "headline": headline,
+        },
+        {
+            "name": f"{ticker}: past drawdowns that reached the current one's depth ({depth})",
+            "value": summary["episodes"],
+            "unit": "drawdowns",
+            "as_of": now["date"],
+        },
+        {
+            "name": f"{ticker}: share of them that went on to {deeper}",
+            "value": 100 * went,
+            "unit": "%",
+            "as_of": now["date"],
+            "headline": headline,
+        },
+        {
+            "name": f"{ticker}: median return 12 months after reaching {depth}",
+            "value": 100 * summary["median_12m"],
+            "unit": "%",
+            "as_of": now["date"],
+        },
+    ]
 
 
-def today_drawdown_sentence(ticker: str, now: dict[str, object]) -> str:
-    """Today's drawdown against the recovered drawdowns of 10% or more in the same history."""
-    return (
+def today_drawdown_sentence(ticker: str, now: dict[str, object], summary: dict[str, float]) -> str:
+    """Today's drawdown, and of past drawdowns that reached its depth: how many went deeper,
+    how fast, and what the next 6 and 12 months returned (analogues.conditional_summary)."""
+    depth, deeper = f"{-now['asked']:.1%}", f"{now['deeper']:.0%}"
+    text = (
         f"**{ticker}** on {now['date'].date()}: {-now['depth']:.1%} below its "
-        f"{now['peak'].date()} peak ({now['days_since_peak']} days ago). Since "
-        f"{now['since'].date()}, {now['deeper_episodes']} of {now['episodes']} recovered "
-        f"drawdowns of 10% or more went deeper; their median depth was "
-        f"{now['median_depth']:.1%} and the median time from peak back to peak "
-        f"{now['median_peak_to_recovery_days']:.0f} days."
+        f"{now['peak'].date()} peak ({now['days_since_peak']} days ago)"
     )
+    if now["reached"] < now["depth"]:
+        text += f"; at its low on {now['trough'].date()} it was {-now['reached']:.1%} down"
+    n = summary["episodes"]
+    if not n:
+        return text + f". No earlier drawdown since {now['since'].date()} reached {depth}."
+    went = summary["went_deeper"]
+    text += (
+        f". Since {now['since'].date()}, {n} earlier drawdowns reached {depth}: {went} went on "
+        f"to {deeper}"
+    )
+    if went:
+        text += f" (median {summary['median_days_to_deeper']:.0f} days after reaching {depth})"
+    text += f", {n - went} recovered first."
+    for name, words in (("6m", "6 months"), ("12m", "12 months")):
+        if summary[f"n_{name}"]:
+            text += (
+                f" Over the {words} after reaching {depth}: median {summary[f'median_{name}']:+.1%}"
+                f", positive in {summary[f'positive_{name}']:.0%} of {summary[f'n_{name}']}."
+            )
+    return text
+
+
+def styled_after_reaching(table: pd.DataFrame) -> Styler:
+    """Past drawdowns that reached today's depth (analogues.after_reaching), what followed."""
+    formats = {
+        "peak": "{:%Y-%m-%d}",
+        "reached": "{:%Y-%m-%d}",
+        "deeper_date": "{:%Y-%m-%d}",
+        "recovery": "{:%Y-%m-%d}",
+        "depth": PCT,
+        "days_to_deeper": "{:.0f}",
+        "return_6m": PCT,
+        "return_12m": PCT,
+    }
+    return styled(table, formats, na_rep="-")
+
+
+def recovery_legs_sentence(legs: pd.DataFrame) -> str:
+    """Each recovery leg of the first history: its return against the market, and real yields."""
+    if legs.empty:
+        return "This source's data do not cover seed 002's recovery legs (2002-07, 2018-19)."
+    first = legs[legs["ticker"] == legs["ticker"].iloc[0]]
+    parts = []
+    for row in first.itertuples():
+        text = (
+            f"{row.leg}: {row.ticker} {row.tech_return:+.0%} from {row.start.date()} to "
+            f"{row.end.date()} ({row.tech_annualised:+.1%} a year), the market "
+            f"{row.market_return:+.0%}"
+        )
+        if "DFII10_start" in legs and pd.notna(row.DFII10_start):
+            since = (
+                f" (first observation {row.DFII10_from.date()})"
+                if row.DFII10_from > row.start
+                else ""
+            )
+            text += (
+                f"; the 10y real yield went from {row.DFII10_start:.2f}%{since} to "
+                f"{row.DFII10_end:.2f}% ({row.DFII10_change:+.2f} pp)"
+            )
+        parts.append(text)
+    return ". ".join(parts) + "."
+
+
+def styled_recovery_legs(legs: pd.DataFrame) -> Styler:
+    """Recovery legs (analogues.recovery_legs): returns in %, yields in % and pp."""
+    formats: dict[str, object] = {
+        "start": "{:%Y-%m-%d}",
+        "end": "{:%Y-%m-%d}",
+        "years": "{:.1f}",
+        "tech_return": PCT,
+        "tech_annualised": PCT,
+        "market_return": PCT,
+        "relative_return": PCT,
+    }
+    for sid in analogues.LEG_YIELDS:
+        formats |= {f"{sid}_start": "{:.2f}", f"{sid}_end": "{:.2f}"}
+        formats |= {f"{sid}_change": "{:+.2f}", f"{sid}_from": "{:%Y-%m-%d}"}
+    return styled(legs, {k: v for k, v in formats.items() if k in legs}, na_rep="-")
 
 
 def styled_analogue_table(table: pd.DataFrame) -> Styler:
