@@ -31,15 +31,21 @@ def cover():
 def head():
     return pd.Series(
         {
-            "shocked": "10y real yield (TIPS)",
-            "bp": 50.0,
-            "impact": -0.0123,
-            "se": 0.004,
-            "lower": -0.0201,
-            "upper": -0.0045,
-            "pvalue": 0.002,
+            "horizon": "13 weeks",
+            "periods": 13,
             "model": "alone",
-            "n": 522,
+            "shocked": "10y real yield (TIPS)",
+            "sd_multiple": 1.0,
+            "shock_bp": 35.3,
+            "impact": -0.0157,
+            "se": 0.0033,
+            "lower": -0.0222,
+            "upper": -0.0092,
+            "pvalue": 0.000002,
+            "beta": -4.45,
+            "beta_p": 0.000002,
+            "r2": 0.156,
+            "n": 510,
             "yields_from": "FRED DFII10",
         }
     )
@@ -140,7 +146,7 @@ def test_capex_tables_and_chart_build(cover):
     assert ax.get_ylabel() == "capex / OCF"
 
 
-def test_rate_shock_figure_and_sentence(head):
+def test_rate_shock_figures_and_sentences(head):
     panel = pd.DataFrame(index=pd.date_range("2016-02-19", periods=3, freq="W-FRI"))
     panel.attrs = {
         "frequency": "weekly",
@@ -149,31 +155,64 @@ def test_rate_shock_figure_and_sentence(head):
         "nominal_source": "FRED DGS10",
         "real_source": "FRED DFII10",
     }
-    assert view.panel_period(panel) == "week"
-    assert view.rate_shock_figure(head, "week", DAY) == {
-        "name": "Tech relative return in a week the 10y real yield (TIPS) (FRED DFII10) "
-        "rises 50 bp",
-        "value": pytest.approx(-1.23),
-        "unit": "% (tech minus market)",
-        "as_of": DAY,
-        "headline": True,
-    }
-    assert view.rate_shock_sentence(panel, head, DAY) == (
-        "Weekly regressions of XLK minus SPY on yield changes, 2016-02-19 to 2026-02-13 "
-        "(522 observations); nominal yield: FRED DGS10; real yield: FRED DFII10. "
-        "A 50 bp rise in the 10y real yield (TIPS) goes with a -1.23% relative return "
-        "(95% CI -2.01% to -0.45%, p = 0.00)."
+    name = (
+        "Tech relative return over 13 weeks in which the 10y real yield (TIPS) (FRED DFII10) "
+        "rises 1 sd"
     )
+    figures = view.rate_shock_figures(head, DAY)
+    assert [(f["name"], f["unit"], f["headline"]) for f in figures] == [
+        (name, "% (tech minus market)", True),
+        (f"{name}: size of the rise", "bp", False),
+        (f"{name}: p-value of the beta (HAC)", "p", True),
+        (f"{name}: R² of the regression", "R²", True),
+    ]
+    assert [f["value"] for f in figures] == pytest.approx([-1.57, 35.3, 0.000002, 0.156])
+    week = head.copy()
+    week[["horizon", "periods", "shock_bp", "impact", "beta", "beta_p", "r2", "n"]] = [
+        "1 week",
+        1,
+        10.5,
+        -0.001,
+        -0.97,
+        0.097,
+        0.006,
+        523,
+    ]
+    table = pd.DataFrame([week, head])
+    assert view.rate_shock_sentence(panel, table, head, DAY) == (
+        "Weekly data, XLK minus SPY, 2016-02-19 to 2026-02-13; nominal yield: FRED DGS10; real "
+        "yield: FRED DFII10. Over 13 weeks, a 1-sd rise in the 10y real yield (TIPS) (+35 bp) "
+        "goes with a -1.57% relative return (95% CI -2.22% to -0.92%); beta -4.45% per +1pp, "
+        "p = 0.000, R² = 0.156 (510 overlapping windows). Within 1 week: beta -0.97% per +1pp, "
+        "p = 0.097, R² = 0.006; a 1-sd rise (+10 bp) goes with -0.10%."
+    )
+    scale = pd.DataFrame(
+        {
+            "horizon": ["1 week", "13 weeks"],
+            "yield": ["10y real yield (TIPS)"] * 2,
+            "sd_bp": [10.5, 35.3],
+            "move_bp": [50.0, 50.0],
+            "move_in_sd": [4.75, 1.42],
+            "share_at_least": [0.0038, 0.129],
+            "n": [523, 510],
+        }
+    )
+    assert view.shock_scale_sentence(scale, "10y real yield (TIPS)") == (
+        "For scale, a 50 bp move in the 10y real yield (TIPS) is 4.8 sd over 1 week (0.4% of "
+        "523 windows moved that much); 1.4 sd over 13 weeks (12.9% of 510 windows moved that "
+        "much)."
+    )
+    assert view.shock_scale_sentence(scale, "10y nominal yield") == ""
 
 
 def test_rate_shock_table_and_chart_build(head):
-    table = pd.DataFrame([head, head.replace({50.0: 100.0})])
-    table.loc[1, ["impact", "lower", "upper"]] = [-0.0246, -0.0402, -0.009]
+    table = pd.DataFrame([head, head.replace({1.0: 2.0})])
+    table.loc[1, ["impact", "lower", "upper"]] = [-0.0314, -0.0444, -0.0184]
     html = rendered(view.styled_shock_table(table))
-    assert "-1.23%" in html and "0.002" in html
+    assert "-1.57%" in html and "0.156" in html and "-4.45" in html
     assert len(rate_shocks.chart_frame(table)) == 6
-    ax = view.rate_shock_chart(table, "week")
-    assert ax.get_xlabel() == "% per week, tech minus market"
+    ax = view.rate_shock_chart(table)
+    assert ax.get_xlabel() == "% over the horizon, tech minus market"
 
 
 def test_stress_figures_and_garch_sentence(lead):
@@ -303,6 +342,7 @@ def test_recovery_legs_sentence_and_table():
             "years": [5.06],
             "tech_return": [1.57],
             "tech_annualised": [0.205],
+            "market": ["SPY"],
             "market_return": [1.164],
             "DFII10_start": [2.43],
             "DFII10_end": [2.14],
@@ -314,7 +354,7 @@ def test_recovery_legs_sentence_and_table():
     )
     assert view.recovery_legs_sentence(legs) == (
         "post-dot-com recovery (2002-07): XLK +157% from 2002-10-09 to 2007-10-31 (+20.5% a "
-        "year), the market +116%; the 10y real yield went from 2.43% (first observation "
+        "year), SPY +116%; the 10y real yield went from 2.43% (first observation "
         "2003-01-02) to 2.14% (-0.29 pp)."
     )
     html = rendered(view.styled_recovery_legs(legs))

@@ -240,6 +240,7 @@ def recovery_legs(
             "years": years,
             "tech_return": tech,
             "tech_annualised": (1 + tech) ** (1 / years) - 1 if years > 0 else np.nan,
+            "market": market.name,
             "market_return": float(market.asof(top) / market.asof(trough) - 1),
         }
         for sid in [] if yields is None else yields.columns:

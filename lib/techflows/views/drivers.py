@@ -89,7 +89,7 @@ def rate_sensitivity_sentence(panel: pd.DataFrame, head: dict[str, object]) -> s
         f"{panel.index[0].date()} to {panel.index[-1].date()} ({head['n']} periods). "
         f"Nominal: {attrs['nominal_source']}; real: {attrs['real_source']}. "
         f"Beta to the {head['label']}: **{head['beta']:+.2f}% per +1pp** "
-        f"(HAC se {head['se']:.2f}, p = {head['p']:.2f})."
+        f"(HAC se {head['se']:.2f}, p = {head['p']:.2f}, R² = {head['r2']:.3f})."
     )
 
 

@@ -98,53 +98,89 @@ def styled_reported_capex(capex: pd.DataFrame) -> Styler:
 # 2. Rate-path scenarios
 
 
-def panel_period(panel: pd.DataFrame) -> str:
-    """The panel's period as a noun: 'week' for a weekly panel."""
-    return panel.attrs["frequency"].removesuffix("ly")
-
-
-def rate_shock_figure(head: pd.Series, period: str, as_of: pd.Timestamp, bp: float = 50) -> Figure:
-    """Headline figure: tech's relative return (in %) in a period one yield rises by bp."""
-    return {
-        "name": f"Tech relative return in a {period} the {head['shocked']} "
-        f"({head['yields_from']}) rises {bp:g} bp",
-        "value": 100 * head["impact"],
-        "unit": "% (tech minus market)",
-        "as_of": as_of,
-        "headline": True,
-    }
+def rate_shock_figures(head: pd.Series, as_of: pd.Timestamp) -> list[Figure]:
+    """Headline shock (rate_shocks.headline_shock): its impact in %, and the size of the move,
+    the beta's p-value and the regression's R^2 next to it."""
+    name = (
+        f"Tech relative return over {head['horizon']} in which the {head['shocked']} "
+        f"({head['yields_from']}) rises {head['sd_multiple']:g} sd"
+    )
+    figures = [
+        (name, 100 * head["impact"], "% (tech minus market)", True),
+        (f"{name}: size of the rise", head["shock_bp"], "bp", False),
+        (f"{name}: p-value of the beta (HAC)", head["beta_p"], "p", True),
+        (f"{name}: R² of the regression", head["r2"], "R²", True),
+    ]
+    return [
+        {"name": n, "value": float(v), "unit": u, "as_of": as_of, "headline": h}
+        for n, v, u, h in figures
+    ]
 
 
 def rate_shock_sentence(
-    panel: pd.DataFrame, head: pd.Series, last: pd.Timestamp, bp: float = 50
+    panel: pd.DataFrame, table: pd.DataFrame, head: pd.Series, last: pd.Timestamp
 ) -> str:
-    """What was regressed on what, over which dates, and the headline shock with its CI."""
+    """What was regressed on what, the headline shock with its CI, beta, p and R^2, and the
+    same yield over one period for contrast."""
     attrs = panel.attrs
-    return (
-        f"{attrs['frequency'].capitalize()} regressions of {attrs['tech']} minus "
-        f"{attrs['market']} on yield changes, {panel.index[0].date()} to "
-        f"{last.date()} ({int(head['n'])} observations); nominal yield: "
-        f"{attrs['nominal_source']}; real yield: {attrs['real_source']}. "
-        f"A {bp:g} bp rise in the {head['shocked']} goes with a {head['impact']:+.2%} relative "
-        f"return (95% CI {head['lower']:+.2%} to {head['upper']:+.2%}, p = {head['pvalue']:.2f})."
+    text = (
+        f"{attrs['frequency'].capitalize()} data, {attrs['tech']} minus {attrs['market']}, "
+        f"{panel.index[0].date()} to {last.date()}; nominal yield: {attrs['nominal_source']}; "
+        f"real yield: {attrs['real_source']}. Over {head['horizon']}, a "
+        f"{head['sd_multiple']:g}-sd rise in the {head['shocked']} ({head['shock_bp']:+.0f} bp) "
+        f"goes with a {head['impact']:+.2%} relative return (95% CI {head['lower']:+.2%} to "
+        f"{head['upper']:+.2%}); beta {head['beta']:+.2f}% per +1pp, p = {head['beta_p']:.3f}, "
+        f"R² = {head['r2']:.3f} ({int(head['n'])} overlapping windows)."
+    )
+    short = table[
+        (table["periods"] == 1)
+        & (table["shocked"] == head["shocked"])
+        & (table["sd_multiple"] == head["sd_multiple"])
+    ]
+    if not short.empty and head["periods"] != 1:
+        one = short.iloc[0]
+        text += (
+            f" Within {one['horizon']}: beta {one['beta']:+.2f}% per +1pp, p = "
+            f"{one['beta_p']:.3f}, R² = {one['r2']:.3f}; a {one['sd_multiple']:g}-sd rise "
+            f"({one['shock_bp']:+.0f} bp) goes with {one['impact']:+.2%}."
+        )
+    return text
+
+
+def shock_scale_sentence(scale: pd.DataFrame, shocked: str) -> str:
+    """How large a move of a fixed size is at each horizon (rate_shocks.shock_scale)."""
+    rows = scale[scale["yield"] == shocked]
+    if rows.empty:
+        return ""
+    parts = [
+        f"{r.move_in_sd:.1f} sd over {r.horizon} ({r.share_at_least:.1%} of {r.n} windows moved "
+        "that much)"
+        for r in rows.itertuples()
+    ]
+    return f"For scale, a {rows['move_bp'].iloc[0]:g} bp move in the {shocked} is " + (
+        "; ".join(parts) + "."
     )
 
 
 def styled_shock_table(table: pd.DataFrame) -> Styler:
-    """Shock scenarios (rate_shocks.scenario_table): impacts and intervals in percent."""
+    """Shock scenarios (rate_shocks.scenario_table): impacts in percent, beta with p and R^2."""
     formats = {
-        "bp": "{:.0f}",
+        "sd_multiple": "{:g}",
+        "shock_bp": "{:+.0f}",
         "impact": PCT,
         "se": PCT,
         "lower": PCT,
         "upper": PCT,
         "pvalue": "{:.3f}",
+        "beta": "{:+.2f}",
+        "beta_p": "{:.3f}",
+        "r2": "{:.3f}",
     }
-    return styled(table, formats)
+    return styled(table, formats, na_rep="-")
 
 
-def rate_shock_chart(table: pd.DataFrame, period: str) -> plt.Axes:
-    """Point and 95% interval of the implied relative return per yield shock."""
+def rate_shock_chart(table: pd.DataFrame) -> plt.Axes:
+    """Point and 95% interval of the implied relative return per yield shock and horizon."""
     ax = sns.pointplot(
         data=rate_shocks.chart_frame(table),
         x="pct",
@@ -157,7 +193,7 @@ def rate_shock_chart(table: pd.DataFrame, period: str) -> plt.Axes:
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set(
         title="Implied tech relative return per yield shock (95% interval)",
-        xlabel=f"% per {period}, tech minus market",
+        xlabel="% over the horizon, tech minus market",
         ylabel="",
     )
     return ax
@@ -404,7 +440,7 @@ def recovery_legs_sentence(legs: pd.DataFrame) -> str:
     for row in first.itertuples():
         text = (
             f"{row.leg}: {row.ticker} {row.tech_return:+.0%} from {row.start.date()} to "
-            f"{row.end.date()} ({row.tech_annualised:+.1%} a year), the market "
+            f"{row.end.date()} ({row.tech_annualised:+.1%} a year), {row.market} "
             f"{row.market_return:+.0%}"
         )
         if "DFII10_start" in legs and pd.notna(row.DFII10_start):
