@@ -57,6 +57,8 @@ def lead():
         {
             "ticker": "SMH",
             "from": pd.Timestamp("2016-02-16"),
+            "innovations": "Student-t",
+            "nu": 6.29,
             "date": DAY,
             "vol_last_day": 0.36,
             "vol_next_day": 0.354,
@@ -65,6 +67,8 @@ def lead():
             "half_life_days": 39.2,
             "VaR99_hist": 0.054,
             "ES99_hist": 0.071,
+            "VaR99_garch": 0.0564,
+            "ES99_garch": 0.0725,
         }
     )
 
@@ -183,7 +187,7 @@ def test_rate_shock_figures_and_sentences(head):
         "Weekly data, XLK minus SPY, 2016-02-19 to 2026-02-13; nominal yield: FRED DGS10; real "
         "yield: FRED DFII10. Over 13 weeks, a 1-sd rise in the 10y real yield (TIPS) (+35 bp) "
         "goes with a -1.57% relative return (95% CI -2.22% to -0.92%); beta -4.45% per +1pp, "
-        "p = 0.000, R² = 0.156 (510 overlapping windows). Within 1 week: beta -0.97% per +1pp, "
+        "p < 0.001, R² = 0.156 (510 overlapping windows). Within 1 week: beta -0.97% per +1pp, "
         "p = 0.097, R² = 0.006; a 1-sd rise (+10 bp) goes with -0.10%."
     )
     scale = pd.DataFrame(
@@ -215,21 +219,58 @@ def test_rate_shock_table_and_chart_build(head):
     assert ax.get_xlabel() == "% over the horizon, tech minus market"
 
 
-def test_stress_figures_and_garch_sentence(lead):
+def test_stress_figures_and_garch_sentences(lead):
     figures = view.stress_figures(lead)
+    model = "GARCH(1,1), Student-t innovations"
     assert [f["name"] for f in figures] == [
-        "SMH GARCH(1,1) volatility for the next day (annualised)",
-        "SMH GARCH(1,1) long-run volatility (annualised)",
+        f"SMH {model}: volatility for the next day (annualised)",
+        f"SMH {model}: long-run volatility (annualised)",
+        "SMH GARCH(1,1) innovations chosen by BIC",
+        f"SMH 99% one-day VaR, {model}, next day",
         "SMH 99% one-day historical VaR",
     ]
-    assert [f["value"] for f in figures] == pytest.approx([35.4, 33.5, 5.4])
-    assert [f.get("headline", False) for f in figures] == [True, False, False]
-    assert {f["unit"] for f in figures} == {"%"} and {f["as_of"] for f in figures} == {DAY}
+    assert [f["value"] for f in figures] == [
+        pytest.approx(35.4),
+        pytest.approx(33.5),
+        "Student-t",
+        pytest.approx(5.64),
+        pytest.approx(5.4),
+    ]
+    assert [f["headline"] for f in figures] == [True, False, False, False, False]
+    assert {f["as_of"] for f in figures} == {DAY}
     assert view.garch_sentence(lead) == (
-        "SMH (data through 2026-02-13): GARCH(1,1) volatility for the next day 35.4% a year "
-        "against a long-run 33.5% (1.06x); shocks fade with a half-life of 39 trading days. "
-        "A 1-in-100 day loses 5.4% or more; such days average 7.1%."
+        "SMH (data through 2026-02-13), GARCH(1,1) with Student-t innovations: volatility for "
+        "the next day 35.4% a year against a long-run 33.5% (1.06x); shocks fade with a "
+        "half-life of 39 trading days. A 1-in-100 day loses 5.4% or more in the data (such days "
+        "average 7.1%); the GARCH puts tomorrow's 99% VaR at 5.6% (ES 7.2%)."
     )
+    table = pd.DataFrame(
+        {
+            "innovations": ["normal", "Student-t"],
+            "dist": ["normal", "t"],
+            "loglik": [-5051.06, -4990.55],
+            "params": [4, 5],
+            "aic": [10110.1, 9991.1],
+            "bic": [10133.4, 10020.2],
+            "lr": [float("nan"), 121.02],
+            "lr_p": [float("nan"), 1.9e-28],
+            "nu": [float("nan"), 6.29],
+            "persistence": [0.9824, 0.9927],
+            "vol_long_run": [0.3353, 0.4250],
+            "chosen": [False, True],
+        }
+    )
+    returns = pd.Series([0.01, -0.01] * 100)
+    own = f"{returns.std() * 252**0.5:.1%}"
+    assert view.innovations_sentence("SMH", table, returns) == (
+        "SMH: the VaR and the figures above use **Student-t** innovations (lowest BIC). "
+        "Student-t (nu = 6.3) against normal: log-likelihood +60.5, BIC -113.2, AIC -119.0; "
+        "likelihood ratio 121.0 (p < 0.001, boundary-corrected). Persistence 0.982 -> 0.993, "
+        "long-run volatility 33.5% -> 42.5%: with persistence this close to 1 the long-run "
+        f"level is loosely pinned down (the returns' own volatility is {own} a year)."
+    )
+    html = rendered(view.styled_innovations(table))
+    assert "6.29" in html and "42.50%" in html and "dist" not in html
 
 
 def test_data_stop_notes_name_each_stale_series_once():

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import PercentFormatter
 from pandas.io.formats.style import Styler
 
 from techflows.analysis import analogues, fundamentals
-from techflows.models import rate_shocks
+from techflows.models import rate_shocks, volatility
 from techflows.views import plots
 from techflows.views.tables import styled
 
@@ -129,7 +130,7 @@ def rate_shock_sentence(
         f"real yield: {attrs['real_source']}. Over {head['horizon']}, a "
         f"{head['sd_multiple']:g}-sd rise in the {head['shocked']} ({head['shock_bp']:+.0f} bp) "
         f"goes with a {head['impact']:+.2%} relative return (95% CI {head['lower']:+.2%} to "
-        f"{head['upper']:+.2%}); beta {head['beta']:+.2f}% per +1pp, p = {head['beta_p']:.3f}, "
+        f"{head['upper']:+.2%}); beta {head['beta']:+.2f}% per +1pp, p {p_text(head['beta_p'])}, "
         f"R² = {head['r2']:.3f} ({int(head['n'])} overlapping windows)."
     )
     short = table[
@@ -140,8 +141,8 @@ def rate_shock_sentence(
     if not short.empty and head["periods"] != 1:
         one = short.iloc[0]
         text += (
-            f" Within {one['horizon']}: beta {one['beta']:+.2f}% per +1pp, p = "
-            f"{one['beta_p']:.3f}, R² = {one['r2']:.3f}; a {one['sd_multiple']:g}-sd rise "
+            f" Within {one['horizon']}: beta {one['beta']:+.2f}% per +1pp, p "
+            f"{p_text(one['beta_p'])}, R² = {one['r2']:.3f}; a {one['sd_multiple']:g}-sd rise "
             f"({one['shock_bp']:+.0f} bp) goes with {one['impact']:+.2%}."
         )
     return text
@@ -203,40 +204,89 @@ def rate_shock_chart(table: pd.DataFrame) -> plt.Axes:
 
 
 def stress_figures(lead: pd.Series) -> list[Figure]:
-    """Figures of the lead stress series: next-day and long-run GARCH vol, 99% VaR (in %)."""
-    ticker, when = lead["ticker"], lead["date"]
-    return [
-        {
-            "name": f"{ticker} GARCH(1,1) volatility for the next day (annualised)",
-            "value": 100 * lead["vol_next_day"],
-            "unit": "%",
-            "as_of": when,
-            "headline": True,
-        },
-        {
-            "name": f"{ticker} GARCH(1,1) long-run volatility (annualised)",
-            "value": 100 * lead["vol_long_run"],
-            "unit": "%",
-            "as_of": when,
-        },
-        {
-            "name": f"{ticker} 99% one-day historical VaR",
-            "value": 100 * lead["VaR99_hist"],
-            "unit": "%",
-            "as_of": when,
-        },
+    """Figures of the lead stress series: next-day and long-run GARCH vol, the innovations the
+    GARCH uses, and its 99% VaR beside the historical one (in %)."""
+    ticker, when, dist = lead["ticker"], lead["date"], lead["innovations"]
+    model = f"GARCH(1,1), {dist} innovations"
+    figures = [
+        (f"{ticker} {model}: volatility for the next day (annualised)", lead["vol_next_day"], "%"),
+        (f"{ticker} {model}: long-run volatility (annualised)", lead["vol_long_run"], "%"),
+        (f"{ticker} 99% one-day VaR, {model}, next day", lead["VaR99_garch"], "%"),
+        (f"{ticker} 99% one-day historical VaR", lead["VaR99_hist"], "%"),
     ]
+    out: list[Figure] = [
+        {"name": n, "value": 100 * v, "unit": u, "as_of": when, "headline": i == 0}
+        for i, (n, v, u) in enumerate(figures)
+    ]
+    out.insert(
+        2,
+        {
+            "name": f"{ticker} GARCH(1,1) innovations chosen by BIC",
+            "value": dist,
+            "unit": "",
+            "as_of": when,
+            "headline": False,
+        },
+    )
+    return out
 
 
 def garch_sentence(lead: pd.Series) -> str:
     """GARCH volatility next day against its long run, half-life, and the 1-in-100 day loss."""
     return (
-        f"{lead['ticker']} (data through {lead['date'].date()}): GARCH(1,1) volatility for the "
-        f"next day {lead['vol_next_day']:.1%} a year against a long-run {lead['vol_long_run']:.1%} "
+        f"{lead['ticker']} (data through {lead['date'].date()}), GARCH(1,1) with "
+        f"{lead['innovations']} innovations: volatility for the next day "
+        f"{lead['vol_next_day']:.1%} a year against a long-run {lead['vol_long_run']:.1%} "
         f"({lead['vol_next_day'] / lead['vol_long_run']:.2f}x); shocks fade with a half-life of "
         f"{lead['half_life_days']:.0f} trading days. A 1-in-100 day loses "
-        f"{lead['VaR99_hist']:.1%} or more; such days average {lead['ES99_hist']:.1%}."
+        f"{lead['VaR99_hist']:.1%} or more in the data (such days average "
+        f"{lead['ES99_hist']:.1%}); the GARCH puts tomorrow's 99% VaR at "
+        f"{lead['VaR99_garch']:.1%} (ES {lead['ES99_garch']:.1%})."
     )
+
+
+def innovations_sentence(ticker: str, table: pd.DataFrame, returns: pd.Series) -> str:
+    """Normal against Student-t GARCH (volatility.compare_innovations): which fits, which the
+    VaR uses, and what the choice does to persistence and the long-run level."""
+    rows = table.set_index("dist")
+    chosen = rows[rows["chosen"]].iloc[0]
+    text = (
+        f"{ticker}: the VaR and the figures above use **{chosen['innovations']}** innovations "
+        "(lowest BIC)."
+    )
+    if "t" in rows.index and "normal" in rows.index:
+        t, normal = rows.loc["t"], rows.loc["normal"]
+        sample = returns.std() * np.sqrt(volatility.TRADING_DAYS)
+        text += (
+            f" Student-t (nu = {t['nu']:.1f}) against normal: log-likelihood "
+            f"{t['loglik'] - normal['loglik']:+.1f}, BIC {t['bic'] - normal['bic']:+.1f}, AIC "
+            f"{t['aic'] - normal['aic']:+.1f}; likelihood ratio {t['lr']:.1f} (p "
+            f"{p_text(t['lr_p'])}, boundary-corrected). Persistence {normal['persistence']:.3f} "
+            f"-> {t['persistence']:.3f}, long-run volatility {normal['vol_long_run']:.1%} -> "
+            f"{t['vol_long_run']:.1%}: with persistence this close to 1 the long-run level "
+            f"is loosely pinned down (the returns' own volatility is {sample:.1%} a year)."
+        )
+    return text
+
+
+def p_text(p: float) -> str:
+    """A p-value for a sentence after 'p': '< 0.001' when smaller, else '= 0.123'."""
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
+def styled_innovations(table: pd.DataFrame) -> Styler:
+    """Normal against Student-t GARCH fits (volatility.compare_innovations)."""
+    formats = {
+        "loglik": "{:,.1f}",
+        "aic": "{:,.1f}",
+        "bic": "{:,.1f}",
+        "lr": "{:.1f}",
+        "lr_p": "{:.2g}",
+        "nu": "{:.2f}",
+        "persistence": "{:.3f}",
+        "vol_long_run": PCT,
+    }
+    return styled(table.drop(columns="dist"), formats, na_rep="-")
 
 
 def data_stop_notes(frame: pd.DataFrame, label: str, date: str, end: pd.Timestamp) -> list[str]:
@@ -260,8 +310,11 @@ def styled_stress_table(stress: pd.DataFrame) -> Styler:
         "half_life_days": "{:.0f}",
         "VaR99_hist": PCT,
         "ES99_hist": PCT,
+        "nu": "{:.2f}",
+        "VaR99_garch": PCT,
+        "ES99_garch": PCT,
     }
-    return styled(stress, formats)
+    return styled(stress, formats, na_rep="-")
 
 
 def styled_var_es_table(risk: pd.DataFrame) -> Styler:
