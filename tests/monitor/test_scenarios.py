@@ -1,6 +1,7 @@
 """Seed 002's scenario conditions judged on the checklist; the real csv data end to end."""
 
 import pandas as pd
+import pytest
 
 from techflows.models import regimes
 from techflows.monitor import rules, signals
@@ -66,7 +67,7 @@ def test_scenarios_on_the_real_csv_data(csv_source):
 
 def test_weekly_readings_tell_the_2020_rally_from_the_2022_slump(csv_source):
     """A calm/volatile regime model read both as 'base'; the drift-and-breadth rule must not."""
-    readings = sc.weekly_readings(csv_source, "W-WED")
+    readings = sc.weekly_readings(csv_source, "W-WED", sc.weekly_breadth(csv_source, "W-WED"))
     assert readings.attrs["breadth"] and readings.index[-1] <= pd.Timestamp("2026-02-13")
     check = regimes.check_periods(readings).set_index("period")
     slump, rally = check.loc["2022 slump"], check.loc["2020-21 rally"]
@@ -78,8 +79,10 @@ def test_weekly_readings_tell_the_2020_rally_from_the_2022_slump(csv_source):
 
 
 def test_weekly_readings_without_constituents_use_the_drift_alone(sample_source):
+    with pytest.raises(LookupError, match="constituents"):
+        sc.weekly_breadth(sample_source)
     readings = sc.weekly_readings(sample_source)
-    assert not readings.attrs["breadth"] and "constituents" in readings.attrs["gap"].lower()
+    assert not readings.attrs["breadth"]
     assert set(readings["reading"]) <= {"bull", "base", "bear"}
     leading = readings["state"] == "leading"
     assert (readings.loc[leading, "reading"] == "bull").all()

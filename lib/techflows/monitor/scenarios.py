@@ -9,7 +9,6 @@ import pandas as pd
 
 from techflows.analysis import breadth, rates
 from techflows.data.source import Source
-from techflows.errors import DataUnavailable
 from techflows.models import regimes
 from techflows.monitor.checklist import checklist
 from techflows.monitor.rules import AMBER, GREEN, NO_DATA, RED, SCORED
@@ -126,25 +125,27 @@ def scenario_summary(conditions: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
+def weekly_breadth(src: Source, week_end: str = "W-FRI") -> pd.Series:
+    """The checklist's share of tech stocks at 52-week highs (%) on each week's last day."""
+    share = breadth.share_at_highs(breadth.sector_internals(src)).dropna()
+    return rates.period_last(share, week_end, src.end)
+
+
 def weekly_readings(
-    src: Source, week_end: str = "W-FRI", weeks: int = regimes.DRIFT_WEEKS
+    src: Source,
+    week_end: str = "W-FRI",
+    share_at_highs: pd.Series | None = None,
+    weeks: int = regimes.DRIFT_WEEKS,
 ) -> pd.DataFrame:
     """Each complete week's scenario reading (regimes.classify) over the source's whole history.
 
     Drift: tech's weekly return over the market (rates.relative_returns, in %). Breadth: the
-    checklist's share of tech stocks at 52-week highs on the week's last day, narrow at or below
-    the checklist's red threshold; without constituents the drift alone decides (attrs: gap).
+    weekly share at 52-week highs (weekly_breadth), narrow at or below the checklist's red
+    threshold; without it (None) the drift alone decides.
     """
     excess = 100 * rates.relative_returns(src, week_end, complete_only=True)
     drifts = regimes.drift(excess.asfreq(week_end), weeks)
     highs_rule = next(s.rule for s in SIGNALS if s.key == "highs_share")
-    try:
-        share = breadth.share_at_highs(breadth.sector_internals(src)).dropna()
-    except DataUnavailable as gap:
-        readings = regimes.classify(drifts)
-        readings.attrs["gap"] = str(gap)
-    else:
-        weekly = rates.period_last(share, week_end, src.end)
-        readings = regimes.classify(drifts, weekly, narrow_pct=highs_rule.red)
+    readings = regimes.classify(drifts, share_at_highs, narrow_pct=highs_rule.red)
     readings.attrs.update({"tech": src.tech_ticker, "market": src.market_ticker})
     return readings
