@@ -358,7 +358,9 @@ def test_today_drawdown_figures_and_sentence(now, summary):
     }
     assert figures[1]["name"] == "XLK: past drawdowns that reached the current one's depth (-10.7%)"
     assert figures[1]["value"] == 12
-    assert figures[2]["name"] == "XLK: share of them that went on to -20%"
+    assert figures[2]["name"] == (
+        "XLK: share of past drawdowns as deep as the current one (-10.7%) that went on to -20%"
+    )
     assert figures[2]["value"] == pytest.approx(100 * 5 / 12)
     assert figures[3]["value"] == pytest.approx(36.6)
     assert view.today_drawdown_sentence("XLK", now, summary) == (

@@ -424,7 +424,8 @@ def today_drawdown_figures(
             "as_of": now["date"],
         },
         {
-            "name": f"{ticker}: share of them that went on to {deeper}",
+            "name": f"{ticker}: share of past drawdowns as deep as the current one ({depth}) "
+            f"that went on to {deeper}",
             "value": 100 * went,
             "unit": "%",
             "as_of": now["date"],
