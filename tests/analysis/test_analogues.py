@@ -35,9 +35,95 @@ def test_era_episode_and_today_on_a_hand_made_series():
     today = table.set_index("episode").loc["today"]
     assert today["peak"] == dates[3] and today["trough"] == dates[4]
     assert today["depth"] == pytest.approx(-0.2)
-    placed = analogues.place_today(close, min_depth=0.1)
+    placed = analogues.place_today(close)
     assert placed["depth"] == pytest.approx(110 / 130 - 1)
-    assert placed["episodes"] == 1 and placed["deeper_episodes"] == 1
+    assert placed["reached"] == pytest.approx(-0.2) and placed["trough"] == dates[4]
+    assert placed["asked"] == pytest.approx(-0.2)
+    assert placed["deeper"] == pytest.approx(-0.3)  # already at -20%: the next mark
+
+
+@pytest.fixture
+def two_episodes() -> pd.Series:
+    """A -11% dip that recovers, a fall through -20% that recovers, then today's -10.7%."""
+    closes = [100, 95, 89, 101, 90, 78, 80, 102, 97, 103, 92.0]
+    return pd.Series(closes, index=pd.bdate_range("2020-01-01", periods=len(closes)))
+
+
+def test_after_reaching_asks_the_conditional_question(two_episodes):
+    close = two_episodes
+    now = analogues.place_today(close)
+    assert now["reached"] == pytest.approx(92 / 103 - 1) and now["deeper"] == -0.2
+    after = analogues.after_reaching(close, now["asked"], now["deeper"], {"1d": 1, "3d": 3})
+    assert after["peak"].tolist() == [close.index[0], close.index[3]]  # today's is left out
+    assert after["reached"].tolist() == [close.index[2], close.index[4]]
+    assert after["went_deeper"].tolist() == [False, True]
+    assert after.loc[1, "deeper_date"] == close.index[5]
+    assert after.loc[1, "days_to_deeper"] == 1
+    assert after["return_1d"].tolist() == pytest.approx([101 / 89 - 1, 78 / 90 - 1])
+    assert after["return_3d"].tolist() == pytest.approx([78 / 89 - 1, 102 / 90 - 1])
+    summary = analogues.conditional_summary(after)
+    assert (summary["episodes"], summary["went_deeper"]) == (2, 1)
+    assert summary["median_3d"] == pytest.approx(((78 / 89 - 1) + (102 / 90 - 1)) / 2)
+    assert summary["positive_1d"] == 0.5
+    # A forward window past the data's end is unknown, not zero.
+    late = analogues.after_reaching(close, now["asked"], now["deeper"], {"8d": 8})
+    assert late["return_8d"].isna().tolist() == [False, True]
+
+
+def test_a_shallow_drawdown_asks_from_five_percent():
+    close = pd.Series([100, 99.0, 98.5], index=pd.bdate_range("2020-01-01", periods=3))
+    now = analogues.place_today(close)
+    assert now["asked"] == -analogues.MIN_DEPTH and now["deeper"] == -0.2
+
+
+def test_recovery_legs_with_yields_starting_after_the_trough():
+    dates = pd.bdate_range("2002-01-01", periods=6)
+    close = pd.Series([50, 40, 45, 60, 55, 70.0], index=dates)
+    market = pd.Series([100, 90, 95, 99, 99, 108.0], index=dates)
+    yields = pd.DataFrame({"DFII10": [2.0, 2.5, 2.4]}, index=dates[2:5])
+    legs = analogues.recovery_legs(close, market, yields, (("leg", "2002-01-01", "2002-01-07"),))
+    row = legs.iloc[0]
+    assert (row["start"], row["end"]) == (dates[1], dates[3])  # the high after the trough
+    assert row["tech_return"] == pytest.approx(0.5)
+    assert row["market_return"] == pytest.approx(99 / 90 - 1)
+    assert row["relative_return"] == pytest.approx(0.5 - (99 / 90 - 1))
+    assert row["DFII10_from"] == dates[2] and row["DFII10_start"] == 2.0
+    assert row["DFII10_end"] == 2.5 and row["DFII10_change"] == pytest.approx(0.5)
+    uncovered = (("later", "2002-01-01", "2002-12-31"),)
+    assert analogues.recovery_legs(close, market, legs=uncovered).empty
+
+
+def test_what_followed_drawdowns_as_deep_as_todays_on_real_data(csv_source):
+    """Not '14 of 14 went deeper' (true by definition) but the conditional question."""
+    close = analogues.tech_histories(csv_source)["XLK"]
+    now = analogues.place_today(close)
+    assert now["depth"] == pytest.approx(-0.0808, abs=1e-4)
+    assert now["trough"] == pd.Timestamp("2026-02-05") and now["reached"] < now["depth"]
+    after = analogues.after_reaching(close, now["asked"], now["deeper"])
+    assert (after["depth"] <= now["asked"]).all() and after["recovery"].notna().all()
+    went = after[after["went_deeper"]]
+    assert 0 < len(went) < len(after)  # the answer could have been all or none
+    assert went["peak"].dt.year.tolist() == [2000, 2018, 2020, 2021, 2025]
+    assert (went["depth"] <= -0.2).all() and (
+        after.loc[~after["went_deeper"], "depth"] > -0.2
+    ).all()
+    covid = went.set_index(went["peak"].dt.year).loc[2020]
+    assert covid["deeper_date"] == pd.Timestamp("2020-03-09")
+    reached_close = close[covid["reached"]]
+    later = close.iloc[close.index.get_loc(covid["reached"]) + 252]
+    assert covid["return_12m"] == pytest.approx(later / reached_close - 1)
+
+
+def test_recovery_legs_on_real_data(csv_source):
+    histories = analogues.tech_histories(csv_source)
+    market = csv_source.close(["SPY"])["SPY"]
+    legs = analogues.recovery_leg_tables(histories, market, analogues.leg_yields(csv_source))
+    xlk = legs[legs["ticker"] == "XLK"].set_index("leg")
+    dot_com, y2018 = xlk.iloc[0], xlk.iloc[1]
+    assert dot_com["start"] == pd.Timestamp("2002-10-09")  # the NASDAQ's bear-market low
+    assert dot_com["DFII10_from"] == pd.Timestamp("2003-01-02")  # DFII10 starts in 2003
+    assert y2018["start"] == pd.Timestamp("2018-12-24")
+    assert y2018["DFII10_change"] < 0  # real yields fell through the 2019 recovery
 
 
 def test_an_era_outside_the_data_is_skipped():

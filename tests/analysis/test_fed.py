@@ -54,3 +54,60 @@ def test_versus_articles_reads_the_reported_table(csv_source):
     assert table.loc["FOMC cuts in 2025", "article"].startswith("2 ")
     assert table.loc["FOMC cuts in 2025", "measured"].startswith("3 ")
     assert table.loc["Range after December 2025", "measured"] == "3.50-3.75%"
+
+
+def _market(days: int = 60) -> pd.DataFrame:
+    index = pd.bdate_range("2025-09-01", periods=days)
+    two_year = pd.Series(3.5, index=index)
+    funds = pd.Series(4.33, index=index).where(index < "2025-09-18", 4.08)
+    market = pd.DataFrame({"two_year": two_year, "funds": funds})
+    market["spread"] = market["two_year"] - market["funds"]
+    market["curve"] = 0.5
+    return market
+
+
+def test_around_moves_reads_the_day_before_and_after():
+    moves = pd.DataFrame(
+        {"announced": pd.to_datetime(["2025-09-17", "2025-11-20"]), "change_bp": [-25, -25]}
+    )
+    around = fed.around_moves(moves, _market(), days=10)
+    first = around.iloc[0]
+    assert first["spread_day_before"] == pytest.approx(3.5 - 4.33)
+    assert first["spread_10d_after"] == pytest.approx(3.5 - 4.08)
+    assert first["spread_change"] == pytest.approx(0.25)
+    assert first["curve_10d_before"] == 0.5
+    assert pd.isna(around.iloc[1]["spread_10d_after"])  # the data end before it
+    assert pd.isna(around.iloc[1]["spread_change"])
+
+
+def test_market_path_against_the_raw_fred_files(csv_source, market_data):
+    market = fed.market_path(csv_source)
+    assert market.attrs == {"funds_id": "DFF", "curve_source": "FRED T10Y2Y"}
+    assert market.index[-1] == pd.Timestamp("2026-02-13")
+
+    def raw(series_id: str) -> pd.Series:
+        frame = pd.read_csv(market_data / "fred" / f"{series_id}.csv", na_values=".")
+        return frame.set_index(pd.to_datetime(frame["observation_date"]))[series_id].dropna()
+
+    day = pd.Timestamp("2026-02-13")
+    expected = raw("DGS2")[day] - raw("DFF")[day]
+    assert market.loc[day, "spread"] == pytest.approx(expected)
+    assert market.loc[day, "curve"] == pytest.approx(raw("T10Y2Y")[day])
+    leg = fed.latest_leg(fed.rate_changes(fed.policy_path(csv_source)))
+    assert leg["announced"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2025-09-17",
+        "2025-10-29",
+        "2025-12-10",
+    ]
+    around = fed.around_moves(leg, market)
+    before = pd.Timestamp("2025-09-16")
+    assert around.iloc[0]["spread_day_before"] == pytest.approx(
+        raw("DGS2")[before] - raw("DFF")[before]
+    )
+    # The 2-year sat below the funds rate before every 2025 cut: the cuts were priced.
+    assert (around["spread_day_before"] < 0).all()
+
+
+def test_market_path_is_not_available_on_the_sample(sample_source):
+    with pytest.raises(LookupError, match=r"DGS2.*fred"):
+        fed.market_path(sample_source)

@@ -52,6 +52,8 @@ def test_headline_beta_is_the_real_yield_alone():
     alone = rates.fit_rate_sensitivity(panel, ["d_real"])
     assert head["regressor"] == "d_real"
     assert head["beta"] == pytest.approx(100 * alone.params["d_real"])
+    assert head["p"] == pytest.approx(alone.pvalues["d_real"])
+    assert head["r2"] == pytest.approx(alone.rsquared)
     assert rates.headline_beta(panel.drop(columns="d_real"))["regressor"] == "d_nominal"
 
 

@@ -1,4 +1,4 @@
-"""Markov-switching regimes recovered from simulated data with known regimes."""
+"""Scenario readings from tech's drift and breadth, on series with known drift and by hand."""
 
 import numpy as np
 import pandas as pd
@@ -9,52 +9,80 @@ from techflows.models import regimes
 
 
 @pytest.fixture(scope="module")
-def simulated():
-    rng = np.random.default_rng(42)
-    n, stay = 600, (0.97, 0.95)
-    means, sds = (0.5, -1.0), (0.5, 2.0)
-    state = np.zeros(n, dtype=int)
-    for t in range(1, n):
-        state[t] = state[t - 1] if rng.random() < stay[state[t - 1]] else 1 - state[t - 1]
-    y = rng.normal(np.take(means, state), np.take(sds, state))
-    index = pd.date_range("2010-01-01", periods=n, freq="W-FRI")
-    result = regimes.fit(pd.Series(y, index=index), search_reps=3, seed=0)
-    return result, pd.Series(state, index=index)
+def segments() -> pd.Series:
+    """100 weeks drifting up 1% a week, 100 down 1%, 100 with no drift; noise sd 1%."""
+    rng = np.random.default_rng(7)
+    drift = np.repeat([1.0, -1.0, 0.0], 100)
+    index = pd.date_range("2010-01-06", periods=300, freq="W-WED")
+    return pd.Series(drift + rng.normal(0, 1.0, 300), index=index)
 
 
-def test_recovers_means_variances_and_states(simulated):
-    result, state = simulated
-    table = regimes.regime_table(result)
-    assert list(table.index) == ["calm", "volatile"]
-    assert table.at["calm", "mean"] == pytest.approx(0.5, abs=0.15)
-    assert table.at["calm", "sd"] == pytest.approx(0.5, abs=0.1)
-    assert table.at["volatile", "mean"] == pytest.approx(-1.0, abs=0.4)
-    assert table.at["volatile", "sd"] == pytest.approx(2.0, abs=0.3)
-    volatile = regimes.probabilities(result)["volatile"] > 0.5
-    assert (volatile.astype(int) == state).mean() > 0.9
-    assert list(table["scenario"]) == ["bull", "bear"]
+def test_drift_against_a_hand_computed_window(segments):
+    table = regimes.drift(segments, weeks=26)
+    window = segments.iloc[40:66]
+    expected_t = window.mean() / (window.std(ddof=1) / np.sqrt(26))
+    row = table.loc[segments.index[65]]
+    assert row["mean"] == pytest.approx(window.mean())
+    assert row["t"] == pytest.approx(expected_t)
+    assert row["total"] == pytest.approx(window.sum())
+    assert table.index[0] == segments.index[25]  # the first full window
+    assert table.attrs == {"weeks": 26, "t_crit": 1.0}
 
 
-def test_current_regime_and_scenario_probabilities(simulated):
-    result, _ = simulated
-    now = regimes.current(result)
-    smoothed = regimes.probabilities(result, "smoothed").iloc[-1]
-    filtered = regimes.probabilities(result, "filtered").iloc[-1]
-    assert now["regime"] == smoothed.idxmax()
-    assert now["smoothed"] == pytest.approx(smoothed.max())
-    assert now["filtered"] == pytest.approx(filtered[now["regime"]])
-    assert filtered.iloc[-1] == pytest.approx(smoothed.iloc[-1])  # last week: same information
-    shares = regimes.scenario_probabilities(result)
-    assert shares.sum(axis=1).to_numpy() == pytest.approx(1.0)
+def test_drift_states_follow_the_known_segments(segments):
+    state = regimes.drift(segments, weeks=26)["state"]
+    up, down = state.iloc[26:74], state.iloc[126:174]  # windows inside one segment
+    assert (up == regimes.LEADING).all()
+    assert (down == regimes.LAGGING).all()
 
 
-def test_scenario_rule():
-    assert regimes.scenario(2.5) == "bull"
-    assert regimes.scenario(-1.96) == "bear"
-    assert regimes.scenario(1.5) == "base"
-    assert regimes.scenario(float("nan")) == "base"
+def test_without_drift_most_weeks_show_no_clear_drift():
+    rng = np.random.default_rng(1)
+    index = pd.date_range("1990-01-03", periods=3000, freq="W-WED")
+    state = regimes.drift(pd.Series(rng.normal(0, 2.0, 3000), index=index))["state"]
+    # P(|t| < 1) with 25 degrees of freedom is 0.67; overlapping windows add noise.
+    assert (state == regimes.NO_DRIFT).mean() == pytest.approx(0.67, abs=0.06)
 
 
-def test_too_short_a_series_is_refused():
-    with pytest.raises(DataError):
-        regimes.fit(pd.Series(np.zeros(20)))
+def test_a_missing_week_leaves_its_windows_empty(segments):
+    gappy = segments.copy()
+    gappy.iloc[50] = np.nan
+    table = regimes.drift(gappy, weeks=26)
+    assert not set(gappy.index[50:76]) & set(table.index)
+    with pytest.raises(DataError, match="needs 27"):
+        regimes.drift(segments.iloc[:20], weeks=26)
+
+
+def test_classify_truth_table():
+    index = pd.date_range("2024-01-03", periods=6, freq="W-WED")
+    states = [regimes.LEADING, regimes.LEADING, regimes.NO_DRIFT] * 2
+    states[3:] = [regimes.NO_DRIFT, regimes.LAGGING, regimes.LAGGING]
+    drifts = pd.DataFrame({"mean": 0.0, "se": 1.0, "t": 0.0, "total": 0.0, "state": states}, index)
+    share = pd.Series([8.0, 2.0, 8.0, 3.0, 9.0, 1.0], index=index)
+    readings = regimes.classify(drifts, share, narrow_pct=3.0)
+    assert readings["reading"].tolist() == ["bull", "base", "base", "bear", "bear", "bear"]
+    assert readings["narrow_breadth"].tolist() == [False, True, False, True, False, True]
+    alone = regimes.classify(drifts)
+    assert alone["reading"].tolist() == ["bull", "bull", "base", "base", "bear", "bear"]
+    assert not alone.attrs["breadth"] and readings.attrs["narrow_pct"] == 3.0
+    now = regimes.current(readings)
+    assert (now["reading"], now["state"], now["share_at_highs"]) == ("bear", "lagging", 1.0)
+    assert now["narrow_breadth"] and now["breadth"]
+
+
+def test_check_periods_count_weeks_and_shares():
+    index = pd.date_range("2021-12-01", periods=10, freq="W-WED")
+    readings = pd.DataFrame(
+        {"reading": ["bull"] * 5 + ["bear", "bear", "bear", "base", "bear"]}, index=index
+    )
+    periods = (
+        ("old", "2021-12-01", "2021-12-31"),
+        ("new", "2022-01-01", "2022-12-31"),
+        ("none", "2030-01-01", "2030-12-31"),
+    )
+    check = regimes.check_periods(readings, periods).set_index("period")
+    assert check.loc["old", "weeks"] == 5 and check.loc["old", "bull"] == 1.0
+    assert check.loc["new", "bear"] == pytest.approx(0.8)
+    assert check.loc["new", "base"] == pytest.approx(0.2)
+    assert check.loc["new", "most_weeks"] == "bear"
+    assert check.loc["none", "weeks"] == 0 and np.isnan(check.loc["none", "bull"])

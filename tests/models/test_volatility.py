@@ -65,8 +65,58 @@ def test_garch_var_uses_the_next_day_volatility(returns):
     row = volatility.var_es(returns, levels=(0.99,), garch=fit).iloc[-1]
     sigma = np.sqrt(fit.forecast(horizon=1).variance.iloc[-1, 0]) / 100
     mu = fit.params["mu"] / 100
-    assert row["method"] == "GARCH next day"
+    assert row["method"] == "GARCH next day (normal innovations)"
     assert row["VaR"] == pytest.approx(-stats.norm.ppf(0.01, mu, sigma))
+
+
+def test_student_t_garch_var_and_es_match_scipy(returns):
+    fit = volatility.fit_garch(returns, dist="t")
+    table = volatility.var_es(returns, levels=(0.95, 0.99), garch=fit)
+    nu = fit.params["nu"]
+    sigma = np.sqrt(fit.forecast(horizon=1).variance.iloc[-1, 0]) / 100
+    # arch's Student-t has unit variance: scipy's t scaled by sqrt((nu - 2) / nu).
+    dist = stats.t(nu, loc=fit.params["mu"] / 100, scale=sigma * np.sqrt((nu - 2) / nu))
+    assert dist.std() == pytest.approx(sigma)
+    for level in (0.95, 0.99):
+        row = table[(table["level"] == level) & table["method"].str.startswith("GARCH")].iloc[0]
+        assert row["method"] == "GARCH next day (Student-t innovations)"
+        cut = dist.ppf(1 - level)
+        assert row["VaR"] == pytest.approx(-cut)
+        assert row["ES"] == pytest.approx(-dist.expect(lambda x: x, ub=cut, conditional=True))
+
+
+def test_innovations_are_chosen_by_bic_with_a_boundary_lr(returns):
+    fits = {dist: volatility.fit_garch(returns, dist) for dist in ("normal", "t")}
+    table = volatility.compare_innovations(fits).set_index("dist")
+    lr = 2 * (fits["t"].loglikelihood - fits["normal"].loglikelihood)
+    assert table.loc["t", "lr"] == pytest.approx(lr)
+    assert table.loc["t", "lr_p"] == pytest.approx(0.5 * stats.chi2.sf(lr, 1))
+    assert table.loc["t", "bic"] == pytest.approx(fits["t"].bic)
+    assert table.loc["t", "nu"] == pytest.approx(fits["t"].params["nu"])
+    assert table.loc["t", "chosen"] and not table.loc["normal", "chosen"]  # t(5) draws
+    assert volatility.chosen_fit(fits)[0] == "t"
+    # Normal draws: the extra parameter does not pay for itself under BIC.
+    rng = np.random.default_rng(3)
+    normal = pd.Series(0.013 * rng.standard_normal(len(returns)), index=returns.index)
+    plain = {dist: volatility.fit_garch(normal, dist) for dist in ("normal", "t")}
+    assert volatility.chosen_fit(plain)[0] == "normal"
+
+
+def test_student_t_garch_on_smh(csv_source):
+    """On SMH the Student-t fits far better and changes persistence and long-run volatility."""
+    fits = volatility.stress_fits(csv_source, ["SMH"], years=10)["SMH"]
+    table = volatility.compare_innovations(fits.fits).set_index("dist")
+    assert fits.innovations == "t" and fits.garch is fits.fits["t"]
+    assert table.loc["normal", "persistence"] == pytest.approx(0.982, abs=5e-4)
+    assert table.loc["t", "persistence"] == pytest.approx(0.993, abs=5e-4)
+    assert table.loc["normal", "vol_long_run"] == pytest.approx(0.335, abs=0.005)
+    assert table.loc["t", "vol_long_run"] == pytest.approx(0.425, abs=0.005)
+    assert table.loc["t", "lr_p"] < 1e-10 and table.loc["t", "bic"] < table.loc["normal", "bic"]
+    row = volatility.stress_table({"SMH": fits}).iloc[0]
+    assert row["innovations"] == "Student-t" and 4 < row["nu"] < 10
+    risk = volatility.var_es(fits.returns, levels=(0.99,), garch=fits.garch)
+    assert risk["method"].iloc[-1] == "GARCH next day (Student-t innovations)"
+    assert row["VaR99_garch"] == risk["VaR"].iloc[-1]
 
 
 def test_worst_days_and_drawdowns_on_a_hand_made_series():
@@ -96,6 +146,8 @@ def test_stress_on_the_embedded_nasdaq(sample_source):
     row = table.iloc[0]
     assert 0 < row["persistence"] < 1
     assert 0.05 < row["vol_long_run"] < 0.6
+    assert row["innovations"] in ("normal", "Student-t")
+    assert set(fits["^IXIC"].fits) == {"normal", "t"}
     assert row["ES99_hist"] > row["VaR99_hist"] > 0
     # The table's 99% VaR/ES are var_es's historical row on the same returns.
     risk = volatility.var_es(fits["^IXIC"].returns, levels=(0.99,)).set_index("method")

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from test_analyst_table import DATED_ENTRIES, analyst_frame
+from test_analyst_table import DATED_ENTRIES, OBS, REP, analyst_frame
 
 import techflows as tf
 from techflows.data.universe import load_universe
@@ -165,7 +165,7 @@ def test_analyst_entries_after_as_of_are_ignored_and_old_ones_are_stale():
     table = analyst_frame(DATED_ENTRIES)
     items = ck.checklist(FakeSource("2026-02-13"), analyst=table, signals=ANALYST_ONLY)
     rows = items.set_index("key")
-    semis = rows.loc["semis_orders"]
+    semis = rows.loc["semis_orders"]  # the observed 20, not the later reported 56
     assert semis["value"] == 20.0 and semis["status"] == GREEN and semis["trend"] == rules.IMPROVING
     assert "dated 2026-02-01" in semis["source"]
     assert rows.loc["guidance", "status"] == NO_DATA and "stale" in rows.loc["guidance", "source"]
@@ -180,14 +180,37 @@ def test_analyst_entries_after_as_of_are_ignored_and_old_ones_are_stale():
     )
 
 
+def test_a_reported_figure_is_shown_but_never_scored():
+    table = analyst_frame(
+        [
+            ["eps_revisions", "2026-02-10", 2.0, "%", REP, NO_DATA, "the article's 2026 EPS", "x"],
+            ["semis_orders", "2026-02-10", 56.0, "%", REP, NO_DATA, "a capex forecast", "y"],
+            ["guidance", "2026-02-10", 3.0, " companies", OBS, NO_DATA, "counted", "z"],
+        ]
+    )
+    analyst = tuple(s for s in signals.SIGNALS if s.analyst)
+    src = FakeSource("2026-02-13", as_of="2026-02-13")  # no live EPS: the table stands in
+    items = ck.checklist(src, analyst=table, signals=analyst)
+    rows = items.set_index("key")
+    for key in ("eps_revisions", "semis_orders"):
+        assert rows.loc[key, "status"] == rules.REPORTED
+        assert rows.loc[key, "shown"].endswith("(reported)")
+        assert "reported" in rows.loc[key, "source"]
+    assert rows.loc["eps_revisions", "value"] == 2.0  # shown as the article gave it
+    assert rows.loc["guidance", "status"] == GREEN  # an observation votes
+    score = ck.concordance(items)
+    assert (score["green"], score["measured"], score["reported"]) == (1, 1, 2)
+    assert score["net_score"] == 1.0
+
+
 def test_recorded_status_is_used_only_without_a_value():
-    table = analyst_frame([["guidance", "2026-02-10", math.nan, "", AMBER, "view", "x"]])
+    table = analyst_frame([["guidance", "2026-02-10", math.nan, "", OBS, AMBER, "view", "x"]])
     rows = ck.checklist(FakeSource("2026-02-13"), analyst=table, signals=ANALYST_ONLY)
     assert rows.set_index("key").loc["guidance", "status"] == AMBER
 
 
 def test_eps_falls_back_to_the_analyst_table_offline():
-    table = analyst_frame([["eps_revisions", "2026-02-10", -1.5, "%", "", "cut", "x"]])
+    table = analyst_frame([["eps_revisions", "2026-02-10", -1.5, "%", OBS, "", "cut", "x"]])
     signal = next(s for s in signals.SIGNALS if s.key == "eps_revisions")
     src = FakeSource("2026-02-13", as_of="2026-02-13")
     row = ck.checklist(src, analyst=table, signals=(signal,)).iloc[0]
@@ -216,13 +239,13 @@ def test_concordance_counts_and_net_score():
 def test_checklist_on_the_real_csv_data(csv_source):
     items = ck.checklist(csv_source)
     assert list(items["key"]) == list(signals.SIGNAL_KEYS)
-    assert items["status"].isin(rules.STATUSES).all()
+    assert items["status"].isin([*rules.STATUSES, rules.REPORTED]).all()
     again = ck.checklist(csv_source, measures=ck.measure_signals(csv_source))
     pd.testing.assert_frame_equal(again, items)
     assert ck.from_analyst_table(items).tolist() == [
         s.key == "eps_revisions" or s.measure is None for s in signals.SIGNALS
     ]
-    measured = items[items["status"] != NO_DATA]
+    measured = items[items["status"].isin(rules.SCORED)]
     assert len(measured) >= 8
     assert np.isfinite(measured["value"].astype(float)).all()
     rows = items.set_index("key")
@@ -236,6 +259,26 @@ def test_checklist_on_the_real_csv_data(csv_source):
     ratios = signals.equal_cap_ratios(csv_source, years=2)
     assert list(ratios.columns) == ["RSPT / XLK", "RSP / SPY"]
     assert ratios.iloc[0].tolist() == pytest.approx([100.0, 100.0])
+
+
+def test_the_articles_figures_do_not_vote_on_the_real_csv_data(csv_source):
+    """Seed 000's '2026 EPS +2.0%' and JPMorgan's '+56% capex' are shown, never evidence."""
+    from techflows.monitor import scenarios as sc
+
+    items = ck.checklist(csv_source, "W-WED")
+    rows = items.set_index("key")
+    for key in ("eps_revisions", "semis_orders", "guidance"):
+        assert rows.loc[key, "status"] == rules.REPORTED, key
+    assert rows.loc["eps_revisions", "shown"] == "+2.00% (reported)"
+    score = ck.concordance(items)
+    scored = items[items["status"].isin(rules.SCORED)]
+    assert score["measured"] == len(scored) and score["reported"] == 3
+    assert not set(scored["key"]) & {"eps_revisions", "semis_orders", "guidance"}
+    conditions = sc.scenario_table(csv_source, "W-WED", items=items).set_index("condition")
+    monetization = "Faster-than-expected AI monetization: earnings and cloud/AI guidance revised up"
+    assert conditions.loc[monetization, "result"] == NO_DATA
+    keep_delivering = "Large, high-quality names keep delivering (earnings not revised down)"
+    assert conditions.loc[keep_delivering, "result"] == NO_DATA
 
 
 def test_sample_uses_the_labelled_nominal_proxy(sample_source):

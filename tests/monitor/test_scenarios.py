@@ -1,7 +1,9 @@
 """Seed 002's scenario conditions judged on the checklist; the real csv data end to end."""
 
 import pandas as pd
+import pytest
 
+from techflows.models import regimes
 from techflows.monitor import rules, signals
 from techflows.monitor import scenarios as sc
 
@@ -61,3 +63,26 @@ def test_scenarios_on_the_real_csv_data(csv_source):
     conditions = sc.scenario_table(csv_source)
     assert conditions["result"].isin([sc.MET, sc.NOT_MET, NO_DATA]).all()
     assert len(conditions) == len(sc.CONDITIONS)
+
+
+def test_weekly_readings_tell_the_2020_rally_from_the_2022_slump(csv_source):
+    """A calm/volatile regime model read both as 'base'; the drift-and-breadth rule must not."""
+    readings = sc.weekly_readings(csv_source, "W-WED", sc.weekly_breadth(csv_source, "W-WED"))
+    assert readings.attrs["breadth"] and readings.index[-1] <= pd.Timestamp("2026-02-13")
+    check = regimes.check_periods(readings).set_index("period")
+    slump, rally = check.loc["2022 slump"], check.loc["2020-21 rally"]
+    assert slump["weeks"] == 52 and rally["weeks"] >= 104
+    assert slump["most_weeks"] == "bear" and slump["bear"] > 0.8 and slump["bull"] == 0
+    assert rally["bear"] < 0.05 and rally["bull"] > 0.3
+    assert check.loc["2020", "most_weeks"] == "bull"
+    assert check.loc["2021", "most_weeks"] == "base"  # tech roughly matched the market
+
+
+def test_weekly_readings_without_constituents_use_the_drift_alone(sample_source):
+    with pytest.raises(LookupError, match="constituents"):
+        sc.weekly_breadth(sample_source)
+    readings = sc.weekly_readings(sample_source)
+    assert not readings.attrs["breadth"]
+    assert set(readings["reading"]) <= {"bull", "base", "bear"}
+    leading = readings["state"] == "leading"
+    assert (readings.loc[leading, "reading"] == "bull").all()

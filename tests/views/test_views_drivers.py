@@ -138,11 +138,11 @@ def test_fed_tables_format_dates_and_bounds(cycle, changes):
 
 def test_rate_sentences(panel, roll):
     head = {"label": "10y nominal yield", "frequency": "weekly", "n": 3}
-    head |= {"beta": -0.5374, "se": 0.81, "p": 0.512}
+    head |= {"beta": -0.5374, "se": 0.81, "p": 0.512, "r2": 0.0061}
     assert view.rate_sensitivity_sentence(panel, head) == (
         "XLK minus SPY, weekly, 2026-01-09 to 2026-01-23 (3 periods). Nominal: FRED DGS10; "
         "real: FRED DFII10. Beta to the 10y nominal yield: **-0.54% per +1pp** "
-        "(HAC se 0.81, p = 0.51)."
+        "(HAC se 0.81, p = 0.51, R² = 0.006)."
     )
     assert view.rolling_beta_sentence(roll, "10y real yield (TIPS)", 52, "weekly") == (
         "Latest rolling 52-week beta to the 10y real yield (TIPS): +5.91% per +1pp "
@@ -309,3 +309,32 @@ def test_segment_sentences_table_and_chart(paths):
     ax = view.segment_chart(means)
     assert ax.get_ylabel() == "relative return"
     assert ax.get_legend() is not None
+
+
+def test_market_path_sentence_table_and_chart():
+    index = pd.bdate_range("2025-09-01", "2026-02-13")
+    market = pd.DataFrame({"two_year": 3.40, "funds": 3.64, "curve": 0.64}, index=index)
+    market["spread"] = market["two_year"] - market["funds"]
+    market.attrs["funds_id"] = "DFF"
+    around = pd.DataFrame(
+        {
+            "announced": pd.to_datetime(["2025-09-17", "2025-12-10"]),
+            "change_bp": [-25, -25],
+            "spread_day_before": [-0.82, -0.28],
+            "spread_30d_after": [-0.65, float("nan")],
+            "spread_change": [0.17, float("nan")],
+        }
+    )
+    assert view.market_path_sentence(market, around) == (
+        "On 2026-02-13 the 2-year yield was **3.40%**, 24 bp below the effective funds rate "
+        "(3.64%, FRED DFF): the market priced a lower average funds rate over the next two "
+        "years (term premium aside); the 10-year yield stood +64 bp over the 2-year. 2-year "
+        "minus funds rate the day before each move -> 30 days after: 2025-09-17 (-25 bp): "
+        "-82 bp -> -65 bp; 2025-12-10 (-25 bp): -28 bp (no data after it yet). The spread "
+        "narrowed after every cut: the 2-year had already priced it, and the funds rate came "
+        "down towards the 2-year."
+    )
+    html = view.styled_around_moves(around).to_html()
+    assert "2025-09-17" in html and "-0.82" in html and "+0.17" in html
+    fig = view.market_path_chart(market, around, years=1)
+    assert fig.axes[0].get_title() == "The rate path the market prices, last 1 year"

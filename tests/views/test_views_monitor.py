@@ -135,7 +135,7 @@ def test_styled_checklist_colours_the_status(items):
     assert "Trend (vs 4 weeks)" in html and ">key<" not in html
     assert f"background-color: {view.STATUS_COLOURS[GREEN]}" in html
     assert f"background-color: {view.STATUS_COLOURS[RED]}" in html
-    assert set(view.STATUS_COLOURS) == set(rules.STATUSES)
+    assert set(view.STATUS_COLOURS) == {*rules.STATUSES, rules.REPORTED}
 
 
 def test_styled_analyst_entries_shows_only_analyst_rows(items):

@@ -30,11 +30,15 @@ def ahead() -> pd.DataFrame:
 def now() -> dict:
     return {
         "week_end": pd.Timestamp("2024-01-19"),
-        "regime": "calm",
-        "scenario": "base",
-        "smoothed": 0.8,
-        "filtered": 0.7,
-        "scenario_probabilities": {"bull": 0.1, "base": 0.8, "bear": 0.1},
+        "reading": "base",
+        "state": "leading",
+        "total": 6.25,
+        "mean": 0.24,
+        "t": 1.3,
+        "share_at_highs": 2.5,
+        "narrow_breadth": True,
+        "weeks": 26,
+        "breadth": True,
     }
 
 
@@ -104,12 +108,32 @@ def test_excess_after_sentence():
     )
 
 
-def test_regime_label_and_sentence(now):
-    assert view.regime_label(now) == "calm (base)"
-    assert view.regime_sentence(now) == (
-        "Week ending 2024-01-19: the **calm** regime, mapped to the **base** scenario, with "
-        "smoothed probability 80% (filtered 70%). Scenario probabilities: bull 10%, base 80%, "
-        "bear 10%."
+def test_reading_label_and_sentences(now):
+    assert view.reading_label(now) == "base (leading)"
+    assert view.reading_sentence(now, "XLK", "SPY") == (
+        "Week ending 2024-01-19: over the last 26 weeks XLK returned +6.2% against SPY "
+        "(+0.24% a week, t = +1.30: leading); 2.5% of tech stocks at a 52-week high (narrow). "
+        "Reading: **base**."
+    )
+    alone = now | {"breadth": False, "share_at_highs": float("nan"), "reading": "bull"}
+    assert view.reading_sentence(alone, "XLK", "SPY").endswith(
+        "leading); breadth not available, so the drift alone decides. Reading: **bull**."
+    )
+    check = pd.DataFrame(
+        {
+            "period": ["2022 slump", "2030"],
+            "weeks": [52, 0],
+            "bull": [0.0, np.nan],
+            "base": [0.06, np.nan],
+            "bear": [0.94, np.nan],
+            "most_weeks": ["bear", ""],
+        }
+    )
+    assert view.reading_check_sentence(check) == (
+        "Check on past episodes: 2022 slump: bear in 94% of 52 weeks (bull 0%, base 6%, bear 94%)."
+    )
+    assert view.reading_check_sentence(check.iloc[1:]) == (
+        "The check periods lie outside this source's data."
     )
 
 
@@ -142,7 +166,8 @@ def test_summary_bullets(metrics, ahead, now):
     assert view.summary_bullets(model, now, "not supported") == (
         "- **Forecast:** no skill — SARIMAX MASE 0.95, 1.02x the best naive MAE, hit rate 55%; "
         "next week +0.50% (-1.25% to +2.00%).\n"
-        "- **Regime:** calm (base scenario), smoothed probability 80%.\n"
+        "- **Scenario reading:** base (tech's 26-week drift against the market: leading, "
+        "t = +1.30).\n"
         "- **After record notional weeks:** not supported (seed 001's consolidation claim)."
     )
 
@@ -156,21 +181,20 @@ def test_styled_tables_build(metrics, ahead, study):
     assert "2024-01-26" in view.styled_forecast(ahead).to_html()
     parameters = pd.DataFrame({"coef": [0.12345], "se": [0.1], "p": [0.2]}, index=["ar.L1"])
     assert "0.123" in view.styled_parameters(parameters).to_html()
-    regime_table = pd.DataFrame(
+    check = pd.DataFrame(
         {
-            "code": [1, 0],
-            "mean": [0.05, -0.2],
-            "mean_se": [0.02, 0.1],
-            "t": [2.5, -2.0],
-            "sd": [1.0, 3.0],
-            "expected_weeks": [20.0, 8.0],
-            "share_of_weeks": [0.7, 0.3],
-            "scenario": ["bull", "bear"],
-        },
-        index=pd.Index(["calm", "volatile"], name="regime"),
+            "period": ["2022 slump"],
+            "from": [pd.Timestamp("2022-01-01")],
+            "to": [pd.Timestamp("2022-12-31")],
+            "weeks": [52],
+            "bull": [0.0],
+            "base": [0.06],
+            "bear": [0.94],
+            "most_weeks": ["bear"],
+        }
     )
-    regimes_html = view.styled_regime_table(regime_table).to_html()
-    assert "+0.050" in regimes_html and "70%" in regimes_html and "code" not in regimes_html
+    check_html = view.styled_reading_check(check).to_html()
+    assert "94%" in check_html and "2022-12-31" in check_html
     spread = fr.distribution(study)
     spread_html = view.styled_distribution(spread).to_html()
     assert "%" in spread_html and ">-<" in spread_html  # 'all weeks' has no independent count
@@ -193,11 +217,11 @@ def test_backtest_chart_builds():
     assert view.backtest_chart(backtest).get_ylabel() == "% per week"
 
 
-def test_regime_chart_builds():
+def test_reading_chart_builds():
     closes = pd.DataFrame({"tech": [10.0, 11, 12], "market": [5.0, 5, 5]}, index=weeks(3))
     closes.attrs.update({"tech": "XLK", "market": "SPY"})
-    shares = pd.DataFrame({"bull": [0.2, 0.1, 0.0], "base": [0.8, 0.9, 0.5], "bear": [0, 0, 0.5]})
-    fig = view.regime_chart(closes, shares.set_index(weeks(3)), start=closes.index[1])
+    readings = pd.DataFrame({"reading": ["bull", "base", "bear"]}, index=weeks(3))
+    fig = view.reading_chart(closes, readings, start=closes.index[1])
     assert fig.axes[0].get_title().startswith("XLK relative to SPY")
     assert list(fig.axes[0].lines[0].get_ydata()) == pytest.approx([100.0, 12 / 11 * 100])
 

@@ -31,15 +31,21 @@ def cover():
 def head():
     return pd.Series(
         {
-            "shocked": "10y real yield (TIPS)",
-            "bp": 50.0,
-            "impact": -0.0123,
-            "se": 0.004,
-            "lower": -0.0201,
-            "upper": -0.0045,
-            "pvalue": 0.002,
+            "horizon": "13 weeks",
+            "periods": 13,
             "model": "alone",
-            "n": 522,
+            "shocked": "10y real yield (TIPS)",
+            "sd_multiple": 1.0,
+            "shock_bp": 35.3,
+            "impact": -0.0157,
+            "se": 0.0033,
+            "lower": -0.0222,
+            "upper": -0.0092,
+            "pvalue": 0.000002,
+            "beta": -4.45,
+            "beta_p": 0.000002,
+            "r2": 0.156,
+            "n": 510,
             "yields_from": "FRED DFII10",
         }
     )
@@ -51,6 +57,8 @@ def lead():
         {
             "ticker": "SMH",
             "from": pd.Timestamp("2016-02-16"),
+            "innovations": "Student-t",
+            "nu": 6.29,
             "date": DAY,
             "vol_last_day": 0.36,
             "vol_next_day": 0.354,
@@ -59,6 +67,8 @@ def lead():
             "half_life_days": 39.2,
             "VaR99_hist": 0.054,
             "ES99_hist": 0.071,
+            "VaR99_garch": 0.0564,
+            "ES99_garch": 0.0725,
         }
     )
 
@@ -67,14 +77,29 @@ def lead():
 def now():
     return {
         "date": DAY,
-        "depth": -0.059,
+        "depth": -0.081,
         "peak": pd.Timestamp("2025-10-29"),
         "days_since_peak": 107,
+        "trough": pd.Timestamp("2026-02-05"),
+        "reached": -0.107,
+        "asked": -0.107,
+        "deeper": -0.2,
         "since": pd.Timestamp("1998-12-22"),
-        "deeper_episodes": 14,
-        "episodes": 14,
-        "median_depth": -0.127,
-        "median_peak_to_recovery_days": 151.0,
+    }
+
+
+@pytest.fixture
+def summary():
+    return {
+        "episodes": 12,
+        "went_deeper": 5,
+        "median_days_to_deeper": 29.0,
+        "n_6m": 12,
+        "median_6m": 0.168,
+        "positive_6m": 0.8333,
+        "n_12m": 11,
+        "median_12m": 0.366,
+        "positive_12m": 0.7273,
     }
 
 
@@ -125,7 +150,7 @@ def test_capex_tables_and_chart_build(cover):
     assert ax.get_ylabel() == "capex / OCF"
 
 
-def test_rate_shock_figure_and_sentence(head):
+def test_rate_shock_figures_and_sentences(head):
     panel = pd.DataFrame(index=pd.date_range("2016-02-19", periods=3, freq="W-FRI"))
     panel.attrs = {
         "frequency": "weekly",
@@ -134,48 +159,118 @@ def test_rate_shock_figure_and_sentence(head):
         "nominal_source": "FRED DGS10",
         "real_source": "FRED DFII10",
     }
-    assert view.panel_period(panel) == "week"
-    assert view.rate_shock_figure(head, "week", DAY) == {
-        "name": "Tech relative return in a week the 10y real yield (TIPS) (FRED DFII10) "
-        "rises 50 bp",
-        "value": pytest.approx(-1.23),
-        "unit": "% (tech minus market)",
-        "as_of": DAY,
-        "headline": True,
-    }
-    assert view.rate_shock_sentence(panel, head, DAY) == (
-        "Weekly regressions of XLK minus SPY on yield changes, 2016-02-19 to 2026-02-13 "
-        "(522 observations); nominal yield: FRED DGS10; real yield: FRED DFII10. "
-        "A 50 bp rise in the 10y real yield (TIPS) goes with a -1.23% relative return "
-        "(95% CI -2.01% to -0.45%, p = 0.00)."
+    name = (
+        "Tech relative return over 13 weeks in which the 10y real yield (TIPS) (FRED DFII10) "
+        "rises 1 sd"
     )
+    figures = view.rate_shock_figures(head, DAY)
+    assert [(f["name"], f["unit"], f["headline"]) for f in figures] == [
+        (name, "% (tech minus market)", True),
+        (f"{name}: size of the rise", "bp", False),
+        (f"{name}: p-value of the beta (HAC)", "p", True),
+        (f"{name}: R² of the regression", "R²", True),
+    ]
+    assert [f["value"] for f in figures] == pytest.approx([-1.57, 35.3, 0.000002, 0.156])
+    week = head.copy()
+    week[["horizon", "periods", "shock_bp", "impact", "beta", "beta_p", "r2", "n"]] = [
+        "1 week",
+        1,
+        10.5,
+        -0.001,
+        -0.97,
+        0.097,
+        0.006,
+        523,
+    ]
+    table = pd.DataFrame([week, head])
+    assert view.rate_shock_sentence(panel, table, head, DAY) == (
+        "Weekly data, XLK minus SPY, 2016-02-19 to 2026-02-13; nominal yield: FRED DGS10; real "
+        "yield: FRED DFII10. Over 13 weeks, a 1-sd rise in the 10y real yield (TIPS) (+35 bp) "
+        "goes with a -1.57% relative return (95% CI -2.22% to -0.92%); beta -4.45% per +1pp, "
+        "p < 0.001, R² = 0.156 (510 overlapping windows). Within 1 week: beta -0.97% per +1pp, "
+        "p = 0.097, R² = 0.006; a 1-sd rise (+10 bp) goes with -0.10%."
+    )
+    scale = pd.DataFrame(
+        {
+            "horizon": ["1 week", "13 weeks"],
+            "yield": ["10y real yield (TIPS)"] * 2,
+            "sd_bp": [10.5, 35.3],
+            "move_bp": [50.0, 50.0],
+            "move_in_sd": [4.75, 1.42],
+            "share_at_least": [0.0038, 0.129],
+            "n": [523, 510],
+        }
+    )
+    assert view.shock_scale_sentence(scale, "10y real yield (TIPS)") == (
+        "For scale, a 50 bp move in the 10y real yield (TIPS) is 4.8 sd over 1 week (0.4% of "
+        "523 windows moved that much); 1.4 sd over 13 weeks (12.9% of 510 windows moved that "
+        "much)."
+    )
+    assert view.shock_scale_sentence(scale, "10y nominal yield") == ""
 
 
 def test_rate_shock_table_and_chart_build(head):
-    table = pd.DataFrame([head, head.replace({50.0: 100.0})])
-    table.loc[1, ["impact", "lower", "upper"]] = [-0.0246, -0.0402, -0.009]
+    table = pd.DataFrame([head, head.replace({1.0: 2.0})])
+    table.loc[1, ["impact", "lower", "upper"]] = [-0.0314, -0.0444, -0.0184]
     html = rendered(view.styled_shock_table(table))
-    assert "-1.23%" in html and "0.002" in html
+    assert "-1.57%" in html and "0.156" in html and "-4.45" in html
     assert len(rate_shocks.chart_frame(table)) == 6
-    ax = view.rate_shock_chart(table, "week")
-    assert ax.get_xlabel() == "% per week, tech minus market"
+    ax = view.rate_shock_chart(table)
+    assert ax.get_xlabel() == "% over the horizon, tech minus market"
 
 
-def test_stress_figures_and_garch_sentence(lead):
+def test_stress_figures_and_garch_sentences(lead):
     figures = view.stress_figures(lead)
+    model = "GARCH(1,1), Student-t innovations"
     assert [f["name"] for f in figures] == [
-        "SMH GARCH(1,1) volatility for the next day (annualised)",
-        "SMH GARCH(1,1) long-run volatility (annualised)",
+        f"SMH {model}: volatility for the next day (annualised)",
+        f"SMH {model}: long-run volatility (annualised)",
+        "SMH GARCH(1,1) innovations chosen by BIC",
+        f"SMH 99% one-day VaR, {model}, next day",
         "SMH 99% one-day historical VaR",
     ]
-    assert [f["value"] for f in figures] == pytest.approx([35.4, 33.5, 5.4])
-    assert [f.get("headline", False) for f in figures] == [True, False, False]
-    assert {f["unit"] for f in figures} == {"%"} and {f["as_of"] for f in figures} == {DAY}
+    assert [f["value"] for f in figures] == [
+        pytest.approx(35.4),
+        pytest.approx(33.5),
+        "Student-t",
+        pytest.approx(5.64),
+        pytest.approx(5.4),
+    ]
+    assert [f["headline"] for f in figures] == [True, False, False, False, False]
+    assert {f["as_of"] for f in figures} == {DAY}
     assert view.garch_sentence(lead) == (
-        "SMH (data through 2026-02-13): GARCH(1,1) volatility for the next day 35.4% a year "
-        "against a long-run 33.5% (1.06x); shocks fade with a half-life of 39 trading days. "
-        "A 1-in-100 day loses 5.4% or more; such days average 7.1%."
+        "SMH (data through 2026-02-13), GARCH(1,1) with Student-t innovations: volatility for "
+        "the next day 35.4% a year against a long-run 33.5% (1.06x); shocks fade with a "
+        "half-life of 39 trading days. A 1-in-100 day loses 5.4% or more in the data (such days "
+        "average 7.1%); the GARCH puts tomorrow's 99% VaR at 5.6% (ES 7.2%)."
     )
+    table = pd.DataFrame(
+        {
+            "innovations": ["normal", "Student-t"],
+            "dist": ["normal", "t"],
+            "loglik": [-5051.06, -4990.55],
+            "params": [4, 5],
+            "aic": [10110.1, 9991.1],
+            "bic": [10133.4, 10020.2],
+            "lr": [float("nan"), 121.02],
+            "lr_p": [float("nan"), 1.9e-28],
+            "nu": [float("nan"), 6.29],
+            "persistence": [0.9824, 0.9927],
+            "vol_long_run": [0.3353, 0.4250],
+            "chosen": [False, True],
+        }
+    )
+    returns = pd.Series([0.01, -0.01] * 100)
+    own = f"{returns.std() * 252**0.5:.1%}"
+    assert view.innovations_sentence("SMH", table, returns) == (
+        "SMH: the VaR and the figures above use **Student-t** innovations (lowest BIC). "
+        "Student-t (nu = 6.3) against normal: log-likelihood +60.5, BIC -113.2, AIC -119.0; "
+        "likelihood ratio 121.0 (p < 0.001, boundary-corrected). Persistence 0.982 -> 0.993, "
+        "long-run volatility 33.5% -> 42.5%: with persistence this close to 1 the long-run "
+        f"level is loosely pinned down (the returns' own volatility is {own} a year)."
+    )
+    html = rendered(view.styled_innovations(table))
+    assert "6.29" in html and "42.50%" in html and "dist" not in html
 
 
 def test_data_stop_notes_name_each_stale_series_once():
@@ -252,19 +347,62 @@ def test_concentration_figures_tables_and_chart():
     assert ax.get_ylabel() == "return spread"
 
 
-def test_today_drawdown_figure_and_sentence(now):
-    assert view.today_drawdown_figure("XLK", now, headline=False) == {
+def test_today_drawdown_figures_and_sentence(now, summary):
+    figures = view.today_drawdown_figures("XLK", now, summary, headline=True)
+    assert figures[0] == {
         "name": "XLK drawdown from its peak",
-        "value": pytest.approx(-5.9),
+        "value": pytest.approx(-8.1),
         "unit": "%",
         "as_of": DAY,
-        "headline": False,
+        "headline": True,
     }
-    assert view.today_drawdown_sentence("XLK", now) == (
-        "**XLK** on 2026-02-13: 5.9% below its 2025-10-29 peak (107 days ago). Since "
-        "1998-12-22, 14 of 14 recovered drawdowns of 10% or more went deeper; their median "
-        "depth was -12.7% and the median time from peak back to peak 151 days."
+    assert figures[1]["name"] == "XLK: past drawdowns that reached the current one's depth (-10.7%)"
+    assert figures[1]["value"] == 12
+    assert figures[2]["name"] == (
+        "XLK: share of past drawdowns as deep as the current one (-10.7%) that went on to -20%"
     )
+    assert figures[2]["value"] == pytest.approx(100 * 5 / 12)
+    assert figures[3]["value"] == pytest.approx(36.6)
+    assert view.today_drawdown_sentence("XLK", now, summary) == (
+        "**XLK** on 2026-02-13: 8.1% below its 2025-10-29 peak (107 days ago); at its low on "
+        "2026-02-05 it was 10.7% down. Since 1998-12-22, 12 earlier drawdowns reached 10.7%: 5 "
+        "went on to -20% (median 29 days after reaching 10.7%), 7 recovered first. Over the 6 "
+        "months after reaching 10.7%: median +16.8%, positive in 83% of 12. Over the 12 months "
+        "after reaching 10.7%: median +36.6%, positive in 73% of 11."
+    )
+    none = summary | {"episodes": 0, "went_deeper": 0}
+    assert view.today_drawdown_sentence("XLK", now, none).endswith(
+        "10.7% down. No earlier drawdown since 1998-12-22 reached 10.7%."
+    )
+
+
+def test_recovery_legs_sentence_and_table():
+    legs = pd.DataFrame(
+        {
+            "leg": ["post-dot-com recovery (2002-07)"],
+            "start": [pd.Timestamp("2002-10-09")],
+            "end": [pd.Timestamp("2007-10-31")],
+            "years": [5.06],
+            "tech_return": [1.57],
+            "tech_annualised": [0.205],
+            "market": ["SPY"],
+            "market_return": [1.164],
+            "DFII10_start": [2.43],
+            "DFII10_end": [2.14],
+            "DFII10_change": [-0.29],
+            "DFII10_from": [pd.Timestamp("2003-01-02")],
+            "relative_return": [0.406],
+            "ticker": ["XLK"],
+        }
+    )
+    assert view.recovery_legs_sentence(legs) == (
+        "post-dot-com recovery (2002-07): XLK +157% from 2002-10-09 to 2007-10-31 (+20.5% a "
+        "year), SPY +116%; the 10y real yield went from 2.43% (first observation "
+        "2003-01-02) to 2.14% (-0.29 pp)."
+    )
+    html = rendered(view.styled_recovery_legs(legs))
+    assert "2003-01-02" in html and "-0.29" in html and "157.00%" in html
+    assert view.recovery_legs_sentence(legs.iloc[:0]).startswith("This source's data do not")
 
 
 def test_analogue_tables_stack_histories_and_the_paths_chart_builds():

@@ -1,12 +1,14 @@
-"""Historical analogues: the big tech drawdowns, and today's drawdown placed among them."""
+"""Historical analogues: the big tech drawdowns, what followed drawdowns as deep as today's, and
+the recovery legs seed 002 cites, with real yields beside them."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from techflows.analysis import drawdowns
 from techflows.data.source import Source
-from techflows.data.sources.base import PRICES_PROVIDER
+from techflows.data.sources.base import PRICES_PROVIDER, SERIES_PROVIDER
 from techflows.errors import DataUnavailable
 
 HISTORY_CANDIDATES = ("^IXIC", "XLK", "IYW")
@@ -20,6 +22,16 @@ ERAS = (
     ("2025 tariff shock", "2024-12-01", "2025-04-30"),
 )
 TODAY = "today"
+# The depths a drawdown can go on to; the question asks about the first beyond today's.
+DEEPER_LEVELS = (0.20, 0.30, 0.50)
+MIN_DEPTH = 0.05  # shallower dips are routine: the conditional question starts at -5%
+FORWARD_SESSIONS = {"6m": 126, "12m": 252}
+# Seed 002's recovery legs: each window's lowest close to its highest close after it.
+RECOVERY_LEGS = (
+    ("post-dot-com recovery (2002-07)", "2002-01-01", "2007-12-31"),
+    ("post-2018 recovery (2018-19)", "2018-10-01", "2019-12-31"),
+)
+LEG_YIELDS = {"DFII10": "10y real yield (TIPS)", "DGS10": "10y nominal yield"}
 
 
 def tech_histories(
@@ -98,23 +110,153 @@ def analogue_table(
     return table
 
 
-def place_today(close: pd.Series, min_depth: float = 0.10) -> dict[str, object]:
-    """Today's drawdown against every past episode at least min_depth deep in this history."""
+def place_today(close: pd.Series) -> dict[str, object]:
+    """Today's drawdown and the depth its episode already reached (its trough so far).
+
+    Keys: drawdowns.current's, plus days_since_peak, trough, reached (the trough's depth,
+    negative), asked (the depth the conditional question starts from: reached, at least
+    MIN_DEPTH deep), deeper (the first of DEEPER_LEVELS beyond it, negative), since.
+    """
+    close = close.dropna()
     now = drawdowns.current(close)
-    past = drawdowns.episodes(close, min_depth=min_depth)
-    past = past[past["recovered"]]
-    deeper = past[past["depth"] < now["depth"]]
+    since_peak = close.loc[now["peak"] :]
+    reached = float(since_peak.min() / now["peak_close"] - 1)
+    asked = min(reached, -MIN_DEPTH)
+    # A mark already reached (to rounding) is not the next one.
+    deeper = next((-level for level in DEEPER_LEVELS if -level < asked - 1e-9), asked)
     return {
         **now,
         "days_since_peak": (now["date"] - now["peak"]).days,
-        "episodes": len(past),
-        "deeper_episodes": len(deeper),
-        "median_depth": float(past["depth"].median()) if len(past) else float("nan"),
-        "median_peak_to_recovery_days": float((past["recovery"] - past["peak"]).dt.days.median())
-        if len(past)
-        else float("nan"),
-        "since": close.dropna().index[0],
+        "trough": since_peak.idxmin(),
+        "reached": reached,
+        "asked": asked,
+        "deeper": deeper,
+        "since": close.index[0],
     }
+
+
+def after_reaching(
+    close: pd.Series, depth: float, deeper: float, forward: dict[str, int] = FORWARD_SESSIONS
+) -> pd.DataFrame:
+    """Every past drawdown that reached `depth` (negative fraction): what happened next.
+
+    One row per recovered episode (drawdowns.episodes) at least that deep; the running,
+    unrecovered one is today's and left out. Columns: peak, reached (first close at or below
+    the peak x (1 + depth)), depth (the episode's deepest), went_deeper (reached `deeper`),
+    deeper_date, days_to_deeper (calendar days from reached), recovery, and per forward
+    window the price return from the reached close over that many sessions (NaN when the data
+    end first).
+    """
+    close = close.dropna()
+    past = drawdowns.episodes(close, min_depth=-depth)
+    past = past[past["recovered"]]
+    rows = []
+    for episode in past.itertuples():
+        path = close.loc[episode.peak : episode.recovery] / episode.peak_close - 1
+        reached = path.index[path.le(depth).to_numpy().argmax()]
+        deep = path.le(deeper)
+        deeper_date = path.index[deep.to_numpy().argmax()] if deep.any() else pd.NaT
+        at = close.index.get_loc(reached)
+        row = {
+            "peak": episode.peak,
+            "reached": reached,
+            "depth": episode.depth,
+            "went_deeper": bool(deep.any()),
+            "deeper_date": deeper_date,
+            "days_to_deeper": (deeper_date - reached).days if deep.any() else np.nan,
+            "recovery": episode.recovery,
+        }
+        for name, sessions in forward.items():
+            later = at + sessions
+            row[f"return_{name}"] = (
+                close.iloc[later] / close.iloc[at] - 1 if later < len(close) else np.nan
+            )
+        rows.append(row)
+    columns = ["peak", "reached", "depth", "went_deeper", "deeper_date", "days_to_deeper"]
+    columns += ["recovery", *(f"return_{name}" for name in forward)]
+    table = pd.DataFrame(rows, columns=columns)
+    table.attrs.update({"depth": depth, "deeper": deeper})
+    return table
+
+
+def conditional_summary(table: pd.DataFrame) -> dict[str, float]:
+    """Counts and medians of after_reaching: how many went deeper, how fast, what followed."""
+    deeper = table[table["went_deeper"]]
+    out: dict[str, float] = {
+        "episodes": len(table),
+        "went_deeper": len(deeper),
+        "median_days_to_deeper": float(deeper["days_to_deeper"].median()),
+    }
+    for column in [c for c in table.columns if c.startswith("return_")]:
+        known = table[column].dropna()
+        name = column.removeprefix("return_")
+        out[f"n_{name}"] = len(known)
+        out[f"median_{name}"] = float(known.median()) if len(known) else np.nan
+        out[f"positive_{name}"] = float((known > 0).mean()) if len(known) else np.nan
+    return out
+
+
+def leg_yields(src: Source) -> pd.DataFrame:
+    """Daily 10-year real (DFII10, from 2003) and nominal (DGS10) yields the source has, in %."""
+    try:
+        found = src.series(list(LEG_YIELDS)).dropna(how="all")
+    except DataUnavailable:
+        raise DataUnavailable(
+            "10-year real and nominal yields (DFII10, DGS10)", src.name, SERIES_PROVIDER
+        ) from None
+    return found
+
+
+def recovery_legs(
+    close: pd.Series,
+    market: pd.Series,
+    yields: pd.DataFrame | None = None,
+    legs: tuple[tuple[str, str, str], ...] = RECOVERY_LEGS,
+) -> pd.DataFrame:
+    """Each leg: the window's lowest close to its highest close after it; tech's and the market's
+    return over it, and each yield at the start, at the end and its change (pp).
+
+    A leg whose window the data do not cover to its end is left out. A yield starting after the
+    trough (DFII10 starts in 2003) is read from its first observation, dated in `<id>_from`.
+    """
+    close, market = close.dropna(), market.dropna()
+    rows = []
+    for name, start, end in legs:
+        window = close.loc[start:end]
+        if (
+            window.empty
+            or close.index[0] > pd.Timestamp(start)
+            or close.index[-1] < pd.Timestamp(end)
+        ):
+            continue
+        trough = window.idxmin()
+        top = window.loc[trough:].idxmax()
+        years = (top - trough).days / 365.25
+        tech = float(window[top] / window[trough] - 1)
+        row: dict[str, object] = {
+            "leg": name,
+            "start": trough,
+            "end": top,
+            "years": years,
+            "tech_return": tech,
+            "tech_annualised": (1 + tech) ** (1 / years) - 1 if years > 0 else np.nan,
+            "market": market.name,
+            "market_return": float(market.asof(top) / market.asof(trough) - 1),
+        }
+        for sid in [] if yields is None else yields.columns:
+            level = yields[sid].dropna()
+            first = level.index[0] if len(level) else pd.NaT
+            at_start = level.asof(max(trough, first)) if len(level) else np.nan
+            at_end = level.asof(top) if len(level) and top >= first else np.nan
+            row[f"{sid}_start"] = at_start
+            row[f"{sid}_end"] = at_end
+            row[f"{sid}_change"] = at_end - at_start
+            row[f"{sid}_from"] = max(trough, first) if len(level) else pd.NaT
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    if not table.empty:
+        table["relative_return"] = table["tech_return"] - table["market_return"]
+    return table
 
 
 def aligned_paths(close: pd.Series, table: pd.DataFrame, horizon: int = 750) -> pd.DataFrame:
@@ -141,3 +283,11 @@ def analogue_tables(histories: dict[str, pd.Series]) -> pd.DataFrame:
         [analogue_table(close).assign(ticker=t) for t, close in histories.items()],
         ignore_index=True,
     )
+
+
+def recovery_leg_tables(
+    histories: dict[str, pd.Series], market: pd.Series, yields: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """recovery_legs of each history (tech_histories), stacked, with a ticker column."""
+    parts = [recovery_legs(c, market, yields).assign(ticker=t) for t, c in histories.items()]
+    return pd.concat(parts, ignore_index=True)

@@ -1,4 +1,5 @@
-"""The Fed's policy path: the target range, every change to it, and the current cycle."""
+"""The Fed's policy path: the target range, every change to it, the current cycle, and the rate
+path the market prices (the 2-year yield against the effective funds rate, the 2s10s curve)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,14 @@ PROXY_SHORT = "Policy-rate proxy: FF_RF annualised (not the Fed target)"
 PROXY_LABEL = (
     "PROXY: Fama-French 1-month T-bill return (FF_RF), annualised x12; not the Fed's target range"
 )
+TWO_YEAR, CURVE = "DGS2", "T10Y2Y"
+FUNDS_IDS = ("DFF", "EFFR")  # effective fed funds rate: daily (DFF), else business days (EFFR)
+MARKET_COLUMNS = {
+    "two_year": "2-year Treasury yield (DGS2)",
+    "funds": "effective fed funds rate",
+    "spread": "2-year yield minus effective fed funds rate",
+    "curve": "10-year minus 2-year Treasury spread (T10Y2Y)",
+}
 
 
 def policy_path(src: Source) -> pd.DataFrame:
@@ -90,13 +99,7 @@ def cycle_summary(changes: pd.DataFrame, pause_days: int = 180) -> pd.DataFrame:
 
     Columns: period, kind, start, end, moves, cumulative_bp, from_range, to_range.
     """
-    if changes.empty:
-        raise DataUnavailable("FOMC target-range changes", "given", SERIES_PROVIDER)
-    kind = changes["kind"]
-    run_id = kind.ne(kind.shift()).cumsum()
-    run = changes[run_id == run_id.iloc[-1]]
-    leg_id = run["effective"].diff().dt.days.gt(pause_days).cumsum()
-    leg = run[leg_id == leg_id.iloc[-1]]
+    run, leg = _current_run(changes), latest_leg(changes, pause_days)
     rows = []
     for label, moves in (("cycle", run), (f"latest leg (after a pause > {pause_days} days)", leg)):
         first = moves.iloc[0]
@@ -116,6 +119,22 @@ def cycle_summary(changes: pd.DataFrame, pause_days: int = 180) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _current_run(changes: pd.DataFrame) -> pd.DataFrame:
+    """The last run of same-direction moves."""
+    if changes.empty:
+        raise DataUnavailable("FOMC target-range changes", "given", SERIES_PROVIDER)
+    kind = changes["kind"]
+    run_id = kind.ne(kind.shift()).cumsum()
+    return changes[run_id == run_id.iloc[-1]]
+
+
+def latest_leg(changes: pd.DataFrame, pause_days: int = 180) -> pd.DataFrame:
+    """The moves of the current cycle since its last pause longer than pause_days."""
+    run = _current_run(changes)
+    leg_id = run["effective"].diff().dt.days.gt(pause_days).cumsum()
+    return run[leg_id == leg_id.iloc[-1]]
 
 
 def moves_in_year(changes: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -191,3 +210,61 @@ def versus_articles(changes: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=["item", "article", "measured"])
     table.attrs.update({"year": year, "cuts_in_year": len(cuts)})
     return table
+
+
+def market_path(src: Source) -> pd.DataFrame:
+    """The rate path the market prices, daily on the 2-year yield's dates (percent).
+
+    Columns: two_year (DGS2), funds (DFF, else EFFR, as of that day), spread (two_year - funds,
+    pp: below zero the market prices a lower average funds rate over the next two years, term
+    premium aside), curve (T10Y2Y, pp; NaN without it). attrs: funds_id, curve_source.
+    """
+    try:
+        found = src.series([TWO_YEAR, *FUNDS_IDS, CURVE])
+    except DataUnavailable:
+        found = pd.DataFrame()
+    funds_id = next((i for i in FUNDS_IDS if i in found and found[i].notna().any()), None)
+    if TWO_YEAR not in found or found[TWO_YEAR].isna().all() or funds_id is None:
+        raise DataUnavailable(
+            "The 2-year Treasury yield and the effective fed funds rate (DGS2, DFF or EFFR)",
+            src.name,
+            SERIES_PROVIDER,
+        )
+    two_year = found[TWO_YEAR].dropna()
+    funds = found[funds_id].dropna()
+    path = pd.DataFrame(
+        {"two_year": two_year, "funds": funds.reindex(two_year.index, method="ffill")}
+    )
+    path = path.dropna()
+    path["spread"] = path["two_year"] - path["funds"]
+    has_curve = CURVE in found and found[CURVE].notna().any()
+    path["curve"] = found[CURVE].reindex(path.index) if has_curve else float("nan")
+    path.attrs.update(
+        {"funds_id": funds_id, "curve_source": f"FRED {CURVE}" if has_curve else "not available"}
+    )
+    return path
+
+
+def around_moves(moves: pd.DataFrame, market: pd.DataFrame, days: int = 30) -> pd.DataFrame:
+    """For each FOMC move (rate_changes rows): the 2-year yield, the funds rate, their spread and
+    the 2s10s curve `days` calendar days before the announcement, on the day before it, and
+    `days` after it (NaN past the data), and the spread's change from the day before to after.
+
+    Each value is the last observation on or before its date.
+    """
+    rows = []
+    last = market.index[-1]
+    for move in moves.itertuples():
+        row: dict[str, object] = {"announced": move.announced, "change_bp": move.change_bp}
+        for label, offset in (
+            (f"{days}d_before", -days),
+            ("day_before", -1),
+            (f"{days}d_after", days),
+        ):
+            when = move.announced + pd.Timedelta(days=offset)
+            known = when <= last and when >= market.index[0]
+            for column in ("two_year", "funds", "spread", "curve"):
+                row[f"{column}_{label}"] = market[column].asof(when) if known else float("nan")
+        row["spread_change"] = row[f"spread_{days}d_after"] - row["spread_day_before"]
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -196,7 +196,8 @@ def sensitivity_table(panel: pd.DataFrame, hac_lags: int = 4) -> pd.DataFrame:
 
 
 def headline_beta(panel: pd.DataFrame, hac_lags: int = 4) -> dict[str, object]:
-    """Tech's beta to the real yield alone (else the nominal), in % per +1pp, with its HAC stats."""
+    """Tech's beta to the real yield alone (else the nominal), in % per +1pp, with its HAC se and
+    p-value and the regression's R^2."""
     regressor = "d_real" if "d_real" in panel else "d_nominal"
     fit = fit_rate_sensitivity(panel, [regressor], hac_lags)
     source = panel.attrs.get("real_source" if regressor == "d_real" else "nominal_source", "")
@@ -207,6 +208,7 @@ def headline_beta(panel: pd.DataFrame, hac_lags: int = 4) -> dict[str, object]:
         "beta": 100 * float(fit.params[regressor]),
         "se": 100 * float(fit.bse[regressor]),
         "p": float(fit.pvalues[regressor]),
+        "r2": float(fit.rsquared),
         "n": int(fit.nobs),
         "frequency": panel.attrs.get("frequency", ""),
     }

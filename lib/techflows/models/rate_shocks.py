@@ -1,4 +1,6 @@
-"""Rate-path scenarios: yield shocks turned into tech's relative return through fitted betas."""
+"""Rate-path scenarios in the regression's own units: yield moves of 1 and 2 standard deviations
+over one period and over a quarter, turned into tech's relative return through betas fitted at
+that horizon, each with its p-value and R^2."""
 
 from __future__ import annotations
 
@@ -11,43 +13,56 @@ from techflows.errors import DataError
 
 JOINT = "joint"
 BOTH = "nominal and real together (breakevens unchanged)"
+SD_MULTIPLES = (1.0, 2.0)
+# Horizons in the panel's own periods: a week and a quarter, or a month and a quarter.
+HORIZONS = {"weekly": (1, 13), "monthly": (1, 3)}
 
 
-def shock_vectors(
-    exog_names: list[str], shocks_bp: tuple[float, ...] = (25, 50, 100)
-) -> pd.DataFrame:
-    """One row per scenario: each rate regressor alone, then all together, shocked by bp/100 pp.
+def horizons(panel: pd.DataFrame) -> tuple[int, ...]:
+    """The horizons (in periods) used for this panel's frequency."""
+    return HORIZONS.get(panel.attrs.get("frequency", "weekly"), HORIZONS["weekly"])
 
-    The constant (and any non-rate regressor) stays at 0: the scenario is the change in the
-    weekly relative return caused by the shock, not the average week.
+
+def horizon_label(panel: pd.DataFrame, periods: int) -> str:
+    """'1 week', '13 weeks', '3 months' for the panel's frequency."""
+    unit = period_noun(panel)
+    return f"{periods} {unit}{'s' if periods != 1 else ''}"
+
+
+def period_noun(panel: pd.DataFrame) -> str:
+    """The panel's period as a noun: 'week' or 'month'."""
+    return panel.attrs.get("frequency", "weekly").removesuffix("ly")
+
+
+def horizon_panel(panel: pd.DataFrame, periods: int) -> pd.DataFrame:
+    """The panel summed over `periods` consecutive periods, one (overlapping) row per period end.
+
+    tech_excess becomes the cumulative relative return (sum of the periods' excess returns) and
+    each d_* the yield change over the horizon. Rows sit on the panel's rule (attrs): a missing
+    period, or a period still running, leaves the windows that contain it out.
     """
-    shocked = [name for name in exog_names if name.startswith("d_")]
-    if not shocked:
-        raise DataError(f"regression has no rate regressors (d_*): {exog_names}")
-    groups = [[name] for name in shocked]
-    if len(shocked) > 1:
-        groups.append(shocked)
-    rows, index = [], []
-    for group in groups:
-        for bp in shocks_bp:
-            vector = pd.Series(0.0, index=exog_names)
-            vector[group] = bp / 100.0
-            rows.append(vector)
-            index.append((" + ".join(rates.REGRESSOR_LABELS.get(g, g) for g in group), float(bp)))
-    return pd.DataFrame(rows, index=pd.MultiIndex.from_tuples(index, names=["shocked", "bp"]))
+    if periods < 1:
+        raise DataError(f"rate-shock horizon: {periods} periods; needs at least 1")
+    if periods == 1:
+        return panel
+    rule = panel.attrs.get("rule")
+    if not rule:
+        raise DataError("rate panel: no 'rule' in its attrs, so its periods cannot be summed")
+    regular = rates.complete_periods(panel, rule).asfreq(rule)
+    out = regular.rolling(periods, min_periods=periods).sum().dropna()
+    out.attrs.update(panel.attrs)
+    return out
 
 
-def rate_shock_table(
-    results: RegressionResultsWrapper,
-    shocks_bp: tuple[float, ...] = (25, 50, 100),
-    alpha: float = 0.05,
+def shock_table(
+    results: RegressionResultsWrapper, vectors: pd.DataFrame, alpha: float = 0.05
 ) -> pd.DataFrame:
-    """Implied weekly tech relative return for each shock, with its (1 - alpha) interval.
+    """Implied relative return for each shock vector (rows; columns = the fit's exog names).
 
-    Uses the results' own covariance (HAC when fitted so) through results.t_test on the shock
-    vectors: impact = x'b, se = sqrt(x'Vx).
+    Uses the results' own covariance (HAC when fitted so) through results.t_test:
+    impact = x'b, se = sqrt(x'Vx), with its (1 - alpha) interval and p-value.
     """
-    vectors = shock_vectors(list(results.model.exog_names), shocks_bp)
+    vectors = vectors.reindex(columns=list(results.model.exog_names), fill_value=0.0)
     test = results.t_test(vectors.to_numpy())
     bounds = np.asarray(test.conf_int(alpha=alpha))
     return pd.DataFrame(
@@ -59,54 +74,109 @@ def rate_shock_table(
             "pvalue": np.ravel(test.pvalue),
         },
         index=vectors.index,
-    ).reset_index()
+    )
 
 
 def scenario_table(
     panel: pd.DataFrame,
-    shocks_bp: tuple[float, ...] = (25, 50, 100),
+    periods: tuple[int, ...] | None = None,
+    sd_multiples: tuple[float, ...] = SD_MULTIPLES,
     alpha: float = 0.05,
     hac_lags: int = 4,
 ) -> pd.DataFrame:
-    """Shock impacts from one fit per yield alone, plus both yields moving together.
+    """Per horizon and yield: rises of 1 and 2 standard deviations of that horizon's changes,
+    through the beta fitted at that horizon; with the beta, its p-value and the R^2.
 
     A yield alone is its total association with tech's relative return (the other yield free
-    to co-move). With nominal and real both in the panel, the joint fit's combined shock is a
-    real-yield rise with breakevens unchanged.
+    to co-move). With both yields in the panel, the joint fit's combined shock (both rising by
+    the real yield's move) is a real-yield rise with breakevens unchanged. Overlapping
+    multi-period sums get Newey-West lags of at least the horizon.
     """
     present = [c for c in rates.REGRESSOR_LABELS if c in panel]
-    # The panel says which series stands for each yield (e.g. Moody's AAA on the sample source).
-    measured_by = {c: panel.attrs.get(f"{c.removeprefix('d_')}_source", c) for c in present}
-    parts = []
-    for name in present:
-        fit = rates.fit_rate_sensitivity(panel, [name], hac_lags)
-        table = rate_shock_table(fit, shocks_bp, alpha)
-        parts.append(table.assign(model="alone", n=int(fit.nobs), yields_from=measured_by[name]))
-    if len(present) > 1:
-        fit = rates.fit_rate_sensitivity(panel, present, hac_lags)
-        table = rate_shock_table(fit, shocks_bp, alpha)
-        table = table[table["shocked"].str.contains(" + ", regex=False)]
-        table = table.assign(shocked=BOTH)
-        sources = "; ".join(measured_by[c] for c in present)
-        parts.append(table.assign(model=JOINT, n=int(fit.nobs), yields_from=sources))
-    if not parts:
+    if not present:
         raise DataError(f"rate panel has no yield changes; has {list(panel.columns)}")
-    return pd.concat(parts, ignore_index=True)
+    names = rates.labels(panel)
+    measured_by = {c: panel.attrs.get(f"{c.removeprefix('d_')}_source", c) for c in present}
+    groups = [[c] for c in present] + ([present] if len(present) > 1 else [])
+    parts = []
+    for h in periods or horizons(panel):
+        data = horizon_panel(panel, h)
+        lags = max(hac_lags, h)
+        for group in groups:
+            fit = rates.fit_rate_sensitivity(data, group, lags)
+            scale = data[group[-1]].std()  # the real yield's when both move
+            vectors = pd.DataFrame(
+                [dict.fromkeys(group, k * scale) for k in sd_multiples], index=list(sd_multiples)
+            )
+            table = shock_table(fit, vectors, alpha)
+            joint = len(group) > 1
+            table = table.assign(
+                horizon=horizon_label(panel, h),
+                periods=h,
+                model=JOINT if joint else "alone",
+                shocked=BOTH if joint else names[group[0]],
+                sd_multiple=list(sd_multiples),
+                shock_bp=[100 * k * scale for k in sd_multiples],
+                beta=[100 * fit.params[group[0]]] * len(table) if not joint else np.nan,
+                beta_p=[fit.pvalues[group[0]]] * len(table) if not joint else np.nan,
+                r2=fit.rsquared,
+                n=int(fit.nobs),
+                yields_from="; ".join(measured_by[c] for c in group),
+            )
+            parts.append(table)
+    columns = ["horizon", "periods", "model", "shocked", "sd_multiple", "shock_bp"]
+    columns += ["impact", "se", "lower", "upper", "pvalue", "beta", "beta_p", "r2", "n"]
+    return pd.concat(parts, ignore_index=True)[[*columns, "yields_from"]]
 
 
-def headline_shock(table: pd.DataFrame, bp: float = 50) -> pd.Series:
-    """The bp-sized shock to the real yield alone (else the nominal yield) from scenario_table."""
-    alone = table[(table["model"] == "alone") & (table["bp"] == float(bp))]
+def headline_shock(table: pd.DataFrame, sd_multiple: float = 1.0) -> pd.Series:
+    """The longest horizon's shock of sd_multiple to the real yield alone (else the nominal)."""
+    longest = table[(table["periods"] == table["periods"].max()) & (table["model"] == "alone")]
+    rows = longest[longest["sd_multiple"] == float(sd_multiple)]
     for name in ("d_real", "d_nominal"):
-        row = alone[alone["shocked"] == rates.REGRESSOR_LABELS[name]]
+        row = rows[rows["shocked"] == rates.REGRESSOR_LABELS[name]]
         if not row.empty:
             return row.iloc[0]
-    raise DataError(f"scenario table has no {bp:g} bp single-yield shock")
+    if not rows.empty:  # a stand-in (Moody's AAA) for the nominal yield
+        return rows.iloc[0]
+    raise DataError(f"scenario table has no {sd_multiple:g}-sd single-yield shock")
+
+
+def shock_scale(panel: pd.DataFrame, bp: float = 50) -> pd.DataFrame:
+    """How large a move of `bp` is at each horizon: in standard deviations, and how often the
+    yield moved at least that much (share of periods). One row per horizon and yield."""
+    names = rates.labels(panel)
+    rows = []
+    for h in horizons(panel):
+        data = horizon_panel(panel, h)
+        for column in [c for c in rates.REGRESSOR_LABELS if c in data]:
+            changes = data[column].dropna()
+            sd = changes.std()
+            rows.append(
+                {
+                    "horizon": horizon_label(panel, h),
+                    "yield": names[column],
+                    "sd_bp": 100 * sd,
+                    "move_bp": bp,
+                    "move_in_sd": bp / (100 * sd),
+                    "share_at_least": float((changes.abs() >= bp / 100 - 1e-9).mean()),
+                    "n": len(changes),
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def chart_frame(table: pd.DataFrame) -> pd.DataFrame:
     """Long frame for a point-and-interval chart: lower, impact and upper (in %) per scenario."""
-    label = table["shocked"] + " +" + table["bp"].map("{:g} bp".format)
+    label = (
+        table["shocked"]
+        + " +"
+        + table["sd_multiple"].map("{:g} sd".format)
+        + " ("
+        + table["shock_bp"].map("{:+.0f} bp".format)
+        + "), "
+        + table["horizon"]
+    )
     long = pd.concat(
         [
             pd.DataFrame({"scenario": label, "pct": 100 * table[c]})

@@ -1,111 +1,127 @@
-"""Markov-switching regimes of tech's weekly return over the market, mapped to bull/base/bear."""
+"""Which of seed 002's scenarios each week looks like: tech's drift against the market, and breadth.
+
+Seed 002's scenarios are about direction and participation: bull is tech regaining broad
+leadership, base a selective recovery (the large names deliver, the rest lag; leadership in
+bursts), bear sustained underperformance with breadth deteriorating. Each week is read from what
+was known that week: the drift of tech's weekly return over the market across the trailing
+DRIFT_WEEKS weeks (its mean and t-statistic), and whether breadth was narrow (share of tech
+stocks at 52-week highs at or below a threshold the caller gives). A two-state Markov model of
+the same returns separates calm from volatile weeks, not leading from lagging ones, so the
+states here are defined by the drift itself. The readings are classifications, not
+probabilities.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from statsmodels.tsa.regime_switching.markov_regression import (
-    MarkovRegression,
-    MarkovRegressionResultsWrapper,
-)
 
 from techflows.errors import DataError
 
-K_REGIMES = 2
-SEED = 0
-SEARCH_REPS = 10
-# A regime is bull (bear) when its mean weekly relative return is significantly above (below)
-# zero at the two-sided 5% level; otherwise base.
-T_CRIT = 1.96
+DRIFT_WEEKS = 26  # half a year: seed 002's "multi-quarter" and "sustained" moves
+T_CRIT = 1.0  # a drift counts when its mean is at least one standard error from zero
+LEADING, NO_DRIFT, LAGGING = "leading", "no clear drift", "lagging"
 SCENARIOS = ("bull", "base", "bear")
-MIN_WEEKS = 104
+# The checks the readings must pass on real data (tests) and the report shows.
+CHECK_PERIODS = (
+    ("2020-21 rally", "2020-01-01", "2021-12-31"),
+    ("2020", "2020-01-01", "2020-12-31"),
+    ("2021", "2021-01-01", "2021-12-31"),
+    ("2022 slump", "2022-01-01", "2022-12-31"),
+)
 
 
-def fit(
-    y: pd.Series, k_regimes: int = K_REGIMES, search_reps: int = SEARCH_REPS, seed: int = SEED
-) -> MarkovRegressionResultsWrapper:
-    """Markov regression with a switching mean and variance (random start search, fixed seed)."""
-    y = y.dropna()
-    if len(y) < MIN_WEEKS:
-        raise DataError(f"regimes: {len(y)} weeks of returns; needs at least {MIN_WEEKS}")
-    model = MarkovRegression(y, k_regimes=k_regimes, trend="c", switching_variance=True)
-    return model.fit(search_reps=search_reps, rng=seed)
+def drift(excess: pd.Series, weeks: int = DRIFT_WEEKS, t_crit: float = T_CRIT) -> pd.DataFrame:
+    """Trailing drift of tech's weekly return over the market (in %), each week from its past only.
+
+    Columns: mean (% per week over the window), se, t, total (sum over the window, %), state
+    (leading when t >= t_crit, lagging when t <= -t_crit, else no clear drift). A window with a
+    missing week has no value.
+    """
+    excess = excess.astype(float)
+    if excess.dropna().size < weeks + 1:
+        raise DataError(f"drift: {excess.dropna().size} weeks of returns; needs {weeks + 1}")
+    window = excess.rolling(weeks, min_periods=weeks)
+    mean, sd = window.mean(), window.std()
+    se = sd / np.sqrt(weeks)
+    t = mean / se.where(se > 0)
+    state = pd.Series(NO_DRIFT, index=excess.index, dtype=object)
+    state[t >= t_crit] = LEADING
+    state[t <= -t_crit] = LAGGING
+    out = pd.DataFrame({"mean": mean, "se": se, "t": t, "total": window.sum(), "state": state})
+    out = out[t.notna()]
+    out.attrs.update({"weeks": weeks, "t_crit": t_crit})
+    return out
 
 
-def scenario(t_stat: float, t_crit: float = T_CRIT) -> str:
-    """bull if the regime mean's t-statistic is >= t_crit, bear if <= -t_crit, else base."""
-    if np.isfinite(t_stat) and t_stat >= t_crit:
-        return "bull"
-    if np.isfinite(t_stat) and t_stat <= -t_crit:
-        return "bear"
-    return "base"
+def classify(
+    drifts: pd.DataFrame, share_at_highs: pd.Series | None = None, narrow_pct: float = 3.0
+) -> pd.DataFrame:
+    """Each week's scenario reading from its drift state and breadth.
+
+    bull: leading with breadth not narrow. base: leading on narrow breadth (a few names carry
+    it), or no clear drift with breadth not narrow. bear: lagging, or no clear drift on narrow
+    breadth. Breadth is narrow when the share at 52-week highs (percent) is <= narrow_pct.
+    Without breadth (share_at_highs None) the drift alone decides: leading bull, lagging bear.
+    """
+    out = drifts.copy()
+    state = out["state"]
+    if share_at_highs is None:
+        narrow = pd.Series(False, index=out.index)
+        out["share_at_highs"] = np.nan
+    else:
+        out["share_at_highs"] = share_at_highs.reindex(out.index)
+        out = out[out["share_at_highs"].notna()]
+        state = out["state"]
+        narrow = out["share_at_highs"] <= narrow_pct
+    reading = pd.Series("base", index=out.index, dtype=object)
+    reading[(state == LEADING) & ~narrow] = "bull"
+    reading[(state == LAGGING) | ((state == NO_DRIFT) & narrow)] = "bear"
+    out["narrow_breadth"] = narrow
+    out["reading"] = reading
+    out.attrs.update(drifts.attrs)
+    out.attrs.update({"narrow_pct": narrow_pct, "breadth": share_at_highs is not None})
+    return out.rename_axis("week_end")
 
 
-def _names(variances: pd.Series) -> dict[int, str]:
-    """Name regimes by variance: calm / volatile for two, else 'regime N' from calmest up."""
-    order = variances.sort_values().index
-    if len(order) == 2:
-        return {int(order[0]): "calm", int(order[1]): "volatile"}
-    return {int(r): f"regime {i + 1}" for i, r in enumerate(order)}
+def check_periods(
+    readings: pd.DataFrame, periods: tuple[tuple[str, str, str], ...] = CHECK_PERIODS
+) -> pd.DataFrame:
+    """Per named period: weeks read, share of weeks in each scenario, and the most common one.
 
-
-def regime_table(result: MarkovRegressionResultsWrapper) -> pd.DataFrame:
-    """Per regime, calmest first: mean, se, t, sd, expected duration, share of weeks, scenario."""
-    k = result.model.k_regimes
-    params, bse = result.params, result.bse
-    variances = pd.Series([params[f"sigma2[{r}]"] for r in range(k)])
-    names = _names(variances)
-    smoothed = np.asarray(result.smoothed_marginal_probabilities)
+    A period outside the readings has 0 weeks and no shares.
+    """
     rows = []
-    for r in variances.sort_values().index:
-        mean, se = params[f"const[{r}]"], bse[f"const[{r}]"]
-        t_stat = mean / se if se > 0 else float("nan")
+    for name, start, end in periods:
+        inside = readings.loc[start:end, "reading"]
+        shares = inside.value_counts(normalize=True).reindex(list(SCENARIOS), fill_value=0.0)
         rows.append(
             {
-                "regime": names[int(r)],
-                "code": int(r),
-                "mean": mean,
-                "mean_se": se,
-                "t": t_stat,
-                "sd": float(np.sqrt(variances[r])),
-                "expected_weeks": float(result.expected_durations[r]),
-                "share_of_weeks": float((smoothed.argmax(axis=1) == r).mean()),
-                "scenario": scenario(t_stat),
+                "period": name,
+                "from": pd.Timestamp(start),
+                "to": pd.Timestamp(end),
+                "weeks": len(inside),
+                **{s: float(shares[s]) if len(inside) else np.nan for s in SCENARIOS},
+                "most_weeks": str(shares.idxmax()) if len(inside) else "",
             }
         )
-    return pd.DataFrame(rows).set_index("regime")
+    return pd.DataFrame(rows)
 
 
-def probabilities(result: MarkovRegressionResultsWrapper, kind: str = "smoothed") -> pd.DataFrame:
-    """Weekly probability of each regime (named as in regime_table): smoothed or filtered."""
-    if kind not in ("smoothed", "filtered"):
-        raise DataError(f"regime probabilities: kind {kind!r} (use 'smoothed' or 'filtered')")
-    raw = getattr(result, f"{kind}_marginal_probabilities")
-    table = regime_table(result)
-    frame = pd.DataFrame(raw).rename(columns={c: n for n, c in table["code"].items()})
-    return frame[list(table.index)].rename_axis(index="week_end", columns="regime")
-
-
-def scenario_probabilities(result: MarkovRegressionResultsWrapper) -> pd.DataFrame:
-    """Smoothed weekly probability of bull, base and bear (sum over the regimes mapped to each)."""
-    table = regime_table(result)
-    smoothed = probabilities(result, "smoothed")
-    return pd.DataFrame(
-        {s: smoothed[list(table.index[table["scenario"] == s])].sum(axis=1) for s in SCENARIOS}
-    ).rename_axis(columns="scenario")
-
-
-def current(result: MarkovRegressionResultsWrapper) -> dict[str, object]:
-    """The last week's most likely regime, its scenario and smoothed / filtered probabilities."""
-    table = regime_table(result)
-    smoothed = probabilities(result, "smoothed").iloc[-1]
-    filtered = probabilities(result, "filtered").iloc[-1]
-    regime = str(smoothed.idxmax())
+def current(readings: pd.DataFrame) -> dict[str, object]:
+    """The last week's reading with its drift (total, mean, t, state) and breadth."""
+    if readings.empty:
+        raise DataError("scenario readings: no week has both a drift and breadth")
+    last = readings.iloc[-1]
     return {
-        "week_end": smoothed.name,
-        "regime": regime,
-        "scenario": table.at[regime, "scenario"],
-        "smoothed": float(smoothed[regime]),
-        "filtered": float(filtered[regime]),
-        "scenario_probabilities": scenario_probabilities(result).iloc[-1].to_dict(),
+        "week_end": readings.index[-1],
+        "reading": str(last["reading"]),
+        "state": str(last["state"]),
+        "total": float(last["total"]),
+        "mean": float(last["mean"]),
+        "t": float(last["t"]),
+        "share_at_highs": float(last["share_at_highs"]),
+        "narrow_breadth": bool(last["narrow_breadth"]),
+        "weeks": int(readings.attrs.get("weeks", DRIFT_WEEKS)),
+        "breadth": bool(readings.attrs.get("breadth", False)),
     }

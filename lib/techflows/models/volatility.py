@@ -1,4 +1,5 @@
-"""Stress in one price series: GARCH(1,1) volatility, VaR/ES, worst days and worst drawdowns."""
+"""Stress in one price series: GARCH(1,1) volatility with normal or Student-t innovations (chosen
+by BIC), VaR/ES, worst days and worst drawdowns."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from techflows.errors import DataError
 
 TRADING_DAYS = 252
 STRESS_CANDIDATES = ("SMH", "SOXX")
+INNOVATIONS = {"normal": "normal", "t": "Student-t"}  # arch's dist name -> the reports' word
 
 
 def stress_tickers(src: Source, candidates: tuple[str, ...] = STRESS_CANDIDATES) -> list[str]:
@@ -68,6 +70,51 @@ def conditional_volatility(result: ARCHModelResult) -> pd.Series:
     return result.conditional_volatility * np.sqrt(TRADING_DAYS) / 100
 
 
+def compare_innovations(fits: dict[str, ARCHModelResult]) -> pd.DataFrame:
+    """Normal against Student-t GARCH(1,1) on the same returns: fit, persistence, the choice.
+
+    Columns: innovations, loglik, params, aic, bic, lr, lr_p, nu, persistence, vol_long_run,
+    chosen. Normal innovations are Student-t's limit as nu -> infinity, so the models are
+    nested with the extra parameter on the boundary of its space: the likelihood-ratio
+    statistic is compared with a 50:50 mixture of chi2(0) and chi2(1) (half the chi2(1)
+    p-value). The choice is the lowest BIC, which charges ln(n) per parameter (stricter than
+    AIC's 2), so fat tails must earn their parameter.
+    """
+    if "normal" not in fits:
+        raise DataError(f"GARCH comparison needs the normal fit; has {sorted(fits)}")
+    normal = fits["normal"].loglikelihood
+    rows = []
+    for dist, fit in fits.items():
+        lr = 2 * (fit.loglikelihood - normal)
+        nested = dist != "normal"
+        summary = garch_summary(fit)
+        rows.append(
+            {
+                "innovations": INNOVATIONS.get(dist, dist),
+                "dist": dist,
+                "loglik": fit.loglikelihood,
+                "params": fit.num_params,
+                "aic": fit.aic,
+                "bic": fit.bic,
+                "lr": lr if nested else np.nan,
+                "lr_p": 0.5 * stats.chi2.sf(max(lr, 0.0), 1) if nested else np.nan,
+                "nu": float(fit.params["nu"]) if "nu" in fit.params else np.nan,
+                "persistence": summary["persistence"],
+                "vol_long_run": summary["vol_long_run"],
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["chosen"] = table["bic"] == table["bic"].min()
+    return table
+
+
+def chosen_fit(fits: dict[str, ARCHModelResult]) -> tuple[str, ARCHModelResult]:
+    """The innovations with the lowest BIC (compare_innovations) and their fit."""
+    table = compare_innovations(fits)
+    dist = str(table.loc[table["chosen"], "dist"].iloc[0])
+    return dist, fits[dist]
+
+
 def historical_var_es(returns: pd.Series, level: float) -> tuple[float, float]:
     """One-day VaR and ES (positive loss fractions): the empirical quantile and the tail mean."""
     cut = float(np.quantile(returns, 1 - level))
@@ -81,6 +128,22 @@ def normal_var_es(mean: float, sd: float, level: float) -> tuple[float, float]:
     return -(mean + sd * z), -(mean - sd * stats.norm.pdf(z) / tail)
 
 
+def t_var_es(mean: float, sd: float, nu: float, level: float) -> tuple[float, float]:
+    """One-day VaR and ES (positive loss fractions) of Student-t returns with this mean, sd and
+    nu degrees of freedom (the t scaled to unit variance, as in the GARCH likelihood)."""
+    tail = 1 - level
+    x = stats.t.ppf(tail, nu)
+    scale = np.sqrt((nu - 2) / nu)
+    tail_mean = -scale * (nu + x**2) / (nu - 1) * stats.t.pdf(x, nu) / tail
+    return -(mean + sd * scale * x), -(mean + sd * tail_mean)
+
+
+def garch_method(garch: ARCHModelResult) -> str:
+    """The VaR table's name for a GARCH fit, e.g. 'GARCH next day (Student-t innovations)'."""
+    dist = "t" if "nu" in garch.params else "normal"
+    return f"GARCH next day ({INNOVATIONS[dist]} innovations)"
+
+
 def var_es(
     returns: pd.Series,
     levels: tuple[float, ...] = (0.95, 0.99),
@@ -89,21 +152,24 @@ def var_es(
     """One-day VaR and ES as positive loss fractions: historical, normal, and GARCH next-day.
 
     Historical: the empirical quantile and the mean of returns at or below it. Normal: from the
-    sample mean and standard deviation. GARCH (when given): normal with the fitted mean and the
-    next-day conditional volatility.
+    sample mean and standard deviation. GARCH (when given): the fitted mean and next-day
+    conditional volatility, with the fit's own innovations (normal or Student-t).
     """
     returns = returns.dropna()
-    normals = {"normal": (float(returns.mean()), float(returns.std()))}
-    if garch is not None:
-        sd = np.sqrt(next_day_variance(garch)) / 100
-        normals["GARCH next day"] = (float(garch.params["mu"]) / 100, sd)
     rows = []
     for level in levels:
         var, es = historical_var_es(returns, level)
         rows.append({"level": level, "method": "historical", "VaR": var, "ES": es})
-        for method, (mean, sd) in normals.items():
-            var, es = normal_var_es(mean, sd, level)
-            rows.append({"level": level, "method": method, "VaR": var, "ES": es})
+        var, es = normal_var_es(float(returns.mean()), float(returns.std()), level)
+        rows.append({"level": level, "method": "normal", "VaR": var, "ES": es})
+        if garch is not None:
+            sd = np.sqrt(next_day_variance(garch)) / 100
+            mean = float(garch.params["mu"]) / 100
+            if "nu" in garch.params:
+                var, es = t_var_es(mean, sd, float(garch.params["nu"]), level)
+            else:
+                var, es = normal_var_es(mean, sd, level)
+            rows.append({"level": level, "method": garch_method(garch), "VaR": var, "ES": es})
     return pd.DataFrame(rows)
 
 
@@ -124,34 +190,47 @@ def worst_drawdowns(close: pd.Series, n: int = 5, min_depth: float = 0.10) -> pd
 
 @dataclass(frozen=True)
 class StressFit:
-    """One series' daily returns over the window and their GARCH(1,1) fit."""
+    """One series' daily returns over the window, its GARCH(1,1) fits and the one chosen."""
 
     returns: pd.Series
-    garch: ARCHModelResult
+    fits: dict[str, ARCHModelResult]
+    innovations: str  # the chosen fit's dist: 'normal' or 't'
+
+    @property
+    def garch(self) -> ARCHModelResult:
+        """The fit chosen by BIC (compare_innovations)."""
+        return self.fits[self.innovations]
 
 
 def stress_fits(src: Source, tickers: list[str], years: int | None = None) -> dict[str, StressFit]:
-    """Per ticker: daily returns over the last `years` years and their GARCH(1,1) fit."""
+    """Per ticker: daily returns over the last `years` years, normal and Student-t GARCH(1,1)."""
     closes = src.close(tickers)
-    fits = {}
+    out = {}
     for ticker in closes.columns:
         returns = daily_returns(window(closes[ticker], years))
-        fits[ticker] = StressFit(returns, fit_garch(returns))
-    return fits
+        fits = {dist: fit_garch(returns, dist) for dist in INNOVATIONS}
+        out[ticker] = StressFit(returns, fits, chosen_fit(fits)[0])
+    return out
 
 
 def stress_table(fits: dict[str, StressFit]) -> pd.DataFrame:
-    """Per ticker: GARCH vol now / next day / long run, persistence, and 99% historical VaR/ES."""
+    """Per ticker: the chosen GARCH's innovations (nu), vol now / next day / long run,
+    persistence, and 99% historical and GARCH VaR/ES."""
     rows = []
     for ticker, fit in fits.items():
         var, es = historical_var_es(fit.returns, 0.99)
+        garch = var_es(fit.returns, (0.99,), fit.garch).iloc[-1]
         rows.append(
             {
                 "ticker": ticker,
                 "from": fit.returns.index[0],
+                "innovations": INNOVATIONS[fit.innovations],
+                "nu": float(fit.garch.params.get("nu", np.nan)),
                 **garch_summary(fit.garch),
                 "VaR99_hist": var,
                 "ES99_hist": es,
+                "VaR99_garch": garch["VaR"],
+                "ES99_garch": garch["ES"],
             }
         )
     return pd.DataFrame(rows)

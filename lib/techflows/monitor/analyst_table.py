@@ -1,4 +1,9 @@
-"""The analyst-maintained table data/analyst_signals.csv: read, checked, dated entries."""
+"""The analyst-maintained table data/analyst_signals.csv: read, checked, dated entries.
+
+Each entry declares its basis: `observed` (an independent observation the analyst recorded,
+e.g. a count of guidance raises from company releases) or `reported` (a figure the articles or
+companies reported). Only observed entries can vote in the checklist.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,9 @@ from techflows.errors import DataError
 from techflows.monitor.rules import NO_DATA, STATUSES
 
 ANALYST_FILE = config.DATA_DIR / "analyst_signals.csv"
-ANALYST_COLUMNS = ["item", "date", "value", "unit", "status", "note", "source"]
+ANALYST_COLUMNS = ["item", "date", "value", "unit", "basis", "status", "note", "source"]
+OBSERVED, REPORTED = "observed", "reported"
+BASES = (OBSERVED, REPORTED)
 
 
 def read_analyst_table(
@@ -27,7 +34,7 @@ def read_analyst_table(
     if missing:
         raise DataError(f"analyst table '{path}': no {missing[0]!r} column")
     out = table[ANALYST_COLUMNS].copy()
-    for column in ("item", "status", "unit", "note", "source"):
+    for column in ("item", "basis", "status", "unit", "note", "source"):
         out[column] = out[column].astype(str).str.strip()
     if items is not None:
         unknown = sorted(set(out["item"]) - set(items))
@@ -41,10 +48,21 @@ def read_analyst_table(
     out["value"] = pd.to_numeric(out["value"].where(~blank), errors="coerce")
     if (out["value"].isna() & ~blank).any():
         raise DataError(f"analyst table '{path}': value not a number in row {_bad(out['value'])}")
+    out["basis"] = out["basis"].str.lower()
+    if not out["basis"].isin(BASES).all():
+        row = _bad(out["basis"].where(out["basis"].isin(BASES)))
+        raise DataError(f"analyst table '{path}': basis must be observed or reported (row {row})")
     out["status"] = out["status"].str.lower().replace("", NO_DATA)
     if not out["status"].isin(STATUSES).all():
         row = _bad(out["status"].where(out["status"].isin(STATUSES)))
         raise DataError(f"analyst table '{path}': status must be green, amber or red (row {row})")
+    rated = (out["basis"] == REPORTED) & (out["status"] != NO_DATA)
+    if rated.any():
+        row = _bad(out["status"].where(~rated))
+        raise DataError(
+            f"analyst table '{path}': a reported figure is shown, never scored: "
+            f"leave its status empty (row {row})"
+        )
     return out.sort_values(["item", "date"], kind="stable").reset_index(drop=True)
 
 

@@ -1,7 +1,9 @@
 """Seed 002's investor checklist: each signal's latest value rated green/amber/red by its rule.
 
 Measured signals come from monitor.signals; where a source lacks one, the dated entry of the
-analyst table stands in. The concordance counts the votes.
+analyst table stands in. Only observed entries vote: a figure the articles or companies reported
+is shown with the status 'reported, not scored' and stays out of the concordance and the
+scenario conditions. The concordance counts the votes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pandas as pd
 from techflows.analysis.markets import last_years
 from techflows.data.source import Source
 from techflows.errors import DataUnavailable
+from techflows.monitor import analyst_table
 from techflows.monitor.analyst_table import analyst_entries, read_analyst_table
 from techflows.monitor.rules import (
     AMBER,
@@ -22,6 +25,7 @@ from techflows.monitor.rules import (
     NO_DATA,
     NO_TREND,
     RED,
+    REPORTED,
     STATUSES,
     TREND_DAYS,
     Measure,
@@ -79,29 +83,40 @@ def _measured_row(signal: Signal, measure: Measure, end: pd.Timestamp, stale_day
 
 
 def _analyst_row(signal: Signal, entries: pd.DataFrame, end: pd.Timestamp, gap: str) -> dict:
+    """The latest observed entry of the signal, rated by its rule; else the latest reported one.
+
+    A reported entry (a figure from the articles or companies) is shown, never scored.
+    """
     mine = entries[entries["item"] == signal.key]
     if mine.empty:
         return _row(signal, source=f"analyst table: no entry on or before {end.date()}", note=gap)
-    entry = mine.iloc[-1]
+    observed = mine[mine["basis"] == analyst_table.OBSERVED]
+    reported = observed.empty
+    entry = (mine if reported else observed).iloc[-1]
     value = float(entry["value"])
-    status = signal.rule.status(value) if math.isfinite(value) else entry["status"]
-    earlier = mine["value"].iloc[:-1].dropna()
-    trend = signal.rule.trend(value, float(earlier.iloc[-1])) if len(earlier) else NO_TREND
-    source = f"analyst table, dated {entry['date'].date()}"
+    shown = signal.rule.show(value) if math.isfinite(value) else "no figure"
+    source = f"analyst table, {entry['basis']}, dated {entry['date'].date()}"
     if entry["stale"]:
         source += f" (stale: {entry['age_days']} days old)"
-    shown = signal.rule.show(value) if math.isfinite(value) else "no figure"
+    fields: dict[str, object] = {
+        "value": value,
+        "as_of": entry["date"],
+        "age_days": int(entry["age_days"]),
+        "stale": bool(entry["stale"]),
+        "source": f"{source}: {entry['source']}" if entry["source"] else source,
+        "note": entry["note"],
+    }
+    if reported:
+        return _row(signal, shown=f"{shown} (reported)", status=REPORTED, **fields)
+    status = signal.rule.status(value) if math.isfinite(value) else entry["status"]
+    earlier = observed["value"].iloc[:-1].dropna()
+    trend = signal.rule.trend(value, float(earlier.iloc[-1])) if len(earlier) else NO_TREND
     return _row(
         signal,
-        value=value,
         shown=shown,
         status=NO_DATA if entry["stale"] else status,
         trend=trend,
-        as_of=entry["date"],
-        age_days=int(entry["age_days"]),
-        stale=bool(entry["stale"]),
-        source=f"{source}: {entry['source']}" if entry["source"] else source,
-        note=entry["note"],
+        **fields,
     )
 
 
@@ -203,8 +218,11 @@ def from_analyst_table(items: pd.DataFrame) -> pd.Series:
 
 
 def concordance(items: pd.DataFrame) -> pd.Series:
-    """Counts by status, measured signals, net score (green - red) / measured, majority share."""
-    counts = items["status"].value_counts().reindex(list(STATUSES), fill_value=0)
+    """Counts by status, measured signals, net score (green - red) / measured, majority share.
+
+    Reported figures ('reported, not scored') are counted apart and never vote.
+    """
+    counts = items["status"].value_counts().reindex([*STATUSES, REPORTED], fill_value=0)
     green, amber, red, missing = (int(counts[s]) for s in STATUSES)
     measured = green + amber + red
     votes = {GREEN: green, AMBER: amber, RED: red}
@@ -217,6 +235,7 @@ def concordance(items: pd.DataFrame) -> pd.Series:
             "amber": amber,
             "red": red,
             "no_data": missing,
+            "reported": int(counts[REPORTED]),
             "measured": measured,
             "net_score": (green - red) / measured if measured else math.nan,
             "majority": majority,

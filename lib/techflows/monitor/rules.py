@@ -13,6 +13,9 @@ from techflows.data.source import Source
 # The status words: the checklist rates signals with them, analysts record them in the table.
 GREEN, AMBER, RED, NO_DATA = "green", "amber", "red", "no data"
 STATUSES = (GREEN, AMBER, RED, NO_DATA)
+SCORED = (GREEN, AMBER, RED)  # the statuses that vote in the concordance and the scenarios
+# A figure the articles or companies reported: shown beside the signal, never evidence for it.
+REPORTED = "reported, not scored"
 IMPROVING, WORSENING, FLAT, NO_TREND = "improving", "worsening", "flat", "n/a"
 TREND_DAYS = 28  # trend: the value now against the value four weeks earlier
 

@@ -1,4 +1,5 @@
-"""Seed 002's bull, base and bear scenario conditions, each judged on the checklist."""
+"""Seed 002's bull, base and bear scenarios: today's conditions judged on the checklist, and
+every past week read from tech's drift against the market and its breadth."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from techflows.analysis import breadth, rates
 from techflows.data.source import Source
+from techflows.models import regimes
 from techflows.monitor.checklist import checklist
-from techflows.monitor.rules import AMBER, GREEN, NO_DATA, RED
+from techflows.monitor.rules import AMBER, GREEN, NO_DATA, RED, SCORED
+from techflows.monitor.signals import SIGNALS
 
 MET, NOT_MET = "met", "not met"
 
@@ -80,9 +84,12 @@ CONDITIONS: tuple[Condition, ...] = (
 
 
 def evaluate(condition: Condition, items: pd.DataFrame) -> dict[str, object]:
-    """met when every measured signal shows an accepted status; 'no data' when none is measured."""
+    """met when every scored signal shows an accepted status; 'no data' when none is scored.
+
+    Reported figures ('reported, not scored') and signals without data are not evidence.
+    """
     rows = items.set_index("key").loc[list(condition.keys)]
-    measured = rows[rows["status"] != NO_DATA]
+    measured = rows[rows["status"].isin(SCORED)]
     if measured.empty:
         result = NO_DATA
     else:
@@ -116,3 +123,29 @@ def scenario_summary(conditions: pd.DataFrame) -> pd.DataFrame:
     best = out["share_met"].max()
     out["favoured"] = out["share_met"].eq(best) & out["evaluable"].gt(0)
     return out.reset_index()
+
+
+def weekly_breadth(src: Source, week_end: str = "W-FRI") -> pd.Series:
+    """The checklist's share of tech stocks at 52-week highs (%) on each week's last day."""
+    share = breadth.share_at_highs(breadth.sector_internals(src)).dropna()
+    return rates.period_last(share, week_end, src.end)
+
+
+def weekly_readings(
+    src: Source,
+    week_end: str = "W-FRI",
+    share_at_highs: pd.Series | None = None,
+    weeks: int = regimes.DRIFT_WEEKS,
+) -> pd.DataFrame:
+    """Each complete week's scenario reading (regimes.classify) over the source's whole history.
+
+    Drift: tech's weekly return over the market (rates.relative_returns, in %). Breadth: the
+    weekly share at 52-week highs (weekly_breadth), narrow at or below the checklist's red
+    threshold; without it (None) the drift alone decides.
+    """
+    excess = 100 * rates.relative_returns(src, week_end, complete_only=True)
+    drifts = regimes.drift(excess.asfreq(week_end), weeks)
+    highs_rule = next(s.rule for s in SIGNALS if s.key == "highs_share")
+    readings = regimes.classify(drifts, share_at_highs, narrow_pct=highs_rule.red)
+    readings.attrs.update({"tech": src.tech_ticker, "market": src.market_ticker})
+    return readings

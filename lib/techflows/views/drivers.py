@@ -8,7 +8,7 @@ import seaborn as sns
 from matplotlib.ticker import PercentFormatter
 from pandas.io.formats.style import Styler
 
-from techflows.analysis import fundamentals, rotation
+from techflows.analysis import fed, fundamentals, rotation
 from techflows.views import plots
 
 DATE = "{:%Y-%m-%d}"
@@ -78,6 +78,78 @@ def styled_rate_changes(changes: pd.DataFrame, last: int = 12) -> Styler:
     return changes.tail(last).style.format(RATE_CHANGE_FORMATS).hide(axis="index")
 
 
+# 1b. The rate path the market prices
+
+
+def market_path_sentence(market: pd.DataFrame, around: pd.DataFrame, days: int = 30) -> str:
+    """The 2-year yield against the funds rate now, the curve, and the spread around each move
+    (fed.market_path, fed.around_moves)."""
+    last = market.iloc[-1]
+    gap = 100 * last["spread"]
+    text = (
+        f"On {market.index[-1].date()} the 2-year yield was **{last['two_year']:.2f}%**, "
+        f"{abs(gap):.0f} bp {'below' if gap < 0 else 'above'} the effective funds rate "
+        f"({last['funds']:.2f}%, FRED {market.attrs['funds_id']})"
+    )
+    if gap < 0:
+        text += ": the market priced a lower average funds rate over the next two years"
+    text += " (term premium aside)"
+    if pd.notna(last["curve"]):
+        text += f"; the 10-year yield stood {100 * last['curve']:+.0f} bp over the 2-year"
+    text += "."
+    if around.empty:
+        return text
+    moves = [
+        f"{r.announced.date()} ({r.change_bp:+d} bp): {100 * r.spread_day_before:+.0f} bp"
+        + (
+            f" -> {100 * getattr(r, f'spread_{days}d_after'):+.0f} bp"
+            if pd.notna(r.spread_change)
+            else " (no data after it yet)"
+        )
+        for r in around.itertuples()
+    ]
+    text += (
+        f" 2-year minus funds rate the day before each move -> {days} days after: "
+        + "; ".join(moves)
+        + "."
+    )
+    cuts = around.dropna(subset=["spread_change"])
+    if len(cuts) and (cuts["change_bp"] < 0).all() and (cuts["spread_change"] > 0).all():
+        text += (
+            " The spread narrowed after every cut: the 2-year had already priced it, and the "
+            "funds rate came down towards the 2-year."
+        )
+    return text
+
+
+def styled_around_moves(around: pd.DataFrame) -> Styler:
+    """Rates around each FOMC move (fed.around_moves): levels in %, spreads in pp."""
+    formats: dict[str, object] = {"announced": DATE, "change_bp": "{:+d}"}
+    formats |= {c: "{:.2f}" for c in around.columns if c.startswith(("two_year", "funds"))}
+    formats |= {c: "{:+.2f}" for c in around.columns if c.startswith(("spread", "curve"))}
+    return around.style.format(formats, na_rep="-").hide(axis="index")
+
+
+def market_path_chart(market: pd.DataFrame, moves: pd.DataFrame, years: int = 2) -> plt.Figure:
+    """2-year yield and funds rate above, their spread and the 2s10s curve below; FOMC moves as
+    vertical lines."""
+    recent = market.loc[market.index[-1] - pd.DateOffset(years=years) :]
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 6.5), sharex=True, height_ratios=[2, 1])
+    levels = recent[["two_year", "funds"]].rename(columns=fed.MARKET_COLUMNS)
+    title = f"The rate path the market prices, last {years} year{'s' if years != 1 else ''}"
+    plots.lines(levels, title, "%", ax=top)
+    spreads = (
+        recent[["spread", "curve"]].dropna(axis=1, how="all").rename(columns=fed.MARKET_COLUMNS)
+    )
+    plots.lines(spreads, "", "pp", ax=bottom)
+    bottom.axhline(0, color="black", linewidth=0.8)
+    for when in moves["announced"]:
+        if when >= recent.index[0]:
+            for ax in (top, bottom):
+                ax.axvline(when, color="#999999", linestyle="--", linewidth=0.8)
+    return fig
+
+
 # 2. Rate sensitivity
 
 
@@ -89,7 +161,7 @@ def rate_sensitivity_sentence(panel: pd.DataFrame, head: dict[str, object]) -> s
         f"{panel.index[0].date()} to {panel.index[-1].date()} ({head['n']} periods). "
         f"Nominal: {attrs['nominal_source']}; real: {attrs['real_source']}. "
         f"Beta to the {head['label']}: **{head['beta']:+.2f}% per +1pp** "
-        f"(HAC se {head['se']:.2f}, p = {head['p']:.2f})."
+        f"(HAC se {head['se']:.2f}, p = {head['p']:.2f}, R² = {head['r2']:.3f})."
     )
 
 

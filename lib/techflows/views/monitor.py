@@ -11,11 +11,17 @@ from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
 from techflows.monitor.checklist import from_analyst_table
-from techflows.monitor.rules import AMBER, GREEN, NO_DATA, RED
+from techflows.monitor.rules import AMBER, GREEN, NO_DATA, RED, REPORTED
 from techflows.views import plots
 from techflows.views.tables import styled
 
-STATUS_COLOURS = {GREEN: "#c6efce", AMBER: "#ffeb9c", RED: "#ffc7ce", NO_DATA: "#ededed"}
+STATUS_COLOURS = {
+    GREEN: "#c6efce",
+    AMBER: "#ffeb9c",
+    RED: "#ffc7ce",
+    NO_DATA: "#ededed",
+    REPORTED: "#e4e0f0",
+}
 CHECKLIST_COLUMNS = {
     "item": "Item",
     "signal": "Signal",
@@ -41,12 +47,19 @@ FLOW_SUMS = {"4w": "4-week sum", "8w": "8-week sum"}
 
 def concordance_sentence(score: pd.Series) -> str:
     """The concordance (checklist.concordance) in one computed sentence."""
+    reported = score.get("reported", 0)
+    aside = (
+        f"; {reported} shown only as the articles' reported figures, not scored" if reported else ""
+    )
     if not score["measured"]:
-        return f"None of the {score['signals']} signals can be measured from this source."
+        return (
+            f"None of the {score['signals']} signals can be measured from this source"
+            f"{aside.replace(';', ':', 1)}."
+        )
     return (
         f"Of {score['signals']} signals, {score['measured']} can be measured: "
         f"**{score['green']} green, {score['amber']} amber, {score['red']} red** "
-        f"({score['no_data']} without data). Net score **{score['net_score']:+.2f}** "
+        f"({score['no_data']} without data{aside}). Net score **{score['net_score']:+.2f}** "
         f"(green minus red over measured, from -1 all red to +1 all green); the largest group "
         f"({score['majority']}) holds {score['majority_share']:.0%} of the measured signals."
     )

@@ -48,17 +48,11 @@ def styled_backtest(metrics: pd.DataFrame) -> Styler:
     )
 
 
-def styled_regime_table(table: pd.DataFrame) -> Styler:
-    """Regime table without the model's internal regime code."""
-    return table.drop(columns="code").style.format(
-        {
-            "mean": "{:+.3f}",
-            "mean_se": "{:.3f}",
-            "t": "{:+.2f}",
-            "sd": "{:.3f}",
-            "expected_weeks": "{:.1f}",
-            "share_of_weeks": "{:.0%}",
-        }
+def styled_reading_check(check: pd.DataFrame) -> Styler:
+    """Share of weeks read bull / base / bear in each check period (regimes.check_periods)."""
+    shares = dict.fromkeys(["bull", "base", "bear"], "{:.0%}")
+    return check.style.hide(axis="index").format(
+        {"from": "{:%Y-%m-%d}", "to": "{:%Y-%m-%d}", **shares}, na_rep="-"
     )
 
 
@@ -111,19 +105,37 @@ def excess_after_sentence(
     )
 
 
-def regime_label(now: Mapping[str, Any]) -> str:
-    """The current regime and its scenario, e.g. 'calm (base)'."""
-    return f"{now['regime']} ({now['scenario']})"
+def reading_label(now: Mapping[str, Any]) -> str:
+    """The latest scenario reading with its drift state, e.g. 'base (no clear drift)'."""
+    return f"{now['reading']} ({now['state']})"
 
 
-def regime_sentence(now: Mapping[str, Any]) -> str:
-    """The current regime, its probabilities and the scenario probabilities (regimes.current)."""
-    scenarios = ", ".join(f"{k} {v:.0%}" for k, v in now["scenario_probabilities"].items())
-    return (
-        f"Week ending {now['week_end'].date()}: the **{now['regime']}** regime, mapped to the "
-        f"**{now['scenario']}** scenario, with smoothed probability {now['smoothed']:.0%} "
-        f"(filtered {now['filtered']:.0%}). Scenario probabilities: {scenarios}."
+def reading_sentence(now: Mapping[str, Any], tech: str, market: str) -> str:
+    """The latest week's reading and the drift and breadth behind it (regimes.current)."""
+    breadth = (
+        f"{now['share_at_highs']:.1f}% of tech stocks at a 52-week high"
+        f" ({'narrow' if now['narrow_breadth'] else 'not narrow'})"
+        if now["breadth"]
+        else "breadth not available, so the drift alone decides"
     )
+    return (
+        f"Week ending {now['week_end'].date()}: over the last {now['weeks']} weeks {tech} "
+        f"returned {now['total']:+.1f}% against {market} ({now['mean']:+.2f}% a week, "
+        f"t = {now['t']:+.2f}: {now['state']}); {breadth}. Reading: **{now['reading']}**."
+    )
+
+
+def reading_check_sentence(check: pd.DataFrame) -> str:
+    """Which reading most weeks of each check period got, with the shares (check_periods)."""
+    parts = [
+        f"{r.period}: {r.most_weeks} in {max(r.bull, r.base, r.bear):.0%} of {r.weeks} weeks "
+        f"(bull {r.bull:.0%}, base {r.base:.0%}, bear {r.bear:.0%})"
+        for r in check.itertuples()
+        if r.weeks
+    ]
+    if not parts:
+        return "The check periods lie outside this source's data."
+    return "Check on past episodes: " + "; ".join(parts) + "."
 
 
 def notional_events_sentence(
@@ -151,15 +163,15 @@ def flow_history_sentence(tech_flows: pd.Series) -> str:
 
 
 def summary_bullets(model: Mapping[str, Any], now: Mapping[str, Any], consolidation: str) -> str:
-    """Markdown bullets: forecast skill and next week, current regime, consolidation verdict."""
+    """Markdown bullets: forecast skill and next week, scenario reading, consolidation verdict."""
     row = model["metrics"].loc[MODEL]
     mean, lower, upper = model["forecast"][["mean", "lower", "upper"]].iloc[0]
     return (
         f"- **Forecast:** {model['label']} — {MODEL} MASE {row['mase']:.2f}, "
         f"{row['mae_vs_best_naive']:.2f}x the best naive MAE, hit rate {row['hit_rate']:.0%}; "
         f"next week {mean:+.2f}% ({lower:+.2f}% to {upper:+.2f}%).\n"
-        f"- **Regime:** {now['regime']} ({now['scenario']} scenario), smoothed probability "
-        f"{now['smoothed']:.0%}.\n"
+        f"- **Scenario reading:** {now['reading']} (tech's {now['weeks']}-week drift against the "
+        f"market: {now['state']}, t = {now['t']:+.2f}).\n"
         f"- **After record notional weeks:** {consolidation} (seed 001's consolidation claim)."
     )
 
@@ -197,25 +209,27 @@ def backtest_chart(backtest: pd.DataFrame, ax: Axes | None = None) -> Axes:
     )
 
 
-def regime_chart(closes: pd.DataFrame, shares: pd.DataFrame, start: object = None) -> Figure:
-    """Tech's price relative to the market above, the smoothed scenario probabilities below."""
+def reading_chart(closes: pd.DataFrame, readings: pd.DataFrame, start: object = None) -> Figure:
+    """Tech's price relative to the market above, each week's scenario reading below."""
     ratio = fr.relative_price(closes, start)
+    shown = readings.loc[ratio.index[0] :, "reading"]
+    onehot = pd.DataFrame({s: (shown == s).astype(float) for s in SCENARIO_COLOURS})
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 6.5), sharex=True, height_ratios=[2, 1])
     top.plot(ratio.index, ratio)
     top.set(
         title=f"{closes.attrs['tech']} relative to {closes.attrs['market']} (rebased to 100) and "
-        "the regime model's scenario",
+        "each week's scenario reading",
         ylabel="relative price",
     )
     bottom.stackplot(
-        shares.index,
-        shares.T.to_numpy(),
-        labels=list(shares.columns),
-        colors=[SCENARIO_COLOURS[c] for c in shares.columns],
-        alpha=0.8,
+        onehot.index,
+        onehot.T.to_numpy(),
+        labels=list(onehot.columns),
+        colors=list(SCENARIO_COLOURS.values()),
+        step="post",
         linewidth=0,
     )
-    bottom.set(ylabel="probability (smoothed)", ylim=(0, 1))
+    bottom.set(ylabel="reading", ylim=(0, 1), yticks=[])
     bottom.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3)
     return fig
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import PercentFormatter
 from pandas.io.formats.style import Styler
 
 from techflows.analysis import analogues, fundamentals
-from techflows.models import rate_shocks
+from techflows.models import rate_shocks, volatility
 from techflows.views import plots
 from techflows.views.tables import styled
 
@@ -98,53 +99,89 @@ def styled_reported_capex(capex: pd.DataFrame) -> Styler:
 # 2. Rate-path scenarios
 
 
-def panel_period(panel: pd.DataFrame) -> str:
-    """The panel's period as a noun: 'week' for a weekly panel."""
-    return panel.attrs["frequency"].removesuffix("ly")
-
-
-def rate_shock_figure(head: pd.Series, period: str, as_of: pd.Timestamp, bp: float = 50) -> Figure:
-    """Headline figure: tech's relative return (in %) in a period one yield rises by bp."""
-    return {
-        "name": f"Tech relative return in a {period} the {head['shocked']} "
-        f"({head['yields_from']}) rises {bp:g} bp",
-        "value": 100 * head["impact"],
-        "unit": "% (tech minus market)",
-        "as_of": as_of,
-        "headline": True,
-    }
+def rate_shock_figures(head: pd.Series, as_of: pd.Timestamp) -> list[Figure]:
+    """Headline shock (rate_shocks.headline_shock): its impact in %, and the size of the move,
+    the beta's p-value and the regression's R^2 next to it."""
+    name = (
+        f"Tech relative return over {head['horizon']} in which the {head['shocked']} "
+        f"({head['yields_from']}) rises {head['sd_multiple']:g} sd"
+    )
+    figures = [
+        (name, 100 * head["impact"], "% (tech minus market)", True),
+        (f"{name}: size of the rise", head["shock_bp"], "bp", False),
+        (f"{name}: p-value of the beta (HAC)", head["beta_p"], "p", True),
+        (f"{name}: R² of the regression", head["r2"], "R²", True),
+    ]
+    return [
+        {"name": n, "value": float(v), "unit": u, "as_of": as_of, "headline": h}
+        for n, v, u, h in figures
+    ]
 
 
 def rate_shock_sentence(
-    panel: pd.DataFrame, head: pd.Series, last: pd.Timestamp, bp: float = 50
+    panel: pd.DataFrame, table: pd.DataFrame, head: pd.Series, last: pd.Timestamp
 ) -> str:
-    """What was regressed on what, over which dates, and the headline shock with its CI."""
+    """What was regressed on what, the headline shock with its CI, beta, p and R^2, and the
+    same yield over one period for contrast."""
     attrs = panel.attrs
-    return (
-        f"{attrs['frequency'].capitalize()} regressions of {attrs['tech']} minus "
-        f"{attrs['market']} on yield changes, {panel.index[0].date()} to "
-        f"{last.date()} ({int(head['n'])} observations); nominal yield: "
-        f"{attrs['nominal_source']}; real yield: {attrs['real_source']}. "
-        f"A {bp:g} bp rise in the {head['shocked']} goes with a {head['impact']:+.2%} relative "
-        f"return (95% CI {head['lower']:+.2%} to {head['upper']:+.2%}, p = {head['pvalue']:.2f})."
+    text = (
+        f"{attrs['frequency'].capitalize()} data, {attrs['tech']} minus {attrs['market']}, "
+        f"{panel.index[0].date()} to {last.date()}; nominal yield: {attrs['nominal_source']}; "
+        f"real yield: {attrs['real_source']}. Over {head['horizon']}, a "
+        f"{head['sd_multiple']:g}-sd rise in the {head['shocked']} ({head['shock_bp']:+.0f} bp) "
+        f"goes with a {head['impact']:+.2%} relative return (95% CI {head['lower']:+.2%} to "
+        f"{head['upper']:+.2%}); beta {head['beta']:+.2f}% per +1pp, p {p_text(head['beta_p'])}, "
+        f"R² = {head['r2']:.3f} ({int(head['n'])} overlapping windows)."
+    )
+    short = table[
+        (table["periods"] == 1)
+        & (table["shocked"] == head["shocked"])
+        & (table["sd_multiple"] == head["sd_multiple"])
+    ]
+    if not short.empty and head["periods"] != 1:
+        one = short.iloc[0]
+        text += (
+            f" Within {one['horizon']}: beta {one['beta']:+.2f}% per +1pp, p "
+            f"{p_text(one['beta_p'])}, R² = {one['r2']:.3f}; a {one['sd_multiple']:g}-sd rise "
+            f"({one['shock_bp']:+.0f} bp) goes with {one['impact']:+.2%}."
+        )
+    return text
+
+
+def shock_scale_sentence(scale: pd.DataFrame, shocked: str) -> str:
+    """How large a move of a fixed size is at each horizon (rate_shocks.shock_scale)."""
+    rows = scale[scale["yield"] == shocked]
+    if rows.empty:
+        return ""
+    parts = [
+        f"{r.move_in_sd:.1f} sd over {r.horizon} ({r.share_at_least:.1%} of {r.n} windows moved "
+        "that much)"
+        for r in rows.itertuples()
+    ]
+    return f"For scale, a {rows['move_bp'].iloc[0]:g} bp move in the {shocked} is " + (
+        "; ".join(parts) + "."
     )
 
 
 def styled_shock_table(table: pd.DataFrame) -> Styler:
-    """Shock scenarios (rate_shocks.scenario_table): impacts and intervals in percent."""
+    """Shock scenarios (rate_shocks.scenario_table): impacts in percent, beta with p and R^2."""
     formats = {
-        "bp": "{:.0f}",
+        "sd_multiple": "{:g}",
+        "shock_bp": "{:+.0f}",
         "impact": PCT,
         "se": PCT,
         "lower": PCT,
         "upper": PCT,
         "pvalue": "{:.3f}",
+        "beta": "{:+.2f}",
+        "beta_p": "{:.3f}",
+        "r2": "{:.3f}",
     }
-    return styled(table, formats)
+    return styled(table, formats, na_rep="-")
 
 
-def rate_shock_chart(table: pd.DataFrame, period: str) -> plt.Axes:
-    """Point and 95% interval of the implied relative return per yield shock."""
+def rate_shock_chart(table: pd.DataFrame) -> plt.Axes:
+    """Point and 95% interval of the implied relative return per yield shock and horizon."""
     ax = sns.pointplot(
         data=rate_shocks.chart_frame(table),
         x="pct",
@@ -157,7 +194,7 @@ def rate_shock_chart(table: pd.DataFrame, period: str) -> plt.Axes:
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set(
         title="Implied tech relative return per yield shock (95% interval)",
-        xlabel=f"% per {period}, tech minus market",
+        xlabel="% over the horizon, tech minus market",
         ylabel="",
     )
     return ax
@@ -167,40 +204,89 @@ def rate_shock_chart(table: pd.DataFrame, period: str) -> plt.Axes:
 
 
 def stress_figures(lead: pd.Series) -> list[Figure]:
-    """Figures of the lead stress series: next-day and long-run GARCH vol, 99% VaR (in %)."""
-    ticker, when = lead["ticker"], lead["date"]
-    return [
-        {
-            "name": f"{ticker} GARCH(1,1) volatility for the next day (annualised)",
-            "value": 100 * lead["vol_next_day"],
-            "unit": "%",
-            "as_of": when,
-            "headline": True,
-        },
-        {
-            "name": f"{ticker} GARCH(1,1) long-run volatility (annualised)",
-            "value": 100 * lead["vol_long_run"],
-            "unit": "%",
-            "as_of": when,
-        },
-        {
-            "name": f"{ticker} 99% one-day historical VaR",
-            "value": 100 * lead["VaR99_hist"],
-            "unit": "%",
-            "as_of": when,
-        },
+    """Figures of the lead stress series: next-day and long-run GARCH vol, the innovations the
+    GARCH uses, and its 99% VaR beside the historical one (in %)."""
+    ticker, when, dist = lead["ticker"], lead["date"], lead["innovations"]
+    model = f"GARCH(1,1), {dist} innovations"
+    figures = [
+        (f"{ticker} {model}: volatility for the next day (annualised)", lead["vol_next_day"], "%"),
+        (f"{ticker} {model}: long-run volatility (annualised)", lead["vol_long_run"], "%"),
+        (f"{ticker} 99% one-day VaR, {model}, next day", lead["VaR99_garch"], "%"),
+        (f"{ticker} 99% one-day historical VaR", lead["VaR99_hist"], "%"),
     ]
+    out: list[Figure] = [
+        {"name": n, "value": 100 * v, "unit": u, "as_of": when, "headline": i == 0}
+        for i, (n, v, u) in enumerate(figures)
+    ]
+    out.insert(
+        2,
+        {
+            "name": f"{ticker} GARCH(1,1) innovations chosen by BIC",
+            "value": dist,
+            "unit": "",
+            "as_of": when,
+            "headline": False,
+        },
+    )
+    return out
 
 
 def garch_sentence(lead: pd.Series) -> str:
     """GARCH volatility next day against its long run, half-life, and the 1-in-100 day loss."""
     return (
-        f"{lead['ticker']} (data through {lead['date'].date()}): GARCH(1,1) volatility for the "
-        f"next day {lead['vol_next_day']:.1%} a year against a long-run {lead['vol_long_run']:.1%} "
+        f"{lead['ticker']} (data through {lead['date'].date()}), GARCH(1,1) with "
+        f"{lead['innovations']} innovations: volatility for the next day "
+        f"{lead['vol_next_day']:.1%} a year against a long-run {lead['vol_long_run']:.1%} "
         f"({lead['vol_next_day'] / lead['vol_long_run']:.2f}x); shocks fade with a half-life of "
         f"{lead['half_life_days']:.0f} trading days. A 1-in-100 day loses "
-        f"{lead['VaR99_hist']:.1%} or more; such days average {lead['ES99_hist']:.1%}."
+        f"{lead['VaR99_hist']:.1%} or more in the data (such days average "
+        f"{lead['ES99_hist']:.1%}); the GARCH puts tomorrow's 99% VaR at "
+        f"{lead['VaR99_garch']:.1%} (ES {lead['ES99_garch']:.1%})."
     )
+
+
+def innovations_sentence(ticker: str, table: pd.DataFrame, returns: pd.Series) -> str:
+    """Normal against Student-t GARCH (volatility.compare_innovations): which fits, which the
+    VaR uses, and what the choice does to persistence and the long-run level."""
+    rows = table.set_index("dist")
+    chosen = rows[rows["chosen"]].iloc[0]
+    text = (
+        f"{ticker}: the VaR and the figures above use **{chosen['innovations']}** innovations "
+        "(lowest BIC)."
+    )
+    if "t" in rows.index and "normal" in rows.index:
+        t, normal = rows.loc["t"], rows.loc["normal"]
+        sample = returns.std() * np.sqrt(volatility.TRADING_DAYS)
+        text += (
+            f" Student-t (nu = {t['nu']:.1f}) against normal: log-likelihood "
+            f"{t['loglik'] - normal['loglik']:+.1f}, BIC {t['bic'] - normal['bic']:+.1f}, AIC "
+            f"{t['aic'] - normal['aic']:+.1f}; likelihood ratio {t['lr']:.1f} (p "
+            f"{p_text(t['lr_p'])}, boundary-corrected). Persistence {normal['persistence']:.3f} "
+            f"-> {t['persistence']:.3f}, long-run volatility {normal['vol_long_run']:.1%} -> "
+            f"{t['vol_long_run']:.1%}: with persistence this close to 1 the long-run level "
+            f"is loosely pinned down (the returns' own volatility is {sample:.1%} a year)."
+        )
+    return text
+
+
+def p_text(p: float) -> str:
+    """A p-value for a sentence after 'p': '< 0.001' when smaller, else '= 0.123'."""
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
+def styled_innovations(table: pd.DataFrame) -> Styler:
+    """Normal against Student-t GARCH fits (volatility.compare_innovations)."""
+    formats = {
+        "loglik": "{:,.1f}",
+        "aic": "{:,.1f}",
+        "bic": "{:,.1f}",
+        "lr": "{:.1f}",
+        "lr_p": "{:.2g}",
+        "nu": "{:.2f}",
+        "persistence": "{:.3f}",
+        "vol_long_run": PCT,
+    }
+    return styled(table.drop(columns="dist"), formats, na_rep="-")
 
 
 def data_stop_notes(frame: pd.DataFrame, label: str, date: str, end: pd.Timestamp) -> list[str]:
@@ -224,8 +310,11 @@ def styled_stress_table(stress: pd.DataFrame) -> Styler:
         "half_life_days": "{:.0f}",
         "VaR99_hist": PCT,
         "ES99_hist": PCT,
+        "nu": "{:.2f}",
+        "VaR99_garch": PCT,
+        "ES99_garch": PCT,
     }
-    return styled(stress, formats)
+    return styled(stress, formats, na_rep="-")
 
 
 def styled_var_es_table(risk: pd.DataFrame) -> Styler:
@@ -314,27 +403,129 @@ def rolling_spread_chart(rolling: pd.DataFrame) -> plt.Axes:
 # 5. Historical analogues
 
 
-def today_drawdown_figure(ticker: str, now: dict[str, object], headline: bool) -> Figure:
-    """Today's drawdown of one history (analogues.place_today) as a figure in %."""
-    return {
-        "name": f"{ticker} drawdown from its peak",
-        "value": 100 * now["depth"],
-        "unit": "%",
-        "as_of": now["date"],
-        "headline": headline,
-    }
+def today_drawdown_figures(
+    ticker: str, now: dict[str, object], summary: dict[str, float], headline: bool
+) -> list[Figure]:
+    """Today's drawdown, and what followed past drawdowns as deep (analogues.after_reaching)."""
+    depth, deeper = f"{now['asked']:.1%}", f"{now['deeper']:.0%}"
+    went = summary["went_deeper"] / summary["episodes"] if summary["episodes"] else float("nan")
+    return [
+        {
+            "name": f"{ticker} drawdown from its peak",
+            "value": 100 * now["depth"],
+            "unit": "%",
+            "as_of": now["date"],
+            "headline": headline,
+        },
+        {
+            "name": f"{ticker}: past drawdowns that reached the current one's depth ({depth})",
+            "value": summary["episodes"],
+            "unit": "drawdowns",
+            "as_of": now["date"],
+        },
+        {
+            "name": f"{ticker}: share of past drawdowns as deep as the current one ({depth}) "
+            f"that went on to {deeper}",
+            "value": 100 * went,
+            "unit": "%",
+            "as_of": now["date"],
+            "headline": headline,
+        },
+        {
+            "name": f"{ticker}: median return 12 months after reaching {depth}",
+            "value": 100 * summary["median_12m"],
+            "unit": "%",
+            "as_of": now["date"],
+        },
+    ]
 
 
-def today_drawdown_sentence(ticker: str, now: dict[str, object]) -> str:
-    """Today's drawdown against the recovered drawdowns of 10% or more in the same history."""
-    return (
+def today_drawdown_sentence(ticker: str, now: dict[str, object], summary: dict[str, float]) -> str:
+    """Today's drawdown, and of past drawdowns that reached its depth: how many went deeper,
+    how fast, and what the next 6 and 12 months returned (analogues.conditional_summary)."""
+    depth, deeper = f"{-now['asked']:.1%}", f"{now['deeper']:.0%}"
+    text = (
         f"**{ticker}** on {now['date'].date()}: {-now['depth']:.1%} below its "
-        f"{now['peak'].date()} peak ({now['days_since_peak']} days ago). Since "
-        f"{now['since'].date()}, {now['deeper_episodes']} of {now['episodes']} recovered "
-        f"drawdowns of 10% or more went deeper; their median depth was "
-        f"{now['median_depth']:.1%} and the median time from peak back to peak "
-        f"{now['median_peak_to_recovery_days']:.0f} days."
+        f"{now['peak'].date()} peak ({now['days_since_peak']} days ago)"
     )
+    if now["reached"] < now["depth"]:
+        text += f"; at its low on {now['trough'].date()} it was {-now['reached']:.1%} down"
+    n = summary["episodes"]
+    if not n:
+        return text + f". No earlier drawdown since {now['since'].date()} reached {depth}."
+    went = summary["went_deeper"]
+    text += (
+        f". Since {now['since'].date()}, {n} earlier drawdowns reached {depth}: {went} went on "
+        f"to {deeper}"
+    )
+    if went:
+        text += f" (median {summary['median_days_to_deeper']:.0f} days after reaching {depth})"
+    text += f", {n - went} recovered first."
+    for name, words in (("6m", "6 months"), ("12m", "12 months")):
+        if summary[f"n_{name}"]:
+            text += (
+                f" Over the {words} after reaching {depth}: median {summary[f'median_{name}']:+.1%}"
+                f", positive in {summary[f'positive_{name}']:.0%} of {summary[f'n_{name}']}."
+            )
+    return text
+
+
+def styled_after_reaching(table: pd.DataFrame) -> Styler:
+    """Past drawdowns that reached today's depth (analogues.after_reaching), what followed."""
+    formats = {
+        "peak": "{:%Y-%m-%d}",
+        "reached": "{:%Y-%m-%d}",
+        "deeper_date": "{:%Y-%m-%d}",
+        "recovery": "{:%Y-%m-%d}",
+        "depth": PCT,
+        "days_to_deeper": "{:.0f}",
+        "return_6m": PCT,
+        "return_12m": PCT,
+    }
+    return styled(table, formats, na_rep="-")
+
+
+def recovery_legs_sentence(legs: pd.DataFrame) -> str:
+    """Each recovery leg of the first history: its return against the market, and real yields."""
+    if legs.empty:
+        return "This source's data do not cover seed 002's recovery legs (2002-07, 2018-19)."
+    first = legs[legs["ticker"] == legs["ticker"].iloc[0]]
+    parts = []
+    for row in first.itertuples():
+        text = (
+            f"{row.leg}: {row.ticker} {row.tech_return:+.0%} from {row.start.date()} to "
+            f"{row.end.date()} ({row.tech_annualised:+.1%} a year), {row.market} "
+            f"{row.market_return:+.0%}"
+        )
+        if "DFII10_start" in legs and pd.notna(row.DFII10_start):
+            since = (
+                f" (first observation {row.DFII10_from.date()})"
+                if row.DFII10_from > row.start
+                else ""
+            )
+            text += (
+                f"; the 10y real yield went from {row.DFII10_start:.2f}%{since} to "
+                f"{row.DFII10_end:.2f}% ({row.DFII10_change:+.2f} pp)"
+            )
+        parts.append(text)
+    return ". ".join(parts) + "."
+
+
+def styled_recovery_legs(legs: pd.DataFrame) -> Styler:
+    """Recovery legs (analogues.recovery_legs): returns in %, yields in % and pp."""
+    formats: dict[str, object] = {
+        "start": "{:%Y-%m-%d}",
+        "end": "{:%Y-%m-%d}",
+        "years": "{:.1f}",
+        "tech_return": PCT,
+        "tech_annualised": PCT,
+        "market_return": PCT,
+        "relative_return": PCT,
+    }
+    for sid in analogues.LEG_YIELDS:
+        formats |= {f"{sid}_start": "{:.2f}", f"{sid}_end": "{:.2f}"}
+        formats |= {f"{sid}_change": "{:+.2f}", f"{sid}_from": "{:%Y-%m-%d}"}
+    return styled(legs, {k: v for k, v in formats.items() if k in legs}, na_rep="-")
 
 
 def styled_analogue_table(table: pd.DataFrame) -> Styler:
