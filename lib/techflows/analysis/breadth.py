@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from techflows.analysis import weeks
 from techflows.analysis.markets import last_years
 from techflows.data.source import Source
 from techflows.data.sources.base import CONSTITUENTS_PROVIDER
@@ -65,18 +66,17 @@ def advance_decline_ratio(daily: pd.DataFrame, days: int = 20) -> pd.Series:
 
 
 def weekly_internals(
-    daily: pd.DataFrame, week_end: str = "W-FRI", years: int | None = None
+    daily: pd.DataFrame, week_end: str = weeks.DEFAULT, years: int | None = None
 ) -> pd.DataFrame:
     """Weekly: mean daily share at 52-week highs (percent), advancers, decliners and their ratio.
 
-    With years, only the last `years` years.
+    Complete weeks only; with years, only the last `years` years.
     """
-    weeks = daily.resample(week_end)
     out = pd.DataFrame(
         {
-            "share_at_high_pct": 100 * weeks["share_at_high"].mean(),
-            "advancers": weeks["advancers"].sum(min_count=1),
-            "decliners": weeks["decliners"].sum(min_count=1),
+            "share_at_high_pct": 100 * weeks.bucket(daily["share_at_high"], week_end, "mean"),
+            "advancers": weeks.bucket(daily["advancers"], week_end),
+            "decliners": weeks.bucket(daily["decliners"], week_end),
         }
     ).dropna(subset=["advancers"])
     out["adv_dec_ratio"] = out["advancers"] / out["decliners"].where(out["decliners"] > 0)
