@@ -133,5 +133,3 @@ def test_relative_returns_cut_years_and_drop_the_running_week(sample_source):
     complete = rates.relative_returns(sample_source, "W-FRI", years=2)
     assert complete.index[0] > pd.Timestamp("2016-12-28")  # two years before the last week
     assert complete.index[-1] == pd.Timestamp("2018-12-28")
-
-

@@ -172,7 +172,8 @@ def weekly_flows(src: Source, week_end: str = weeks.DEFAULT) -> tuple[pd.DataFra
     """The source's flows by fund (with class and segment) and by class, complete weeks only.
 
     by_fund also has flow_ex_flagged_usd; by_group.attrs["ex_flagged"] is by_group without
-    flagged prints, and attrs["aum_date"] the date of the assets used to flag them (or None).
+    flagged prints; both have attrs["aum_date"], the date of the assets used to flag them
+    (None: no assets, nothing flagged).
     """
     daily, aum = screened(src)
     classes = classify(daily["ticker"].unique(), src.universe)
@@ -180,6 +181,7 @@ def weekly_flows(src: Source, week_end: str = weeks.DEFAULT) -> tuple[pd.DataFra
     by_group = weekly_by_group(by_fund)
     by_group.attrs["ex_flagged"] = weekly_by_group(by_fund, value="flow_ex_flagged_usd")
     by_group.attrs["aum_date"] = None if aum is None else aum["updated_date"].max()
+    by_fund.attrs["aum_date"] = by_group.attrs["aum_date"]
     return by_fund, by_group
 
 
@@ -233,10 +235,20 @@ def flagged_prints(src: Source) -> pd.DataFrame:
     return marked.sort_values("pct_aum", key=abs, ascending=False).reset_index(drop=True)
 
 
-def missing_funds(src: Source, classes: pd.DataFrame, group: str = "tech_etf") -> list[str]:
-    """Funds of a universe group with no flow at all in the source (e.g. IYW, VGT, SMH)."""
-    listed = set(classes.index)
+def missing_funds(src: Source, have: Iterable[str], group: str = "tech_etf") -> list[str]:
+    """Funds of a universe group with no flow in `have` (e.g. IYW, VGT, SMH in the csv file)."""
+    listed = set(have)
     return [t for t in uni.tickers(src.universe, group=group) if t not in listed]
+
+
+def clean_span(
+    by_group: pd.DataFrame, at: object, noun: str, column: str = "tech"
+) -> dict[str, object] | None:
+    """record_span of a week on flows without flagged prints (None when nothing is screened)."""
+    clean = by_group.attrs.get("ex_flagged")
+    if clean is None or by_group.attrs.get("aum_date") is None:
+        return None
+    return record_span(clean[column], at=at, largest=noun == "inflow")
 
 
 def gaps_text(week_fund: pd.DataFrame) -> str:

@@ -81,6 +81,28 @@ def weekly_tech_notional(src: Source, week_end: str) -> tuple[pd.Series, str]:
     return weekly_notional(close, volume, week_end), label
 
 
+def with_moves(ranked: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
+    """notional_rank with each week's price move beside it (rates.weekly_moves, decimal).
+
+    Dollar volume counts every trade, bought or sold: a record week that fell in price was a
+    week of heavy selling as much as buying. Columns added: tech_return, market_return,
+    tech_vs_market; attrs: tech, market.
+    """
+    renamed = moves[["tech", "market", "tech_vs_market"]].rename(
+        columns={"tech": "tech_return", "market": "market_return"}
+    )
+    out = ranked.join(renamed)
+    out.attrs.update(moves.attrs)
+    return out
+
+
+def move_text(row: pd.Series, tech: str, market: str) -> str:
+    """'XLK -7.4% (-6.1% vs SPY)' for one week of with_moves."""
+    if pd.isna(row.get("tech_return")):
+        return f"{tech} move not available"
+    return f"{tech} {row['tech_return']:+.1%} ({row['tech_vs_market']:+.1%} vs {market})"
+
+
 def latest_record_week(ranked: pd.DataFrame) -> str:
     """The last week of notional_rank that is a record (YYYY-MM-DD), or "none"."""
     records = ranked.index[ranked["is_record"]]

@@ -99,6 +99,18 @@ def period_closes(src: Source, rule: str = weeks.DEFAULT) -> pd.DataFrame:
     return last
 
 
+def weekly_moves(src: Source, week_end: str = weeks.DEFAULT) -> pd.DataFrame:
+    """Each complete week's return of the tech and market proxies and their difference (decimal).
+
+    Columns: tech, market, tech_vs_market; attrs: tech, market (the tickers).
+    """
+    closes = period_closes(src, week_end)
+    moves = closes.pct_change().dropna()
+    moves["tech_vs_market"] = moves["tech"] - moves["market"]
+    moves.attrs.update(closes.attrs)
+    return moves
+
+
 def relative_returns(src: Source, rule: str, years: int | None = None) -> pd.Series:
     """Return of the tech proxy minus the market proxy (decimal) per complete period of rule.
 
