@@ -199,7 +199,8 @@ def _top_week(src: Source, claim: Claim, ranks: pd.DataFrame) -> pd.Timestamp:
     if inside.empty:
         what = f"Tech dollar volume in the {weeks.span_text(first, last, claim.week_end)}"
         raise DataUnavailable(what, src.name, PRICES_PROVIDER)
-    return inside["rank"].idxmin()
+    # Ties (rank 1 shared with equal weeks) go to the week with the most dollar volume.
+    return inside.sort_values(["rank", "notional"], ascending=[True, False]).index[0]
 
 
 def notional_rank(src: Source, claim: Claim) -> Measurement:
