@@ -117,19 +117,24 @@ def _clean(value: float, inside: pd.DataFrame) -> float | None:
     return None if inside.attrs.get("aum_date") is None else value
 
 
-def window_flow(src: Source, claim: Claim) -> Measurement:
-    """Net flow (USD bn) of a class of funds or a ticker list over the claim's weeks."""
+def _per_fund(src: Source, claim: Claim, how: str, what: str) -> Measurement:
+    """The funds' net flows over the claim's weeks combined by `how` (sum or min), USD bn."""
     inside, label, window = _window(src, claim)
     per_fund = inside.groupby("ticker")[VALUES].sum().div(1e9)
     detail = ", ".join(f"{t} {v:+.2f}" for t, v in per_fund["flow_usd"].sort_values().items())
-    basis = f"{ETF_PROXY}: {label}, net flows over the {window}"
+    combined = per_fund.agg(how)
     return Measurement(
-        float(per_fund["flow_usd"].sum()),
-        basis,
+        float(combined["flow_usd"]),
+        f"{ETF_PROXY}: {label}, {what} over the {window}",
         f"USD bn by fund: {detail}; {_screening(inside)}",
         window=window,
-        without_flagged=_clean(float(per_fund["flow_ex_flagged_usd"].sum()), inside),
+        without_flagged=_clean(float(combined["flow_ex_flagged_usd"]), inside),
     )
+
+
+def window_flow(src: Source, claim: Claim) -> Measurement:
+    """Net flow (USD bn) of a class of funds or a ticker list over the claim's weeks."""
+    return _per_fund(src, claim, "sum", "net flows")
 
 
 def smallest_fund_flow(src: Source, claim: Claim) -> Measurement:
@@ -138,17 +143,7 @@ def smallest_fund_flow(src: Source, claim: Claim) -> Measurement:
     For "inflows into X and Y": each fund must take money in, so a sum of the two cannot
     hide one fund's outflow.
     """
-    inside, label, window = _window(src, claim)
-    per_fund = inside.groupby("ticker")[VALUES].sum().div(1e9)
-    detail = ", ".join(f"{t} {v:+.2f}" for t, v in per_fund["flow_usd"].sort_values().items())
-    basis = f"{ETF_PROXY}: {label}, the smallest fund's net flow over the {window}"
-    return Measurement(
-        float(per_fund["flow_usd"].min()),
-        basis,
-        f"USD bn by fund: {detail}; {_screening(inside)}",
-        window=window,
-        without_flagged=_clean(float(per_fund["flow_ex_flagged_usd"].min()), inside),
-    )
+    return _per_fund(src, claim, "min", "the smallest fund's net flow")
 
 
 def flow_difference(src: Source, claim: Claim) -> Measurement:
