@@ -14,33 +14,36 @@ from techflows.data.sources.base import Adapter
 
 @pytest.fixture
 def panel() -> pd.DataFrame:
-    """Four stocks over 40 sessions: one listed late, one with a gap, one flat for a while."""
+    """Four stocks over 340 sessions: one listed late, one with a gap, one flat for a while."""
     rng = np.random.default_rng(7)
-    dates = pd.bdate_range("2024-01-01", periods=40)
+    n = 340
+    dates = pd.bdate_range("2024-01-01", periods=n)
     close = pd.DataFrame(
-        100 * np.exp(np.cumsum(rng.normal(0, 0.02, (40, 4)), axis=0)),
+        100 * np.exp(np.cumsum(rng.normal(0, 0.02, (n, 4)), axis=0)),
         index=dates,
         columns=["AAA", "BBB", "CCC", "DDD"],
     )
     close.iloc[:12, 1] = np.nan  # BBB lists on day 13
-    close.iloc[20, 2] = np.nan  # CCC misses one day
-    close.iloc[25:30, 3] = close.iloc[25, 3]  # DDD unchanged for five days
-    close.iloc[30, 0] = close.iloc[:30, 0].max() + 1  # AAA sets a high
+    close.iloc[290, 2] = np.nan  # CCC misses one day
+    close.iloc[295:300, 3] = close.iloc[295, 3]  # DDD unchanged for five days
+    close.iloc[300, 0] = close.iloc[:300, 0].max() + 1  # AAA sets a high
     return close
 
 
-def loop_internals(close: pd.DataFrame, window: int) -> pd.DataFrame:
-    """The same counts, one stock and one day at a time."""
-    values = close.to_numpy()
+def loop_internals(close: pd.DataFrame) -> pd.DataFrame:
+    """The same counts, one stock and one day at a time; 52 weeks = the 364 days to a date."""
     rows = []
-    for t in range(1, len(values)):
+    for t in range(1, len(close)):
+        day = close.index[t]
         members = at_high = up = down = flat = 0
-        for j in range(values.shape[1]):
-            past = values[max(0, t - window + 1) : t + 1, j]
-            if t + 1 >= window and not np.isnan(past).any():
+        for name in close.columns:
+            series = close[name]
+            listed = series.first_valid_index()
+            today, before = series.iloc[t], series.iloc[t - 1]
+            if not np.isnan(today) and day - listed >= pd.Timedelta(days=363):
                 members += 1
-                at_high += values[t, j] == past.max()
-            today, before = values[t, j], values[t - 1, j]
+                past = series[(series.index > day - pd.Timedelta(days=364)) & (series.index <= day)]
+                at_high += today == past.max()
             if not (np.isnan(today) or np.isnan(before)):
                 up += today > before
                 down += today < before
@@ -51,18 +54,28 @@ def loop_internals(close: pd.DataFrame, window: int) -> pd.DataFrame:
 
 
 def test_daily_internals_match_loops(panel):
-    window = 10
-    daily = breadth.daily_internals(panel, window=window)
-    expected = loop_internals(panel, window)
+    daily = breadth.daily_internals(panel)
+    expected = loop_internals(panel)
     columns = list(expected.columns)
     pd.testing.assert_frame_equal(daily[columns], expected, check_dtype=False, check_names=False)
     share = expected["at_high"] / expected["members"].replace(0, np.nan)
     np.testing.assert_allclose(daily["share_at_high"], share, equal_nan=True)
-    assert daily.loc[panel.index[30], "at_high"] >= 1  # AAA's new high is counted
+    assert daily.loc[panel.index[300], "at_high"] >= 1  # AAA's new high is counted
+    # BBB lists 12 sessions late: it joins the count 12 sessions after the others.
+    assert daily["members"].iloc[-1] == 4 and daily["members"].max() == 4
+
+
+def test_one_52_week_high_for_markets_and_breadth(csv_source):
+    from techflows.analysis import markets
+
+    close = breadth.sector_close(csv_source)["AAPL"]
+    status = markets.price_status(csv_source.ohlcv("AAPL"), "2026-02-13")
+    # price_status's 52-week high is the same number breadth counts highs against.
+    assert status["high_52w"] == pytest.approx(markets.high_52w(close).loc["2026-02-13"])
 
 
 def test_smoothed_signals_match_hand_sums(panel):
-    daily = breadth.daily_internals(panel, window=10)
+    daily = breadth.daily_internals(panel)
     share = breadth.share_at_highs(daily, days=5)
     last = daily["share_at_high"].iloc[-5:]
     assert share.iloc[-1] == pytest.approx(100 * last.mean())
@@ -73,7 +86,7 @@ def test_smoothed_signals_match_hand_sums(panel):
 
 
 def test_weekly_internals_group_by_friday(panel):
-    daily = breadth.daily_internals(panel, window=10)
+    daily = breadth.daily_internals(panel)
     weekly = breadth.weekly_internals(daily, "W-FRI")
     for week_end, row in weekly.iterrows():
         days = daily[(daily.index > week_end - pd.Timedelta(days=7)) & (daily.index <= week_end)]

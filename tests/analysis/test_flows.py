@@ -38,36 +38,72 @@ def test_classify_tech_non_tech_and_other():
 
 
 def test_weekly_sums_hand_computed_for_two_week_ends():
-    # Mon 2026-02-02 .. Tue 2026-02-10
+    # Thu 2026-01-29 .. Wed 2026-02-11: two whole Wednesday weeks; Friday weeks cut at both ends.
     daily = _daily(
         [
-            ("2026-02-02", "XLK", 1.0),
+            ("2026-01-29", "XLK", 1.0),
             ("2026-02-04", "XLK", 2.0),
             ("2026-02-05", "XLK", 4.0),
             ("2026-02-06", "XLB", 8.0),
             ("2026-02-10", "XLK", 16.0),
-            ("2026-02-10", "XLB", 32.0),
+            ("2026-02-11", "XLB", 32.0),
         ]
     )
     wed = flows.weekly_by_fund(daily, "W-WED").set_index(["week_end", "ticker"])
     assert wed.loc[("2026-02-04", "XLK"), "flow_usd"] == 3.0
     assert wed.loc[("2026-02-11", "XLK"), "flow_usd"] == 20.0
     assert wed.loc[("2026-02-11", "XLK"), "days"] == 2
+    assert wed.loc[("2026-02-11", "XLK"), "missing_days"] == 3  # 5 weekdays, 2 reported
     assert wed.loc[("2026-02-11", "XLB"), "flow_usd"] == 40.0
+    # XLB reported nothing in the first week: a row says so instead of leaving it out.
+    assert np.isnan(wed.loc[("2026-02-04", "XLB"), "flow_usd"])
+    assert wed.loc[("2026-02-04", "XLB"), "missing_days"] == 5
+    # Friday weeks: 01-31..02-06 is whole; the week to 01-30 starts before the data, and
+    # the week to 02-13 ends after them, so both are left out.
     fri = flows.weekly_by_fund(daily, "W-FRI").set_index(["week_end", "ticker"])
-    assert fri.loc[("2026-02-06", "XLK"), "flow_usd"] == 7.0
-    assert fri.loc[("2026-02-13", "XLB"), "flow_usd"] == 32.0
+    assert fri.index.get_level_values("week_end").unique().tolist() == [pd.Timestamp("2026-02-06")]
+    assert fri.loc[("2026-02-06", "XLK"), "flow_usd"] == 6.0
     groups = flows.weekly_by_group(
         flows.weekly_by_fund(daily, "W-WED"), flows.classify(["XLK", "XLB"], UNIVERSE)
     )
     assert list(groups.columns) == ["tech", "non-tech sector"]
     assert groups.loc["2026-02-11"].tolist() == [20.0, 40.0]
     assert groups.loc["2026-02-04", "non-tech sector"] == 0.0
-    # Through Tue 2026-02-10 the week ending Wed 2026-02-11 is still open; through Wed it is not.
-    open_week = flows.weekly_by_fund(daily, "W-WED", through="2026-02-10")
+    # Through Tue 2026-02-10 the week ending Wed 2026-02-11 is still open.
+    open_week = flows.weekly_by_fund(daily[daily["date"] <= "2026-02-10"], "W-WED")
     assert open_week["week_end"].unique().tolist() == [pd.Timestamp("2026-02-04")]
-    assert open_week.index.tolist() == list(range(len(open_week)))
-    assert flows.weekly_by_fund(daily, "W-WED", through="2026-02-11").equals(wed.reset_index())
+
+
+def test_sessions_decide_the_first_week_and_the_expected_days():
+    # The file starts Fri 2026-01-02; Thu 2026-01-01 is a holiday, so with the market's
+    # sessions the Wednesday week 01-01..01-07 is whole (4 sessions); without them it is not.
+    days = pd.bdate_range("2026-01-02", "2026-01-14")
+    daily = _daily([(d, "XLK", 1.0) for d in days])
+    market = days  # no session on 2026-01-01
+    with_calendar = flows.weekly_by_fund(daily, "W-WED", market).set_index("week_end")
+    assert with_calendar.index.tolist() == list(pd.to_datetime(["2026-01-07", "2026-01-14"]))
+    assert with_calendar.loc["2026-01-07", "expected_days"] == 4
+    assert with_calendar.loc["2026-01-07", "missing_days"] == 0
+    weekdays = flows.weekly_by_fund(daily, "W-WED").set_index("week_end")
+    assert weekdays.index.tolist() == [pd.Timestamp("2026-01-14")]
+
+
+def test_flag_prints_against_assets_and_own_history():
+    days = pd.bdate_range("2026-01-05", periods=10)
+    rows = [(d, "ARKK", 10e6) for d in days[:8]] + [(days[8], "ARKK", 600e6)]
+    rows += [(d, "QQQ", 2e9) for d in days]  # large in dollars, small against assets
+    rows += [(days[9], "XLB", -500e6)]  # 7.5% of assets, but the fund's only print
+    aum = pd.DataFrame({"aum_usd": [6e9, 380e9, 6.65e9]}, index=["ARKK", "QQQ", "XLB"])
+    marked = flows.flag_prints(_daily(rows), aum)
+    assert marked.loc[marked["flagged"], "ticker"].tolist() == ["ARKK"]
+    assert marked.loc[marked["flagged"], "pct_aum"].iloc[0] == pytest.approx(10.0)
+    weekly = flows.weekly_by_fund(marked, "W-FRI").set_index(["week_end", "ticker"])
+    second = ("2026-01-16", "ARKK")
+    assert weekly.loc[second, "flow_usd"] == pytest.approx(630e6)
+    assert weekly.loc[second, "flow_ex_flagged_usd"] == pytest.approx(30e6)
+    assert weekly.loc[second, "flagged_days"] == 1
+    unscreened = flows.flag_prints(_daily(rows), None)
+    assert not unscreened["flagged"].any() and unscreened["pct_aum"].isna().all()
 
 
 def test_record_span_inflow_outflow_and_censored():
@@ -82,20 +118,24 @@ def test_record_span_inflow_outflow_and_censored():
     assert mid["weeks"] == 2 and mid["history_weeks"] == 3
 
 
-def test_year_to_date_and_complete_weeks():
+def test_year_to_date():
     idx = pd.date_range("2025-12-24", periods=5, freq="W-WED")
     wide = pd.DataFrame({"tech": [9.0, 1, 2, 3, 4], "other": [9.0, 1, 1, 1, 1]}, idx)
     ytd = flows.year_to_date(wide, 2026, n_weeks=2)
     assert ytd.index[0] == pd.Timestamp("2026-01-07")
     assert ytd.iloc[-1].tolist() == [5.0, 2.0]
     assert flows.year_to_date(wide, 2026).iloc[-1, 0] == 9.0
-    assert flows.complete_weeks(wide, "2026-01-23").index[-1] == pd.Timestamp("2026-01-21")
 
 
 def test_weekly_tech_flows_on_real_data(csv_source, market_data):
     daily = csv_source.flows()
     classes = flows.classify(daily["ticker"].unique(), csv_source.universe)
-    weekly = flows.weekly_by_group(flows.weekly_by_fund(daily, "W-WED"), classes)
+    by_fund = flows.weekly_by_fund(daily, "W-WED", flows.sessions(csv_source))
+    weekly = flows.weekly_by_group(by_fund, classes)
+    # 1 January is a holiday: the week 01-01..01-07 is whole from the file's first day, 01-02.
+    assert weekly.index[0] == pd.Timestamp("2026-01-07") and weekly.index[-1] == pd.Timestamp(
+        "2026-02-11"
+    )
     # Independent: read the raw file, roll each date forward to its Wednesday and sum.
     raw = pd.read_csv(market_data / "flows" / "etf_flows.csv", parse_dates=["date"])
     raw = raw[raw["date"] <= "2026-02-13"].dropna(subset=["flow_usd"])
@@ -149,10 +189,7 @@ def test_implied_flows_reproduce_the_reported_late_march_flows(market_data):
     assert np.allclose(ok["implied_flow_usd"], ok["flow_usd"], rtol=0.01)
 
 
-def test_week_containing_and_span_text():
-    assert flows.week_containing("2026-02-04", "W-WED") == pd.Timestamp("2026-02-04")
-    assert flows.week_containing("2026-02-10", "W-WED") == pd.Timestamp("2026-02-11")
-    assert flows.week_containing("2026-02-04", "W-FRI") == pd.Timestamp("2026-02-06")
+def test_span_text():
     idx = pd.date_range("2026-01-07", periods=3, freq="W-WED")
     span = flows.record_span(pd.Series([3e9, 1e9, 2e9], idx))
     assert flows.span_text(span, "inflow").startswith(
@@ -188,18 +225,44 @@ def test_flows_missing_from_sample(sample_source):
 def test_latest_week_of_implied_flows():
     shares = _shares(
         [
-            ("2026-03-05", "A", 100.0, 10.0),
-            ("2026-03-06", "A", 110.0, 10.0),  # +100 (Fri)
+            ("2026-02-27", "A", 90.0, 10.0),  # Fri: the first count
+            ("2026-03-02", "A", 100.0, 10.0),  # +100 (Mon)
+            ("2026-03-06", "A", 110.0, 10.0),  # +100 (Fri; Tue-Thu missing: a gap)
             ("2026-03-09", "A", 120.0, 10.0),  # +100 (Mon)
             ("2026-03-10", "A", 125.0, 10.0),  # +50 (Tue, the last date)
-            ("2026-03-05", "B", 50.0, 2.0),
-            ("2026-03-06", "B", 40.0, 2.0),  # -20
+            ("2026-02-27", "B", 60.0, 2.0),
+            ("2026-03-02", "B", 50.0, 2.0),  # -20 (Mon)
         ]
     )
     implied = implied_flows.implied_flows(shares, jump=0.5)
-    # Weeks ending Tuesday: the week ending 03-10 is complete and holds every flow.
-    assert implied_flows.latest_week(implied, "W-TUE").to_dict() == {"A": 250.0, "B": -20.0}
+    # Weeks ending Tuesday: 03-04..03-10 is the last whole week; 03-06 is a gap (not usable).
+    assert implied_flows.latest_week(implied, "W-TUE").to_dict() == {"A": 150.0}
     # Weeks ending Friday: the week ending 03-13 is still open, so 03-06 is the last.
     assert implied_flows.latest_week(implied, "W-FRI").to_dict() == {"A": 100.0, "B": -20.0}
     none = implied_flows.implied_flows(shares.iloc[[0]])
     assert implied_flows.latest_week(none).empty
+
+
+def test_coverage_names_the_dropped_fund_and_the_missing_days(csv_source):
+    table = flows.coverage(csv_source)
+    # 2026-01-02 .. 2026-02-13: 30 NYSE sessions (1 Jan and 19 Jan closed).
+    assert table.attrs["expected_days"] == 30
+    assert table.at["EWZ", "reported_days"] == 0 and table.at["EWZ", "status"].startswith("dropped")
+    assert table.at["SOXX", "reported_days"] == 3 and table.at["ARKK", "reported_days"] == 14
+    assert table.at["XLB", "share_reported"] == pytest.approx(23 / 30)
+    assert (table["status"] == "used").sum() == 50 and len(table) == 51
+    assert table.at["ARKK", "aum_usd"] == pytest.approx(6.088e9, rel=1e-3)
+
+
+def test_flagged_prints_change_the_week_to_4_february(csv_source):
+    by_fund, by_group = flows.weekly_flows(csv_source, "W-WED")
+    week = pd.Timestamp("2026-02-04")
+    assert by_group.loc[week, "tech"] / 1e9 == pytest.approx(0.2299, abs=1e-4)
+    marked = flows.flagged_prints(csv_source)
+    arkk = marked[marked["ticker"] == "ARKK"].set_index("date")["flow_usd"]
+    assert arkk.index.tolist() == list(pd.to_datetime(["2026-01-30", "2026-02-04"]))
+    clean = by_group.attrs["ex_flagged"].loc[week, "tech"]
+    assert clean == pytest.approx(by_group.loc[week, "tech"] - arkk.sum())
+    assert clean < 0 < by_group.loc[week, "tech"]  # the verdict's sign rests on ARKK's prints
+    missing = flows.missing_funds(csv_source, by_fund["ticker"].unique())
+    assert {"IYW", "VGT", "SMH", "IGV"} <= set(missing) and "XLK" not in missing

@@ -8,15 +8,19 @@ from techflows.analysis import notional
 
 
 def test_weekly_notional_hand_computed():
-    dates = pd.to_datetime(["2026-01-05", "2026-01-06", "2026-01-07", "2026-01-08", "2026-01-09"])
-    close = pd.DataFrame({"A": [10, 11, 12, 13, 14.0], "B": [2, 2, np.nan, 2, 2.0]}, dates)
-    volume = pd.DataFrame({"A": [1, 1, 1, 2, 2.0], "B": [5, 5, 5, 5, 5.0], "C": 1.0}, dates)
+    dates = pd.bdate_range("2026-01-01", "2026-01-16")  # Thu 1 Jan .. Fri 16 Jan
+    n = len(dates)
+    close = pd.DataFrame({"A": np.arange(10.0, 10 + n), "B": 2.0}, dates)
+    close.loc["2026-01-07", "B"] = np.nan
+    volume = pd.DataFrame({"A": 1.0, "B": 5.0, "C": 1.0}, dates)
     weekly = notional.weekly_notional(close, volume, "W-WED")
-    # Mon-Wed: 10+11+12 + 10+10 ; Thu-Fri (week ending Wed 14th): 26+28 + 10+10
+    # Whole Wednesday weeks: 01-01..01-07 and 01-08..01-14 (01-15..01-21 is still running).
+    # A: 10+11+12+13+14 + B: 4 x 10 ; A: 15+...+19 + B: 5 x 10
     assert weekly.index.tolist() == [pd.Timestamp("2026-01-07"), pd.Timestamp("2026-01-14")]
-    assert weekly.tolist() == [53.0, 74.0]
+    assert weekly.tolist() == [100.0, 135.0]
     fri = notional.weekly_notional(close, volume, "W-FRI")
-    assert fri.tolist() == [127.0]
+    # 12-27..01-02 starts before the data; 01-03..01-09 and 01-10..01-16 are whole.
+    assert fri.index.tolist() == [pd.Timestamp("2026-01-09"), pd.Timestamp("2026-01-16")]
 
 
 def test_weekly_notional_needs_common_tickers():
@@ -51,8 +55,8 @@ def test_sample_nasdaq_proxy_runs(sample_source):
     close, volume, label = notional.tech_dollar_volume(sample_source)
     assert "^IXIC" in label and list(close.columns) == ["^IXIC"]
     weekly = notional.weekly_notional(close, volume, "W-FRI")
-    # The data end on Monday 2018-12-31: the last week (ending 2019-01-04) has one day.
-    assert weekly.index.max() == pd.Timestamp("2019-01-04")
+    # The data end on Monday 2018-12-31: the week ending 2019-01-04 has one day, left out.
+    assert weekly.index.max() == pd.Timestamp("2018-12-28")
     table = notional.notional_rank(weekly)
     assert table["rank"].min() == 1 and table["full_window"].iloc[-1]
 
@@ -62,6 +66,10 @@ def test_it_constituents_on_real_data(csv_source):
     assert "Information Technology" in label and close.shape[1] > 50
     weekly = notional.weekly_notional(close, volume, "W-FRI")
     assert weekly.index.max() == pd.Timestamp("2026-02-13")
+    # Wednesday weeks on data to Friday 13 Feb: the stub 12-13 Feb is not a week.
+    assert notional.weekly_notional(close, volume, "W-WED").index.max() == pd.Timestamp(
+        "2026-02-11"
+    )
     aapl = close["AAPL"] * volume["AAPL"]
     week = aapl.loc["2026-02-09":"2026-02-13"].sum()
     assert 0 < week < weekly.iloc[-1]

@@ -103,38 +103,35 @@ def test_macro_panel_on_csv(csv_source):
     assert table["n_recent"].eq(52).all()
 
 
-def test_running_week_is_labelled_with_the_last_date():
+def test_period_last_keeps_complete_weeks_only():
     days = pd.bdate_range("2026-06-22", "2026-06-30")  # Mon..Fri, then Mon-Tue of next week
     closes = pd.Series(range(len(days)), index=days, dtype=float)
     weekly = rates.period_last(closes, "W-FRI", days[-1])
-    assert weekly.index.tolist() == [pd.Timestamp("2026-06-26"), pd.Timestamp("2026-06-30")]
-    assert weekly.tolist() == [4.0, 6.0]
-
-
-def test_complete_only_drops_the_running_week():
-    days = pd.bdate_range("2026-06-22", "2026-06-30")
-    weekly = rates.period_last(pd.Series(1.0, index=days), "W-FRI", days[-1])
-    assert rates.complete_periods(weekly, "W-FRI").index.tolist() == [pd.Timestamp("2026-06-26")]
+    assert weekly.index.tolist() == [pd.Timestamp("2026-06-26")]
+    assert weekly.tolist() == [4.0]
     # A week ending on the as-of date is complete.
     friday = rates.period_last(pd.Series(1.0, index=days[:5]), "W-FRI", days[4])
-    assert rates.complete_periods(friday, "W-FRI").index.tolist() == [pd.Timestamp("2026-06-26")]
+    assert friday.index.tolist() == [pd.Timestamp("2026-06-26")]
 
 
 def test_period_closes_keep_complete_weeks_only(sample_source):
-    weekly = rates.period_closes(sample_source, complete_only=True)
+    weekly = rates.period_closes(sample_source)
     assert list(weekly.columns) == ["tech", "market"]
     assert weekly.attrs == {"tech": "^IXIC", "market": "^GSPC"}
     # The embedded data end on Monday 2018-12-31: that week is still running and left out.
     assert weekly.index[-1] == pd.Timestamp("2018-12-28")
-    running = rates.period_closes(sample_source)
-    assert running.index[-1] == pd.Timestamp("2018-12-31")
-    assert running.index[:-1].equals(weekly.index)
 
 
-def test_relative_returns_cut_years_before_dropping_the_running_week(sample_source):
+def test_rate_panel_of_the_articles_week_has_no_stub_week(csv_source):
+    # Data end Friday 13 Feb: the two days 12-13 Feb are not a Wednesday week.
+    panel = rates.weekly_rate_panel(csv_source, "W-WED", years=10)
+    assert panel.index[-1] == pd.Timestamp("2026-02-11")
+    macro = rates.macro_panel(csv_source, "W-WED", years=10)
+    assert macro.index[-1] == pd.Timestamp("2026-02-11")
+
+
+def test_relative_returns_cut_years_and_drop_the_running_week(sample_source):
     # Lookback measured from the as-of date, as in the rate panel of the other sections.
-    running = rates.relative_returns(sample_source, "W-FRI", years=2)
-    complete = rates.relative_returns(sample_source, "W-FRI", years=2, complete_only=True)
-    assert complete.index[0] == running.index[0] > pd.Timestamp("2016-12-31")
+    complete = rates.relative_returns(sample_source, "W-FRI", years=2)
+    assert complete.index[0] > pd.Timestamp("2016-12-28")  # two years before the last week
     assert complete.index[-1] == pd.Timestamp("2018-12-28")
-    assert complete.equals(running.iloc[:-1])

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 import pandas as pd
 import pytest
 
-from techflows.analysis import fundamentals
+from techflows.analysis import fundamentals, markets
 from techflows.claims import company_measures, fed_measures, flow_measures, ledger, price_measures
 from techflows.claims.claim import Claim, NotMeasurable, NotYetObservable
 from techflows.claims.metrics import METRICS
@@ -59,7 +62,8 @@ def _fed() -> dict[str, pd.Series]:
 
 def _flows() -> pd.DataFrame:
     rows = [
-        # Weeks ending Wednesday: 01-07, 01-14, 01-21, 01-28, 02-04.
+        # Weeks ending Wednesday: 01-07, 01-14, 01-21, 01-28, 02-04 (02-05 starts a new one).
+        ("2026-01-01", "XLK", 0.0),
         ("2026-01-02", "XLK", 1e9),
         ("2026-01-09", "XLK", 5e9),
         ("2026-01-15", "XLK", 2e9),
@@ -128,7 +132,7 @@ def tiny() -> Source:
     return Source(TinyAdapter(), as_of="2026-02-13")
 
 
-def _claim(metric, start, end, reported=0.0, unit="", **params) -> Claim:
+def _claim(metric, start, end, reported=0.0, unit="", week_end="W-WED", **params) -> Claim:
     return Claim(
         id="T-01",
         metric=metric,
@@ -137,6 +141,7 @@ def _claim(metric, start, end, reported=0.0, unit="", **params) -> Claim:
         reported=reported,
         unit=unit,
         params={k: str(v) for k, v in params.items()},
+        week_end=week_end,
     )
 
 
@@ -144,8 +149,14 @@ def _claim(metric, start, end, reported=0.0, unit="", **params) -> Claim:
 
 
 def test_window_flow_sums_a_wednesday_week_by_class(tiny):
-    week = _claim("window_flow", "2026-01-29", "2026-02-04", **{"class": "tech"})
-    assert flow_measures.window_flow(tiny, week).value == pytest.approx(2.0)
+    # A claim dated 4 February is the whole week containing it on the run's calendar.
+    week = _claim("window_flow", "2026-02-04", "2026-02-04", **{"class": "tech"})
+    found = flow_measures.window_flow(tiny, week)
+    assert found.value == pytest.approx(2.0)
+    assert found.window == "week ending Wed 2026-02-04 (2026-01-29 to 2026-02-04)"
+    # On Friday weeks the claim is the week to 6 February, which the file (to 5 Feb) cuts.
+    with pytest.raises(DataUnavailable, match="week ending Fri 2026-02-06"):
+        flow_measures.window_flow(tiny, replace(week, week_end="W-FRI"))
     five = _claim("window_flow", "2026-01-01", "2026-02-04", **{"class": "non-tech sector"})
     assert flow_measures.window_flow(tiny, five).value == pytest.approx(5.0)
     both = _claim("flow_difference", "2026-01-01", "2026-02-04", a_tickers="XLK", b_tickers="XLB")
@@ -156,15 +167,15 @@ def test_window_flow_sums_a_wednesday_week_by_class(tiny):
 def test_weeks_since_a_larger_inflow_and_censoring(tiny):
     # Weekly XLK (W-WED): 01-07 1, 01-14 5, 01-21 2, 01-28 3, 02-04 2.
     last = flow_measures.flow_weeks_since_larger(
-        tiny, _claim("x", "2026-01-29", "2026-02-04", tickers="XLK")
+        tiny, _claim("x", "2026-02-04", "2026-02-04", tickers="XLK")
     )
     assert (last.value, last.lower_bound) == (1.0, False)  # 01-28 (3) beat it a week before
     third = flow_measures.flow_weeks_since_larger(
-        tiny, _claim("x", "2026-01-22", "2026-01-28", tickers="XLK")
+        tiny, _claim("x", "2026-01-28", "2026-01-28", tickers="XLK")
     )
     assert (third.value, third.lower_bound) == (2.0, False)  # 01-14 (5) two weeks before
     top = flow_measures.flow_weeks_since_larger(
-        tiny, _claim("x", "2026-01-08", "2026-01-14", tickers="XLK")
+        tiny, _claim("x", "2026-01-14", "2026-01-14", tickers="XLK")
     )
     assert (top.value, top.lower_bound) == (2.0, True)  # largest of the 2 weeks in the file
 
@@ -191,6 +202,10 @@ def test_quoted_close_rebound_low_and_volume(tiny):
         tiny, _claim("x", "2026-02-05", "2026-02-09", ticker="IYW", sessions=20)
     )
     assert ratio.value == pytest.approx(600 / 1000)
+    # One definition of "volume expanding": section 01 calls the same function.
+    bars = tiny.ohlcv("IYW", quoted=True)
+    same = markets.rebound_volume(bars["Volume"], "2026-02-05", "2026-02-09")
+    assert same["ratio"] == ratio.value
     with pytest.raises(LookupError, match="2026-02-07"):  # a Saturday
         price_measures.quoted_close(tiny, _claim("x", "2026-02-07", "2026-02-07", ticker="IYW"))
 
@@ -201,12 +216,8 @@ def test_returns_drawdown_and_basket(tiny):
     assert rel.value == pytest.approx(10.0 - 5.0)
     basket = price_measures.relative_return(tiny, _claim("x", *window, a="XLK", b="SPY,XLB"))
     assert basket.value == pytest.approx(10.0 - (5.0 - 20.0) / 2)
-    assert price_measures.best_return(
-        tiny, _claim("x", *window, tickers="XLK,SPY,XLB")
-    ).value == pytest.approx(10)
-    assert price_measures.worst_return(
-        tiny, _claim("x", *window, tickers="XLK,XLB")
-    ).value == pytest.approx(-20)
+    rising = price_measures.count_rising(tiny, _claim("x", *window, tickers="XLK,SPY,XLB"))
+    assert rising.value == 2 and rising.window == "closes of 2024-12-31 to 2025-12-31"
     dd = price_measures.max_drawdown(tiny, _claim("x", *window, ticker="XLK"))
     assert dd.value == pytest.approx(100 * (90 / 120 - 1))
     assert "peak 2025-03-03" in dd.detail
@@ -218,6 +229,8 @@ def test_notional_rank_finds_the_heavy_week(tiny):
     )
     assert found.value == 1.0
     assert "week ending 2026-01-16" in found.detail
+    assert found.window == "week ending Fri 2026-01-16 (2026-01-10 to 2026-01-16)"
+    assert "XLK +0.0% (+0.0% vs SPY)" in found.detail  # flat prices: activity, no direction
 
 
 def test_fed_cuts_change_range_and_cycle(tiny):
@@ -401,3 +414,158 @@ def test_latest_separates_future_windows_from_missing_coverage():
         fed_measures.fed_cuts(
             latest, _claim("x", "2027-01-01", "2027-12-31")
         )  # starts after the data end
+
+
+# ---- every rule can fail: the real claims rows on data built to fail them -----------------
+
+
+class BuiltAdapter(Adapter):
+    """Closes, volumes and flows handed in by a test."""
+
+    name = "built"
+
+    def __init__(self, prices: dict[str, pd.DataFrame], flows: pd.DataFrame | None = None):
+        self._prices, self._flows = prices, flows
+
+    def prices(self, tickers: list[str], quoted: bool = False) -> dict[str, pd.DataFrame]:
+        return {t: self._prices[t] for t in tickers if t in self._prices and not quoted}
+
+    def flows(self) -> pd.DataFrame:
+        if self._flows is None:
+            return super().flows()
+        return self._flows
+
+
+SEGMENTS = ["XLK", "SMH", "SOXX", "IGV", "FDN", "AIQ", "RSPT"]
+HISTORY = pd.bdate_range("2016-01-01", "2026-02-13")
+
+
+def _verdict(claim_id: str, adapter: Adapter, week_end: str = "W-WED") -> dict[str, object]:
+    row = ledger.load_claims().loc[claim_id]
+    return ledger.evaluate(Source(adapter, as_of="2026-02-13"), row, week_end)
+
+
+def _segment_prices(moves: dict[str, float], wiggle: float = 0.0) -> dict[str, pd.DataFrame]:
+    """Closes that wiggle independently until 2025-12-31 and move together after it, then
+    each ticker's own factor from 2026-01-01 on."""
+    rng = np.random.default_rng(0)
+    steps = rng.normal(0, wiggle, (len(HISTORY), len(SEGMENTS) + 1))
+    steps[HISTORY > "2025-12-31"] = steps[HISTORY > "2025-12-31", :1]  # one shared path
+    paths = np.exp(np.cumsum(steps, axis=0))
+    out = {}
+    for i, ticker in enumerate([*SEGMENTS, "SPY"]):
+        close = pd.Series(100.0 * paths[:, i], HISTORY)
+        close.loc["2026-01-01":] *= moves.get(ticker, 1.0)
+        out[ticker] = pd.DataFrame({"Close": close, "Volume": 1e6 * (1 + i)})
+    return out
+
+
+def test_a002_09_renewed_gains_fails_when_only_one_segment_rose():
+    falling = {t: 0.95 for t in SEGMENTS} | {"SMH": 1.10}
+    result = _verdict("A002-09", BuiltAdapter(_segment_prices(falling)))
+    assert result["measured_value"] == 1 and result["verdict"] == ledger.DIFFERS
+    rising = {t: 1.05 for t in SEGMENTS[:3]}
+    assert _verdict("A002-09", BuiltAdapter(_segment_prices(rising)))["verdict"] == (
+        ledger.CONSISTENT
+    )
+
+
+def test_a002_10_uneven_fails_when_segments_moved_together():
+    together = {t: 1.03 for t in SEGMENTS}  # the same move: no dispersion at all
+    result = _verdict("A002-10", BuiltAdapter(_segment_prices(together, wiggle=0.01)))
+    assert result["measured_value"] < 50 and result["verdict"] == ledger.DIFFERS
+    apart = {"SMH": 1.25, "IGV": 0.80}
+    result = _verdict("A002-10", BuiltAdapter(_segment_prices(apart, wiggle=0.01)))
+    assert result["measured_value"] > 90 and result["verdict"] == ledger.CONSISTENT
+
+
+def _sector_flows(xlb: float, xli: float) -> pd.DataFrame:
+    days = pd.bdate_range("2026-01-01", "2026-02-13")
+    rows = [(d, "XLB", xlb / len(days)) for d in days] + [(d, "XLI", xli / len(days)) for d in days]
+    return pd.DataFrame(rows, columns=["date", "ticker", "flow_usd"])
+
+
+def test_a000_27_into_materials_and_industrials_fails_on_one_outflow():
+    prices = _segment_prices({})
+    # The sum is +1.2bn, as on main's rule, but materials lost money: "into materials" fails.
+    result = _verdict("A000-27", BuiltAdapter(prices, _sector_flows(-0.44e9, 1.64e9)))
+    assert result["measured_value"] < 0 and result["verdict"] == ledger.DIFFERS
+    both_in = _verdict("A000-27", BuiltAdapter(prices, _sector_flows(0.2e9, 1.0e9)))
+    assert both_in["verdict"] == ledger.CONSISTENT
+
+
+def test_a000_34_microsoft_attracting_funds_fails_when_it_lags():
+    prices = _segment_prices({"SPY": 1.02})
+    msft = prices["SPY"].copy()
+    msft.loc["2026-01-01":, "Close"] *= 0.83 / 1.02  # -17% while the market gained 2%
+    prices["MSFT"] = msft
+    result = _verdict("A000-34", BuiltAdapter(prices))
+    assert result["verdict"] == ledger.DIFFERS and result["measured_value"] < -15
+
+
+def test_a001_03_record_buying_fails_when_the_record_week_fell():
+    prices = _segment_prices({})
+    heavy = pd.bdate_range("2026-01-29", "2026-02-04")  # one Wednesday week
+    xlk = prices["XLK"].copy()
+    xlk.loc[heavy, "Volume"] = 1e9
+    xlk.loc["2026-02-02":, "Close"] *= 0.93  # the record week fell 7%
+    prices["XLK"] = xlk
+    result = _verdict("A001-03", BuiltAdapter(prices))
+    assert result["window"] == "week ending Wed 2026-02-04 (2026-01-29 to 2026-02-04)"
+    assert result["measured_value"] == pytest.approx(-7.0, abs=0.01)
+    assert result["verdict"] == ledger.DIFFERS
+    # The same week on rising prices is "buying".
+    prices["XLK"] = xlk.assign(Close=prices["SPY"]["Close"] * 1.0)
+    prices["XLK"].loc["2026-02-02":, "Close"] *= 1.05
+    assert _verdict("A001-03", BuiltAdapter(prices))["verdict"] == ledger.CONSISTENT
+
+
+def test_a000_12_passive_tech_leaves_arkk_out():
+    days = pd.bdate_range("2026-01-01", "2026-02-13")
+    rows = [(d, "ARKK", 1e8) for d in days] + [(d, "XLK", -1e7) for d in days]
+    flows = pd.DataFrame(rows, columns=["date", "ticker", "flow_usd"])
+    result = _verdict("A000-12", BuiltAdapter(_segment_prices({}), flows))
+    # ARKK's inflows would make "tech" positive; passive tech (XLK) lost money.
+    assert result["measured_value"] < 0 and result["verdict"] == ledger.DIFFERS
+    assert "except ARKK" in result["basis"]
+
+
+# ---- the real data: one week for section 01 and the claims --------------------------------
+
+
+def test_flow_claims_measure_the_weeks_section_01_shows(csv_source):
+    from techflows.analysis import flows as flow_analysis
+
+    _, by_group = flow_analysis.weekly_flows(csv_source, "W-WED")
+    wanted = ["A000-01", "A000-02", "A000-03", "A000-06", "A000-27"]
+    table = ledger.ledger(csv_source, ledger.load_claims().loc[wanted], "W-WED").set_index("id")
+    six, outflow = table.loc["A000-01"], table.loc["A000-06"]
+    assert six["window"] == "week ending Wed 2026-02-11 (2026-02-05 to 2026-02-11)"
+    assert outflow["window"] == "week ending Wed 2026-02-04 (2026-01-29 to 2026-02-04)"
+    # The same number as section 01 for each Wednesday week; the two windows share no day.
+    assert six["measured_value"] == pytest.approx(by_group.loc["2026-02-11", "tech"] / 1e9)
+    assert outflow["measured_value"] == pytest.approx(by_group.loc["2026-02-04", "tech"] / 1e9)
+    # Without ARKK's flagged prints (+595m on 30 Jan, +500m on 4 Feb) the week is an outflow.
+    clean = by_group.attrs["ex_flagged"].loc["2026-02-04", "tech"] / 1e9
+    assert outflow["measured_without_flagged"] == ledger.format_value(clean, "USD bn")
+    assert clean < 0 < outflow["measured_value"]
+    assert table.loc["A000-03", "window"].startswith("weeks ending Wed 2026-01-07 to 2026-02-04")
+    # XLB alone lost money over the window: "into materials" differs, whatever XLI did.
+    assert table.loc["A000-27", "verdict"] == ledger.DIFFERS
+    assert table.loc["A000-27", "measured_value"] == pytest.approx(-0.42, abs=0.01)
+
+
+def test_every_ledger_row_names_its_window(csv_source):
+    table = ledger.ledger(csv_source, week_end="W-WED")
+    assert table["window"].str.len().gt(0).all()
+    measured = table[table["verdict"].isin([ledger.CONSISTENT, ledger.DIFFERS])]
+    assert measured["window"].str.match(r"^(week|weeks ending|closes of|20\d\d-)").all()
+
+
+def test_record_notional_week_fell_in_price(csv_source):
+    table = ledger.ledger(csv_source, ledger.load_claims().loc[["A001-01", "A001-03"]], "W-WED")
+    rank, move = table.set_index("id").loc["A001-01"], table.set_index("id").loc["A001-03"]
+    assert rank["verdict"] == ledger.CONSISTENT  # the busiest week in ten years ...
+    assert "XLK -7.4% (-6.1% vs SPY)" in rank["note"]
+    assert move["measured_value"] == pytest.approx(-6.1, abs=0.05)  # ... fell against the market
+    assert move["verdict"] == ledger.DIFFERS

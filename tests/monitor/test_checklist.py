@@ -8,6 +8,7 @@ import pytest
 from test_analyst_table import DATED_ENTRIES, OBS, REP, analyst_frame
 
 import techflows as tf
+from techflows.analysis import markets
 from techflows.data.universe import load_universe
 from techflows.monitor import checklist as ck
 from techflows.monitor import rules, signals
@@ -102,7 +103,9 @@ def test_relative_three_month_return_against_hand_ratio():
     )
     measure = signals._equal_weight_tech(FakeSource(dates[-1], closes=closes), "W-FRI")
     a, b = closes["RSPT"], closes["XLK"]
-    expected = 100 * ((a.iloc[-1] / a.iloc[-64]) / (b.iloc[-1] / b.iloc[-64]) - 1)
+    # Return minus return since the last close on or before three months earlier (as in 03).
+    base = closes.loc[: dates[-1] - pd.DateOffset(months=3)].iloc[-1]
+    expected = 100 * ((a.iloc[-1] / base["RSPT"] - 1) - (b.iloc[-1] / base["XLK"] - 1))
     assert measure.series.iloc[-1] == pytest.approx(expected)
     assert measure.series.iloc[:63].isna().all()
     with pytest.raises(tf.DataUnavailable, match="RSP"):
@@ -309,7 +312,7 @@ def test_history_ranges_against_a_direct_quantile(csv_source):
     ranges = ranges.set_index("signal")
     label = next(s.label for s in signals.SIGNALS if s.key == "ew_tech")
     closes = csv_source.close(["RSPT", "XLK"]).dropna()
-    relative = (100 * (closes["RSPT"] / closes["XLK"]).pct_change(63)).dropna()
+    relative = (100 * markets.trailing_relative(closes["RSPT"], closes["XLK"])).dropna()
     relative = relative.loc[relative.index > relative.index[-1] - pd.DateOffset(years=10)]
     assert ranges.loc[label, "p10"] == pytest.approx(relative.quantile(0.1))
     assert ranges.loc[label, "now"] == pytest.approx(relative.iloc[-1])

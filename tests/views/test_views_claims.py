@@ -24,6 +24,9 @@ def table() -> pd.DataFrame:
         tolerance="±25% of reported",
         basis="ETF PROXY",
         note="would need EPFR",
+        window="week ending Wed 2026-02-04 (2026-01-29 to 2026-02-04)",
+        measured_without_flagged=["$6.00bn", "-$0.87bn", "", ""],
+        verdict_without_flagged=[ledger.CONSISTENT, ledger.CONSISTENT, "", ""],
     )
 
 
@@ -37,10 +40,12 @@ def test_summary_line_for_all_articles_and_one(table):
 def test_claim_line_shows_a_dash_when_nothing_was_measured(table):
     assert view.claim_line(table, "A000-02") == (
         '**A000-02** *"an outflow of $2.34 billion"*: article **≤ $0.00bn**, '
-        "data **$1.20bn** → differs"
+        "data **$1.20bn** (week ending Wed 2026-02-04 (2026-01-29 to 2026-02-04)) → differs; "
+        "without flagged prints **-$0.87bn** → consistent"
     )
     assert view.claim_line(table, "A000-03").endswith(
-        "data **—** → not measurable from this source"
+        "data **—** (week ending Wed 2026-02-04 (2026-01-29 to 2026-02-04)) → "
+        "not measurable from this source"
     )
 
 

@@ -24,6 +24,8 @@ def _by_fund():
             "ticker": ["XLK", "XLB", "XLC"],
             "flow_usd": [1.5e9, -0.25e9, 0.125e9],
             "days": [5, 5, 5],
+            "expected_days": [5, 5, 5],
+            "missing_days": [0, 0, 0],
             "name": ["Tech", "Materials", "Comms"],
             "class": ["tech", "non-tech sector", "tech"],
             "segment": ["broad tech", "materials", "communication services"],
@@ -52,8 +54,12 @@ def test_flow_sentences_exact():
     first = flows.year_to_date(by_group, 2026, 3)
     assert view.first_weeks_text(first, WEEKS[0], article="+62 bn, a record") == (
         "First 3 weeks of 2026 (to 2026-01-21): non-tech sector ETFs **+2.25 bn** "
-        "(article: +62 bn, a record), tech ETFs **-1.00 bn**. The flow file's first week "
-        "ends 2026-01-07."
+        "(article: +62 bn, a record), tech ETFs **-1.00 bn**. The flow file's first whole "
+        "week ends 2026-01-07."
+    )
+    clean = flows.year_to_date(by_group - 0.5e9, 2026, 3)
+    assert view.first_weeks_text(first, WEEKS[0], "+62 bn", clean).endswith(
+        "Without flagged prints: non-tech sector +0.75 bn, tech -2.50 bn."
     )
 
 
@@ -126,15 +132,18 @@ def _status_row(**overrides):
 
 
 def test_rebound_against_article_exact():
-    table = view.rebound_vs_article(
-        _status_row(), close="$196.32", move="about +5.1%", volume="expanding"
+    volume = pd.Series(
+        [1.2e6] * 20 + [0.9e6, 0.8e6], pd.bdate_range("2026-01-08", periods=22), name="Volume"
     )
+    rebound = markets.rebound_volume(volume, "2026-02-04", "2026-02-06")
+    assert rebound["before_sessions"] == 20 and rebound["ratio"] == pytest.approx(0.85 / 1.2)
+    table = view.rebound_vs_article(_status_row(), "$196.32", "about +5.1%", "expanding", rebound)
     assert table.index.tolist() == ["close", "move from the phase low", "volume"]
     assert table["article"].tolist() == ["$196.32", "about +5.1%", "expanding"]
     assert table["measured"].tolist() == [
         "$196.32 on 2026-02-09",
         "+5.10% from 186.80 on 2026-02-05",
-        "5d avg +20% vs 20d, +50% vs 50d; that day +50% vs 20d",
+        "0.71x (not expanding): 0.85M a day after the low vs 1.20M over the 20 sessions to it",
     ]
 
 
@@ -231,7 +240,7 @@ def test_styled_tables_render():
     assert "+1.500" in html["segments"]
     assert "+5.10%" in html["status"] and "1,500,000" in html["status"]
     assert "+1.0%" in html["returns"] and ">-<" in html["returns"]
-    assert "Top 5 weeks in the window" in html["top"]
+    assert "Top 5 weeks in the window, with the week's price move" in html["top"]
     assert "not yet" in html["episodes"] and "-20.0%" in html["episodes"]
 
 

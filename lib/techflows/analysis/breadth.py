@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from techflows.analysis.markets import last_years
+from techflows.analysis import weeks
+from techflows.analysis.markets import high_52w, last_years
 from techflows.data.source import Source
 from techflows.data.sources.base import CONSTITUENTS_PROVIDER
 from techflows.errors import DataUnavailable
 
 IT_SECTOR = "Information Technology"
-YEAR_DAYS = 252  # trading days in a 52-week window
 
 
 def sector_close(src: Source, sector: str = IT_SECTOR) -> pd.DataFrame:
@@ -22,14 +22,14 @@ def sector_close(src: Source, sector: str = IT_SECTOR) -> pd.DataFrame:
     return close
 
 
-def daily_internals(close: pd.DataFrame, window: int = YEAR_DAYS) -> pd.DataFrame:
-    """Per day: members with a full window, how many close at a window high, advancers, decliners.
+def daily_internals(close: pd.DataFrame) -> pd.DataFrame:
+    """Per day: members with a full window, how many close at a 52-week high, advancers, decliners.
 
-    A stock is at a 52-week high when its close equals the maximum of its last `window` closes
-    (today included); stocks with less history are left out of that count. A stock advances
+    A stock is at a 52-week high when its close equals markets.high_52w (today included);
+    stocks with less than 52 weeks of history are left out of that count. A stock advances
     (declines) when its close is above (below) its previous row's close.
     """
-    high = close.rolling(window, min_periods=window).max()
+    high = high_52w(close)
     counted = high.notna() & close.notna()
     at_high = (close >= high) & counted
     change = close.diff()
@@ -65,18 +65,17 @@ def advance_decline_ratio(daily: pd.DataFrame, days: int = 20) -> pd.Series:
 
 
 def weekly_internals(
-    daily: pd.DataFrame, week_end: str = "W-FRI", years: int | None = None
+    daily: pd.DataFrame, week_end: str = weeks.DEFAULT, years: int | None = None
 ) -> pd.DataFrame:
     """Weekly: mean daily share at 52-week highs (percent), advancers, decliners and their ratio.
 
-    With years, only the last `years` years.
+    Complete weeks only; with years, only the last `years` years.
     """
-    weeks = daily.resample(week_end)
     out = pd.DataFrame(
         {
-            "share_at_high_pct": 100 * weeks["share_at_high"].mean(),
-            "advancers": weeks["advancers"].sum(min_count=1),
-            "decliners": weeks["decliners"].sum(min_count=1),
+            "share_at_high_pct": 100 * weeks.bucket(daily["share_at_high"], week_end, "mean"),
+            "advancers": weeks.bucket(daily["advancers"], week_end),
+            "decliners": weeks.bucket(daily["decliners"], week_end),
         }
     ).dropna(subset=["advancers"])
     out["adv_dec_ratio"] = out["advancers"] / out["decliners"].where(out["decliners"] > 0)

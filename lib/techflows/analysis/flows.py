@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
+from techflows.analysis import weeks
+from techflows.data import universe as uni
 from techflows.data.source import Source
-from techflows.errors import DataError
+from techflows.errors import DataError, DataUnavailable
 
 CLASSES = ("tech", "non-tech sector", "broad market", "other")
 # Sector funds whose holdings are mostly tech platforms (XLC: Alphabet, Meta, Netflix...).
@@ -44,33 +47,91 @@ def classify(
     return pd.DataFrame(rows, columns=["ticker", "name", "class", "segment"]).set_index("ticker")
 
 
-def weekly_by_fund(
-    flows: pd.DataFrame, week_end: str = "W-FRI", through: object = None
-) -> pd.DataFrame:
-    """Long weekly flows per fund: week_end, ticker, flow_usd (sum of days), days reported.
+OUTLIER_TIMES_TYPICAL = 5.0  # a day this many times the fund's median |flow| ...
+OUTLIER_MIN_PCT_AUM = 2.0  # ... and at least this % of its assets is flagged
 
-    With through, weeks ending after it (still in progress on that date) are left out.
+
+def sessions(src: Source) -> pd.DatetimeIndex | None:
+    """The trading days of the source's market proxy: the expected days of a flow file."""
+    try:
+        return src.close([src.market_ticker]).dropna().index
+    except DataUnavailable:
+        return None
+
+
+def flag_prints(daily: pd.DataFrame, aum: pd.DataFrame | None) -> pd.DataFrame:
+    """Daily flows with pct_aum (flow as % of the fund's assets) and flagged (a suspect print).
+
+    A day is flagged when its flow is at least OUTLIER_MIN_PCT_AUM % of the fund's assets and
+    at least OUTLIER_TIMES_TYPICAL times the fund's median absolute daily flow (its own history
+    in the rows given). Without assets (aum None) nothing can be flagged: pct_aum is NaN.
+    """
+    out = daily.copy()
+    size = out["ticker"].map(aum["aum_usd"]) if aum is not None else np.nan
+    out["pct_aum"] = 100 * out["flow_usd"] / size
+    typical = out.groupby("ticker")["pct_aum"].transform(lambda s: s.abs().median())
+    big = out["pct_aum"].abs()
+    out["flagged"] = (big >= OUTLIER_MIN_PCT_AUM) & (big >= OUTLIER_TIMES_TYPICAL * typical)
+    return out
+
+
+def weekly_by_fund(
+    flows: pd.DataFrame, week_end: str = weeks.DEFAULT, sessions: pd.DatetimeIndex | None = None
+) -> pd.DataFrame:
+    """Long weekly flows per fund, complete weeks only (weeks.complete over the file's dates).
+
+    Columns: week_end, ticker, flow_usd (sum of the days reported), flow_ex_flagged_usd (the
+    same without flagged prints, when flows has a flagged column), days (reported),
+    expected_days (trading sessions in the week: `sessions`, else weekdays) and missing_days.
+    Every fund with a flow in the file gets a row for every complete week; a week it did not
+    report has flow_usd NaN (it counts as no flow in class sums, and missing_days says so).
     """
     if flows.empty:
         raise DataError("fund flows: no rows to aggregate")
-    grouped = flows.groupby([pd.Grouper(key="date", freq=week_end), "ticker"])["flow_usd"]
-    weekly = grouped.agg(flow_usd="sum", days="count").reset_index()
-    weekly = weekly.rename(columns={"date": "week_end"})
-    if through is not None:
-        weekly = weekly[weekly["week_end"] <= pd.Timestamp(through)].reset_index(drop=True)
+    reported = flows.dropna(subset=["flow_usd"])
+    flagged = reported.get("flagged", pd.Series(False, index=reported.index))
+    frame = reported.assign(
+        week_end=weeks.label(reported["date"], week_end),
+        clean=reported["flow_usd"].where(~flagged, 0.0),
+        flagged_days=flagged,
+    )
+    grouped = frame.groupby(["week_end", "ticker"])
+    weekly = grouped.agg(
+        flow_usd=("flow_usd", "sum"),
+        flow_ex_flagged_usd=("clean", "sum"),
+        days=("flow_usd", "count"),
+        flagged_days=("flagged_days", "sum"),
+    )
+    ends = weekly.index.get_level_values("week_end").unique().sort_values()
+    first, last = flows["date"].min(), flows["date"].max()
+    kept = ends[weeks.complete(ends, first, last, week_end, sessions)]
+    grid = pd.MultiIndex.from_product(
+        [kept, sorted(reported["ticker"].unique())], names=["week_end", "ticker"]
+    )
+    weekly = weekly.reindex(grid).reset_index()
+    weekly[["days", "flagged_days"]] = weekly[["days", "flagged_days"]].fillna(0).astype(int)
+    expected = weeks.expected_days(kept, week_end, sessions)
+    weekly["expected_days"] = weekly["week_end"].map(expected).astype(int)
+    weekly["missing_days"] = (weekly["expected_days"] - weekly["days"]).clip(lower=0)
+    if "flagged" not in flows:
+        weekly = weekly.drop(columns=["flow_ex_flagged_usd", "flagged_days"])
     return weekly
 
 
 def weekly_by_group(
-    weekly_fund: pd.DataFrame, classes: pd.DataFrame | None = None, by: str = "class"
+    weekly_fund: pd.DataFrame,
+    classes: pd.DataFrame | None = None,
+    by: str = "class",
+    value: str = "flow_usd",
 ) -> pd.DataFrame:
     """Wide weekly flows: one column per class (or segment), summed over its funds.
 
     The class/segment comes from `classes` (see classify) or, without it, from weekly_fund.
+    value: flow_usd, or flow_ex_flagged_usd for the same without flagged prints.
     """
     labelled = weekly_fund if classes is None else weekly_fund.join(classes[[by]], on="ticker")
     wide = labelled.pivot_table(
-        index="week_end", columns=by, values="flow_usd", aggfunc="sum", fill_value=0.0
+        index="week_end", columns=by, values=value, aggfunc="sum", fill_value=0.0, dropna=False
     )
     if by == "class":
         wide = wide.reindex(columns=[c for c in CLASSES if c in wide.columns])
@@ -82,8 +143,11 @@ def week_by_segment(weekly_fund: pd.DataFrame, week_end: object) -> pd.DataFrame
     week = weekly_fund[weekly_fund["week_end"] == pd.Timestamp(week_end)]
     if week.empty:
         raise DataError(f"fund flows: no week ending {pd.Timestamp(week_end).date()}")
+    week = week.assign(reported=week["ticker"].where(week["days"] > 0))
     table = week.groupby(["class", "segment"], sort=False).agg(
-        flow_usd=("flow_usd", "sum"), funds=("ticker", ", ".join)
+        flow_usd=("flow_usd", "sum"),
+        funds=("reported", lambda t: ", ".join(t.dropna())),
+        missing_days=("missing_days", "sum"),
     )
     order = {c: i for i, c in enumerate(CLASSES)}
     table = table.reset_index().sort_values(
@@ -92,26 +156,107 @@ def week_by_segment(weekly_fund: pd.DataFrame, week_end: object) -> pd.DataFrame
     return table.reset_index(drop=True)
 
 
-def weekly_flows(src: Source, week_end: str = "W-FRI") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The source's flows by fund (with class and segment) and by class, complete weeks only."""
+def screened(src: Source) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The source's reported daily flows with flags (flag_prints), and its fund assets or None."""
     daily = src.flows()
     if daily.empty:
         raise DataError(f"{src.name} fund flows: no rows up to {src.end.date()}")
+    try:
+        aum = src.aum()
+    except DataUnavailable:
+        aum = None
+    return flag_prints(daily, aum), aum
+
+
+def weekly_flows(src: Source, week_end: str = weeks.DEFAULT) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The source's flows by fund (with class and segment) and by class, complete weeks only.
+
+    by_fund also has flow_ex_flagged_usd; by_group.attrs["ex_flagged"] is by_group without
+    flagged prints; both have attrs["aum_date"], the date of the assets used to flag them
+    (None: no assets, nothing flagged).
+    """
+    daily, aum = screened(src)
     classes = classify(daily["ticker"].unique(), src.universe)
-    by_fund = weekly_by_fund(daily, week_end, through=daily["date"].max()).join(
-        classes, on="ticker"
+    by_fund = weekly_by_fund(daily, week_end, sessions(src)).join(classes, on="ticker")
+    by_group = weekly_by_group(by_fund)
+    by_group.attrs["ex_flagged"] = weekly_by_group(by_fund, value="flow_ex_flagged_usd")
+    by_group.attrs["aum_date"] = None if aum is None else aum["updated_date"].max()
+    by_fund.attrs["aum_date"] = by_group.attrs["aum_date"]
+    return by_fund, by_group
+
+
+def coverage(src: Source) -> pd.DataFrame:
+    """Per fund in the flow file: days reported against expected trading days, and status.
+
+    Expected days are the market's sessions from the file's first to its last listed day (up
+    to the as-of date). status says whether a fund is used or dropped, and why.
+    """
+    listed = src.flows(blank=True)
+    if listed.empty:
+        raise DataError(f"{src.name} fund flows: no rows up to {src.end.date()}")
+    first, last = listed["date"].min(), listed["date"].max()
+    calendar = sessions(src)
+    if calendar is None:
+        calendar = pd.bdate_range(first, last)
+    expected = int(((calendar >= first) & (calendar <= last)).sum())
+    daily, aum = screened(src)
+    reported = daily.groupby("ticker").agg(
+        reported_days=("flow_usd", "count"),
+        first_reported=("date", "min"),
+        last_reported=("date", "max"),
+        net_flow_usd=("flow_usd", "sum"),
+        flagged_prints=("flagged", "sum"),
     )
-    return by_fund, weekly_by_group(by_fund)
+    table = listed.groupby("ticker").agg(listed_days=("date", "nunique")).join(reported)
+    table = classify(table.index, src.universe).join(table)
+    table["reported_days"] = table["reported_days"].fillna(0).astype(int)
+    table["flagged_prints"] = table["flagged_prints"].fillna(0).astype(int)
+    table["expected_days"] = expected
+    table["share_reported"] = table["reported_days"] / expected
+    table["aum_usd"] = aum["aum_usd"].reindex(table.index) if aum is not None else np.nan
+    table["status"] = np.where(
+        table["reported_days"] > 0,
+        "used",
+        f"dropped: no value on any of its listed days ({first.date()} to {last.date()})",
+    )
+    table.attrs.update({"first": first, "last": last, "expected_days": expected})
+    table.attrs["aum_date"] = None if aum is None else aum["updated_date"].max()
+    order = {c: i for i, c in enumerate(CLASSES)}
+    return table.sort_values(
+        ["class", "share_reported"], key=lambda c: c.map(order) if c.name == "class" else c
+    )
 
 
-def week_containing(date: object, week_end: str) -> pd.Timestamp:
-    """The end of the week (anchored as week_end, e.g. W-WED) that contains date."""
-    return pd.tseries.frequencies.to_offset(week_end).rollforward(pd.Timestamp(date))
+def flagged_prints(src: Source) -> pd.DataFrame:
+    """The flagged daily prints (flag_prints) with each fund's class, largest first."""
+    daily, _ = screened(src)
+    marked = daily[daily["flagged"]]
+    marked = marked.join(classify(marked["ticker"].unique(), src.universe), on="ticker")
+    return marked.sort_values("pct_aum", key=abs, ascending=False).reset_index(drop=True)
 
 
-def complete_weeks(weekly: pd.DataFrame | pd.Series, last_date: object):
-    """Drop weeks that end after last_date (a week still in progress on the as-of date)."""
-    return weekly.loc[weekly.index <= pd.Timestamp(last_date)]
+def missing_funds(src: Source, have: Iterable[str], group: str = "tech_etf") -> list[str]:
+    """Funds of a universe group with no flow in `have` (e.g. IYW, VGT, SMH in the csv file)."""
+    listed = set(have)
+    return [t for t in uni.tickers(src.universe, group=group) if t not in listed]
+
+
+def clean_span(
+    by_group: pd.DataFrame, at: object, noun: str, column: str = "tech"
+) -> dict[str, object] | None:
+    """record_span of a week on flows without flagged prints (None when nothing is screened)."""
+    clean = by_group.attrs.get("ex_flagged")
+    if clean is None or by_group.attrs.get("aum_date") is None:
+        return None
+    return record_span(clean[column], at=at, largest=noun == "inflow")
+
+
+def gaps_text(week_fund: pd.DataFrame) -> str:
+    """Which funds missed days in one week's rows: 'SOXX 5 of 5 days, ARKK 2 of 5 days'."""
+    short = week_fund[week_fund["missing_days"] > 0].sort_values("missing_days", ascending=False)
+    return ", ".join(
+        f"{r.ticker} {r.missing_days} of {r.expected_days} days" for r in short.itertuples()
+    )
 
 
 def record_span(weekly: pd.Series, at: object = None, largest: bool = True) -> dict[str, object]:

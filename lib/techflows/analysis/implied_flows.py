@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from techflows.analysis import weeks
 from techflows.analysis.flows import weekly_by_fund
 from techflows.data.source import Source
 from techflows.errors import DataError
@@ -82,13 +83,15 @@ def from_source(src: Source, jump: float = 0.10) -> pd.DataFrame:
     return implied_flows(shares, src.close(have) if have else None, jump)
 
 
-def latest_week(implied: pd.DataFrame, week_end: str = "W-FRI") -> pd.Series:
+def latest_week(implied: pd.DataFrame, week_end: str = weeks.DEFAULT) -> pd.Series:
     """Usable implied flows per fund summed over the last complete week, largest first."""
     ok = usable(implied)
     if ok.empty:
         return pd.Series(dtype=float, name="flow_usd")
-    weekly = weekly_by_fund(ok, week_end, through=implied["date"].max())
-    last = weekly[weekly["week_end"] == weekly["week_end"].max()]
+    weekly = weekly_by_fund(ok, week_end)
+    if weekly.empty:
+        return pd.Series(dtype=float, name="flow_usd")
+    last = weekly[(weekly["week_end"] == weekly["week_end"].max()) & (weekly["days"] > 0)]
     return last.set_index("ticker")["flow_usd"].sort_values(ascending=False)
 
 

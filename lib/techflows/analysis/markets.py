@@ -18,6 +18,8 @@ WINDOWS = {
     "1y": pd.DateOffset(years=1),
 }
 PERIODS = ("1w", "1m", "3m", "YTD")  # the return columns of period_returns
+HIGH_WINDOW = pd.Timedelta(weeks=52)  # a "52-week high" is the highest close of this window
+REBOUND_BASE_SESSIONS = 20  # "volume expanding": rebound sessions vs this many before the low
 SEGMENT_GROUPS = ("tech_etf", "sector_etf", "benchmark")
 
 
@@ -66,6 +68,62 @@ def period_return(close: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> f
     if base.empty or last.empty:
         return float("nan")
     return float(last.iloc[-1] / base.iloc[-1] - 1)
+
+
+def relative_return(a: pd.Series, b: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> float:
+    """a's return minus b's (decimal) between the same two dates (period_return of each)."""
+    return period_return(a, start, end) - period_return(b, start, end)
+
+
+def trailing_relative(a: pd.Series, b: pd.Series, window: str = "3m") -> pd.Series:
+    """relative_return over the trailing window (window_start) at each date both have a close.
+
+    NaN until the window reaches back to the first common close.
+    """
+    both = pd.concat([a, b], axis=1, join="inner").dropna()
+    starts = pd.DatetimeIndex([window_start(day, window) for day in both.index])
+    # The base is the last common close on or before each start, as in period_return.
+    at = both.index.searchsorted(starts, side="right") - 1
+    values = both.to_numpy()
+    moves = values / values[at.clip(min=0)] - 1
+    out = pd.Series(moves[:, 0] - moves[:, 1], index=both.index)
+    return out.where(at >= 0)
+
+
+def high_52w(close: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
+    """Highest close of the 52 weeks to each date (HIGH_WINDOW), NaN until a full window."""
+    high = close.rolling(HIGH_WINDOW).max()
+    frame = close.to_frame() if isinstance(close, pd.Series) else close
+    first = pd.to_datetime(frame.apply(lambda s: s.first_valid_index()))
+    since = frame.index.to_numpy()[:, None] - first.to_numpy()[None, :]
+    full = since >= (HIGH_WINDOW - pd.Timedelta(days=1)).to_timedelta64()
+    if isinstance(close, pd.Series):
+        return high.where(full[:, 0])
+    return high.where(full & close.notna().to_numpy())
+
+
+def rebound_volume(
+    volume: pd.Series, low: object, end: object, sessions: int = REBOUND_BASE_SESSIONS
+) -> dict[str, object]:
+    """Is volume expanding in a rebound: mean volume after the low through end vs before it.
+
+    before: the `sessions` sessions up to and including the low; after: the sessions after the
+    low through end. ratio > 1 means expanding. The one definition of "volume expanding".
+    """
+    volume = volume.dropna()
+    volume = volume[volume > 0]
+    low, end = pd.Timestamp(low), pd.Timestamp(end)
+    after = volume.loc[low + pd.Timedelta(days=1) : end]
+    before = volume.loc[:low].iloc[-int(sessions) :]
+    if after.empty or before.empty:
+        raise DataError(f"volume around {low.date()} to {end.date()}: no sessions on one side")
+    return {
+        "after": after,
+        "after_mean": float(after.mean()),
+        "before_mean": float(before.mean()),
+        "before_sessions": len(before),
+        "ratio": float(after.mean() / before.mean()),
+    }
 
 
 def period_returns(close: pd.DataFrame, at: object = None, stale_days: int = 5) -> pd.DataFrame:
@@ -123,7 +181,7 @@ def price_status(bars: pd.DataFrame, at: object = None, window: int = 10) -> dic
     at = resolve_date(bars.index, at)
     close = bars["Close"].loc[:at].dropna()
     phase = close.iloc[-window:]
-    year = close.loc[at - pd.Timedelta(days=365) :]
+    year = close.loc[at - HIGH_WINDOW + pd.Timedelta(days=1) :]
     last = float(close.iloc[-1])
     status: dict[str, object] = {
         "date": at,

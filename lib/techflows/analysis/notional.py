@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from techflows.analysis import breadth
-from techflows.analysis.flows import complete_weeks
+from techflows.analysis import breadth, weeks
 from techflows.data import universe as uni
 from techflows.data.source import Source
 from techflows.data.sources.base import CONSTITUENTS_PROVIDER
@@ -13,14 +12,13 @@ from techflows.errors import DataError, DataUnavailable
 
 
 def weekly_notional(close: pd.DataFrame, volume: pd.DataFrame, week_end: str) -> pd.Series:
-    """Weekly dollar volume (close x volume) summed over every stock, weeks ending on week_end."""
+    """Weekly dollar volume (close x volume) summed over every stock, complete weeks only."""
     common = close.columns.intersection(volume.columns)
     if common.empty:
         raise DataError("weekly_notional: close and volume share no tickers")
     dollars = close[common] * volume[common]
     daily = dollars.sum(axis=1, min_count=1).dropna()
-    weekly = daily.resample(week_end).sum(min_count=1).dropna()
-    return weekly.rename("notional").rename_axis("week_end")
+    return weeks.bucket(daily, week_end).dropna().rename("notional")
 
 
 def notional_rank(weekly: pd.Series, years: int = 10) -> pd.DataFrame:
@@ -80,8 +78,29 @@ def tech_dollar_volume(src: Source) -> tuple[pd.DataFrame, pd.DataFrame, str]:
 def weekly_tech_notional(src: Source, week_end: str) -> tuple[pd.Series, str]:
     """Complete weeks of US tech dollar volume (see tech_dollar_volume) and the group's label."""
     close, volume, label = tech_dollar_volume(src)
-    weekly = complete_weeks(weekly_notional(close, volume, week_end), close.index.max())
-    return weekly, label
+    return weekly_notional(close, volume, week_end), label
+
+
+def with_moves(ranked: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
+    """notional_rank with each week's price move beside it (rates.weekly_moves, decimal).
+
+    Dollar volume counts every trade, bought or sold: a record week that fell in price was a
+    week of heavy selling as much as buying. Columns added: tech_return, market_return,
+    tech_vs_market; attrs: tech, market.
+    """
+    renamed = moves[["tech", "market", "tech_vs_market"]].rename(
+        columns={"tech": "tech_return", "market": "market_return"}
+    )
+    out = ranked.join(renamed)
+    out.attrs.update(moves.attrs)
+    return out
+
+
+def move_text(row: pd.Series, tech: str, market: str) -> str:
+    """'XLK -7.4% (-6.1% vs SPY)' for one week of with_moves."""
+    if pd.isna(row.get("tech_return")):
+        return f"{tech} move not available"
+    return f"{tech} {row['tech_return']:+.1%} ({row['tech_vs_market']:+.1%} vs {market})"
 
 
 def latest_record_week(ranked: pd.DataFrame) -> str:

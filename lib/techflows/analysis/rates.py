@@ -6,10 +6,10 @@ from typing import TypeVar
 
 import pandas as pd
 import statsmodels.api as sm
-from pandas.tseries.frequencies import to_offset
 from statsmodels.regression.linear_model import RegressionResultsWrapper
 from statsmodels.regression.rolling import RollingOLS
 
+from techflows.analysis import weeks
 from techflows.analysis.markets import last_years
 from techflows.data.source import Source
 from techflows.data.sources.base import PRICES_PROVIDER, SERIES_PROVIDER
@@ -68,15 +68,15 @@ def labels(panel: pd.DataFrame) -> dict[str, str]:
 
 
 def period_last(values: Frame, rule: str, end: pd.Timestamp) -> Frame:
-    """Last value per period up to end; a period still running at end is labelled end."""
-    last = values.loc[:end].resample(rule).last()
-    return last.set_axis(last.index.where(last.index <= end, end))
+    """Last value per complete period up to end: weeks of the week calendar, or months (ME).
 
-
-def complete_periods(frame: Frame, rule: str) -> Frame:
-    """Rows labelled with a period end of rule: drops a still-running period (see period_last)."""
-    offset = to_offset(rule)
-    return frame.loc[[offset.is_on_offset(day) for day in frame.index]]
+    A period still running at end (or cut by the start of the data) is left out.
+    """
+    values = values.loc[:end]
+    if rule == MONTHLY_RULE:
+        last = values.resample(rule).last()
+        return last.loc[last.index <= end]
+    return weeks.bucket(values, rule, "last")
 
 
 def proxy_closes(src: Source) -> pd.DataFrame:
@@ -91,51 +91,51 @@ def proxy_closes(src: Source) -> pd.DataFrame:
     return closes
 
 
-def period_closes(src: Source, rule: str = "W-FRI", complete_only: bool = False) -> pd.DataFrame:
-    """The proxies' last close per period (columns tech, market; attrs the tickers).
-
-    A period still running on the as-of date is labelled with that date, or left out when
-    complete_only.
-    """
+def period_closes(src: Source, rule: str = weeks.DEFAULT) -> pd.DataFrame:
+    """The proxies' last close per complete period (columns tech, market; attrs the tickers)."""
     closes = proxy_closes(src)
     last = period_last(closes, rule, src.end).dropna()
-    if complete_only:
-        last = complete_periods(last, rule)
     last.attrs.update(closes.attrs)
     return last
 
 
-def relative_returns(
-    src: Source, rule: str, years: int | None = None, complete_only: bool = False
-) -> pd.Series:
-    """Period return of the tech proxy minus the market proxy (decimal), periods by rule.
+def weekly_moves(src: Source, week_end: str = weeks.DEFAULT) -> pd.DataFrame:
+    """Each complete week's return of the tech and market proxies and their difference (decimal).
 
-    years keeps the periods within that many years of the as-of date; complete_only then
-    leaves out a period still running on it.
+    Columns: tech, market, tech_vs_market; attrs: tech, market (the tickers).
+    """
+    closes = period_closes(src, week_end)
+    moves = closes.pct_change().dropna()
+    moves["tech_vs_market"] = moves["tech"] - moves["market"]
+    moves.attrs.update(closes.attrs)
+    return moves
+
+
+def relative_returns(src: Source, rule: str, years: int | None = None) -> pd.Series:
+    """Return of the tech proxy minus the market proxy (decimal) per complete period of rule.
+
+    years keeps the periods within that many years of the last complete one.
     """
     closes = period_closes(src, rule)
     period = closes.pct_change()
-    excess = last_years((period["tech"] - period["market"]).dropna(), years)
-    return (complete_periods(excess, rule) if complete_only else excess).rename("tech_excess")
+    return last_years((period["tech"] - period["market"]).dropna(), years).rename("tech_excess")
 
 
 def weekly_rate_panel(
-    src: Source, week_end: str = "W-FRI", years: int | None = None, complete_only: bool = False
+    src: Source, week_end: str = weeks.DEFAULT, years: int | None = None
 ) -> pd.DataFrame:
     """Weekly tech excess return and 10-year yield changes (pp); monthly when only Moody's exists.
 
     Columns: tech_excess (decimal), d_nominal, d_real (percentage points; d_real only when the
     source has real yields). attrs: frequency, rule, nominal_source, real_source, tech, market.
-    years keeps the rows within that many years of the last; complete_only then drops a period
-    still running on the as-of date.
+    Complete periods only (a week still running on the as-of date is left out); years keeps
+    the rows within that many years of the last.
     """
     yields, rule, sources = _yields(src)
     rule = rule or week_end
     changes = period_last(yields, rule, src.end).diff().add_prefix("d_")
     panel = pd.concat([relative_returns(src, rule), changes], axis=1, join="inner").dropna()
     panel = last_years(panel, years)
-    if complete_only:
-        panel = complete_periods(panel, rule)
     if panel.empty:
         raise DataError(f"rate panel for {src.name}: prices and yields do not overlap")
     panel.attrs.update(
@@ -254,8 +254,10 @@ def _vix(src: Source) -> tuple[pd.Series, str]:
         raise DataUnavailable("The VIX (^VIX or VIXCLS)", src.name, PRICES_PROVIDER) from None
 
 
-def macro_panel(src: Source, week_end: str = "W-FRI", years: int | None = None) -> pd.DataFrame:
-    """Weekly tech excess return with the dollar's % change and the VIX change (points).
+def macro_panel(
+    src: Source, week_end: str = weeks.DEFAULT, years: int | None = None
+) -> pd.DataFrame:
+    """Complete weeks' tech excess return with the dollar's % change and the VIX change (points).
 
     Columns: tech_excess, dollar (decimal change; absent without dollar data), d_vix.
     attrs: dollar_source, vix_source (what fed each column or 'not available').

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from techflows.analysis import flows
+from techflows.analysis import flows, weeks
 from techflows.data.source import Source
 from techflows.data.sources.base import PRICES_PROVIDER
 from techflows.errors import DataError, DataUnavailable
@@ -16,15 +16,12 @@ SEGMENT_GROUPS = ("tech_etf", "mega_cap")
 FLOW_GROUPS = ("tech_etf", "sector_etf")
 
 
-def weekly_flows(src: Source, week_end: str = "W-FRI", min_days: int = 3) -> pd.DataFrame:
-    """Net flows per week and fund (USD, wide); NaN where a fund reported under min_days days.
-
-    Those are mostly the first and last, partial weeks of a short file.
-    """
+def weekly_flows(src: Source, week_end: str = weeks.DEFAULT, min_days: int = 3) -> pd.DataFrame:
+    """Net flows per complete week and fund (USD, wide); NaN where a fund reported < min_days."""
     daily = src.flows()
     if daily.empty:
         raise DataUnavailable("Fund flows", src.name, "a csv folder with flows/etf_flows.csv")
-    by_fund = flows.weekly_by_fund(daily, week_end)
+    by_fund = flows.weekly_by_fund(daily, week_end, flows.sessions(src))
     weekly = by_fund.pivot(index="week_end", columns="ticker", values="flow_usd")
     days = by_fund.pivot(index="week_end", columns="ticker", values="days")
     short = weekly.notna() & (days < min_days)

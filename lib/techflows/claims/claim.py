@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from techflows.analysis import weeks
 from techflows.data.source import Source
 from techflows.errors import DataError
 
@@ -21,6 +22,7 @@ class Claim:
     reported: float
     unit: str = ""
     params: dict[str, str] = field(default_factory=dict)
+    week_end: str = weeks.DEFAULT  # the run's week calendar: every weekly claim uses it
 
     def param(self, key: str, default: str | None = None) -> str:
         """A parameter from the params column; DataError if missing and no default."""
@@ -37,13 +39,15 @@ class Claim:
 
 @dataclass(frozen=True)
 class Measurement:
-    """A measured value with what exactly was measured (basis) and supporting detail."""
+    """A measured value with what exactly was measured (basis, window) and supporting detail."""
 
     value: float
     basis: str
     detail: str = ""
     lower_bound: bool = False  # the true value is at least this (history too short)
     needs: str = ""  # who would measure past the lower bound
+    window: str = ""  # the exact dates measured, when they differ from the claim's
+    without_flagged: float | None = None  # the value without suspect prints (flow claims)
 
 
 class NotMeasurable(LookupError):

@@ -1,11 +1,17 @@
-"""Claims about fund flows, measured from the source's ETF flows (a labelled proxy for EPFR)."""
+"""Claims about fund flows on the run's week calendar, from ETF flows (a labelled EPFR proxy).
+
+Every flow claim is measured on the same complete weeks as section 01 (flows.weekly_flows
+with the claim's week_end), so a claim and the section print the same number for a week.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
-from techflows.analysis import flows
-from techflows.claims.claim import Claim, Measurement, NotMeasurable, observed, usd_bn, window_text
+from techflows.analysis import flows, weeks
+from techflows.claims.claim import Claim, Measurement, NotMeasurable, NotYetObservable, usd_bn
 from techflows.data.source import Source
 from techflows.data.sources.base import FLOWS_PROVIDER
 from techflows.errors import DataUnavailable
@@ -15,20 +21,28 @@ ETF_PROXY = (
     "PROXY: net creations/redemptions of the US-listed ETFs in the flows file, not "
     "EPFR's mutual-fund + ETF totals the article cites"
 )
+VALUES = ["flow_usd", "flow_ex_flagged_usd"]
 
 
-def _flow_selection(src: Source, claim: Claim, prefix: str = "") -> tuple[pd.DataFrame, str]:
-    """Daily flows of the funds a claim names: class=<flows class> or tickers=<list>."""
-    daily = src.flows()
+def _selection(src: Source, claim: Claim, prefix: str = "") -> tuple[pd.DataFrame, str]:
+    """Weekly flows of the funds a claim names: class=<class>[;exclude=<list>] or tickers=<list>.
+
+    The class is section 01's (flows.classify); exclude drops funds from it (e.g. ARKK, an
+    actively managed fund, from "passive tech ETFs").
+    """
+    by_fund, _ = flows.weekly_flows(src, claim.week_end)
     if f"{prefix}class" in claim.params:
         wanted = claim.param(f"{prefix}class")
-        classes = flows.classify(daily["ticker"].unique(), src.universe)
-        members = list(classes.index[classes["class"] == wanted])
+        members = sorted(by_fund.loc[by_fund["class"] == wanted, "ticker"].unique())
         label = f"{wanted} funds"
+        if f"{prefix}exclude" in claim.params:
+            left_out = claim.tickers(f"{prefix}exclude")
+            members = [t for t in members if t not in left_out]
+            label += f" except {', '.join(left_out)}"
     else:
         members = claim.tickers(f"{prefix}tickers")
         label = "+".join(members)
-    chosen = daily[daily["ticker"].isin(members)]
+    chosen = by_fund[by_fund["ticker"].isin(members)]
     if chosen.empty:
         raise DataUnavailable(f"Fund flows for {label}", src.name, FLOWS_PROVIDER)
     found = sorted(chosen["ticker"].unique())
@@ -36,61 +50,131 @@ def _flow_selection(src: Source, claim: Claim, prefix: str = "") -> tuple[pd.Dat
     label = (
         f"{label} ({', '.join(found)}{'; no flows for ' + ', '.join(missing) if missing else ''})"
     )
+    chosen.attrs.update(by_fund.attrs)
     return chosen, label
 
 
-def _in_window(src: Source, daily: pd.DataFrame, claim: Claim) -> pd.DataFrame:
-    """Rows of daily flows inside the claim window; DataUnavailable if the file misses it."""
-    all_dates = src.flows()["date"]
-    first, last = all_dates.min(), all_dates.max()
-    # A window may open on a holiday or weekend before the file's first day (2026-01-01).
-    if first > claim.start + pd.Timedelta(days=6) or last < claim.end:
-        covered = f"the file has {first.date()} to {last.date()}"
-        what = f"Fund flows covering {window_text(claim)} ({covered})"
+def _window_weeks(src: Source, weekly: pd.DataFrame, claim: Claim) -> pd.DatetimeIndex:
+    """The complete weeks of the claim window on the run's calendar.
+
+    From the week containing start to the week containing end; with weeks=N, the first N
+    complete weeks from the week containing start. NotYetObservable when the last week ends
+    after the as-of date; DataUnavailable when the file does not cover the window.
+    """
+    first = weeks.containing(claim.start, claim.week_end)
+    last = weeks.containing(claim.end, claim.week_end)
+    have = pd.DatetimeIndex(sorted(weekly["week_end"].unique()))
+    if "weeks" in claim.params:
+        last = first + pd.Timedelta(weeks=int(claim.param("weeks")) - 1)
+    horizon = src.as_of if src.as_of is not None else src.end
+    if last > have.max() and last > horizon:
+        raise NotYetObservable(
+            f"the {weeks.span_text(last, week_end=claim.week_end)} is not complete on "
+            f"{horizon.date()}"
+        )
+    chosen = have[(have >= first) & (have <= last)]
+    if "weeks" in claim.params:
+        chosen = have[have >= first][: int(claim.param("weeks"))]
+    # A first week cut by the start of the file (it holds days before 1 January) is left out;
+    # anything more missing means the file does not cover the window.
+    if chosen.empty or chosen[0] > first + pd.Timedelta(weeks=1) or chosen[-1] < last:
+        covered = weeks.span_text(have[0], have[-1], claim.week_end) if len(have) else "none"
+        what = (
+            f"Fund flows for the {weeks.span_text(first, last, claim.week_end)} (whole {covered})"
+        )
         raise DataUnavailable(what, src.name, FLOWS_PROVIDER)
-    return daily[(daily["date"] >= claim.start) & (daily["date"] <= claim.end)]
+    return chosen
+
+
+def _window(src: Source, claim: Claim, prefix: str = "") -> tuple[pd.DataFrame, str, str]:
+    """The selection's weekly rows inside the claim window, its label and the window's text."""
+    weekly, label = _selection(src, claim, prefix)
+    chosen = _window_weeks(src, weekly, claim)
+    inside = weekly[weekly["week_end"].isin(chosen)]
+    inside.attrs.update(weekly.attrs)
+    return inside, label, weeks.span_text(chosen[0], chosen[-1], claim.week_end)
+
+
+def _screening(inside: pd.DataFrame) -> str:
+    """Which days are missing (summed as no flow) and which prints are flagged, in words."""
+    per_fund = inside.groupby("ticker")[["missing_days", "expected_days", "flagged_days"]].sum()
+    gaps = per_fund[per_fund["missing_days"] > 0]
+    parts = []
+    if len(gaps):
+        listed = ", ".join(f"{t} {r.missing_days} of {r.expected_days}" for t, r in gaps.iterrows())
+        parts.append(f"days not reported, counted as no flow: {listed}")
+    if inside.attrs.get("aum_date") is None:
+        parts.append("prints not screened (no fund assets in this source)")
+    else:
+        marked = per_fund[per_fund["flagged_days"] > 0]
+        listed = ", ".join(f"{t} {r.flagged_days} day(s)" for t, r in marked.iterrows())
+        parts.append(f"flagged prints: {listed or 'none'}")
+    return "; ".join(parts)
+
+
+def _clean(value: float, inside: pd.DataFrame) -> float | None:
+    """The value without flagged prints; None when the source has no assets to screen them."""
+    return None if inside.attrs.get("aum_date") is None else value
+
+
+def _per_fund(src: Source, claim: Claim, how: str, what: str) -> Measurement:
+    """The funds' net flows over the claim's weeks combined by `how` (sum or min), USD bn."""
+    inside, label, window = _window(src, claim)
+    per_fund = inside.groupby("ticker")[VALUES].sum().div(1e9)
+    detail = ", ".join(f"{t} {v:+.2f}" for t, v in per_fund["flow_usd"].sort_values().items())
+    combined = per_fund.agg(how)
+    return Measurement(
+        float(combined["flow_usd"]),
+        f"{ETF_PROXY}: {label}, {what} over the {window}",
+        f"USD bn by fund: {detail}; {_screening(inside)}",
+        window=window,
+        without_flagged=_clean(float(combined["flow_ex_flagged_usd"]), inside),
+    )
 
 
 def window_flow(src: Source, claim: Claim) -> Measurement:
-    """Net flow (USD bn) of a class of funds or a ticker list over the claim window."""
-    daily, label = _flow_selection(src, claim)
-    observed(src, claim)
-    per_fund = _in_window(src, daily, claim).groupby("ticker")["flow_usd"].sum().div(1e9)
-    detail = ", ".join(f"{t} {v:+.2f}" for t, v in per_fund.sort_values().items())
-    basis = f"{ETF_PROXY}: {label}, daily flows summed {window_text(claim)}"
-    return Measurement(float(per_fund.sum()), basis, f"USD bn by fund: {detail}")
+    """Net flow (USD bn) of a class of funds or a ticker list over the claim's weeks."""
+    return _per_fund(src, claim, "sum", "net flows")
+
+
+def smallest_fund_flow(src: Source, claim: Claim) -> Measurement:
+    """The smallest net flow (USD bn) among the named funds over the claim's weeks.
+
+    For "inflows into X and Y": each fund must take money in, so a sum of the two cannot
+    hide one fund's outflow.
+    """
+    return _per_fund(src, claim, "min", "the smallest fund's net flow")
 
 
 def flow_difference(src: Source, claim: Claim) -> Measurement:
-    """Net flow of selection a minus selection b (USD bn) over the claim window."""
-    daily_a, label_a = _flow_selection(src, claim, "a_")
-    daily_b, label_b = _flow_selection(src, claim, "b_")
-    observed(src, claim)
-    a = usd_bn(_in_window(src, daily_a, claim)["flow_usd"].sum())
-    b = usd_bn(_in_window(src, daily_b, claim)["flow_usd"].sum())
-    basis = f"{ETF_PROXY}: {label_a} minus {label_b}, {window_text(claim)}"
-    return Measurement(a - b, basis, f"{a:+.2f} vs {b:+.2f} USD bn")
+    """Net flow of selection a minus selection b (USD bn) over the claim's weeks."""
+    inside_a, label_a, window = _window(src, claim, "a_")
+    inside_b, label_b, _ = _window(src, claim, "b_")
+    a, b = (usd_bn(part[VALUES].sum()) for part in (inside_a, inside_b))
+    basis = f"{ETF_PROXY}: {label_a} minus {label_b}, the {window}"
+    return Measurement(
+        float(a["flow_usd"] - b["flow_usd"]),
+        basis,
+        f"{a['flow_usd']:+.2f} vs {b['flow_usd']:+.2f} USD bn; {_screening(inside_a)}",
+        window=window,
+        without_flagged=_clean(float(a.iloc[1] - b.iloc[1]), inside_a),
+    )
 
 
-def _weekly_total(daily: pd.DataFrame, claim: Claim) -> tuple[pd.Series, str]:
-    """Weekly summed flows of the selection, weeks ending on the claim end's weekday."""
-    week_end = f"W-{claim.end.day_name()[:3].upper()}"
-    weekly = flows.weekly_by_fund(daily, week_end)
-    return weekly.groupby("week_end")["flow_usd"].sum(), week_end
+def _totals(weekly: pd.DataFrame) -> pd.DataFrame:
+    """The selection's weekly totals: flow_usd and flow_ex_flagged_usd per week."""
+    return weekly.groupby("week_end")[VALUES].sum()
 
 
 def flow_weeks_since_larger(src: Source, claim: Claim) -> Measurement:
-    """How many weeks the claim week's inflow is the largest in (weeks end on the claim date)."""
-    daily, label = _flow_selection(src, claim)
-    observed(src, claim)
-    total, week_end = _weekly_total(daily, claim)
-    total = flows.complete_weeks(total, claim.end)
-    if claim.end not in total.index:
-        raise DataUnavailable(
-            f"Fund flows for the week ending {claim.end.date()}", src.name, FLOWS_PROVIDER
-        )
-    span = flows.record_span(total, at=claim.end)
-    detail = f"week ending {claim.end.date()}: {usd_bn(span['value']):+.2f} USD bn"
+    """How many weeks the inflow of the week containing the claim's end is the largest in."""
+    weekly, label = _selection(src, claim)
+    week = _window_weeks(src, weekly, replace(claim, start=claim.end))[-1]
+    total = _totals(weekly)
+    span = flows.record_span(total["flow_usd"], at=week)
+    clean = flows.record_span(total["flow_ex_flagged_usd"], at=week)
+    window = weeks.span_text(week, week_end=claim.week_end)
+    detail = f"{window}: {usd_bn(span['value']):+.2f} USD bn"
     if span["previous_larger"] is not None:
         detail += (
             f"; beaten by {usd_bn(span['previous_value']):+.2f} in the week ending "
@@ -98,26 +182,34 @@ def flow_weeks_since_larger(src: Source, claim: Claim) -> Measurement:
         )
     else:
         detail += f"; largest of all {span['history_weeks']} weeks in the file"
-    basis = f"{ETF_PROXY}: {label}, weeks ending {week_end[2:].title()}"
+    basis = f"{ETF_PROXY}: {label}, weeks ending {week.day_name()}"
     return Measurement(
-        float(span["weeks"]), basis, detail, lower_bound=bool(span["censored"]), needs=EPFR
+        float(span["weeks"]),
+        basis,
+        detail,
+        lower_bound=bool(span["censored"]),
+        needs=EPFR,
+        window=window,
+        without_flagged=_clean(float(clean["weeks"]), weekly),
     )
 
 
 def flow_zscore(src: Source, claim: Claim) -> Measurement:
     """Largest weekly flow in the window in standard deviations from the prior-history mean."""
-    daily, label = _flow_selection(src, claim)
-    observed(src, claim)
-    weekly, _ = _weekly_total(daily, claim)
-    prior = weekly.loc[: claim.start - pd.Timedelta(days=1)]
-    inside = weekly.loc[claim.start : claim.end]
+    weekly, label = _selection(src, claim)
+    total = _totals(weekly)["flow_usd"]
+    first = weeks.containing(claim.start, claim.week_end)
+    prior = total.loc[: first - pd.Timedelta(days=1)]
     needed = int(claim.param("history_weeks", "52"))
-    if len(prior) < needed or inside.empty:
+    if len(prior) < needed:
         raise NotMeasurable(
             EPFR,
-            f"the flows file has {len(prior)} weeks before {claim.start.date()}; "
+            f"the flows file has {len(prior)} whole weeks before {first.date()}; "
             f"a historical average needs at least {needed}",
         )
+    chosen = _window_weeks(src, weekly, claim)
+    inside = total.loc[chosen]
     z = (inside.max() - prior.mean()) / prior.std()
+    window = weeks.span_text(chosen[0], chosen[-1], claim.week_end)
     basis = f"{ETF_PROXY}: {label}, z-score of the largest week vs {len(prior)} prior weeks"
-    return Measurement(float(z), basis)
+    return Measurement(float(z), basis, window=window)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from techflows import config
+from techflows.analysis import weeks
 from techflows.claims.claim import Claim, Measurement, NotMeasurable, NotYetObservable
 from techflows.claims.metrics import METRICS
 from techflows.data.source import Source
@@ -93,8 +94,8 @@ def load_claims(path: str | Path | None = None) -> pd.DataFrame:
     return frame.set_index("id", drop=False)
 
 
-def claim_of(row: pd.Series) -> Claim:
-    """The Claim a measurement function receives."""
+def claim_of(row: pd.Series, week_end: str = weeks.DEFAULT) -> Claim:
+    """The Claim a measurement function receives, on the run's week calendar."""
     reported = (
         pd.Timestamp(row["reported_value"])
         if row["unit"] == "date"
@@ -108,6 +109,7 @@ def claim_of(row: pd.Series) -> Claim:
         reported=reported,
         unit=row["unit"],
         params=parse_params(row["params"]),
+        week_end=week_end,
     )
 
 
@@ -159,6 +161,7 @@ def format_value(value: object, unit: str) -> str:
         "x": f"{v:.2f}x",
         "rank": f"#{v:.0f}",
         "sd": f"{v:.1f} sd",
+        "percentile": f"percentile {v:.0f}",
     }
     if unit in formats:
         return formats[unit]
@@ -178,11 +181,26 @@ def tolerance_text(row: pd.Series) -> str:
     return f"{'≥' if kind == 'at_least' else '≤'} {format_value(bound, unit)}"
 
 
-def evaluate(src: Source, row: pd.Series) -> dict[str, object]:
-    """Measure one claim and give its verdict, basis and notes."""
-    claim = claim_of(row)
+def claim_dates(row: pd.Series) -> str:
+    """The claim's own dates as the claims file gives them."""
+    return row["start"] if row["start"] == row["end"] else f"{row['start']} to {row['end']}"
+
+
+def evaluate(src: Source, row: pd.Series, week_end: str = weeks.DEFAULT) -> dict[str, object]:
+    """Measure one claim and give its verdict, the exact window measured, basis and notes.
+
+    Flow claims are also judged without flagged prints (without_flagged, verdict_without).
+    """
+    claim = claim_of(row, week_end)
     metric = METRICS[row["metric"]]
-    out: dict[str, object] = {"measured_value": None, "basis": "", "note": ""}
+    out: dict[str, object] = {
+        "measured_value": None,
+        "basis": "",
+        "note": "",
+        "window": claim_dates(row),
+        "without_flagged": None,
+        "verdict_without": "",
+    }
     if metric.measure is None:
         return out | {"verdict": NOT_MEASURABLE, "note": f"would need {metric.external}"}
     try:
@@ -205,21 +223,39 @@ def evaluate(src: Source, row: pd.Series) -> dict[str, object]:
         verdict = NOT_MEASURABLE
         note = f"{note}; history too short to decide, would need {found.needs}".lstrip("; ")
     value = str(pd.Timestamp(found.value).date()) if unit == "date" else found.value
+    if found.without_flagged is not None:
+        clean = judge(
+            _as_number(claim.reported, unit),
+            found.without_flagged,
+            float(row["tolerance"]),
+            row["tolerance_kind"],
+            found.lower_bound,
+        )
+        out |= {"without_flagged": found.without_flagged, "verdict_without": clean or ""}
     return out | {
         "measured_value": value,
         "lower_bound": found.lower_bound,
         "basis": found.basis,
         "note": note,
         "verdict": verdict,
+        "window": found.window or out["window"],
     }
 
 
-def ledger(src: Source, claims: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per claim: what the article says, what the data says, and the verdict."""
+def ledger(
+    src: Source, claims: pd.DataFrame | None = None, week_end: str = weeks.DEFAULT
+) -> pd.DataFrame:
+    """One row per claim: what the article says, what the data says, and the verdict.
+
+    week_end is the run's week calendar: weekly claims use the same weeks as section 01.
+    window is the exact span measured; flow claims carry their value and verdict without
+    flagged prints too.
+    """
     claims = load_claims() if claims is None else claims
     rows = []
     for _, row in claims.iterrows():
-        result = evaluate(src, row)
+        result = evaluate(src, row, week_end)
+        clean = result["without_flagged"]
         measured = result["measured_value"]
         shown = format_value(measured, row["unit"]) if measured is not None else ""
         kind = row["tolerance_kind"]
@@ -234,13 +270,16 @@ def ledger(src: Source, claims: pd.DataFrame | None = None) -> pd.DataFrame:
                 "claim": row["quote"],
                 "cited_source": row["source"],
                 "metric": row["metric"],
-                "window": row["start"]
-                if row["start"] == row["end"]
-                else f"{row['start']} to {row['end']}",
+                "claim_dates": claim_dates(row),
+                "window": result["window"],
                 "reported": reported,
                 "measured": f"≥ {shown}" if result.get("lower_bound") and shown else shown,
                 "tolerance": tolerance_text(row),
                 "verdict": result["verdict"],
+                "measured_without_flagged": ""
+                if clean is None
+                else format_value(clean, row["unit"]),
+                "verdict_without_flagged": result["verdict_without"],
                 "reported_value": row["reported_value"],
                 "measured_value": measured,
                 "unit": row["unit"],

@@ -18,18 +18,20 @@ from techflows.claims.flow_measures import (
     flow_difference,
     flow_weeks_since_larger,
     flow_zscore,
+    smallest_fund_flow,
     window_flow,
 )
 from techflows.claims.price_measures import (
-    best_return,
+    count_rising,
     low_date,
     max_drawdown,
     notional_rank,
     quoted_close,
     rebound_from_low,
+    record_week_move,
     relative_return,
+    return_dispersion,
     volume_ratio,
-    worst_return,
 )
 from techflows.data.source import Source
 
@@ -44,6 +46,7 @@ class Metric:
 
 METRICS: dict[str, Metric] = {
     "window_flow": Metric(window_flow),
+    "smallest_fund_flow": Metric(smallest_fund_flow),
     "flow_difference": Metric(flow_difference),
     "flow_weeks_since_larger": Metric(flow_weeks_since_larger),
     "flow_zscore": Metric(flow_zscore),
@@ -52,10 +55,11 @@ METRICS: dict[str, Metric] = {
     "low_date": Metric(low_date),
     "volume_ratio": Metric(volume_ratio),
     "relative_return": Metric(relative_return),
-    "best_return": Metric(best_return),
-    "worst_return": Metric(worst_return),
+    "count_rising": Metric(count_rising),
+    "return_dispersion": Metric(return_dispersion),
     "max_drawdown": Metric(max_drawdown),
     "notional_rank": Metric(notional_rank),
+    "record_week_move": Metric(record_week_move),
     "fed_cuts": Metric(fed_cuts),
     "fed_change_bp": Metric(fed_change_bp),
     "fed_range": Metric(fed_range),

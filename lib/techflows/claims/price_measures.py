@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pandas as pd
 
-from techflows.analysis import drawdowns, markets, notional
+from techflows.analysis import drawdowns, markets, notional, rates, weeks
 from techflows.claims.claim import Claim, Measurement, observed, window_text
 from techflows.data.source import Source
 from techflows.data.sources.base import PRICES_PROVIDER
-from techflows.errors import DataUnavailable
+from techflows.errors import DataError, DataUnavailable
 
 
 def _sessions(index: pd.DatetimeIndex, claim: Claim) -> int:
@@ -60,28 +62,31 @@ def low_date(src: Source, claim: Claim) -> Measurement:
 
 
 def volume_ratio(src: Source, claim: Claim) -> Measurement:
-    """Mean volume of the sessions after the low through the end, over the mean before the low.
-
-    The "before" average covers the `sessions` sessions up to and including the start (the low).
-    """
+    """Is volume expanding in the rebound: markets.rebound_volume from the low (start) to end."""
     ticker = claim.param("ticker")
     bars = _quoted_bars(src, claim)
-    volume = bars["Volume"].dropna()
-    volume = volume[volume > 0]
-    after = volume.loc[claim.start + pd.Timedelta(days=1) : claim.end]
-    before = volume.loc[: claim.start].iloc[-int(claim.param("sessions", "20")) :]
-    if after.empty or before.empty:
-        raise DataUnavailable(
-            f"{ticker} volume around {window_text(claim)}", src.name, PRICES_PROVIDER
+    try:
+        found = markets.rebound_volume(
+            bars["Volume"], claim.start, claim.end, int(claim.param("sessions", "20"))
         )
-    status = markets.price_status(bars, claim.end)
+    except DataError:
+        what = f"{ticker} volume around {window_text(claim)}"
+        raise DataUnavailable(what, src.name, PRICES_PROVIDER) from None
+    after = found["after"]
     detail = (
         f"daily volume {', '.join(f'{v / 1e6:.2f}M' for v in after)} after the low vs "
-        f"{before.mean() / 1e6:.2f}M average of the {len(before)} sessions to the low; "
-        f"5-day vs 20-day average at {claim.end.date()}: {status['volume_5d_vs_20d']:+.0%}"
+        f"{found['before_mean'] / 1e6:.2f}M average of the {found['before_sessions']} sessions "
+        "to the low"
     )
-    basis = f"{ticker} share volume: rebound sessions vs the {len(before)} sessions before"
-    return Measurement(float(after.mean() / before.mean()), basis, detail)
+    basis = (
+        f"{ticker} share volume: sessions after the low vs the {found['before_sessions']} "
+        "sessions to it (section 01's definition of volume expanding)"
+    )
+    window = (
+        f"{after.index[0].date()} to {after.index[-1].date()} vs the "
+        f"{found['before_sessions']} sessions to {claim.start.date()}"
+    )
+    return Measurement(found["ratio"], basis, detail, window=window)
 
 
 def _closes_in_window(src: Source, tickers: list[str], claim: Claim) -> pd.DataFrame:
@@ -97,39 +102,69 @@ def _closes_in_window(src: Source, tickers: list[str], claim: Claim) -> pd.DataF
     return closes
 
 
-def _returns(closes: pd.DataFrame, claim: Claim) -> pd.Series:
-    return pd.Series({t: markets.period_return(closes[t], claim.start, claim.end) for t in closes})
+def _returns(closes: pd.DataFrame, claim: Claim) -> tuple[pd.Series, str]:
+    """Total return per ticker over the claim window, and the closes it runs between."""
+    returns = pd.Series(
+        {t: markets.period_return(closes[t], claim.start, claim.end) for t in closes}
+    )
+    used = closes.dropna(how="all")
+    base, last = used.loc[: claim.start].index[-1], used.loc[: claim.end].index[-1]
+    return returns, f"closes of {base.date()} to {last.date()}"
 
 
 def relative_return(src: Source, claim: Claim) -> Measurement:
     """Total return of a minus that of b (an equal-weighted basket if several), in pp."""
     a, b = claim.tickers("a"), claim.tickers("b")
-    returns = _returns(_closes_in_window(src, a + b, claim), claim)
+    returns, window = _returns(_closes_in_window(src, a + b, claim), claim)
     ra, rb = float(returns[a].mean()), float(returns[b].mean())
     label_b = b[0] if len(b) == 1 else f"equal-weighted {'+'.join(b)}"
-    basis = f"adjusted-close total return {'+'.join(a)} minus {label_b}, {window_text(claim)}"
+    basis = f"adjusted-close total return {'+'.join(a)} minus {label_b}, {window}"
     detail = ", ".join(f"{t} {100 * r:+.1f}%" for t, r in returns.items())
-    return Measurement(100 * (ra - rb), basis, detail)
+    return Measurement(100 * (ra - rb), basis, detail, window=window)
 
 
-def _extreme_return(src: Source, claim: Claim, best: bool) -> Measurement:
-    """Highest (best) or lowest total return (%) among the tickers over the window."""
+def count_rising(src: Source, claim: Claim) -> Measurement:
+    """How many of the tickers rose over the window (total return above zero)."""
     tickers = claim.tickers()
-    returns = _returns(_closes_in_window(src, tickers, claim), claim)
+    returns, window = _returns(_closes_in_window(src, tickers, claim), claim)
     detail = ", ".join(f"{t} {100 * r:+.1f}%" for t, r in returns.sort_values().items())
-    word, value = ("best", returns.max()) if best else ("worst", returns.min())
-    basis = f"{word} adjusted-close total return of {', '.join(tickers)}, {window_text(claim)}"
-    return Measurement(100 * float(value), basis, detail)
+    basis = (
+        f"funds with a positive total return (adjusted closes) of {', '.join(tickers)}, {window}"
+    )
+    return Measurement(float((returns > 0).sum()), basis, detail, window=window)
 
 
-def best_return(src: Source, claim: Claim) -> Measurement:
-    """Highest total return (%) among the tickers over the window."""
-    return _extreme_return(src, claim, best=True)
+def return_dispersion(src: Source, claim: Claim) -> Measurement:
+    """Percentile of the window's best-minus-worst return among all windows as long before it.
 
-
-def worst_return(src: Source, claim: Claim) -> Measurement:
-    """Lowest total return (%) among the tickers over the window."""
-    return _extreme_return(src, claim, best=False)
+    "Uneven across subsectors" is a claim about dispersion: the spread of the tickers' returns
+    over the window, ranked among every window of the same number of sessions in the prior
+    `years` (default 10). 50 = a typical spread; above it, more uneven than usual.
+    """
+    tickers = claim.tickers()
+    closes = _closes_in_window(src, tickers, claim)[tickers].dropna()
+    returns, window = _returns(closes, claim)
+    spread = float(returns.max() - returns.min())
+    base = closes.loc[: claim.start].index[-1]
+    sessions = len(closes.loc[base : claim.end]) - 1  # returns run from the base close
+    moves = closes.pct_change(sessions)
+    history = (moves.max(axis=1) - moves.min(axis=1)).dropna()
+    start = claim.end - pd.DateOffset(years=int(claim.param("years", "10")))
+    history = history.loc[start:base]
+    if len(history) < 250:
+        what = f"A year of {sessions}-session return spreads of {', '.join(tickers)}"
+        raise DataUnavailable(what, src.name, PRICES_PROVIDER)
+    percentile = 100 * float((history < spread).mean())
+    each = ", ".join(f"{t} {100 * r:+.1f}%" for t, r in returns.sort_values().items())
+    detail = (
+        f"best minus worst {100 * spread:.1f} pp ({each}); median of {len(history)} earlier "
+        f"{sessions}-session windows {100 * history.median():.1f} pp"
+    )
+    basis = (
+        f"spread of adjusted-close total returns of {', '.join(tickers)}, {window}, as a "
+        f"percentile of every {sessions}-session window since {history.index[0].date()}"
+    )
+    return Measurement(percentile, basis, detail, window=window)
 
 
 def max_drawdown(src: Source, claim: Claim) -> Measurement:
@@ -140,25 +175,44 @@ def max_drawdown(src: Source, claim: Claim) -> Measurement:
     trough = path.idxmin()
     peak = close.loc[:trough].idxmax()
     detail = f"peak {peak.date()}, trough {trough.date()}"
-    basis = f"{ticker} adjusted closes, peak-to-trough within {window_text(claim)}"
-    return Measurement(100 * float(path.min()), basis, detail)
+    window = f"closes of {close.index[0].date()} to {close.index[-1].date()}"
+    basis = f"{ticker} adjusted closes, peak-to-trough within {window}"
+    return Measurement(100 * float(path.min()), basis, detail, window=window)
+
+
+def _ranked_weeks(src: Source, claim: Claim) -> tuple[pd.DataFrame, str]:
+    """Complete weeks of tech dollar volume ranked over `years`, with each week's price move."""
+    close, volume, label = notional.tech_dollar_volume(src)
+    observed(src, claim)
+    weekly = notional.weekly_notional(close, volume, claim.week_end)
+    ranks = notional.notional_rank(weekly, years=int(claim.param("years", "10")))
+    with contextlib.suppress(DataUnavailable):  # no proxies: the rank stands alone
+        ranks = notional.with_moves(ranks, rates.weekly_moves(src, claim.week_end))
+    return ranks, label
+
+
+def _top_week(src: Source, claim: Claim, ranks: pd.DataFrame) -> pd.Timestamp:
+    """The best-ranked complete week inside the claim window (the week of the record)."""
+    first = weeks.containing(claim.start, claim.week_end)
+    last = weeks.containing(claim.end, claim.week_end)
+    inside = ranks.loc[first:last]
+    if inside.empty:
+        what = f"Tech dollar volume in the {weeks.span_text(first, last, claim.week_end)}"
+        raise DataUnavailable(what, src.name, PRICES_PROVIDER)
+    # Ties (rank 1 shared with equal weeks) go to the week with the most dollar volume.
+    return inside.sort_values(["rank", "notional"], ascending=[True, False]).index[0]
 
 
 def notional_rank(src: Source, claim: Claim) -> Measurement:
-    """Best rank of a week in the window by tech dollar volume over the trailing `years`."""
-    close, volume, label = notional.tech_dollar_volume(src)
-    observed(src, claim)
-    weekly = notional.weekly_notional(close, volume, claim.param("week_end", "W-FRI"))
-    ranks = notional.notional_rank(weekly, years=int(claim.param("years", "10")))
-    inside = ranks.loc[claim.start : claim.end]
-    if inside.empty:
-        what = f"Tech dollar volume in {window_text(claim)}"
-        raise DataUnavailable(what, src.name, PRICES_PROVIDER)
-    best = inside["rank"].idxmin()
-    row = inside.loc[best]
+    """Best rank of a complete week in the window by tech dollar volume over `years`."""
+    ranks, label = _ranked_weeks(src, claim)
+    best = _top_week(src, claim, ranks)
+    row = ranks.loc[best]
+    tech, market = ranks.attrs.get("tech", "tech"), ranks.attrs.get("market", "market")
     detail = (
         f"top week ending {best.date()}: ${row['notional'] / 1e9:,.0f}bn, rank {row['rank']:.0f} "
-        f"of {row['window_weeks']} weeks, z {row['zscore']:+.1f}"
+        f"of {row['window_weeks']} weeks, z {row['zscore']:+.1f}; that week "
+        f"{notional.move_text(row, tech, market)}"
     )
     if not row["full_window"]:
         detail += " (history shorter than the window)"
@@ -168,4 +222,26 @@ def notional_rank(src: Source, claim: Claim) -> Measurement:
         f"PROXY for notional buying: weekly close x volume of {label}, nominal dollars "
         "(gross trading, not net buying)"
     )
-    return Measurement(float(row["rank"]), basis, detail)
+    window = weeks.span_text(best, week_end=claim.week_end)
+    return Measurement(float(row["rank"]), basis, detail, window=window)
+
+
+def record_week_move(src: Source, claim: Claim) -> Measurement:
+    """Tech's return minus the market's (pp) in the window's top dollar-volume week.
+
+    Dollar volume cannot tell buying from selling; the price move can: heavy buying lifts
+    prices, heavy selling sinks them. This judges "record buying" by what prices did.
+    """
+    ranks, label = _ranked_weeks(src, claim)
+    if "tech_vs_market" not in ranks:
+        raise DataUnavailable("Prices of the tech and market proxies", src.name, PRICES_PROVIDER)
+    best = _top_week(src, claim, ranks)
+    row = ranks.loc[best]
+    tech, market = ranks.attrs["tech"], ranks.attrs["market"]
+    window = weeks.span_text(best, week_end=claim.week_end)
+    detail = (
+        f"the week of rank {row['rank']:.0f} by dollar volume: {tech} {row['tech_return']:+.1%}, "
+        f"{market} {row['market_return']:+.1%}"
+    )
+    basis = f"{tech} minus {market} weekly return in the top dollar-volume week of {label}"
+    return Measurement(100 * float(row["tech_vs_market"]), basis, detail, window=window)

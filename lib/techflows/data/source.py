@@ -17,6 +17,7 @@ from techflows.data.sources.sample import SampleAdapter
 from techflows.data.store import Store
 from techflows.data.universe import load_universe
 from techflows.data.validate import (
+    check_aum,
     check_columns,
     check_flows,
     check_prices,
@@ -157,9 +158,22 @@ class Source:
     def _flows(self) -> pd.DataFrame:
         return check_flows(self.adapter.flows(), f"{self.name} fund flows")
 
-    def flows(self) -> pd.DataFrame:
-        """Daily net fund flows: date, ticker, flow_usd."""
-        return self._cut_rows(self._flows)
+    def flows(self, blank: bool = False) -> pd.DataFrame:
+        """Daily net fund flows: date, ticker, flow_usd; with blank, also the days listed empty."""
+        rows = self._cut_rows(self._flows)
+        return rows if blank else rows.dropna(subset=["flow_usd"]).reset_index(drop=True)
+
+    @cached_property
+    def _aum(self) -> pd.DataFrame:
+        return check_aum(self.adapter.aum(), f"{self.name} fund assets")
+
+    def aum(self) -> pd.DataFrame:
+        """Fund assets under management by ticker: aum_usd, updated_date.
+
+        Not cut at as_of: a file holds one snapshot, used as the size scale of each fund; its
+        date is shown wherever it is used.
+        """
+        return self._aum.copy(deep=False)
 
     @cache  # noqa: B019 - one Source per run; its lifetime bounds the cache
     def _shares(self, tickers: tuple[str, ...]) -> pd.DataFrame:

@@ -61,7 +61,7 @@ def check_prices(frame: pd.DataFrame, name: str, is_rate: bool = False) -> pd.Da
 
 
 def check_flows(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Validate long fund flows (date, ticker, flow_usd)."""
+    """Validate long fund flows (date, ticker, flow_usd); a blank flow is a day not reported."""
     check_columns(frame, ["date", "ticker", "flow_usd"], name)
     out = frame[["date", "ticker", "flow_usd"]].copy()
     out["date"] = _parse_dates(out["date"], name)
@@ -71,7 +71,23 @@ def check_flows(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     if dupes.any():
         row = out[dupes].iloc[0]
         raise DataError(f"{name}: duplicate row for {row['ticker']} on {row['date'].date()}")
-    return out.dropna(subset=["flow_usd"]).sort_values(["date", "ticker"]).reset_index(drop=True)
+    return out.sort_values(["date", "ticker"]).reset_index(drop=True)
+
+
+def check_aum(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Validate fund assets (ticker, aum_usd, updated_date): one positive value per ticker."""
+    check_columns(frame, ["ticker", "aum_usd", "updated_date"], name)
+    out = frame[["ticker", "aum_usd", "updated_date"]].copy()
+    out["ticker"] = out["ticker"].astype(str)
+    out["aum_usd"] = pd.to_numeric(out["aum_usd"], errors="coerce")
+    out["updated_date"] = _parse_dates(out["updated_date"], name)
+    bad = out[~(out["aum_usd"] > 0)]
+    if len(bad):
+        raise DataError(f"{name}: assets of {bad['ticker'].iloc[0]} not a positive number")
+    repeated = out["ticker"][out["ticker"].duplicated()]
+    if len(repeated):
+        raise DataError(f"{name}: ticker {repeated.iloc[0]} listed twice")
+    return out.set_index("ticker").sort_index()
 
 
 def check_shares(frame: pd.DataFrame, name: str) -> pd.DataFrame:

@@ -31,7 +31,7 @@ def model_inputs(
     Uses the rate panel when the source has weekly yields; otherwise the return alone.
     """
     try:
-        panel = rates.weekly_rate_panel(src, week_end, years, complete_only=True)
+        panel = rates.weekly_rate_panel(src, week_end, years)
     except DataUnavailable:
         panel = None
     if panel is not None and panel.attrs.get("frequency") == "weekly":
@@ -40,7 +40,7 @@ def model_inputs(
         note = f"weekly changes in the {used} (source: {panel.attrs['nominal_source']})"
         exog = _weekly(exog, week_end).fillna(0.0)  # a missing week counts as no change
         return _weekly(panel["tech_excess"] * 100, week_end), exog, note
-    y = rates.relative_returns(src, week_end, years, complete_only=True) * 100
+    y = rates.relative_returns(src, week_end, years) * 100
     return _weekly(y, week_end), None, "none: this source has no weekly yields"
 
 

@@ -48,7 +48,7 @@ def horizon_panel(panel: pd.DataFrame, periods: int) -> pd.DataFrame:
     rule = panel.attrs.get("rule")
     if not rule:
         raise DataError("rate panel: no 'rule' in its attrs, so its periods cannot be summed")
-    regular = rates.complete_periods(panel, rule).asfreq(rule)
+    regular = panel.asfreq(rule)
     out = regular.rolling(periods, min_periods=periods).sum().dropna()
     out.attrs.update(panel.attrs)
     return out

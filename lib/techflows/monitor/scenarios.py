@@ -143,7 +143,7 @@ def weekly_readings(
     weekly share at 52-week highs (weekly_breadth), narrow at or below the checklist's red
     threshold; without it (None) the drift alone decides.
     """
-    excess = 100 * rates.relative_returns(src, week_end, complete_only=True)
+    excess = 100 * rates.relative_returns(src, week_end)
     drifts = regimes.drift(excess.asfreq(week_end), weeks)
     highs_rule = next(s.rule for s in SIGNALS if s.key == "highs_share")
     readings = regimes.classify(drifts, share_at_highs, narrow_pct=highs_rule.red)

@@ -12,14 +12,13 @@ from collections.abc import Callable
 import pandas as pd
 
 from techflows.analysis import breadth, fed, flows
-from techflows.analysis.markets import last_years
+from techflows.analysis.markets import last_years, trailing_relative
 from techflows.data import universe as uni
 from techflows.data.source import Source
 from techflows.data.sources.base import FLOWS_PROVIDER, PRICES_PROVIDER, YAHOO_PROVIDER
 from techflows.errors import DataUnavailable
 from techflows.monitor.rules import TREND_DAYS, Measure, Rule, Signal
 
-QUARTER_DAYS = 63  # trading days in three months
 FLOW_WINDOWS = (4, 8)  # weeks
 
 
@@ -30,16 +29,18 @@ def _change(series: pd.Series, days: int) -> pd.Series:
 
 
 def _relative_3m(src: Source, numerators: tuple[str, ...], denominator: str) -> Measure:
-    """Three-month return of the first available numerator relative to the denominator, percent."""
+    """The first available numerator's 3-month return minus the denominator's, in percent.
+
+    markets.trailing_relative: the same definition as section 03's equal- vs cap-weight spread.
+    """
     found = src.available([*numerators, denominator])
     top = next((t for t in numerators if t in found), None)
     if top is None or denominator not in found:
         what = f"Prices for {' or '.join(numerators)} and {denominator}"
         raise DataUnavailable(what, src.name, PRICES_PROVIDER)
     closes = src.close([top, denominator])
-    ratio = (closes[top] / closes[denominator]).dropna()
-    relative = 100 * ratio.pct_change(QUARTER_DAYS)
-    return Measure(relative, f"{top} / {denominator} closes ({src.name})")
+    relative = 100 * trailing_relative(closes[top], closes[denominator], "3m")
+    return Measure(relative, f"{top} minus {denominator} total return, 3 months ({src.name})")
 
 
 def _equal_weight_tech(src: Source, week_end: str) -> Measure:

@@ -35,14 +35,17 @@ DISPLAY = (
     "section",
     "claim",
     "cited_source",
+    "window",
     "reported",
     "measured",
     "tolerance",
     "verdict",
+    "measured_without_flagged",
+    "verdict_without_flagged",
     "basis",
     "note",
 )
-UNMEASURED = ("id", "claim", "cited_source", "reported", "verdict", "note")
+UNMEASURED = ("id", "claim", "cited_source", "window", "reported", "verdict", "note")
 
 
 def styled_claims(table: pd.DataFrame, article: str) -> Styler:
@@ -50,7 +53,10 @@ def styled_claims(table: pd.DataFrame, article: str) -> Styler:
     part = table.loc[table["article"] == article, list(DISPLAY)].reset_index(drop=True)
     return (
         styled(part, {})
-        .map(lambda v: f"background-color: {VERDICT_COLOURS.get(v, 'white')}", subset=["verdict"])
+        .map(
+            lambda v: f"background-color: {VERDICT_COLOURS.get(v, 'white')}",
+            subset=["verdict", "verdict_without_flagged"],
+        )
         .set_properties(**{"text-align": "left", "vertical-align": "top"})
         .set_properties(subset=["basis", "note"], **{"font-size": "85%"})
         .set_caption(f"Article {article}: {len(part)} claims")
@@ -77,10 +83,16 @@ def claim_line(table: pd.DataFrame, claim_id: str) -> str:
     """One claim as 'stated X, measured Y: verdict', for commentary next to a section."""
     row = table.set_index("id").loc[claim_id]
     measured = row["measured"] or "—"
-    return (
+    line = (
         f'**{claim_id}** *"{row["claim"]}"*: article **{row["reported"]}**, '
-        f"data **{measured}** → {row['verdict']}"
+        f"data **{measured}** ({row['window']}) → {row['verdict']}"
     )
+    if row.get("measured_without_flagged"):
+        line += (
+            f"; without flagged prints **{row['measured_without_flagged']}** → "
+            f"{row['verdict_without_flagged']}"
+        )
+    return line
 
 
 def verdict_chart(table: pd.DataFrame, ax: plt.Axes | None = None) -> plt.Axes:

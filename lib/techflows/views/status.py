@@ -7,16 +7,119 @@ import pandas as pd
 import seaborn as sns
 from pandas.io.formats.style import Styler
 
-from techflows.analysis import drawdowns, flows, markets
+from techflows.analysis import drawdowns, flows, markets, notional
 from techflows.views import plots
+from techflows.views.tables import styled
 
 RED = "#c44e52"
 
 
-def fund_classes_text(by_fund: pd.DataFrame) -> str:
-    """One markdown line per fund class: how many funds and their tickers."""
+def fund_classes_text(by_fund: pd.DataFrame, without_flows: list[str] | None = None) -> str:
+    """One markdown line per fund class: how many funds and their tickers.
+
+    without_flows: the universe's tech ETFs the flow file has nothing for, said after the list.
+    """
     members = by_fund.groupby("class")["ticker"].unique()
-    return "  \n".join(f"**{k}** ({len(v)}): {', '.join(v)}" for k, v in members.items())
+    text = "  \n".join(f"**{k}** ({len(v)}): {', '.join(v)}" for k, v in members.items())
+    if without_flows:
+        text += (
+            f"  \nTech ETFs of the universe with no flows in this file ({len(without_flows)}): "
+            f"{', '.join(without_flows)}. The **tech** class is only the funds listed above."
+        )
+    return text
+
+
+def coverage_text(table: pd.DataFrame) -> str:
+    """How many funds are listed, used and dropped, and which report the fewest days."""
+    used = table[table["status"] == "used"]
+    dropped = table[table["status"] != "used"]
+    sparse = used[used["share_reported"] < 0.9].sort_values("share_reported")
+    first, last = table.attrs["first"].date(), table.attrs["last"].date()
+    text = (
+        f"The flow file lists {len(table)} funds from {first} to {last} "
+        f"({table.attrs['expected_days']} trading days); {len(used)} are used."
+    )
+    if len(dropped):
+        why = "; ".join(
+            f"{t} ({s.removeprefix('dropped: ')})" for t, s in dropped["status"].items()
+        )
+        text += f" Dropped: {why}."
+    if len(sparse):
+        listed = ", ".join(f"{t} {s:.0%}" for t, s in sparse["share_reported"].items())
+        text += (
+            f" A day a fund does not report counts as **no flow** in every sum below; funds "
+            f"reporting under 90% of the days: {listed}."
+        )
+    return text
+
+
+COVERAGE_COLUMNS = {
+    "class": "class",
+    "reported_days": "days reported",
+    "expected_days": "trading days",
+    "share_reported": "share reported",
+    "first_reported": "first",
+    "last_reported": "last",
+    "net_flow_usd": "net flow, USD bn",
+    "aum_usd": "assets, USD bn",
+    "flagged_prints": "flagged prints",
+    "status": "status",
+}
+
+
+def styled_coverage(table: pd.DataFrame) -> Styler:
+    """flows.coverage per fund: days reported against trading days, assets, flags, status.
+
+    Funds of the "other" class (bonds, gold, country funds) are left to the CSV table unless
+    they were dropped.
+    """
+    shown = table[(table["class"] != "other") | (table["status"] != "used")]
+    shown = shown[list(COVERAGE_COLUMNS)].copy()
+    shown[["net_flow_usd", "aum_usd"]] = shown[["net_flow_usd", "aum_usd"]] / 1e9
+    shown = shown.rename(columns=COVERAGE_COLUMNS).rename_axis("fund").reset_index()
+    aum_date = table.attrs.get("aum_date")
+    caption = "Flow coverage per tech, sector and market fund" + (
+        f" (assets as of {aum_date.date()}, the file's only snapshot)" if aum_date else ""
+    )
+    formats = {
+        "share reported": "{:.0%}",
+        "net flow, USD bn": "{:+.2f}",
+        "assets, USD bn": "{:,.1f}",
+        "first": "{:%Y-%m-%d}",
+        "last": "{:%Y-%m-%d}",
+    }
+    return styled(shown, formats, na_rep="-").set_caption(caption)
+
+
+def flagged_text(marked: pd.DataFrame, aum_date: pd.Timestamp | None) -> str:
+    """The rule that flags a print, and how many prints it flagged (tech ones named)."""
+    if aum_date is None:
+        return (
+            "No fund assets in this source, so no print can be screened against a fund's size "
+            "(a csv folder with flows/etf_aum.csv would provide them)."
+        )
+    tech = marked[marked["class"] == "tech"]
+    named = ", ".join(
+        f"{r.ticker} {r.flow_usd / 1e6:+,.0f}m on {r.date.date()} ({r.pct_aum:+.1f}% of assets)"
+        for r in tech.itertuples()
+    )
+    return (
+        f"A daily print is **flagged** when it is at least {flows.OUTLIER_MIN_PCT_AUM:g}% of the "
+        f"fund's assets (as of {aum_date.date()}) and at least "
+        f"{flows.OUTLIER_TIMES_TYPICAL:g} times the fund's median day: {len(marked)} prints "
+        f"flagged{', tech: ' + named if named else ''}. Every tech flow below is shown with "
+        "and without them."
+    )
+
+
+def styled_flagged(marked: pd.DataFrame) -> Styler:
+    """The flagged prints: date, fund, class, flow in USD m and as % of assets."""
+    shown = marked[["date", "ticker", "class", "flow_usd", "pct_aum"]].assign(
+        flow_usd=marked["flow_usd"] / 1e6
+    )
+    shown = shown.rename(columns={"flow_usd": "flow, USD m", "pct_aum": "% of assets"})
+    formats = {"date": "{:%Y-%m-%d}", "flow, USD m": "{:+,.0f}", "% of assets": "{:+.1f}%"}
+    return styled(shown, formats)
 
 
 def styled_weekly_flows(by_group: pd.DataFrame, week_end: str) -> Styler:
@@ -47,14 +150,33 @@ def weekly_flow_charts(by_group: pd.DataFrame, week_end: str) -> plt.Figure:
     return fig
 
 
-def week_flows_text(by_group: pd.DataFrame, week: pd.Timestamp, article: str) -> str:
-    """One week's tech and non-tech sector flows next to the article's tech figure."""
+def week_flows_text(
+    by_group: pd.DataFrame, week: pd.Timestamp, article: str, by_fund: pd.DataFrame | None = None
+) -> str:
+    """One week's tech and non-tech sector flows next to the article's tech figure.
+
+    With by_fund (flows.weekly_flows), also the tech flow without flagged prints and the tech
+    funds' days not reported.
+    """
     tech, non_tech = by_group.loc[week, "tech"] / 1e9, by_group.loc[week, "non-tech sector"] / 1e9
-    return (
+    text = (
         f"Week ending {week.date()}: tech ETFs **{tech:+.2f} bn** "
         f"(article, all US tech funds: {article}); non-tech sector ETFs "
         f"**{non_tech:+.2f} bn**."
     )
+    if by_fund is None:
+        return text
+    clean = by_group.attrs.get("ex_flagged")
+    if by_group.attrs.get("aum_date") is not None and clean is not None:
+        text += f" Without flagged prints: **{clean.loc[week, 'tech'] / 1e9:+.2f} bn**."
+    return f"{text} {tech_gaps_text(by_fund, week)}".strip()
+
+
+def tech_gaps_text(by_fund: pd.DataFrame, week: pd.Timestamp) -> str:
+    """The tech funds' days not reported in one week (counted as no flow), or ''."""
+    rows = by_fund[(by_fund["week_end"] == week) & (by_fund["class"] == "tech")]
+    gaps = flows.gaps_text(rows)
+    return f"Tech days not reported (counted as no flow): {gaps}." if gaps else ""
 
 
 def week_missing_text(week: pd.Timestamp, by_group: pd.DataFrame) -> str:
@@ -73,23 +195,44 @@ def styled_week_segments(detail: pd.DataFrame) -> Styler:
     )
 
 
-def record_week_text(label: str, span: dict[str, object], noun: str) -> str:
-    """A markdown bullet: the week's tech flow and how many weeks back a larger one was."""
+def record_week_text(
+    label: str, span: dict[str, object], noun: str, clean: dict[str, object] | None = None
+) -> str:
+    """A markdown bullet: the week's tech flow and how many weeks back a larger one was.
+
+    clean: the same span on flows without flagged prints, said after it when given.
+    """
     week = pd.Timestamp(span["week_end"]).date()
-    return (
+    text = (
         f"- {label}, ending {week}: tech ETFs **{span['value'] / 1e9:+.2f} bn**, "
         f"{flows.span_text(span, noun)}."
     )
+    if clean is not None:
+        without = clean["value"] / 1e9
+        text += f" Without flagged prints: {without:+.2f} bn, {flows.span_text(clean, noun)}."
+    return text
 
 
-def first_weeks_text(first: pd.DataFrame, data_start: pd.Timestamp, article: str) -> str:
-    """Cumulative non-tech sector and tech flows of the year's first weeks (year_to_date)."""
+def first_weeks_text(
+    first: pd.DataFrame, data_start: pd.Timestamp, article: str, clean: pd.DataFrame | None = None
+) -> str:
+    """Cumulative non-tech sector and tech flows of the year's first weeks (year_to_date).
+
+    clean: the same year_to_date without flagged prints, said after it when given.
+    """
     end, total = first.index[-1], first.iloc[-1] / 1e9
-    return (
+    text = (
         f"First {len(first)} weeks of {end.year} (to {end.date()}): non-tech "
         f"sector ETFs **{total['non-tech sector']:+.2f} bn** (article: {article}), tech ETFs "
-        f"**{total['tech']:+.2f} bn**. The flow file's first week ends {data_start.date()}."
+        f"**{total['tech']:+.2f} bn**. The flow file's first whole week ends {data_start.date()}."
     )
+    if clean is not None:
+        rest = clean.iloc[-1] / 1e9
+        text += (
+            f" Without flagged prints: non-tech sector {rest['non-tech sector']:+.2f} bn, "
+            f"tech {rest['tech']:+.2f} bn."
+        )
+    return text
 
 
 def segment_flow_bars(totals: pd.Series, period: str) -> plt.Axes:
@@ -129,16 +272,21 @@ def reported_gap_text(gap: pd.Series) -> str:
 
 
 def rebound_vs_article(
-    status: dict[str, object], close: str, move: str, volume: str
+    status: dict[str, object], close: str, move: str, volume: str, rebound: dict[str, object]
 ) -> pd.DataFrame:
-    """A fund's close, move from the phase low and volume trend beside the article's words."""
-    volume_day = status["volume_day"] / status["volume_20d"] - 1
+    """A fund's close, move from the phase low and volume in the rebound beside the article.
+
+    rebound: markets.rebound_volume from the phase low to the status date (the one definition
+    of "volume expanding", also used by claim A000-11).
+    """
+    word = "expanding" if rebound["ratio"] > 1 else "not expanding"
     measured = [
         f"${status['close']:.2f} on {status['date'].date()}",
         f"{status['from_phase_low']:+.2%} from {status['phase_low']:.2f} "
         f"on {status['phase_low_date'].date()}",
-        f"5d avg {status['volume_5d_vs_20d']:+.0%} vs 20d, "
-        f"{status['volume_5d_vs_50d']:+.0%} vs 50d; that day {volume_day:+.0%} vs 20d",
+        f"{rebound['ratio']:.2f}x ({word}): {rebound['after_mean'] / 1e6:.2f}M a day after the "
+        f"low vs {rebound['before_mean'] / 1e6:.2f}M over the {rebound['before_sessions']} "
+        "sessions to it",
     ]
     return pd.DataFrame(
         {"article": [close, move, volume], "measured": measured},
@@ -186,26 +334,42 @@ def segment_return_bars(segments: pd.DataFrame, market: str) -> plt.Axes:
 
 
 def notional_week_text(ranked: pd.DataFrame, label: str, years: int) -> str:
-    """The latest week's notional, rank and z-score, and the record weeks of the past year."""
+    """The latest week's notional, rank and z-score, and the record weeks of the past year.
+
+    With the price moves of notional.with_moves, each record week's move is said beside it:
+    dollar volume is activity, and the move says whether it came with rising or falling prices.
+    """
     last, week = ranked.iloc[-1], ranked.index[-1]
     past_year = markets.last_years(ranked, 1)
-    records = ", ".join(str(d.date()) for d in past_year.index[past_year["is_record"]])
+    tech, market = ranked.attrs.get("tech"), ranked.attrs.get("market")
+    moved = tech is not None and "tech_return" in ranked
+
+    def said(day: pd.Timestamp) -> str:
+        row = ranked.loc[day]
+        return (
+            f"{day.date()} ({notional.move_text(row, tech, market)})" if moved else str(day.date())
+        )
+
+    records = ", ".join(said(d) for d in past_year.index[past_year["is_record"]])
+    move = f"; {notional.move_text(last, tech, market)}" if moved else ""
     return (
         f"{label}. Week ending {week.date()}: {last['notional'] / 1e9:,.0f} bn, rank "
         f"**{last['rank']:.0f}** of {last['window_weeks']} weeks in the trailing "
-        f"{years} years, z-score {last['zscore']:+.1f}. Record weeks in the past "
+        f"{years} years, z-score {last['zscore']:+.1f}{move}. Record weeks in the past "
         f"year: {records or 'none'}."
     )
 
 
 def styled_top_weeks(ranked: pd.DataFrame, years: int, n: int = 5) -> Styler:
-    """The n largest notional weeks in the trailing window, with their rank at the time."""
+    """The n largest notional weeks in the window: rank at the time and that week's price move."""
     window = markets.last_years(ranked, years)
     top = window.nlargest(n, "notional").rename(columns={"rank": "rank at the time"})
+    moves = [c for c in ("tech_return", "market_return", "tech_vs_market") if c in top]
     return (
         top.style.format({"notional": "{:,.0f}", "zscore": "{:+.2f}", "rank at the time": "{:.0f}"})
+        .format("{:+.1%}", subset=moves, na_rep="-")
         .format_index("{:%Y-%m-%d}")
-        .set_caption(f"Top {n} weeks in the window")
+        .set_caption(f"Top {n} weeks in the window, with the week's price move")
     )
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 from techflows.errors import DataUnavailable
 
 FLOWS_PROVIDER = "a csv folder with flows/etf_flows.csv (EPFR, ICI or issuer exports)"
+AUM_PROVIDER = "a csv folder with flows/etf_aum.csv (issuer or vendor fund assets)"
 SHARES_PROVIDER = "yahoo (yfinance shares outstanding) or a csv folder with flows/etf_shares.csv"
 CONSTITUENTS_PROVIDER = (
     "a csv folder with constituents/sp500_constituents.csv and constituents/prices/"
@@ -37,6 +38,10 @@ class Adapter:
     def shares(self, tickers: list[str]) -> pd.DataFrame:
         """Shares outstanding: date, ticker, shares[, price]."""
         raise DataUnavailable("Shares outstanding", self.name, SHARES_PROVIDER)
+
+    def aum(self) -> pd.DataFrame:
+        """Fund assets under management: ticker, aum_usd, updated_date."""
+        raise DataUnavailable("Fund assets under management", self.name, AUM_PROVIDER)
 
     def constituents(self) -> pd.DataFrame:
         """Index members: Symbol, Security, GICS Sector, GICS Sub-Industry."""

@@ -8,6 +8,7 @@ from typing import IO
 import pandas as pd
 
 from techflows.data.sources.base import (
+    AUM_PROVIDER,
     CONSTITUENTS_PROVIDER,
     FLOWS_PROVIDER,
     SHARES_PROVIDER,
@@ -112,6 +113,10 @@ class CsvAdapter(Adapter):
         """flows/etf_shares.csv, restricted to tickers when given."""
         table = self._table("flows/etf_shares.csv", "Shares outstanding", SHARES_PROVIDER)
         return table[table["ticker"].isin(tickers)] if tickers else table
+
+    def aum(self) -> pd.DataFrame:
+        """flows/etf_aum.csv."""
+        return self._table("flows/etf_aum.csv", "Fund assets under management", AUM_PROVIDER)
 
     def constituents(self) -> pd.DataFrame:
         """constituents/sp500_constituents.csv."""
