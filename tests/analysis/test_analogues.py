@@ -65,8 +65,8 @@ def test_aligned_paths_stop_at_recovery():
     assert today["day"].tolist() == [0, 1, 2, 3, 4]
 
 
-def test_csv_histories_reach_back_to_the_dot_com_peak(csv_source):
-    histories = analogues.tech_histories(csv_source)
+def test_csv_histories_reach_back_to_the_dot_com_peak(snapshot_source):
+    histories = analogues.tech_histories(snapshot_source)
     assert list(histories)[:2] == ["^IXIC", "XLK"]
     table = analogues.analogue_table(histories["XLK"]).set_index("episode")
     assert table.loc["dot-com bust", "depth"] < -0.7

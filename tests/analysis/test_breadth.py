@@ -122,8 +122,8 @@ def test_sample_source_has_no_constituents(sample_source):
         breadth.sector_close(sample_source)
 
 
-def test_real_tech_internals(csv_source):
-    close = breadth.sector_close(csv_source)
+def test_real_tech_internals(snapshot_source):
+    close = breadth.sector_close(snapshot_source)
     assert close.shape[1] >= 60 and close.index[-1] == pd.Timestamp("2026-02-13")
     daily = breadth.daily_internals(close)
     assert (daily["at_high"] <= daily["members"]).all()

@@ -34,8 +34,8 @@ def test_proxy_path_has_no_decisions(sample_source):
         fed.rate_changes(path)
 
 
-def test_the_2025_cuts_in_fred(csv_source):
-    path = fed.policy_path(csv_source)
+def test_the_2025_cuts_in_fred(snapshot_source):
+    path = fed.policy_path(snapshot_source)
     changes = fed.rate_changes(path)
     cuts_2025 = fed.moves_in_year(changes, 2025)
     assert cuts_2025["announced"].dt.strftime("%Y-%m-%d").tolist() == [
@@ -49,8 +49,10 @@ def test_the_2025_cuts_in_fred(csv_source):
     assert (cycle["moves"], cycle["cumulative_bp"]) == (6, -175)
 
 
-def test_versus_articles_reads_the_reported_table(csv_source):
-    table = fed.versus_articles(fed.rate_changes(fed.policy_path(csv_source))).set_index("item")
+def test_versus_articles_reads_the_reported_table(snapshot_source):
+    table = fed.versus_articles(fed.rate_changes(fed.policy_path(snapshot_source))).set_index(
+        "item"
+    )
     assert table.loc["FOMC cuts in 2025", "article"].startswith("2 ")
     assert table.loc["FOMC cuts in 2025", "measured"].startswith("3 ")
     assert table.loc["Range after December 2025", "measured"] == "3.50-3.75%"

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from techflows import config
 from techflows.analysis import flows, implied_flows
 
 UNIVERSE = pd.DataFrame(
@@ -92,12 +93,12 @@ def test_year_to_date_and_complete_weeks():
     assert flows.complete_weeks(wide, "2026-01-23").index[-1] == pd.Timestamp("2026-01-21")
 
 
-def test_weekly_tech_flows_on_real_data(csv_source, market_data):
-    daily = csv_source.flows()
-    classes = flows.classify(daily["ticker"].unique(), csv_source.universe)
+def test_weekly_tech_flows_on_real_data(snapshot_source):
+    daily = snapshot_source.flows()
+    classes = flows.classify(daily["ticker"].unique(), snapshot_source.universe)
     weekly = flows.weekly_by_group(flows.weekly_by_fund(daily, "W-WED"), classes)
-    # Independent: read the raw file, roll each date forward to its Wednesday and sum.
-    raw = pd.read_csv(market_data / "flows" / "etf_flows.csv", parse_dates=["date"])
+    # Independent: read the stored table, roll each date forward to its Wednesday and sum.
+    raw = pd.read_parquet(config.SNAPSHOT_DIR / "etf_flows.parquet")
     raw = raw[raw["date"] <= "2026-02-13"].dropna(subset=["flow_usd"])
     raw["wed"] = raw["date"] + pd.to_timedelta((2 - raw["date"].dt.day_of_week) % 7, unit="D")
     tech = classes.index[classes["class"] == "tech"]
@@ -137,10 +138,10 @@ def test_implied_flows_and_flags_hand_computed():
     assert list(usable.columns) == ["date", "ticker", "flow_usd"] and len(usable) == 3
 
 
-def test_implied_flows_reproduce_the_reported_late_march_flows(market_data):
+def test_implied_flows_reproduce_the_reported_late_march_flows():
     import techflows
 
-    src = techflows.open_source("csv", data_dir=market_data)
+    src = techflows.open_source("snapshot")
     implied = implied_flows.implied_flows(src.shares())
     both = implied_flows.against_reported(implied, src.flows())
     # SOURCES.md: from ~2026-03-30 the flows file itself is Δshares x price.
@@ -162,8 +163,8 @@ def test_week_containing_and_span_text():
     assert flows.span_text(top, "inflow") == "the largest inflow in all 3 weeks of data"
 
 
-def test_weekly_flows_from_source_and_week_detail(csv_source):
-    by_fund, by_group = flows.weekly_flows(csv_source, "W-WED")
+def test_weekly_flows_from_source_and_week_detail(snapshot_source):
+    by_fund, by_group = flows.weekly_flows(snapshot_source, "W-WED")
     # Data end on Friday 2026-02-13: the week ending Wednesday 2026-02-18 is incomplete.
     assert by_group.index[-1] == pd.Timestamp("2026-02-11")
     assert by_fund["week_end"].max() == pd.Timestamp("2026-02-11")

@@ -378,9 +378,9 @@ def test_ledger_on_the_tiny_source_counts_every_verdict(tiny):
 # ---- the real data -----------------------------------------------------------------------
 
 
-def test_real_ledger_iyw_close_and_fed_cuts(csv_source):
+def test_real_ledger_iyw_close_and_fed_cuts(snapshot_source):
     wanted = ["A000-01", "A000-08", "A000-13", "A000-15", "A000-16", "A000-33"]
-    table = ledger.ledger(csv_source, ledger.load_claims().loc[wanted]).set_index("id")
+    table = ledger.ledger(snapshot_source, ledger.load_claims().loc[wanted]).set_index("id")
     close = table.loc["A000-08"]
     assert close["verdict"] == "consistent"
     assert close["measured_value"] == pytest.approx(196.32, abs=0.005)

@@ -57,7 +57,7 @@ def test_scenarios_cover_the_three_cases_and_known_signals():
         assert set(condition.accept) <= {GREEN, AMBER, RED}
 
 
-def test_scenarios_on_the_real_csv_data(csv_source):
-    conditions = sc.scenario_table(csv_source)
+def test_scenarios_on_the_real_csv_data(snapshot_source):
+    conditions = sc.scenario_table(snapshot_source)
     assert conditions["result"].isin([sc.MET, sc.NOT_MET, NO_DATA]).all()
     assert len(conditions) == len(sc.CONDITIONS)

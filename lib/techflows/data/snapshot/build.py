@@ -25,7 +25,13 @@ from techflows.data.snapshot.manifest import manifest_text
 from techflows.data.snapshot.origins import read_origins
 from techflows.data.snapshot.selection import Selection, default_selection
 from techflows.data.sources.csvdir import read_bars, read_fred
-from techflows.data.validate import check_columns, check_flows, check_prices, check_shares
+from techflows.data.validate import (
+    check_columns,
+    check_flows,
+    check_prices,
+    check_shares,
+    check_time_index,
+)
 from techflows.errors import DataError
 
 Log = Callable[[str], None]
@@ -56,7 +62,7 @@ def parse_through(through: object) -> pd.Timestamp | None:
     if through is None or str(through).strip() == "":
         return None
     try:
-        return pd.Timestamp(str(through)).normalize()
+        return pd.to_datetime(str(through).strip(), format="%Y-%m-%d")
     except ValueError as exc:
         raise DataError(f"--through {through!r}: not a date (use YYYY-MM-DD)") from exc
 
@@ -95,7 +101,7 @@ class Reader:
         if intraday and len(frame) and frame.index[-1] == pd.Timestamp(intraday):
             self.dropped.append(f"{relative} {intraday}")
             frame = frame.iloc[:-1]
-        return frame if self.through is None else frame.loc[: self.through]
+        return frame if self.through is None else frame[frame.index <= self.through]
 
     def bars(self, dataset: str, names: Iterable[str]) -> Dataset:
         """Daily bars of the names present in the dataset's folder, in long format."""
@@ -118,7 +124,7 @@ class Reader:
             relative = f"{layout.FRED}/{sid}.csv"
             if (self.folder / relative).exists():
                 values = read_fred(self.folder / relative).to_frame(layout.VALUE)
-                frames[sid] = self._cut(values, relative)
+                frames[sid] = self._cut(check_time_index(values, relative), relative)
         long = _long(frames, layout.SERIES, [layout.VALUE])
         source = f"{layout.FRED}/<SERIES>.csv"
         return self._keyed(layout.FRED, source, long, layout.SERIES, layout.FRED)
