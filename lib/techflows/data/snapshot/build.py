@@ -30,6 +30,7 @@ from techflows.data.validate import (
     check_flows,
     check_prices,
     check_shares,
+    check_symbol,
     check_time_index,
 )
 from techflows.errors import DataError
@@ -87,14 +88,19 @@ class Reader:
         self.through = through
         self.origins = read_origins(folder)
         self.dropped: list[str] = []
-        self.used: set[str] = set()  # origin keys the snapshot draws on
+        self.keys: dict[str, str] = {}  # display name -> origin key, of the origins met
 
     def origin(self, relative: str) -> str:
-        """Display name of a file's origin; remembers the repositories used."""
+        """Display name of a file's origin (owner/repo)."""
         key = self.origins.of(relative)
         if key is not None:
-            self.used.add(key)
+            self.keys[self.origins.name(key)] = key
         return self.origins.name(key)
+
+    def repositories(self, datasets: list[Dataset]) -> dict[str, dict[str, str]]:
+        """Address and commit of every repository the datasets draw on, by display name."""
+        names = {name for d in datasets for name in d.origins if name in self.keys}
+        return {n: self.origins.repository(self.keys[n]) for n in sorted(names, key=str.lower)}
 
     def _cut(self, frame: pd.DataFrame, relative: str) -> pd.DataFrame:
         intraday = self.selection.intraday_last_rows.get(self.origins.of(relative) or "")
@@ -108,7 +114,7 @@ class Reader:
         folder, columns = layout.BARS[dataset]
         frames: dict[str, pd.DataFrame] = {}
         for name in names:
-            relative = f"{folder}/{name}.csv"
+            relative = f"{folder}/{check_symbol(name)}.csv"
             path = self.folder / relative
             if path.exists():
                 is_rate = name in config.YIELD_INDICES
@@ -121,7 +127,7 @@ class Reader:
         """FRED series present in fred/, in long format (date, series, value)."""
         frames: dict[str, pd.DataFrame] = {}
         for sid in ids:
-            relative = f"{layout.FRED}/{sid}.csv"
+            relative = f"{layout.FRED}/{check_symbol(sid)}.csv"
             if (self.folder / relative).exists():
                 values = read_fred(self.folder / relative).to_frame(layout.VALUE)
                 frames[sid] = self._cut(check_time_index(values, relative), relative)
@@ -295,10 +301,7 @@ def build(
         "cut": None if cut is None else str(cut.date()),
         "from": folder.resolve().name,
         "writer": f"pyarrow {pa.__version__}",
-        "repositories": {
-            reader.origins.name(key): reader.origins.repository(key)
-            for key in sorted(reader.used, key=lambda k: reader.origins.name(k).lower())
-        },
+        "repositories": reader.repositories(datasets),
         "not_found": _not_found(datasets, selection),
         "dropped_intraday_rows": sorted(reader.dropped),
         "datasets": entries,
