@@ -16,18 +16,19 @@ from techflows.config import NOTEBOOK_DIR, REPO_ROOT
 from techflows.data.snapshot.export import export_csv
 
 MARKET_DATA = REPO_ROOT.parent / "shared" / "market-data"
+WIDTH = 64  # label column
 
 
 def timed(label: str, action: Callable[[], object], repeat: int = 3) -> float:
     """Print and return the best of `repeat` wall-clock timings of action."""
     best = min(_once(action) for _ in range(repeat))
-    print(f"{label:<55} {best:8.3f} s")
+    print(f"{label:<{WIDTH}} {best:8.3f} s")
     return best
 
 
 def ratio(label: str, seconds: float, baseline: float) -> None:
     """Print a timing as a ratio of its baseline measured in the same run."""
-    print(f"{label:<55} {seconds / baseline:8.2f} x")
+    print(f"{label:<{WIDTH}} {seconds / baseline:8.2f} x")
 
 
 def _once(action: Callable[[], object]) -> float:
@@ -79,7 +80,7 @@ def bench_reports(source_args: list[str]) -> None:
             seconds = time.perf_counter() - start
         status = "" if finished.returncode == 0 else "  FAILED"
         label = f"report {notebook.stem} ({' '.join(source_args)})"
-        print(f"{label:<55} {seconds:8.3f} s{status}")
+        print(f"{label:<{WIDTH}} {seconds:8.3f} s{status}")
 
 
 def main() -> None:
