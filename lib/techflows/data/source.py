@@ -164,7 +164,7 @@ class Source:
         found = [i for i in ids if i in self._series]
         if not found:
             raise DataUnavailable(f"Series {', '.join(ids)}", self.name, SERIES_PROVIDER)
-        wide = pd.concat({i: self._series[i] for i in found}, axis=1).sort_index()
+        wide = side_by_side({i: self._series[i] for i in found})
         return self._cut(wide.rename_axis("Date"))
 
     @cached_property
