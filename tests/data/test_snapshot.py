@@ -303,10 +303,13 @@ def test_the_committed_snapshot_is_small_and_holds_what_the_reports_read():
     assert {"DGS10", "DFII10", "DFEDTARU", "DFEDTARL", "DGS2", "DFF", "EFFR", "T10Y2Y"} <= set(
         datasets["fred"]["series"]
     )
-    selection = default_selection()
+    # The selection and the committed files agree: a name added since is a rebuild to do.
+    selection, rebuild = default_selection(), "selection changed: run `techflows snapshot build`"
     have = set(datasets["prices"]["tickers"]) | set(datasets["prices_quoted"]["tickers"])
     have |= set(datasets["constituent_prices"]["tickers"])
-    assert set(selection.tickers) - have == set(manifest["not_found"]["tickers"])
+    assert set(selection.tickers) - have == set(manifest["not_found"]["tickers"]), rebuild
+    missing_series = set(selection.series) - set(datasets["fred"]["series"])
+    assert missing_series == set(manifest["not_found"]["series"]), rebuild
     assert manifest["dropped_intraday_rows"] == []  # market-data already left them out
 
 
