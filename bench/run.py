@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import techflows
 from techflows.config import NOTEBOOK_DIR, REPO_ROOT
+from techflows.data.snapshot.export import export_csv
 
 MARKET_DATA = REPO_ROOT.parent / "shared" / "market-data"
+WIDTH = 64  # label column
 
 
-def timed(label: str, action: Callable[[], object], repeat: int = 3) -> None:
-    """Print the best of `repeat` wall-clock timings of action."""
+def timed(label: str, action: Callable[[], object], repeat: int = 3) -> float:
+    """Print and return the best of `repeat` wall-clock timings of action."""
     best = min(_once(action) for _ in range(repeat))
-    print(f"{label:<55} {best:8.3f} s")
+    print(f"{label:<{WIDTH}} {best:8.3f} s")
+    return best
+
+
+def ratio(label: str, seconds: float, baseline: float) -> None:
+    """Print a timing as a ratio of its baseline measured in the same run."""
+    print(f"{label:<{WIDTH}} {seconds / baseline:8.2f} x")
 
 
 def _once(action: Callable[[], object]) -> float:
@@ -28,23 +38,35 @@ def _once(action: Callable[[], object]) -> float:
 
 
 def bench_data_layer() -> None:
-    """Opening sources and loading the whole universe."""
+    """Opening sources and loading the whole universe: the snapshot against a csv folder."""
     timed(
         "sample: open + ^IXIC/^GSPC closes",
         lambda: techflows.open_source("sample").close(["^IXIC", "^GSPC"]),
     )
-    if MARKET_DATA.is_dir():
+    with tempfile.TemporaryDirectory() as scratch:
+        # The baseline: ../shared/market-data, else the snapshot written out as a csv folder.
+        folder = MARKET_DATA if MARKET_DATA.is_dir() else export_csv(Path(scratch) / "csv")
+        print(f"csv baseline: {folder}")
+        sources = {"csv": {"data_dir": folder}, "snapshot": {}}
+        times = {
+            (kind, what): timed(f"{kind}: {what}", functools.partial(read, kind, options))
+            for kind, options in sources.items()
+            for what, read in LOADS.items()
+        }
+        for what in LOADS:
+            ratio(f"snapshot / csv: {what}", times["snapshot", what], times["csv", what])
 
-        def load_universe_closes() -> None:
-            src = techflows.open_source("csv", data_dir=MARKET_DATA)
-            src.close(list(src.universe.index))
 
-        timed("csv: open + every universe close", load_universe_closes)
-        timed(
-            "csv: 98 constituent closes",
-            lambda: techflows.open_source("csv", data_dir=MARKET_DATA).constituent_close(),
-        )
-        timed("csv: fund flows", lambda: techflows.open_source("csv", data_dir=MARKET_DATA).flows())
+def _universe_closes(kind: str, options: dict[str, object]) -> None:
+    src = techflows.open_source(kind, **options)
+    src.close(list(src.universe.index))
+
+
+LOADS: dict[str, Callable[[str, dict[str, object]], object]] = {
+    "open + every universe close": _universe_closes,
+    "98 constituent closes": lambda k, o: techflows.open_source(k, **o).constituent_close(),
+    "fund flows": lambda k, o: techflows.open_source(k, **o).flows(),
+}
 
 
 def bench_reports(source_args: list[str]) -> None:
@@ -58,7 +80,7 @@ def bench_reports(source_args: list[str]) -> None:
             seconds = time.perf_counter() - start
         status = "" if finished.returncode == 0 else "  FAILED"
         label = f"report {notebook.stem} ({' '.join(source_args)})"
-        print(f"{label:<55} {seconds:8.3f} s{status}")
+        print(f"{label:<{WIDTH}} {seconds:8.3f} s{status}")
 
 
 def main() -> None:
@@ -69,11 +91,8 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, techflows {techflows.__version__}")
     bench_data_layer()
     if not args.no_reports:
+        bench_reports(["--source", "snapshot", "--as-of", "2026-02-13"])
         bench_reports(["--source", "sample"])
-        if MARKET_DATA.is_dir():
-            bench_reports(
-                ["--source", "csv", "--data-dir", str(MARKET_DATA), "--as-of", "2026-02-13"]
-            )
 
 
 if __name__ == "__main__":

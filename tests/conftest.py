@@ -16,9 +16,11 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-MARKET_DATA = Path(
+# The folder the committed snapshot was built from; only the rebuild check needs it.
+SHARED_MARKET_DATA = Path(
     os.environ.get("TECHFLOWS_MARKET_DATA", REPO_ROOT.parent / "shared" / "market-data")
 )
+ARTICLES_DATE = "2026-02-13"  # the seed articles' week: real-data tests cut their data here
 
 
 def _is_loopback(address: object) -> bool:
@@ -74,24 +76,32 @@ def close_figures():
 
 
 @pytest.fixture(scope="session")
-def market_data() -> Path:
-    """The real development data folder; tests using it skip when it is absent."""
-    if not (MARKET_DATA / "prices").is_dir():
-        pytest.skip(f"real market data not found at {MARKET_DATA}")
-    return MARKET_DATA
+def shared_market_data() -> Path:
+    """The original csv folder (../shared/market-data); tests using it skip when it is absent."""
+    if not (SHARED_MARKET_DATA / "prices").is_dir():
+        pytest.skip(f"real market data not found at {SHARED_MARKET_DATA}")
+    return SHARED_MARKET_DATA
 
 
 @pytest.fixture(scope="session")
 def sample_source():
-    """The embedded offline source."""
+    """The arch sample (1999-2018), an explicit choice."""
     import techflows
 
     return techflows.open_source("sample")
 
 
 @pytest.fixture(scope="session")
-def csv_source(market_data):
-    """The real CSV folder, cut at the articles' date."""
+def snapshot_source():
+    """The embedded snapshot of real market data, cut at the articles' date."""
     import techflows
 
-    return techflows.open_source("csv", data_dir=market_data, as_of="2026-02-13")
+    return techflows.open_source("snapshot", as_of=ARTICLES_DATE)
+
+
+@pytest.fixture(scope="session")
+def market_csv(tmp_path_factory) -> Path:
+    """A csv folder in the documented layout, written from the snapshot: for the csv source."""
+    from techflows.data.snapshot.export import export_csv
+
+    return export_csv(tmp_path_factory.mktemp("market_csv"))

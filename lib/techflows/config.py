@@ -12,8 +12,9 @@ NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 OUTPUT_DIR = REPO_ROOT / "outputs"
 CACHE_DIR = Path(os.environ.get("TECHFLOWS_CACHE_DIR", DATA_DIR / "cache"))
 UNIVERSE_FILE = DATA_DIR / "universe.csv"
+SNAPSHOT_DIR = DATA_DIR / "snapshot"
 
-SOURCES = ("auto", "yahoo", "csv", "sample")
+SOURCES = ("auto", "yahoo", "csv", "snapshot", "sample")
 
 # Yield indices quote a rate, not a price: zero or negative values are real data.
 YIELD_INDICES = frozenset({"^IRX", "^FVX", "^TNX", "^TYX"})

@@ -17,5 +17,5 @@ class DataUnavailable(LookupError):
         super().__init__(f"{what} are not in the {source} source; {provider} would provide them.")
 
 
-class SampleFallbackWarning(UserWarning):
-    """The live sources cannot be reached, so the embedded sample data is used instead."""
+class OfflineFallbackWarning(UserWarning):
+    """The live sources cannot be reached, so offline data (the embedded snapshot) is used."""

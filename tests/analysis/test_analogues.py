@@ -93,9 +93,9 @@ def test_recovery_legs_with_yields_starting_after_the_trough():
     assert analogues.recovery_legs(close, market, legs=uncovered).empty
 
 
-def test_what_followed_drawdowns_as_deep_as_todays_on_real_data(csv_source):
+def test_what_followed_drawdowns_as_deep_as_todays_on_real_data(snapshot_source):
     """Not '14 of 14 went deeper' (true by definition) but the conditional question."""
-    close = analogues.tech_histories(csv_source)["XLK"]
+    close = analogues.tech_histories(snapshot_source)["XLK"]
     now = analogues.place_today(close)
     assert now["depth"] == pytest.approx(-0.0808, abs=1e-4)
     assert now["trough"] == pd.Timestamp("2026-02-05") and now["reached"] < now["depth"]
@@ -114,10 +114,10 @@ def test_what_followed_drawdowns_as_deep_as_todays_on_real_data(csv_source):
     assert covid["return_12m"] == pytest.approx(later / reached_close - 1)
 
 
-def test_recovery_legs_on_real_data(csv_source):
-    histories = analogues.tech_histories(csv_source)
-    market = csv_source.close(["SPY"])["SPY"]
-    legs = analogues.recovery_leg_tables(histories, market, analogues.leg_yields(csv_source))
+def test_recovery_legs_on_real_data(snapshot_source):
+    histories = analogues.tech_histories(snapshot_source)
+    market = snapshot_source.close(["SPY"])["SPY"]
+    legs = analogues.recovery_leg_tables(histories, market, analogues.leg_yields(snapshot_source))
     xlk = legs[legs["ticker"] == "XLK"].set_index("leg")
     dot_com, y2018 = xlk.iloc[0], xlk.iloc[1]
     assert dot_com["start"] == pd.Timestamp("2002-10-09")  # the NASDAQ's bear-market low
@@ -151,8 +151,8 @@ def test_aligned_paths_stop_at_recovery():
     assert today["day"].tolist() == [0, 1, 2, 3, 4]
 
 
-def test_csv_histories_reach_back_to_the_dot_com_peak(csv_source):
-    histories = analogues.tech_histories(csv_source)
+def test_csv_histories_reach_back_to_the_dot_com_peak(snapshot_source):
+    histories = analogues.tech_histories(snapshot_source)
     assert list(histories)[:2] == ["^IXIC", "XLK"]
     table = analogues.analogue_table(histories["XLK"]).set_index("episode")
     assert table.loc["dot-com bust", "depth"] < -0.7

@@ -65,11 +65,11 @@ def test_daily_internals_match_loops(panel):
     assert daily["members"].iloc[-1] == 4 and daily["members"].max() == 4
 
 
-def test_one_52_week_high_for_markets_and_breadth(csv_source):
+def test_one_52_week_high_for_markets_and_breadth(snapshot_source):
     from techflows.analysis import markets
 
-    close = breadth.sector_close(csv_source)["AAPL"]
-    status = markets.price_status(csv_source.ohlcv("AAPL"), "2026-02-13")
+    close = breadth.sector_close(snapshot_source)["AAPL"]
+    status = markets.price_status(snapshot_source.ohlcv("AAPL"), "2026-02-13")
     # price_status's 52-week high is the same number breadth counts highs against.
     assert status["high_52w"] == pytest.approx(markets.high_52w(close).loc["2026-02-13"])
 
@@ -135,8 +135,8 @@ def test_sample_source_has_no_constituents(sample_source):
         breadth.sector_close(sample_source)
 
 
-def test_real_tech_internals(csv_source):
-    close = breadth.sector_close(csv_source)
+def test_real_tech_internals(snapshot_source):
+    close = breadth.sector_close(snapshot_source)
     assert close.shape[1] >= 60 and close.index[-1] == pd.Timestamp("2026-02-13")
     daily = breadth.daily_internals(close)
     assert (daily["at_high"] <= daily["members"]).all()

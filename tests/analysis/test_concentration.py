@@ -55,8 +55,8 @@ def test_sample_source_has_no_pairs_and_no_holdings(sample_source):
         concentration.top_holdings_table(sample_source)
 
 
-def test_csv_pairs_on_real_data(csv_source):
-    table = concentration.equal_vs_cap(concentration.pair_closes(csv_source))
+def test_csv_pairs_on_real_data(snapshot_source):
+    table = concentration.equal_vs_cap(concentration.pair_closes(snapshot_source))
     assert set(table["pair"]) == {"RSPT vs XLK", "RSP vs SPY"}
     assert table["through"].max() <= pd.Timestamp("2026-02-13")
 

@@ -45,8 +45,8 @@ def test_window_parsing():
         events.parse_window("5,20")
 
 
-def test_event_study_on_real_data(csv_source):
-    result = events.fomc_event_study(csv_source, "-5,20")
+def test_event_study_on_real_data(snapshot_source):
+    result = events.fomc_event_study(snapshot_source, "-5,20")
     decisions = result["events"]
     assert set(decisions["kind"]) == {"cut", "hike"}
     assert decisions["event_day"].iloc[-1] == pd.Timestamp("2025-12-10")

@@ -34,8 +34,8 @@ def test_proxy_path_has_no_decisions(sample_source):
         fed.rate_changes(path)
 
 
-def test_the_2025_cuts_in_fred(csv_source):
-    path = fed.policy_path(csv_source)
+def test_the_2025_cuts_in_fred(snapshot_source):
+    path = fed.policy_path(snapshot_source)
     changes = fed.rate_changes(path)
     cuts_2025 = fed.moves_in_year(changes, 2025)
     assert cuts_2025["announced"].dt.strftime("%Y-%m-%d").tolist() == [
@@ -49,8 +49,10 @@ def test_the_2025_cuts_in_fred(csv_source):
     assert (cycle["moves"], cycle["cumulative_bp"]) == (6, -175)
 
 
-def test_versus_articles_reads_the_reported_table(csv_source):
-    table = fed.versus_articles(fed.rate_changes(fed.policy_path(csv_source))).set_index("item")
+def test_versus_articles_reads_the_reported_table(snapshot_source):
+    table = fed.versus_articles(fed.rate_changes(fed.policy_path(snapshot_source))).set_index(
+        "item"
+    )
     assert table.loc["FOMC cuts in 2025", "article"].startswith("2 ")
     assert table.loc["FOMC cuts in 2025", "measured"].startswith("3 ")
     assert table.loc["Range after December 2025", "measured"] == "3.50-3.75%"
@@ -80,20 +82,20 @@ def test_around_moves_reads_the_day_before_and_after():
     assert pd.isna(around.iloc[1]["spread_change"])
 
 
-def test_market_path_against_the_raw_fred_files(csv_source, market_data):
-    market = fed.market_path(csv_source)
+def test_market_path_against_the_raw_fred_files(snapshot_source, market_csv):
+    market = fed.market_path(snapshot_source)
     assert market.attrs == {"funds_id": "DFF", "curve_source": "FRED T10Y2Y"}
     assert market.index[-1] == pd.Timestamp("2026-02-13")
 
     def raw(series_id: str) -> pd.Series:
-        frame = pd.read_csv(market_data / "fred" / f"{series_id}.csv", na_values=".")
+        frame = pd.read_csv(market_csv / "fred" / f"{series_id}.csv", na_values=".")
         return frame.set_index(pd.to_datetime(frame["observation_date"]))[series_id].dropna()
 
     day = pd.Timestamp("2026-02-13")
     expected = raw("DGS2")[day] - raw("DFF")[day]
     assert market.loc[day, "spread"] == pytest.approx(expected)
     assert market.loc[day, "curve"] == pytest.approx(raw("T10Y2Y")[day])
-    leg = fed.latest_leg(fed.rate_changes(fed.policy_path(csv_source)))
+    leg = fed.latest_leg(fed.rate_changes(fed.policy_path(snapshot_source)))
     assert leg["announced"].dt.strftime("%Y-%m-%d").tolist() == [
         "2025-09-17",
         "2025-10-29",

@@ -127,17 +127,17 @@ def test_year_to_date():
     assert flows.year_to_date(wide, 2026).iloc[-1, 0] == 9.0
 
 
-def test_weekly_tech_flows_on_real_data(csv_source, market_data):
-    daily = csv_source.flows()
-    classes = flows.classify(daily["ticker"].unique(), csv_source.universe)
-    by_fund = flows.weekly_by_fund(daily, "W-WED", flows.sessions(csv_source))
+def test_weekly_tech_flows_on_real_data(snapshot_source, market_csv):
+    daily = snapshot_source.flows()
+    classes = flows.classify(daily["ticker"].unique(), snapshot_source.universe)
+    by_fund = flows.weekly_by_fund(daily, "W-WED", flows.sessions(snapshot_source))
     weekly = flows.weekly_by_group(by_fund, classes)
     # 1 January is a holiday: the week 01-01..01-07 is whole from the file's first day, 01-02.
     assert weekly.index[0] == pd.Timestamp("2026-01-07") and weekly.index[-1] == pd.Timestamp(
         "2026-02-11"
     )
     # Independent: read the raw file, roll each date forward to its Wednesday and sum.
-    raw = pd.read_csv(market_data / "flows" / "etf_flows.csv", parse_dates=["date"])
+    raw = pd.read_csv(market_csv / "flows" / "etf_flows.csv", parse_dates=["date"])
     raw = raw[raw["date"] <= "2026-02-13"].dropna(subset=["flow_usd"])
     raw["wed"] = raw["date"] + pd.to_timedelta((2 - raw["date"].dt.day_of_week) % 7, unit="D")
     tech = classes.index[classes["class"] == "tech"]
@@ -177,10 +177,10 @@ def test_implied_flows_and_flags_hand_computed():
     assert list(usable.columns) == ["date", "ticker", "flow_usd"] and len(usable) == 3
 
 
-def test_implied_flows_reproduce_the_reported_late_march_flows(market_data):
+def test_implied_flows_reproduce_the_reported_late_march_flows():
     import techflows
 
-    src = techflows.open_source("csv", data_dir=market_data)
+    src = techflows.open_source("snapshot")
     implied = implied_flows.implied_flows(src.shares())
     both = implied_flows.against_reported(implied, src.flows())
     # SOURCES.md: from ~2026-03-30 the flows file itself is Δshares x price.
@@ -199,8 +199,8 @@ def test_span_text():
     assert flows.span_text(top, "inflow") == "the largest inflow in all 3 weeks of data"
 
 
-def test_weekly_flows_from_source_and_week_detail(csv_source):
-    by_fund, by_group = flows.weekly_flows(csv_source, "W-WED")
+def test_weekly_flows_from_source_and_week_detail(snapshot_source):
+    by_fund, by_group = flows.weekly_flows(snapshot_source, "W-WED")
     # Data end on Friday 2026-02-13: the week ending Wednesday 2026-02-18 is incomplete.
     assert by_group.index[-1] == pd.Timestamp("2026-02-11")
     assert by_fund["week_end"].max() == pd.Timestamp("2026-02-11")
@@ -243,8 +243,8 @@ def test_latest_week_of_implied_flows():
     assert implied_flows.latest_week(none).empty
 
 
-def test_coverage_names_the_dropped_fund_and_the_missing_days(csv_source):
-    table = flows.coverage(csv_source)
+def test_coverage_names_the_dropped_fund_and_the_missing_days(snapshot_source):
+    table = flows.coverage(snapshot_source)
     # 2026-01-02 .. 2026-02-13: 30 NYSE sessions (1 Jan and 19 Jan closed).
     assert table.attrs["expected_days"] == 30
     assert table.at["EWZ", "reported_days"] == 0 and table.at["EWZ", "status"].startswith("dropped")
@@ -254,15 +254,15 @@ def test_coverage_names_the_dropped_fund_and_the_missing_days(csv_source):
     assert table.at["ARKK", "aum_usd"] == pytest.approx(6.088e9, rel=1e-3)
 
 
-def test_flagged_prints_change_the_week_to_4_february(csv_source):
-    by_fund, by_group = flows.weekly_flows(csv_source, "W-WED")
+def test_flagged_prints_change_the_week_to_4_february(snapshot_source):
+    by_fund, by_group = flows.weekly_flows(snapshot_source, "W-WED")
     week = pd.Timestamp("2026-02-04")
     assert by_group.loc[week, "tech"] / 1e9 == pytest.approx(0.2299, abs=1e-4)
-    marked = flows.flagged_prints(csv_source)
+    marked = flows.flagged_prints(snapshot_source)
     arkk = marked[marked["ticker"] == "ARKK"].set_index("date")["flow_usd"]
     assert arkk.index.tolist() == list(pd.to_datetime(["2026-01-30", "2026-02-04"]))
     clean = by_group.attrs["ex_flagged"].loc[week, "tech"]
     assert clean == pytest.approx(by_group.loc[week, "tech"] - arkk.sum())
     assert clean < 0 < by_group.loc[week, "tech"]  # the verdict's sign rests on ARKK's prints
-    missing = flows.missing_funds(csv_source, by_fund["ticker"].unique())
+    missing = flows.missing_funds(snapshot_source, by_fund["ticker"].unique())
     assert {"IYW", "VGT", "SMH", "IGV"} <= set(missing) and "XLK" not in missing

@@ -88,8 +88,8 @@ def test_price_status_volume_hand_computed():
     assert status["volume_5d_vs_50d"] == pytest.approx(58 / np.mean(np.arange(11, 61)) - 1)
 
 
-def test_iyw_rebound_quoted_in_the_article(csv_source):
-    status = markets.price_status(csv_source.ohlcv("IYW", quoted=True), "2026-02-09")
+def test_iyw_rebound_quoted_in_the_article(snapshot_source):
+    status = markets.price_status(snapshot_source.ohlcv("IYW", quoted=True), "2026-02-09")
     assert status["close"] == pytest.approx(196.32, abs=0.005)
     assert status["phase_low_date"] == pd.Timestamp("2026-02-05")
     assert round(status["from_phase_low"] * 100, 2) == 5.12

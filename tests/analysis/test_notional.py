@@ -61,8 +61,8 @@ def test_sample_nasdaq_proxy_runs(sample_source):
     assert table["rank"].min() == 1 and table["full_window"].iloc[-1]
 
 
-def test_it_constituents_on_real_data(csv_source):
-    close, volume, label = notional.tech_dollar_volume(csv_source)
+def test_it_constituents_on_real_data(snapshot_source):
+    close, volume, label = notional.tech_dollar_volume(snapshot_source)
     assert "Information Technology" in label and close.shape[1] > 50
     weekly = notional.weekly_notional(close, volume, "W-FRI")
     assert weekly.index.max() == pd.Timestamp("2026-02-13")

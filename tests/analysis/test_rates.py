@@ -68,19 +68,19 @@ def test_tnx_scale_is_percent():
     assert rates.tnx_in_percent(tnx).tolist() == pytest.approx([4.2, 4.2, 4.3])
 
 
-def test_weekly_panel_on_csv(csv_source):
-    panel = rates.weekly_rate_panel(csv_source, years=5)
+def test_weekly_panel_on_csv(snapshot_source):
+    panel = rates.weekly_rate_panel(snapshot_source, years=5)
     assert panel.attrs["frequency"] == "weekly"
     assert panel.attrs["nominal_source"] == "FRED DGS10"
     assert {"tech_excess", "d_nominal", "d_real"} <= set(panel.columns)
     assert panel.index[-1] == pd.Timestamp("2026-02-13")
     assert panel.index.day_of_week.unique().tolist() == [4]
     # XLK minus SPY over the week to 2026-02-13, from the closes directly.
-    closes = csv_source.close(["XLK", "SPY"])
+    closes = snapshot_source.close(["XLK", "SPY"])
     week = closes.loc["2026-02-06":"2026-02-13"]
     expected = (week.iloc[-1] / week.iloc[0] - 1).pipe(lambda r: r["XLK"] - r["SPY"])
     assert panel["tech_excess"].iloc[-1] == pytest.approx(expected)
-    dgs10 = csv_source.series(["DGS10"])["DGS10"]
+    dgs10 = snapshot_source.series(["DGS10"])["DGS10"]
     assert panel["d_nominal"].iloc[-1] == pytest.approx(
         dgs10.loc["2026-02-13"] - dgs10.loc["2026-02-06"]
     )
@@ -94,8 +94,8 @@ def test_monthly_panel_on_sample(sample_source):
     assert rates.fit_rate_sensitivity(panel).nobs > 200
 
 
-def test_macro_panel_on_csv(csv_source):
-    panel = rates.macro_panel(csv_source, years=3)
+def test_macro_panel_on_csv(snapshot_source):
+    panel = rates.macro_panel(snapshot_source, years=3)
     assert panel.attrs["dollar_source"] == "DX-Y.NYB"
     assert panel.attrs["vix_source"] == "^VIX"
     table = rates.correlation_table(panel, window=52)
@@ -122,11 +122,11 @@ def test_period_closes_keep_complete_weeks_only(sample_source):
     assert weekly.index[-1] == pd.Timestamp("2018-12-28")
 
 
-def test_rate_panel_of_the_articles_week_has_no_stub_week(csv_source):
+def test_rate_panel_of_the_articles_week_has_no_stub_week(snapshot_source):
     # Data end Friday 13 Feb: the two days 12-13 Feb are not a Wednesday week.
-    panel = rates.weekly_rate_panel(csv_source, "W-WED", years=10)
+    panel = rates.weekly_rate_panel(snapshot_source, "W-WED", years=10)
     assert panel.index[-1] == pd.Timestamp("2026-02-11")
-    macro = rates.macro_panel(csv_source, "W-WED", years=10)
+    macro = rates.macro_panel(snapshot_source, "W-WED", years=10)
     assert macro.index[-1] == pd.Timestamp("2026-02-11")
 
 

@@ -30,9 +30,9 @@ def test_z_cannot_exceed_the_sample_cap():
     assert rotation.max_attainable_z(13) == pytest.approx(12 / math.sqrt(13))
 
 
-def test_weekly_flows_sum_and_drop_short_weeks(csv_source):
-    weekly = rotation.weekly_flows(csv_source)
-    flows = csv_source.flows()
+def test_weekly_flows_sum_and_drop_short_weeks(snapshot_source):
+    weekly = rotation.weekly_flows(snapshot_source)
+    flows = snapshot_source.flows()
     xlk = flows[(flows["ticker"] == "XLK") & flows["date"].between("2026-02-09", "2026-02-13")]
     assert len(xlk) >= 3
     assert weekly.loc["2026-02-13", "XLK"] == pytest.approx(xlk["flow_usd"].sum())
@@ -41,16 +41,16 @@ def test_weekly_flows_sum_and_drop_short_weeks(csv_source):
     assert weekly.index[-1] == pd.Timestamp("2026-02-13")
 
 
-def test_relative_strength_and_segments(csv_source):
-    start = rotation.year_start(csv_source)
+def test_relative_strength_and_segments(snapshot_source):
+    start = rotation.year_start(snapshot_source)
     assert start == pd.Timestamp("2025-12-31")
-    ratio = rotation.relative_strength(csv_source, "XLK", ["XLB", "XLI"])
-    closes = csv_source.close(["XLK", "XLB"])
+    ratio = rotation.relative_strength(snapshot_source, "XLK", ["XLB", "XLI"])
+    closes = snapshot_source.close(["XLK", "XLB"])
     expected = (closes.loc["2026-02-13", "XLK"] / closes.loc[start, "XLK"]) / (
         closes.loc["2026-02-13", "XLB"] / closes.loc[start, "XLB"]
     )
     assert ratio["XLK/XLB"].iloc[-1] == pytest.approx(expected)
-    paths = rotation.segment_paths(csv_source)
+    paths = rotation.segment_paths(snapshot_source)
     table = rotation.segment_table(paths).set_index("segment")
     assert {"semis/AI hardware", "software", "AI thematic", "mega-cap"} <= set(table.index)
     semis = [t for t, s in paths.attrs["segment"].items() if s == "semis/AI hardware"]

@@ -54,10 +54,10 @@ def test_bucket_drops_the_running_and_the_cut_first_week():
     assert weeks.bucket(holes, "W-FRI").isna().sum() == 1
 
 
-def test_bucket_matches_pandas_resample_on_whole_weeks(market_data):
+def test_bucket_matches_pandas_resample_on_whole_weeks(market_csv):
     import techflows
 
-    src = techflows.open_source("csv", data_dir=market_data, as_of="2026-02-13")
+    src = techflows.open_source("csv", data_dir=market_csv, as_of="2026-02-13")
     close = src.close(["XLK"])["XLK"].dropna()
     ours = weeks.bucket(close, "W-WED", "last")
     theirs = close.resample("W-WED").last()

@@ -391,9 +391,9 @@ def test_ledger_on_the_tiny_source_counts_every_verdict(tiny):
 # ---- the real data -----------------------------------------------------------------------
 
 
-def test_real_ledger_iyw_close_and_fed_cuts(csv_source):
+def test_real_ledger_iyw_close_and_fed_cuts(snapshot_source):
     wanted = ["A000-01", "A000-08", "A000-13", "A000-15", "A000-16", "A000-33"]
-    table = ledger.ledger(csv_source, ledger.load_claims().loc[wanted]).set_index("id")
+    table = ledger.ledger(snapshot_source, ledger.load_claims().loc[wanted]).set_index("id")
     close = table.loc["A000-08"]
     assert close["verdict"] == "consistent"
     assert close["measured_value"] == pytest.approx(196.32, abs=0.005)
@@ -533,12 +533,14 @@ def test_a000_12_passive_tech_leaves_arkk_out():
 # ---- the real data: one week for section 01 and the claims --------------------------------
 
 
-def test_flow_claims_measure_the_weeks_section_01_shows(csv_source):
+def test_flow_claims_measure_the_weeks_section_01_shows(snapshot_source):
     from techflows.analysis import flows as flow_analysis
 
-    _, by_group = flow_analysis.weekly_flows(csv_source, "W-WED")
+    _, by_group = flow_analysis.weekly_flows(snapshot_source, "W-WED")
     wanted = ["A000-01", "A000-02", "A000-03", "A000-06", "A000-27"]
-    table = ledger.ledger(csv_source, ledger.load_claims().loc[wanted], "W-WED").set_index("id")
+    table = ledger.ledger(snapshot_source, ledger.load_claims().loc[wanted], "W-WED").set_index(
+        "id"
+    )
     six, outflow = table.loc["A000-01"], table.loc["A000-06"]
     assert six["window"] == "week ending Wed 2026-02-11 (2026-02-05 to 2026-02-11)"
     assert outflow["window"] == "week ending Wed 2026-02-04 (2026-01-29 to 2026-02-04)"
@@ -555,15 +557,17 @@ def test_flow_claims_measure_the_weeks_section_01_shows(csv_source):
     assert table.loc["A000-27", "measured_value"] == pytest.approx(-0.42, abs=0.01)
 
 
-def test_every_ledger_row_names_its_window(csv_source):
-    table = ledger.ledger(csv_source, week_end="W-WED")
+def test_every_ledger_row_names_its_window(snapshot_source):
+    table = ledger.ledger(snapshot_source, week_end="W-WED")
     assert table["window"].str.len().gt(0).all()
     measured = table[table["verdict"].isin([ledger.CONSISTENT, ledger.DIFFERS])]
     assert measured["window"].str.match(r"^(week|weeks ending|closes of|20\d\d-)").all()
 
 
-def test_record_notional_week_fell_in_price(csv_source):
-    table = ledger.ledger(csv_source, ledger.load_claims().loc[["A001-01", "A001-03"]], "W-WED")
+def test_record_notional_week_fell_in_price(snapshot_source):
+    table = ledger.ledger(
+        snapshot_source, ledger.load_claims().loc[["A001-01", "A001-03"]], "W-WED"
+    )
     rank, move = table.set_index("id").loc["A001-01"], table.set_index("id").loc["A001-03"]
     assert rank["verdict"] == ledger.CONSISTENT  # the busiest week in ten years ...
     assert "XLK -7.4% (-6.1% vs SPY)" in rank["note"]

@@ -1,4 +1,4 @@
-"""The load API on the sample and csv sources: facts, validation, as_of cut, store, messages."""
+"""The load API on the sample, csv and snapshot sources: facts, validation, as_of cut, store."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import techflows as tf
 from techflows import atomic
 from techflows.data.sources.sample import SampleAdapter
 from techflows.data.store import Store
+from techflows.errors import OfflineFallbackWarning
 
 BARS = "Date,Open,High,Low,Close,Volume\n"
 
@@ -154,10 +155,20 @@ def test_universe_errors(tmp_path):
 # --- auto: network probe fallback ------------------------------------------------------
 
 
-def test_auto_offline_falls_back_to_sample_with_a_warning():
-    with pytest.warns(UserWarning, match="cannot be reached"):
+def test_auto_offline_falls_back_to_the_snapshot_with_a_warning():
+    with pytest.warns(OfflineFallbackWarning, match="cannot be reached, so the embedded snapshot"):
         src = tf.open_source("auto")
-    assert src.name == "sample" and "sample data" in src.fallback_reason
+    assert src.name == "snapshot" and "embedded snapshot" in src.fallback_reason
+    assert src.description.startswith("snapshot of real market data through ")
+    assert src.description.endswith("; offline")
+
+
+def test_auto_offline_prefers_the_csv_folder_named(tmp_path):
+    (tmp_path / "prices").mkdir()
+    (tmp_path / "prices" / "XLK.csv").write_text("Date,Close\n2026-01-02,140.0\n")
+    with pytest.warns(OfflineFallbackWarning, match=f"the csv folder {tmp_path} is used"):
+        src = tf.open_source("auto", data_dir=tmp_path)
+    assert src.name == "csv" and src.close(["XLK"])["XLK"].iloc[0] == 140.0
 
 
 def test_yahoo_offline_is_a_clear_error():
@@ -195,36 +206,37 @@ def test_atomic_write_keeps_the_old_file_on_failure(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
 
 
-# --- csv on the real market-data folder ------------------------------------------------
+# --- the snapshot, and the csv folder written from it --------------------------------------
 
 
-def test_real_iyw_quoted_close(csv_source):
-    quoted = csv_source.close(["IYW"], quoted=True)["IYW"]
+def test_real_iyw_quoted_close(snapshot_source):
+    quoted = snapshot_source.close(["IYW"], quoted=True)["IYW"]
     assert quoted.loc["2026-02-09"] == pytest.approx(196.32)
     assert quoted.loc["2026-02-05"] == pytest.approx(186.75)
 
 
-def test_real_as_of_cut(csv_source):
-    assert csv_source.end == pd.Timestamp("2026-02-13")
-    assert csv_source.close(["XLK", "SPY"]).index.max() == pd.Timestamp("2026-02-13")
-    assert csv_source.flows()["date"].max() <= pd.Timestamp("2026-02-13")
-    dgs10 = csv_source.series(["DGS10"])["DGS10"]
+def test_real_as_of_cut(snapshot_source):
+    assert snapshot_source.end == pd.Timestamp("2026-02-13")
+    assert snapshot_source.close(["XLK", "SPY"]).index.max() == pd.Timestamp("2026-02-13")
+    assert snapshot_source.flows()["date"].max() <= pd.Timestamp("2026-02-13")
+    dgs10 = snapshot_source.series(["DGS10"])["DGS10"]
     assert dgs10.index.max() <= pd.Timestamp("2026-02-13") and dgs10.loc["2026-02-09"] == 4.22
 
 
-def test_real_adjusted_close_falls_back_to_quoted_adj_close(market_data):
-    src = tf.open_source("csv", data_dir=market_data)
-    # PNQI has no prices/ file: its adjusted close is prices_quoted/ Adj Close
-    assert not (market_data / "prices" / "PNQI.csv").exists()
-    adjusted = src.close(["PNQI"])["PNQI"]
-    raw = pd.read_csv(market_data / "prices_quoted" / "PNQI.csv", index_col="Date")
-    assert adjusted.iloc[-1] == pytest.approx(raw["Adj Close"].iloc[-1])
+def test_real_adjusted_close_falls_back_to_quoted_adj_close(market_csv):
+    src = tf.open_source("csv", data_dir=market_csv)
+    # VOO has no prices/ file: its adjusted close is prices_quoted/ Adj Close
+    assert not (market_csv / "prices" / "VOO.csv").exists()
+    adjusted = src.close(["VOO"])["VOO"]
+    raw = pd.read_csv(market_csv / "prices_quoted" / "VOO.csv", index_col="Date")
+    assert adjusted.tolist() == raw["Adj Close"].tolist()
+    assert adjusted.iloc[0] < raw["Close"].iloc[0]  # dividends since: adjusted is lower
 
 
-def test_relative_data_dir_works_from_the_notebooks_folder(market_data, monkeypatch):
+def test_relative_data_dir_works_from_the_notebooks_folder(market_csv, monkeypatch):
     from techflows import config
 
-    relative = os.path.relpath(market_data, config.REPO_ROOT)
+    relative = os.path.relpath(market_csv, config.REPO_ROOT)
     monkeypatch.chdir(config.NOTEBOOK_DIR)
     src = tf.open_source("csv", data_dir=relative, as_of="2026-02-13")
     assert src.close(["IYW"]).index[-1] == pd.Timestamp("2026-02-13")

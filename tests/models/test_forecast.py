@@ -98,8 +98,8 @@ def test_backtest_needs_enough_history_and_short_history_says_so():
     assert "only 7 weeks" in note and "too short to model" in note
 
 
-def test_model_inputs_on_the_csv_folder(csv_source):
-    y, exog, note = forecast.model_inputs(csv_source, "W-FRI", years=3)
+def test_model_inputs_on_the_csv_folder(snapshot_source):
+    y, exog, note = forecast.model_inputs(snapshot_source, "W-FRI", years=3)
     assert list(exog.columns) == ["d_nominal", "d_real"]
     assert y.index.equals(exog.index) and y.index[-1] == pd.Timestamp("2026-02-13")
     assert y.abs().max() < 20  # percent, not decimals or basis points

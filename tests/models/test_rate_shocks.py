@@ -140,9 +140,9 @@ def test_no_rate_regressor_is_a_clear_error(panel):
         rate_shocks.scenario_table(panel[["tech_excess"]])
 
 
-def test_rate_shocks_on_real_data_are_in_scale(csv_source):
+def test_rate_shocks_on_real_data_are_in_scale(snapshot_source):
     """A +50 bp weekly TIPS move is many sd; the table says so and carries p and R^2."""
-    panel = rates.weekly_rate_panel(csv_source, "W-WED", years=10)
+    panel = rates.weekly_rate_panel(snapshot_source, "W-WED", years=10)
     scale = rate_shocks.shock_scale(panel, bp=50).set_index(["horizon", "yield"])
     weekly = scale.loc[("1 week", "10y real yield (TIPS)")]
     assert weekly["move_in_sd"] > 4 and weekly["share_at_least"] < 0.01

@@ -102,9 +102,9 @@ def test_innovations_are_chosen_by_bic_with_a_boundary_lr(returns):
     assert volatility.chosen_fit(plain)[0] == "normal"
 
 
-def test_student_t_garch_on_smh(csv_source):
+def test_student_t_garch_on_smh(snapshot_source):
     """On SMH the Student-t fits far better and changes persistence and long-run volatility."""
-    fits = volatility.stress_fits(csv_source, ["SMH"], years=10)["SMH"]
+    fits = volatility.stress_fits(snapshot_source, ["SMH"], years=10)["SMH"]
     table = volatility.compare_innovations(fits.fits).set_index("dist")
     assert fits.innovations == "t" and fits.garch is fits.fits["t"]
     assert table.loc["normal", "persistence"] == pytest.approx(0.982, abs=5e-4)

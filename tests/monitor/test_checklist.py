@@ -239,11 +239,11 @@ def test_concordance_counts_and_net_score():
 # --- real data ----------------------------------------------------------------------------------
 
 
-def test_checklist_on_the_real_csv_data(csv_source):
-    items = ck.checklist(csv_source)
+def test_checklist_on_the_real_csv_data(snapshot_source):
+    items = ck.checklist(snapshot_source)
     assert list(items["key"]) == list(signals.SIGNAL_KEYS)
     assert items["status"].isin([*rules.STATUSES, rules.REPORTED]).all()
-    again = ck.checklist(csv_source, measures=ck.measure_signals(csv_source))
+    again = ck.checklist(snapshot_source, measures=ck.measure_signals(snapshot_source))
     pd.testing.assert_frame_equal(again, items)
     assert ck.from_analyst_table(items).tolist() == [
         s.key == "eps_revisions" or s.measure is None for s in signals.SIGNALS
@@ -259,16 +259,16 @@ def test_checklist_on_the_real_csv_data(csv_source):
     score = ck.concordance(items)
     assert score["measured"] == len(measured) and -1 <= score["net_score"] <= 1
     assert ck.leading_indicators(items)["measured by"].str.len().gt(0).all()
-    ratios = signals.equal_cap_ratios(csv_source, years=2)
+    ratios = signals.equal_cap_ratios(snapshot_source, years=2)
     assert list(ratios.columns) == ["RSPT / XLK", "RSP / SPY"]
     assert ratios.iloc[0].tolist() == pytest.approx([100.0, 100.0])
 
 
-def test_the_articles_figures_do_not_vote_on_the_real_csv_data(csv_source):
+def test_the_articles_figures_do_not_vote_on_the_real_csv_data(snapshot_source):
     """Seed 000's '2026 EPS +2.0%' and JPMorgan's '+56% capex' are shown, never evidence."""
     from techflows.monitor import scenarios as sc
 
-    items = ck.checklist(csv_source, "W-WED")
+    items = ck.checklist(snapshot_source, "W-WED")
     rows = items.set_index("key")
     for key in ("eps_revisions", "semis_orders", "guidance"):
         assert rows.loc[key, "status"] == rules.REPORTED, key
@@ -277,7 +277,7 @@ def test_the_articles_figures_do_not_vote_on_the_real_csv_data(csv_source):
     scored = items[items["status"].isin(rules.SCORED)]
     assert score["measured"] == len(scored) and score["reported"] == 3
     assert not set(scored["key"]) & {"eps_revisions", "semis_orders", "guidance"}
-    conditions = sc.scenario_table(csv_source, "W-WED", items=items).set_index("condition")
+    conditions = sc.scenario_table(snapshot_source, "W-WED", items=items).set_index("condition")
     monetization = "Faster-than-expected AI monetization: earnings and cloud/AI guidance revised up"
     assert conditions.loc[monetization, "result"] == NO_DATA
     keep_delivering = "Large, high-quality names keep delivering (earnings not revised down)"
@@ -295,9 +295,9 @@ def test_sample_uses_the_labelled_nominal_proxy(sample_source):
     assert items.loc["eps_revisions", "source"].startswith("analyst table: no entry")
 
 
-def test_flow_windows_against_a_direct_weekly_sum(csv_source):
-    windows = signals.tech_flow_windows(csv_source, "W-FRI")
-    daily = csv_source.flows()
+def test_flow_windows_against_a_direct_weekly_sum(snapshot_source):
+    windows = signals.tech_flow_windows(snapshot_source, "W-FRI")
+    daily = snapshot_source.flows()
     daily = daily[daily["ticker"].isin(windows.attrs["tickers"])]
     assert {"XLK", "QQQ"} <= set(windows.attrs["tickers"])
     last = windows.index[-1]
@@ -307,11 +307,11 @@ def test_flow_windows_against_a_direct_weekly_sum(csv_source):
     assert windows["8w"].isna().all()  # the flow file starts 2026-01-02: 7 weeks by 2026-02-13
 
 
-def test_history_ranges_against_a_direct_quantile(csv_source):
-    ranges = ck.history_ranges(ck.measure_signals(csv_source, "W-FRI"), years=10)
+def test_history_ranges_against_a_direct_quantile(snapshot_source):
+    ranges = ck.history_ranges(ck.measure_signals(snapshot_source, "W-FRI"), years=10)
     ranges = ranges.set_index("signal")
     label = next(s.label for s in signals.SIGNALS if s.key == "ew_tech")
-    closes = csv_source.close(["RSPT", "XLK"]).dropna()
+    closes = snapshot_source.close(["RSPT", "XLK"]).dropna()
     relative = (100 * markets.trailing_relative(closes["RSPT"], closes["XLK"])).dropna()
     relative = relative.loc[relative.index > relative.index[-1] - pd.DateOffset(years=10)]
     assert ranges.loc[label, "p10"] == pytest.approx(relative.quantile(0.1))

@@ -59,15 +59,17 @@ def test_scenarios_cover_the_three_cases_and_known_signals():
         assert set(condition.accept) <= {GREEN, AMBER, RED}
 
 
-def test_scenarios_on_the_real_csv_data(csv_source):
-    conditions = sc.scenario_table(csv_source)
+def test_scenarios_on_the_real_csv_data(snapshot_source):
+    conditions = sc.scenario_table(snapshot_source)
     assert conditions["result"].isin([sc.MET, sc.NOT_MET, NO_DATA]).all()
     assert len(conditions) == len(sc.CONDITIONS)
 
 
-def test_weekly_readings_tell_the_2020_rally_from_the_2022_slump(csv_source):
+def test_weekly_readings_tell_the_2020_rally_from_the_2022_slump(snapshot_source):
     """A calm/volatile regime model read both as 'base'; the drift-and-breadth rule must not."""
-    readings = sc.weekly_readings(csv_source, "W-WED", sc.weekly_breadth(csv_source, "W-WED"))
+    readings = sc.weekly_readings(
+        snapshot_source, "W-WED", sc.weekly_breadth(snapshot_source, "W-WED")
+    )
     assert readings.attrs["breadth"] and readings.index[-1] <= pd.Timestamp("2026-02-13")
     check = regimes.check_periods(readings).set_index("period")
     slump, rally = check.loc["2022 slump"], check.loc["2020-21 rally"]

@@ -102,3 +102,39 @@ def test_report_exit_code_and_index(tmp_path, capsys):
     assert record["parameters"] == {"source": "sample", "data_dir": "", "as_of": "latest"}
     assert record["error"]["evalue"] == "fixture error after total=2"
     assert "fixture error after total=2" in (tmp_path / "index.html").read_text()
+
+
+# --- techflows snapshot build -------------------------------------------------------------
+
+
+def test_snapshot_build_writes_the_snapshot_and_one_summary_line(tmp_path, capsys):
+    folder = tmp_path / "market"
+    (folder / "prices").mkdir(parents=True)
+    (folder / "prices" / "XLK.csv").write_text("Date,Close\n2026-02-12,140.5\n2026-02-13,141\n")
+    (folder / "fred").mkdir()
+    (folder / "fred" / "DGS10.csv").write_text("observation_date,DGS10\n2026-02-13,4.05\n")
+    out = tmp_path / "snapshot"
+    argv = ["snapshot", "build", "--from", str(folder), "--output-dir", str(out)]
+    assert cli.main([*argv, "--through", "2026-02-12"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["through"] == "2026-02-12" and set(manifest["datasets"]) == {"prices"}
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "techflows snapshot: prices: 1 rows, 0.00 MB"
+    assert lines[-1].startswith(
+        "techflows snapshot: 1 datasets, 1 rows, 0.0 MB, through 2026-02-12"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--from", "/no/such/folder"], "--from /no/such/folder: folder not found"),
+        (["--through", "2026-02-13"], "the following arguments are required: --from"),
+        (["--from", ".", "--through", "mid-Feb"], "--through 'mid-Feb': not a date"),
+    ],
+)
+def test_snapshot_build_bad_input_is_one_line_and_exit_2(argv, message, capsys, tmp_path):
+    assert cli.main(["snapshot", "build", *argv, "--output-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err, err
+    assert not any(tmp_path.iterdir())

@@ -363,3 +363,10 @@ def test_real_timeout_stops_a_hung_cell(tmp_path):
     assert result.error.ename == "Timeout" and "5 s" in result.error.evalue
     assert result.error.cell_source == "import time"
     assert (tmp_path / "03_sleeps" / "03_sleeps.failed.ipynb").is_file()
+
+
+def test_offline_line_names_the_snapshot_or_the_folder(tmp_path):
+    assert report.offline({"source": "auto"}).startswith(
+        "the snapshot of real market data through 2026-08-21, built "
+    )
+    assert report.offline({"data_dir": str(tmp_path)}) == f"the csv folder {tmp_path}"

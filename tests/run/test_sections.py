@@ -1,4 +1,4 @@
-"""End to end: every section notebook through the runner, offline sample and real CSV data."""
+"""End to end: every section notebook through the runner, on the snapshot and on the sample."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import json
 import nbformat
 import pytest
 
-from conftest import REPO_ROOT
+from conftest import ARTICLES_DATE, REPO_ROOT
 from techflows.run import report
 
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
 pytestmark = pytest.mark.notebook
+SNAPSHOT_WEEK = {"source": "snapshot", "as_of": ARTICLES_DATE, "week_end": "W-WED"}
 
 
 def _run(output_dir, **parameters):
@@ -21,17 +22,19 @@ def _run(output_dir, **parameters):
 
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory):
-    """Every notebook on the embedded sample data: what `make report` gives offline."""
+    """Every notebook on the arch sample (1999-2018): no flows, no 2026, still no errors."""
     output_dir = tmp_path_factory.mktemp("sample_reports")
     return output_dir, _run(output_dir, source="sample")
 
 
 @pytest.fixture(scope="module")
-def csv_run(tmp_path_factory, market_data):
-    """Every notebook on the real 2026 data, cut at the articles' date, EPFR-style weeks."""
-    output_dir = tmp_path_factory.mktemp("csv_reports")
-    parameters = {"source": "csv", "data_dir": str(market_data), "as_of": "2026-02-13"}
-    return output_dir, _run(output_dir, week_end="W-WED", **parameters)
+def snapshot_run(tmp_path_factory):
+    """Every notebook on the snapshot of real 2026 data, at the articles' date, EPFR weeks.
+
+    What `make report ARGS="--as-of 2026-02-13 --param week_end=W-WED"` gives offline.
+    """
+    output_dir = tmp_path_factory.mktemp("snapshot_reports")
+    return output_dir, _run(output_dir, **SNAPSHOT_WEEK)
 
 
 def _check_reports(output_dir, results, source):
@@ -53,31 +56,47 @@ def _check_reports(output_dir, results, source):
     assert (output_dir / "index.html").exists()
 
 
-def test_every_section_renders_offline_on_the_sample(sample_run):
+def test_every_section_renders_on_the_sample(sample_run):
     output_dir, results = sample_run
     _check_reports(output_dir, results, "sample")
     flows = json.loads((output_dir / "01_current_status" / "figures.json").read_text())
     assert any("flows" in line.lower() for line in flows["missing"]), "sample has no fund flows"
 
 
-@pytest.mark.integration
-def test_every_section_renders_on_real_2026_data(csv_run):
-    output_dir, results = csv_run
-    _check_reports(output_dir, results, "csv")
+def _figures(output_dir, section):
+    payload = json.loads((output_dir / section / "figures.json").read_text())
+    return {f["name"]: f["value"] for f in payload["figures"]}
 
 
-@pytest.mark.integration
-def test_figures_are_byte_identical_across_runs(csv_run, tmp_path, market_data):
-    output_dir, _ = csv_run
+def test_every_section_renders_the_2026_analysis_on_the_snapshot(snapshot_run):
+    output_dir, results = snapshot_run
+    _check_reports(output_dir, results, "snapshot")
+    status = _figures(output_dir, "01_current_status")
+    assert status["IYW close (quoted)"] == pytest.approx(196.32, abs=0.005)
+    assert status["IYW move from phase low"] == pytest.approx(5.12, abs=0.005)
+    assert status["latest weekly tech net flow"] is not None
+    assert status["tech notional: latest record week in trailing window"] == "2026-02-04"
+    drivers = _figures(output_dir, "02_drivers")
+    assert drivers["FOMC cuts in 2025"] == 3
+    assert drivers["Fed funds target range, upper bound"] == 3.75
+    claims = _figures(output_dir, "06_claims")
+    measured = (
+        claims["Claims consistent with the data"] + claims["Claims the data contradicts (differs)"]
+    )
+    assert measured > claims["Claims checked"] / 2
+    html = (output_dir / "01_current_status" / "01_current_status.html").read_text()
+    index = (output_dir / "index.html").read_text()
+    for page in (html, index):
+        assert "snapshot of real market data through 2026-08-21, built " in page
+        assert "guydekowski/market-lab" in page and "; offline" in page
+
+
+def test_figures_are_byte_identical_across_runs(snapshot_run, tmp_path):
+    output_dir, _ = snapshot_run
     again = report.run_reports(
         [REPO_ROOT / "notebooks" / "01_current_status.ipynb"],
         output_dir=tmp_path,
-        parameters={
-            "source": "csv",
-            "data_dir": str(market_data),
-            "as_of": "2026-02-13",
-            "week_end": "W-WED",
-        },
+        parameters=SNAPSHOT_WEEK,
     )
     assert again[0].ok
     first = output_dir / "01_current_status"

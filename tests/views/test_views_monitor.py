@@ -208,10 +208,10 @@ def test_flow_windows_chart_builds():
 # The real csv data
 
 
-def test_monitor_views_on_the_real_csv_data(csv_source):
-    items = ck.checklist(csv_source)
+def test_monitor_views_on_the_real_csv_data(snapshot_source):
+    items = ck.checklist(snapshot_source)
     score = ck.concordance(items)
     assert view.concordance_sentence(score).startswith(f"Of {len(items)} signals")
-    table = sc.scenario_table(csv_source, items=items)
+    table = sc.scenario_table(snapshot_source, items=items)
     assert "favours" in view.scenario_sentence(sc.scenario_summary(table))
     assert "background-color" in view.styled_checklist(items).to_html()

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from functools import cache, cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from techflows import config
@@ -14,6 +15,7 @@ from techflows.data.sources.base import PRICES_PROVIDER, SERIES_PROVIDER, Adapte
 from techflows.data.sources.csvdir import CsvAdapter
 from techflows.data.sources.network import network_available
 from techflows.data.sources.sample import SampleAdapter
+from techflows.data.sources.snapshot import SnapshotAdapter
 from techflows.data.store import Store
 from techflows.data.universe import load_universe
 from techflows.data.validate import (
@@ -24,7 +26,7 @@ from techflows.data.validate import (
     check_shares,
     check_symbols,
 )
-from techflows.errors import DataError, DataUnavailable, SampleFallbackWarning
+from techflows.errors import DataError, DataUnavailable, OfflineFallbackWarning
 
 
 def parse_as_of(as_of: object) -> pd.Timestamp | None:
@@ -35,6 +37,18 @@ def parse_as_of(as_of: object) -> pd.Timestamp | None:
         return pd.Timestamp(as_of).normalize()
     except (ValueError, TypeError) as exc:
         raise DataError(f"as_of {as_of!r}: not a date (use YYYY-MM-DD or 'latest')") from exc
+
+
+def side_by_side(columns: dict[str, pd.Series]) -> pd.DataFrame:
+    """Date-indexed series as the columns of one frame, on the union of their dates.
+
+    pd.DataFrame(dict) gives the same frame, but unions the indexes pairwise (slow for 100).
+    """
+    if not columns:
+        return pd.DataFrame(columns)
+    dates = np.unique(np.concatenate([s.index.to_numpy() for s in columns.values()]))
+    index = pd.DatetimeIndex(dates)
+    return pd.DataFrame({name: s.reindex(index) for name, s in columns.items()}, index=index)
 
 
 class Source:
@@ -59,7 +73,7 @@ class Source:
 
     @property
     def name(self) -> str:
-        """Short source name: yahoo, csv or sample."""
+        """Short source name: yahoo, csv, snapshot or sample."""
         return self.adapter.name
 
     @property
@@ -106,7 +120,7 @@ class Source:
         if not found:
             what = f"{'Quoted' if quoted else 'Adjusted'} prices for {', '.join(tickers)}"
             raise DataUnavailable(what, self.name, PRICES_PROVIDER)
-        wide = pd.DataFrame({t: f["Close"] for t, f in found.items()})
+        wide = side_by_side({t: f["Close"] for t, f in found.items()})
         return wide.rename_axis("Date").rename_axis(columns="ticker")
 
     def ohlcv(self, ticker: str, quoted: bool = False) -> pd.DataFrame:
@@ -151,7 +165,7 @@ class Source:
         found = [i for i in ids if i in self._series]
         if not found:
             raise DataUnavailable(f"Series {', '.join(ids)}", self.name, SERIES_PROVIDER)
-        wide = pd.concat({i: self._series[i] for i in found}, axis=1).sort_index()
+        wide = side_by_side({i: self._series[i] for i in found})
         return self._cut(wide.rename_axis("Date"))
 
     @cached_property
@@ -219,7 +233,7 @@ class Source:
         frames = {
             s: self._constituent_bars[s][field] for s in wanted if s in self._constituent_bars
         }
-        wide = pd.DataFrame(frames).rename_axis("Date").rename_axis(columns="ticker")
+        wide = side_by_side(frames).rename_axis("Date").rename_axis(columns="ticker")
         return self._cut(wide.sort_index())
 
     def cashflow(self, ticker: str) -> pd.DataFrame:
@@ -266,7 +280,11 @@ def open_source(
     universe: str | Path | None = None,
     cache_dir: str | Path | None = None,
 ) -> Source:
-    """Open a data source by name: auto, yahoo, csv or sample."""
+    """Open a data source by name: auto, yahoo, csv, snapshot or sample.
+
+    auto is yahoo when Yahoo Finance or FRED answers, else the csv folder data_dir names, else
+    the embedded snapshot of real market data, with a warning and a note for the banner.
+    """
     source = (source or "auto").strip().lower()
     if source not in config.SOURCES:
         raise DataError(f"source {source!r}: unknown (choose one of {', '.join(config.SOURCES)})")
@@ -274,6 +292,8 @@ def open_source(
         if not data_dir:
             raise DataError("source 'csv' needs data_dir: the folder with prices/, fred/, flows/")
         return Source(CsvAdapter(resolve_folder(data_dir)), as_of=as_of, universe=universe)
+    if source == "snapshot":
+        return Source(SnapshotAdapter(), as_of=as_of, universe=universe)
     if source == "sample":
         return Source(SampleAdapter(), as_of=as_of, universe=universe)
     if network_available():
@@ -285,6 +305,16 @@ def open_source(
         raise DataError(
             "source 'yahoo': Yahoo Finance and FRED cannot be reached from this machine"
         )
-    reason = "Yahoo Finance and FRED cannot be reached, so the embedded sample data is used"
-    warnings.warn(f"techflows: {reason}.", SampleFallbackWarning, stacklevel=2)
-    return Source(SampleAdapter(), as_of=as_of, universe=universe, fallback_reason=reason)
+    return offline_source(data_dir, as_of, universe)
+
+
+def offline_source(
+    data_dir: str | Path | None, as_of: object, universe: str | Path | None
+) -> Source:
+    """auto without a network: the csv folder the user named, else the embedded snapshot."""
+    folder = resolve_folder(data_dir) if data_dir else None
+    adapter = CsvAdapter(folder) if folder else SnapshotAdapter()
+    used = f"the csv folder {folder} is used" if folder else "the embedded snapshot is used"
+    reason = f"Yahoo Finance and FRED cannot be reached, so {used}"
+    warnings.warn(f"techflows: {reason}.", OfflineFallbackWarning, stacklevel=3)
+    return Source(adapter, as_of=as_of, universe=universe, fallback_reason=reason)

@@ -53,10 +53,9 @@ def check_prices(frame: pd.DataFrame, name: str, is_rate: bool = False) -> pd.Da
     if is_rate:
         return frame
     price_cols = [c for c in ("Open", "High", "Low", "Close", "Adj Close") if c in frame.columns]
-    prices = frame[price_cols]
-    bad = prices[(prices <= 0).any(axis=1)]
-    if len(bad):
-        raise DataError(f"{name}: non-positive price on {bad.index[0].date()}")
+    bad = (frame[price_cols].to_numpy() <= 0).any(axis=1)
+    if bad.any():
+        raise DataError(f"{name}: non-positive price on {frame.index[bad][0].date()}")
     return frame
 
 

@@ -38,9 +38,18 @@ and tables in place. Other notebooks still run; the exit status is 1 if any fail
 input.
 
 examples:
-  techflows report --source sample
+  techflows report --source snapshot --as-of 2026-02-13 --param week_end=W-WED
   techflows report --data-dir ../shared/market-data --as-of 2026-02-13
   techflows report 01_current_status notebooks/02_drivers.ipynb --param lookback_years=5
+"""
+
+
+SNAPSHOT_BUILD_DESCRIPTION = """\
+Read the selected tickers, FRED series and tables (lib/techflows/data/snapshot/selection.py)
+from a csv folder in the documented layout, drop intraday last rows and rows after --through,
+and write one compressed long parquet file per dataset plus manifest.json (rows, tickers or
+series, first and last date, sha256 and origin of each file). The same input gives
+byte-identical data files; the manifest's build date is SOURCE_DATE_EPOCH when set.
 """
 
 
@@ -117,8 +126,9 @@ def build_parser() -> Parser:
     report.add_argument(
         "--source",
         choices=config.SOURCES,
-        help="data source: auto (Yahoo/FRED when online, else the embedded sample), yahoo, csv "
-        "(a folder, see --data-dir) or sample; default: csv when --data-dir is given, else auto",
+        help="data source: auto (Yahoo/FRED when online, else the embedded snapshot of real "
+        "market data), yahoo, csv (a folder, see --data-dir), snapshot or sample (arch's "
+        "1999-2018 history); default: csv when --data-dir is given, else auto",
     )
     report.add_argument(
         "--data-dir",
@@ -162,7 +172,46 @@ def build_parser() -> Parser:
         default=DEFAULT_JOBS,
         help="notebooks run at the same time (default: %(default)s)",
     )
+    add_snapshot_commands(commands)
     return parser
+
+
+def add_snapshot_commands(commands: argparse._SubParsersAction) -> None:
+    """techflows snapshot build: the embedded offline data, from a csv folder."""
+    snapshot = commands.add_parser(
+        "snapshot",
+        help="build the embedded snapshot of real market data (data/snapshot/)",
+        description="The snapshot is the offline default: real market data kept in the "
+        "repository as compact parquet, with a manifest of what it holds and where it came from.",
+    )
+    actions = snapshot.add_subparsers(dest="action", title="actions", metavar="ACTION")
+    actions.required = True
+    build = actions.add_parser(
+        "build",
+        help="read a csv folder and write the snapshot",
+        description=SNAPSHOT_BUILD_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    build.add_argument(
+        "--from",
+        dest="folder",
+        metavar="DIR",
+        required=True,
+        help="csv folder in the documented layout (e.g. ../shared/market-data)",
+    )
+    build.add_argument(
+        "--through",
+        metavar="DATE",
+        default="",
+        help="leave out every row after this date, YYYY-MM-DD (default: keep all)",
+    )
+    build.add_argument(
+        "--output-dir",
+        metavar="DIR",
+        type=Path,
+        default=config.SNAPSHOT_DIR,
+        help=f"where the snapshot goes (default: {config.SNAPSHOT_DIR})",
+    )
 
 
 def notebook_parameters(args: argparse.Namespace) -> dict[str, object]:
@@ -194,6 +243,28 @@ def run_report(args: argparse.Namespace) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
+def run_snapshot(args: argparse.Namespace) -> int:
+    """techflows snapshot build: 0 when the snapshot is written."""
+    from techflows.data.snapshot.build import build
+
+    def log(message: str) -> None:
+        print(f"techflows snapshot: {message}", file=sys.stderr, flush=True)
+
+    folder = resolve_folder(args.folder)
+    manifest = build(folder, args.output_dir, through=args.through, log=log)
+    datasets = manifest["datasets"].values()
+    rows = sum(d["rows"] for d in datasets)
+    size = sum((args.output_dir / d["file"]).stat().st_size for d in datasets)
+    log(
+        f"{len(datasets)} datasets, {rows:,} rows, {size / 1e6:.1f} MB, through "
+        f"{manifest['through']}, into {args.output_dir}"
+    )
+    return 0
+
+
+COMMANDS = {"report": run_report, "snapshot": run_snapshot}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the techflows command."""
     parser = build_parser()
@@ -205,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return run_report(args)
+        return COMMANDS[args.command](args)
     except DataError as exc:
         print(f"techflows {args.command}: error: {exc}", file=sys.stderr)
         return 2

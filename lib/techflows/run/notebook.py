@@ -16,12 +16,12 @@ from IPython.display import HTML, Markdown, display
 
 from techflows import atomic, config
 from techflows.data.source import Source
-from techflows.errors import DataUnavailable, SampleFallbackWarning
+from techflows.errors import DataUnavailable, OfflineFallbackWarning
 
 UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 
 # Reports show the offline fallback in their banner; the warning would only repeat it.
-warnings.filterwarnings("ignore", category=SampleFallbackWarning)
+warnings.filterwarnings("ignore", category=OfflineFallbackWarning)
 
 
 def banner(source: Source) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from techflows import atomic, config
+from techflows.data.snapshot.manifest import describe, read_manifest
 from techflows.data.sources.network import network_available
 from techflows.errors import DataError
 from techflows.run import index_page
@@ -130,6 +131,13 @@ def write_summary(results: Iterable[RunResult], output_dir: Path) -> list[dict[s
     return records
 
 
+def offline(parameters: dict[str, Any]) -> str:
+    """What source 'auto' reads without a network: the csv folder named, else the snapshot."""
+    if parameters.get("data_dir"):
+        return f"the csv folder {parameters['data_dir']}"
+    return f"the {describe(read_manifest(config.SNAPSHOT_DIR))}"
+
+
 def run_jobs(work: Sequence[Job], workers: int, log: Log) -> list[RunResult]:
     """Run the jobs, workers at a time, logging one line as each finishes."""
     results: list[RunResult] = []
@@ -169,10 +177,7 @@ def run_reports(
     parameters = dict(parameters or {})
     output_dir = Path(output_dir).resolve()
     if str(parameters.get("source", "auto")).lower() == "auto" and not network_available():
-        log(
-            "Yahoo Finance and FRED cannot be reached: notebooks with source 'auto' "
-            "fall back to the embedded sample data"
-        )
+        log(f"Yahoo Finance and FRED cannot be reached: source 'auto' uses {offline(parameters)}")
     work = [Job(Path(nb).resolve(), output_dir, parameters, timeout) for nb in notebooks]
     workers = max(1, min(jobs, len(work)))
     log(f"running {len(work)} notebook(s), {workers} at a time, into {output_dir}")
