@@ -7,9 +7,18 @@ import pandas as pd
 
 from techflows.analysis.flows import weekly_by_fund
 from techflows.data.source import Source
+from techflows.data.universe import tickers
 from techflows.errors import DataError
 
 FLAGS = ("first", "gap", "jump", "no_price")
+# The funds whose share counts imply flows: the universe's equity ETFs (indices have no shares).
+FUND_GROUPS = ("tech_etf", "sector_etf", "benchmark")
+
+
+def funds(universe: pd.DataFrame) -> list[str]:
+    """The universe's funds of FUND_GROUPS, in file order."""
+    listed = [t for group in FUND_GROUPS for t in tickers(universe, group=group)]
+    return [t for t in listed if not t.startswith("^")]
 
 
 def implied_flows(
@@ -74,8 +83,11 @@ def against_reported(implied: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame
 
 
 def from_source(src: Source, jump: float = 0.10) -> pd.DataFrame:
-    """Implied flows of every fund in the source's shares table; prices fill missing ones."""
-    shares = src.shares()
+    """Implied flows of the universe's funds from the source's share counts; prices fill gaps.
+
+    The funds are named: a live source cannot list "every fund it has".
+    """
+    shares = src.shares(funds(src.universe))
     if shares.empty:
         raise DataError(f"{src.name} shares outstanding: no rows up to {src.end.date()}")
     have = src.available(shares["ticker"].unique())

@@ -10,7 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from techflows import config
+from techflows.data import market_calendar
 from techflows.data.sources.base import PRICES_PROVIDER, SERIES_PROVIDER, Adapter
+from techflows.data.sources.composite import CompositeAdapter
 from techflows.data.sources.csvdir import CsvAdapter
 from techflows.data.sources.network import network_available
 from techflows.data.sources.sample import SampleAdapter
@@ -23,7 +25,10 @@ from techflows.data.validate import (
     check_shares,
     check_symbols,
 )
-from techflows.errors import DataError, DataUnavailable, SampleFallbackWarning
+from techflows.errors import DataError, DataUnavailable, SampleFallbackWarning, StaleDataWarning
+
+# Where `auto` turns when Yahoo and FRED cannot be used (no network and nothing cached).
+OFFLINE_FALLBACK = "sample"
 
 
 def parse_as_of(as_of: object) -> pd.Timestamp | None:
@@ -58,7 +63,7 @@ class Source:
 
     @property
     def name(self) -> str:
-        """Short source name: yahoo, csv or sample."""
+        """Short source name: yahoo, csv, sample, or yahoo+csv when composed with a folder."""
         return self.adapter.name
 
     @property
@@ -98,13 +103,17 @@ class Source:
             and not (cut := self._cut(self._prices[(t, quoted)])).empty
         }
 
+    def _why(self, keys: Iterable[str]) -> str:
+        """Why the adapter failed to deliver keys this session ('' when it simply lacks them)."""
+        return "; ".join(dict.fromkeys(r for k in keys if (r := self.adapter.failure(k))))
+
     def close(self, tickers: Iterable[str], quoted: bool = False) -> pd.DataFrame:
         """Wide frame of closes (adjusted unless quoted); raises if none of the tickers exist."""
         tickers = list(tickers)
         found = self.bars(tickers, quoted=quoted)
         if not found:
             what = f"{'Quoted' if quoted else 'Adjusted'} prices for {', '.join(tickers)}"
-            raise DataUnavailable(what, self.name, PRICES_PROVIDER)
+            raise DataUnavailable(what, self.name, PRICES_PROVIDER, self._why(tickers))
         wide = pd.DataFrame({t: f["Close"] for t, f in found.items()})
         return wide.rename_axis("Date").rename_axis(columns="ticker")
 
@@ -113,7 +122,8 @@ class Source:
         found = self.bars([ticker], quoted=quoted)
         if ticker not in found:
             kind = "Quoted prices" if quoted else "Prices"
-            raise DataUnavailable(f"{kind} for {ticker}", self.name, PRICES_PROVIDER)
+            what = f"{kind} for {ticker}"
+            raise DataUnavailable(what, self.name, PRICES_PROVIDER, self._why([ticker]))
         return found[ticker]
 
     def available(self, tickers: Iterable[str], quoted: bool = False) -> list[str]:
@@ -149,7 +159,8 @@ class Source:
             self._asked.update(("series", i) for i in todo)
         found = [i for i in ids if i in self._series]
         if not found:
-            raise DataUnavailable(f"Series {', '.join(ids)}", self.name, SERIES_PROVIDER)
+            what = f"Series {', '.join(ids)}"
+            raise DataUnavailable(what, self.name, SERIES_PROVIDER, self._why(ids))
         wide = pd.concat({i: self._series[i] for i in found}, axis=1).sort_index()
         return self._cut(wide.rename_axis("Date"))
 
@@ -245,6 +256,41 @@ def resolve_folder(folder: str | Path) -> Path:
     return from_root if from_root.exists() else path
 
 
+def offline_adapter(name: str = OFFLINE_FALLBACK) -> Adapter:
+    """The embedded offline data by source name."""
+    if name == "sample":
+        return SampleAdapter()
+    raise DataError(f"source {name!r}: not an offline source")
+
+
+def open_live(store: Store) -> tuple[Adapter | None, str]:
+    """Yahoo+FRED through the cache, cache first; None when neither network nor cache serve.
+
+    A cache fetched after the latest market close is used without probing the network;
+    otherwise a quick probe decides. Offline with an older cache, that cache is served
+    (second value: the note saying so); offline with none, None.
+    """
+    from techflows.data.sources.online import OnlineAdapter
+
+    newest = store.newest_fetch("prices")
+    if market_calendar.is_current(newest) or network_available():
+        return OnlineAdapter(store), ""
+    if newest is None:
+        return None, ""
+    reason = (
+        "Yahoo Finance and FRED cannot be reached, so the data cached by earlier runs "
+        f"(last fetched {newest.date()}) is used"
+    )
+    warnings.warn(f"techflows: {reason}.", StaleDataWarning, stacklevel=3)
+    return OnlineAdapter(store, offline=True), reason
+
+
+def live_usable(cache_dir: str | Path | None = None) -> bool:
+    """True if `auto` will use Yahoo+FRED (live, or their cache offline), not the fallback."""
+    store = Store(Path(cache_dir) if cache_dir else config.CACHE_DIR)
+    return store.newest_fetch("prices") is not None or network_available()
+
+
 def open_source(
     source: str = "auto",
     data_dir: str | Path | None = None,
@@ -252,7 +298,10 @@ def open_source(
     universe: str | Path | None = None,
     cache_dir: str | Path | None = None,
 ) -> Source:
-    """Open a data source by name: auto, yahoo, csv or sample."""
+    """Open a data source by name: auto, yahoo, csv or sample.
+
+    With data_dir, yahoo and auto compose: the folder's data first, live data for the rest.
+    """
     source = (source or "auto").strip().lower()
     if source not in config.SOURCES:
         raise DataError(f"source {source!r}: unknown (choose one of {', '.join(config.SOURCES)})")
@@ -261,16 +310,21 @@ def open_source(
             raise DataError("source 'csv' needs data_dir: the folder with prices/, fred/, flows/")
         return Source(CsvAdapter(resolve_folder(data_dir)), as_of=as_of, universe=universe)
     if source == "sample":
-        return Source(SampleAdapter(), as_of=as_of, universe=universe)
-    if network_available():
-        from techflows.data.sources.online import OnlineAdapter
-
-        store = Store(Path(cache_dir) if cache_dir else config.CACHE_DIR)
-        return Source(OnlineAdapter(store), as_of=as_of, universe=universe)
-    if source == "yahoo":
-        raise DataError(
-            "source 'yahoo': Yahoo Finance and FRED cannot be reached from this machine"
+        return Source(offline_adapter("sample"), as_of=as_of, universe=universe)
+    local = CsvAdapter(resolve_folder(data_dir)) if data_dir else None
+    adapter, reason = open_live(Store(Path(cache_dir) if cache_dir else config.CACHE_DIR))
+    if adapter is None:
+        if source == "yahoo":
+            raise DataError(
+                "source 'yahoo': Yahoo Finance and FRED cannot be reached from this machine "
+                "and nothing is cached"
+            )
+        reason = (
+            "Yahoo Finance and FRED cannot be reached, "
+            f"so the embedded {OFFLINE_FALLBACK} data is used"
         )
-    reason = "Yahoo Finance and FRED cannot be reached, so the embedded sample data is used"
-    warnings.warn(f"techflows: {reason}.", SampleFallbackWarning, stacklevel=2)
-    return Source(SampleAdapter(), as_of=as_of, universe=universe, fallback_reason=reason)
+        warnings.warn(f"techflows: {reason}.", SampleFallbackWarning, stacklevel=2)
+        adapter = offline_adapter()
+    if local is not None:
+        adapter = CompositeAdapter(local, adapter)
+    return Source(adapter, as_of=as_of, universe=universe, fallback_reason=reason)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from techflows import atomic, config
-from techflows.data.sources.network import network_available
+from techflows.data.source import OFFLINE_FALLBACK, live_usable
 from techflows.errors import DataError
 from techflows.run import index_page
 from techflows.run.execute import (
@@ -168,10 +168,10 @@ def run_reports(
     log = log or log_to_stderr
     parameters = dict(parameters or {})
     output_dir = Path(output_dir).resolve()
-    if str(parameters.get("source", "auto")).lower() == "auto" and not network_available():
+    if str(parameters.get("source", "auto")).lower() == "auto" and not live_usable():
         log(
-            "Yahoo Finance and FRED cannot be reached: notebooks with source 'auto' "
-            "fall back to the embedded sample data"
+            "Yahoo Finance and FRED cannot be reached and nothing is cached: notebooks with "
+            f"source 'auto' fall back to the embedded {OFFLINE_FALLBACK} data"
         )
     work = [Job(Path(nb).resolve(), output_dir, parameters, timeout) for nb in notebooks]
     workers = max(1, min(jobs, len(work)))

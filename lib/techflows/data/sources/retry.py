@@ -1,12 +1,19 @@
-"""Exponential back-off for rate-limited calls; the sleep function is injectable for tests."""
+"""Failed live fetches: back-off for refused calls, the error they raise, the stale warning."""
 
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
 from typing import TypeVar
 
+from techflows.errors import StaleDataWarning
+
 T = TypeVar("T")
+
+
+class FetchFailed(Exception):
+    """A live source did not deliver (rate limit, timeout, server error); str() is the reason."""
 
 
 def with_backoff(
@@ -25,3 +32,35 @@ def with_backoff(
                 raise
             sleep(first_delay * 2**attempt)
     raise ValueError("tries must be at least 1")
+
+
+def waited(tries: int, first_delay: float) -> float:
+    """Seconds with_backoff sleeps in all before giving up after tries attempts."""
+    return first_delay * (2 ** (tries - 1) - 1)
+
+
+def short(message: str, width: int = 160) -> str:
+    """The last line of a message, cut to width: reasons go into one-line notes."""
+    text = message.strip()
+    line = text.splitlines()[-1].strip() if text else ""
+    return line if len(line) <= width else line[: width - 3] + "..."
+
+
+def warn_failed(what: str, failed: dict[str, str], cached_to: Callable[[str], str | None]) -> None:
+    """One warning per reason: which keys are served stale from the cache (up to when), which not.
+
+    cached_to(key) gives how far the cached copy reaches ("2026-02-12"), None if none is cached.
+    """
+    by_reason: dict[str, list[str]] = {}
+    for key, reason in failed.items():
+        by_reason.setdefault(reason, []).append(key)
+    for reason, keys in by_reason.items():
+        reach = {key: cached_to(key) for key in keys}
+        stale = [f"{key} up to {when}" for key, when in reach.items() if when]
+        none = [key for key, when in reach.items() if not when]
+        parts = ([f"using the cached {', '.join(stale)}"] if stale else []) + (
+            [f"nothing cached for {', '.join(none)}"] if none else []
+        )
+        category = StaleDataWarning if stale else UserWarning
+        message = f"techflows: {what} could not be refreshed ({reason}); {'; '.join(parts)}"
+        warnings.warn(message, category, stacklevel=4)
