@@ -95,3 +95,18 @@ def csv_source(market_data):
     import techflows
 
     return techflows.open_source("csv", data_dir=market_data, as_of="2026-02-13")
+
+
+@pytest.fixture
+def yahoo_sim(tmp_path):
+    """The simulated Yahoo Finance and FRED (tests/simulator) on Friday 2026-02-13, after the close.
+
+    Only the HTTP transport is simulated: yfinance and requests run their real code. The test
+    moves the clock with yahoo_sim.set_now and injects faults with yahoo_sim.fail.
+    """
+    from simulator import Service, install
+
+    service = Service("2026-02-13 22:00")
+    undo = install(service, tmp_path / "yfinance")
+    yield service
+    undo()

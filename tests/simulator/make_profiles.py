@@ -74,7 +74,9 @@ def main(folder: Path) -> None:
         rows.append(
             {
                 "ticker": ticker,
-                "start": str(close.index[0].date()) if close.index[0].year >= 1999 else "1999-01-04",
+                "start": str(close.index[0].date())
+                if close.index[0].year >= 1999
+                else "1999-01-04",
                 "level": round(float(close.loc[:ANCHOR].iloc[-1]), 4),
                 "factor": factor,
                 "beta": round(beta, 3),

@@ -12,7 +12,7 @@ import json
 import os
 import threading
 from dataclasses import asdict, dataclass, field
-from functools import cached_property
+from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -36,6 +36,14 @@ DAILY_FRED = ("DGS10", "DFII10", "VIXCLS", "DTWEXBGS")
 MARKET = Market()  # the synthetic market is the same for every service in a process
 
 
+@cache
+def calendar():  # exchange_calendars.ExchangeCalendar, built once per process (1 s)
+    """The NYSE calendar over the simulated years."""
+    import exchange_calendars
+
+    return exchange_calendars.get_calendar("XNYS", start="1999-01-01", end="2026-12-31")
+
+
 class SimulatedTimeout(Exception):
     """Raised by the transport as the HTTP backend's own timeout exception."""
 
@@ -45,7 +53,7 @@ class Fault:
     """Answer the next `times` requests to endpoint (for ticker, if given) with a failure.
 
     kind: "status" (HTTP status, body by status), "html" (HTTP 200 with an error page),
-    "timeout" (the request times out).
+    "body" (HTTP 200 with `body`, e.g. a malformed payload), "timeout" (the request times out).
     """
 
     endpoint: str
@@ -53,6 +61,7 @@ class Fault:
     kind: str = "status"
     status: int = 429
     times: int = 1
+    body: str = ""
 
 
 @dataclass
@@ -91,7 +100,9 @@ class Service:
 
     def __init__(self, now: str | pd.Timestamp, log: str | Path = "") -> None:
         self.now = pd.Timestamp(now)
-        self.now = self.now.tz_localize("UTC") if self.now.tz is None else self.now.tz_convert("UTC")
+        self.now = (
+            self.now.tz_localize("UTC") if self.now.tz is None else self.now.tz_convert("UTC")
+        )
         self.log = str(log)
         self.market = MARKET
         self.faults: list[Fault] = []
@@ -190,9 +201,12 @@ class Service:
                 raise SimulatedTimeout(f"Operation timed out after 10000 milliseconds ({url})")
             if fault.kind == "html":
                 return Answer(200, HTML_ERROR, "text/html;charset=utf-8")
+            if fault.kind == "body":
+                return Answer(200, fault.body)
             body = TOO_MANY if fault.status == 429 else HTML_ERROR
             return Answer(fault.status, body, "text/html;charset=utf-8")
-        return getattr(self, f"_{endpoint}")(ticker, query)
+        handler = "_chart" if endpoint == "timezone" else f"_{endpoint}"
+        return getattr(self, handler)(ticker, query)
 
     def _classify(self, host: str, path: str, query: dict) -> tuple[str, str | None]:
         last = path.rstrip("/").rsplit("/", 1)[-1] or None
@@ -204,8 +218,8 @@ class Service:
             return "consent", None
         if host not in ("query1.finance.yahoo.com", "query2.finance.yahoo.com"):
             return "unknown", None
-        if "/v8/finance/chart/" in path:
-            return "chart", last
+        if "/v8/finance/chart/" in path:  # with a range: yfinance looking up the time zone
+            return ("timezone" if "range" in query else "chart"), last
         if "/fundamentals-timeseries/" in path:
             return ("fundamentals" if "type" in query else "shares"), last
         if "/v10/finance/quoteSummary" in path:
@@ -219,10 +233,10 @@ class Service:
     def _take_fault(self, endpoint: str, ticker: str | None) -> Fault | None:
         with self._lock:
             for fault in self.faults:
-                if fault.times > 0 and fault.endpoint == endpoint:
-                    if fault.ticker in (None, ticker):
-                        fault.times -= 1
-                        return fault
+                wanted = fault.endpoint == endpoint and fault.ticker in (None, ticker)
+                if fault.times > 0 and wanted:
+                    fault.times -= 1
+                    return fault
         return None
 
     def _record(self, record: dict) -> None:
@@ -255,16 +269,16 @@ class Service:
 
     # --- the market at `now` ---------------------------------------------------------------
 
-    @cached_property
+    @property
     def _calendar(self):  # exchange_calendars.ExchangeCalendar
-        import exchange_calendars
-
-        return exchange_calendars.get_calendar("XNYS", start="1999-01-01", end="2026-12-31")
+        return calendar()
 
     def _today(self) -> tuple[pd.Timestamp, bool]:
         """The latest session that has opened by now, and whether it is still trading."""
         cal = self._calendar
-        session = cal.minute_to_past_session(self.now) if not cal.is_trading_minute(self.now) else None
+        session = (
+            cal.minute_to_past_session(self.now) if not cal.is_trading_minute(self.now) else None
+        )
         if session is not None:
             return pd.Timestamp(session), False
         return pd.Timestamp(cal.minute_to_session(self.now)), True
@@ -365,9 +379,13 @@ class Service:
     def _quote_type(self, ticker: str) -> str:
         if ticker.startswith("^") or ticker in QUOTE_TYPE:
             return "INDEX"
-        return "EQUITY" if ticker in CASHFLOW or ticker in EPS_TREND or ticker in (
-            "AAPL", "MSFT", "NVDA", "GOOGL", "AMZN", "META", "AVGO", "TSLA"
-        ) else "ETF"
+        return (
+            "EQUITY"
+            if ticker in CASHFLOW
+            or ticker in EPS_TREND
+            or ticker in ("AAPL", "MSFT", "NVDA", "GOOGL", "AMZN", "META", "AVGO", "TSLA")
+            else "ETF"
+        )
 
     def _meta(self, ticker: str, bars: pd.DataFrame, query: dict) -> dict:
         today, _ = self._today()
@@ -428,7 +446,9 @@ class Service:
                         }
                     )
                 if points:
-                    entry["timestamp"] = [_ts(pd.Timestamp(p["asOfDate"], tz="UTC")) for p in points]
+                    entry["timestamp"] = [
+                        _ts(pd.Timestamp(p["asOfDate"], tz="UTC")) for p in points
+                    ]
                     entry[key] = points
             entries.append(entry)
         return Answer(200, json.dumps({"timeseries": {"result": entries, "error": None}}))
@@ -445,7 +465,12 @@ class Service:
             counts = counts[(counts.index >= first) & (counts.index < last)]
             if ticker == "XLK" and len(counts) > 5:  # Yahoo's ETF counts glitch now and then
                 counts.iloc[-4] = round(counts.iloc[-4] / 10, -4)
-                counts = pd.concat([counts, counts.iloc[-3:-2].set_axis(counts.index[-3:-2] - pd.Timedelta(hours=3))])
+                counts = pd.concat(
+                    [
+                        counts,
+                        counts.iloc[-3:-2].set_axis(counts.index[-3:-2] - pd.Timedelta(hours=3)),
+                    ]
+                )
             counts = counts.sort_index()
             if len(counts):
                 entry["timestamp"] = [_ts(t) for t in counts.index]
@@ -454,7 +479,7 @@ class Service:
 
     # --- quoteSummary and quote -----------------------------------------------------------------
 
-    def _quoteSummary(self, ticker: str | None, query: dict) -> Answer:  # noqa: N802 - endpoint name
+    def _quoteSummary(self, ticker: str | None, query: dict) -> Answer:
         if (refused := self._needs_crumb(query)) is not None:
             return refused
         if ticker not in self.market.profiles.index:
@@ -553,7 +578,9 @@ class Service:
         rows = []
         if ticker in self.market.profiles.index:
             kind = self._quote_type(ticker)
-            rows.append({"symbol": ticker, "quoteType": kind, "currency": "USD", "language": "en-US"})
+            rows.append(
+                {"symbol": ticker, "quoteType": kind, "currency": "USD", "language": "en-US"}
+            )
         return Answer(200, json.dumps({"quoteResponse": {"result": rows, "error": None}}))
 
     # --- FRED ------------------------------------------------------------------------------------
@@ -572,7 +599,5 @@ class Service:
             weekdays = pd.bdate_range(series.index[0], series.index[-1])
             series = series.reindex(weekdays)
         lines = [f"observation_date,{sid}"]
-        lines += [
-            f"{d.date()},{'' if pd.isna(v) else f'{v:g}'}" for d, v in series.items()
-        ]
+        lines += [f"{d.date()},{'' if pd.isna(v) else f'{v:g}'}" for d, v in series.items()]
         return Answer(200, "\n".join(lines) + "\n", "text/csv;charset=utf-8")

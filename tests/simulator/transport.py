@@ -8,12 +8,13 @@ production: yfinance's cookie and crumb handling, its retries, its parsing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from http import HTTPStatus
 from pathlib import Path
 
 import requests
-from requests.cookies import create_cookie
 import yfinance as yf
 import yfinance._http as yf_http
+from requests.cookies import create_cookie
 from yfinance.data import YfData
 
 from simulator.service import Answer, Service, SimulatedTimeout
@@ -37,7 +38,7 @@ def _response(backend: object, answer: Answer, url: str) -> object:
     response.content = body
     response.status_code = answer.status
     response.ok = answer.status < 400
-    response.reason = "OK" if answer.status < 400 else "Error"
+    response.reason = HTTPStatus(answer.status).phrase
     response.url = url
     response.headers["Content-Type"] = answer.content_type
     return response
@@ -81,6 +82,13 @@ def install(service: Service, cache_dir: str | Path | None = None) -> Callable[[
         yf.set_tz_cache_location(str(folder))
     _forget_yfinance_state()
     undo.append(_forget_yfinance_state)
+    move_clock = service.set_now
+
+    def set_now(now: object) -> None:  # a new day is a new process: yfinance's memo is gone
+        move_clock(now)
+        YfData.cache_get.cache_clear()
+
+    service.set_now = set_now  # type: ignore[method-assign]
     return lambda: [step() for step in reversed(undo)]
 
 
@@ -89,4 +97,5 @@ def _forget_yfinance_state() -> None:
     data = YfData()
     data._crumb = None
     data._cookie = None
+    data.fundamentals_use_chunked = False
     YfData.cache_get.cache_clear()

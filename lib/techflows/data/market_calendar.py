@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 import pandas as pd
@@ -17,11 +20,20 @@ def now() -> pd.Timestamp:
     return pd.Timestamp.now(tz="UTC")
 
 
+@contextmanager
+def _quiet() -> Iterator[None]:
+    # exchange-calendars 4.13 reads .values of tz-aware data, deprecated in pandas 3.1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", getattr(pd.errors, "Pandas4Warning", DeprecationWarning))
+        yield
+
+
 @cache
 def _calendar():  # exchange_calendars.ExchangeCalendar; imported on first use (0.5 s)
     import exchange_calendars
 
-    return exchange_calendars.get_calendar(EXCHANGE, start=CALENDAR_START)
+    with _quiet():
+        return exchange_calendars.get_calendar(EXCHANGE, start=CALENDAR_START)
 
 
 def _utc(at: pd.Timestamp | None) -> pd.Timestamp:
@@ -32,13 +44,16 @@ def _utc(at: pd.Timestamp | None) -> pd.Timestamp:
 def last_final_session(at: pd.Timestamp | None = None) -> pd.Timestamp:
     """The date of the latest session whose close has settled at `at` (default: now)."""
     calendar = _calendar()
-    moment = min(_utc(at) - SETTLE, calendar.last_minute)
-    return pd.Timestamp(calendar.minute_to_past_session(moment)).normalize()
+    with _quiet():
+        moment = min(_utc(at) - SETTLE, calendar.closes.iloc[-1])
+        return pd.Timestamp(calendar.minute_to_past_session(moment)).normalize()
 
 
 def last_close(at: pd.Timestamp | None = None) -> pd.Timestamp:
     """When the latest settled session closed (UTC); data fetched after it is up to date."""
-    return pd.Timestamp(_calendar().session_close(last_final_session(at))).tz_convert("UTC")
+    session = last_final_session(at)
+    with _quiet():
+        return pd.Timestamp(_calendar().session_close(session)).tz_convert("UTC")
 
 
 def final_bars(bars: pd.DataFrame, at: pd.Timestamp | None = None) -> pd.DataFrame:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Callable
 
 import pandas as pd
@@ -47,7 +46,7 @@ class FredAdapter(Adapter):
     def __init__(
         self,
         store: Store,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         tries: int = TRIES,
         offline: bool = False,
     ) -> None:

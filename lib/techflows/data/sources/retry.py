@@ -16,12 +16,17 @@ class FetchFailed(Exception):
     """A live source did not deliver (rate limit, timeout, server error); str() is the reason."""
 
 
+def pause(seconds: float) -> None:
+    """Wait between tries (the default sleep of every back-off)."""
+    time.sleep(seconds)
+
+
 def with_backoff(
     call: Callable[[], T],
     retry_on: tuple[type[BaseException], ...],
     tries: int = 4,
     first_delay: float = 2.0,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> T:
     """Call, retrying on retry_on after first_delay, 2x, 4x... seconds; re-raise the last one."""
     for attempt in range(tries):
@@ -30,7 +35,7 @@ def with_backoff(
         except retry_on:
             if attempt == tries - 1:
                 raise
-            sleep(first_delay * 2**attempt)
+            (sleep or pause)(first_delay * 2**attempt)
     raise ValueError("tries must be at least 1")
 
 

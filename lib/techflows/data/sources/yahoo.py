@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import pandas as pd
@@ -29,6 +28,9 @@ SHARES_START = pd.Timestamp("2010-01-01")
 SHARES_OVERLAP = pd.Timedelta(days=14)
 CSV_SHARES = "a csv folder with flows/etf_shares.csv"
 OFFLINE = "Yahoo Finance cannot be reached"
+# Failures that will not go away by asking again today: cached as "none" until the next close.
+PERMANENT = ("delisted", "Not Found", "YFTzMissingError", "YFPricesMissingError")
+NO_BARS = pd.DataFrame({"Close": pd.Series(dtype=float)}, index=pd.DatetimeIndex([], name="Date"))
 
 
 def _last_date(frame: pd.DataFrame | None) -> str | None:
@@ -49,7 +51,7 @@ class YahooAdapter(Adapter):
     def __init__(
         self,
         store: Store,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         tries: int = TRIES,
         offline: bool = False,
     ) -> None:
@@ -118,6 +120,10 @@ class YahooAdapter(Adapter):
             failed.update(errors)
             for ticker, bars in fresh.items():
                 frames[ticker] = self.store.write(kind, ticker, bars)
+            for ticker in full:
+                reason = failed.get(ticker, "")
+                if frames[ticker] is None and any(p in reason for p in PERMANENT):
+                    self.store.write(kind, ticker, NO_BARS)  # not asked again before the next close
         self._failed(kind, failed, frames)
 
     def _fetch(

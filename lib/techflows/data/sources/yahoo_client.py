@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import logging
 import re
-import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ import pandas as pd
 import yfinance as yf
 from yfinance.exceptions import YFRateLimitError
 
+from techflows.data.sources import retry
 from techflows.data.sources.retry import FetchFailed, short, waited, with_backoff
 from techflows.data.sources.yahoo_tidy import split_download
 
@@ -56,7 +56,7 @@ def yfinance_raising() -> Iterator[list[str]]:
     yf.config.debug.hide_exceptions = False
     try:
         with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=PANDAS_DEPRECATION, module=r"yfinance\.")
+            warnings.filterwarnings("ignore", category=PANDAS_DEPRECATION)  # raised in yfinance
             yield messages
     finally:
         yf.config.debug.hide_exceptions = hidden
@@ -89,7 +89,7 @@ def rate_limit_reason(tries: int) -> str:
 class YahooClient:
     """yf.download and yf.Ticker calls with back-off; failures become FetchFailed."""
 
-    def __init__(self, sleep: Callable[[float], None] = time.sleep, tries: int = TRIES) -> None:
+    def __init__(self, sleep: Callable[[float], None] | None = None, tries: int = TRIES) -> None:
         self.sleep = sleep
         self.tries = tries
         yf.config.network.retries = YF_RETRIES
@@ -117,7 +117,7 @@ class YahooClient:
             if attempt == self.tries - 1:
                 failed.update({t: rate_limit_reason(self.tries) for t in limited})
                 break
-            self.sleep(FIRST_DELAY_S * 2**attempt)
+            (self.sleep or retry.pause)(FIRST_DELAY_S * 2**attempt)
             todo = limited
         return found, failed
 
