@@ -67,9 +67,14 @@ def test_quoted_closes_are_cached_separately(yahoo_sim, yahoo):
     quoted = adapter.prices(["XLK"], quoted=True)["XLK"]
     assert "Adj Close" in quoted and "Adj Close" not in adjusted
     pd.testing.assert_series_equal(
-        quoted["Close"], quoted_close(yahoo_sim, "XLK").loc[:FRIDAY], check_names=False, check_freq=False
+        quoted["Close"],
+        quoted_close(yahoo_sim, "XLK").loc[:FRIDAY],
+        check_names=False,
+        check_freq=False,
     )
-    assert adjusted["Close"].loc["2025-06-02"] == pytest.approx(quoted.loc["2025-06-02", "Adj Close"])
+    assert adjusted["Close"].loc["2025-06-02"] == pytest.approx(
+        quoted.loc["2025-06-02", "Adj Close"]
+    )
 
 
 def test_retries_are_set_in_yfinance_config(yahoo):
@@ -195,9 +200,11 @@ def test_unavailable_prices_say_why(yahoo_sim, tmp_path, monkeypatch, sleeps):
     monkeypatch.setattr("techflows.data.sources.retry.pause", sleeps.append)
     yahoo_sim.fail("chart", "XLK", status=429, times=99)
     src = tf.open_source("yahoo", cache_dir=tmp_path / "cache")
-    with pytest.warns(UserWarning, match="nothing cached for XLK"):
-        with pytest.raises(tf.DataUnavailable, match=r"XLK could not be fetched.*rate-limited"):
-            src.ohlcv("XLK")
+    with (
+        pytest.warns(UserWarning, match="nothing cached for XLK"),
+        pytest.raises(tf.DataUnavailable, match=r"XLK could not be fetched.*rate-limited"),
+    ):
+        src.ohlcv("XLK")
 
 
 # --- shares outstanding -------------------------------------------------------------------
@@ -229,9 +236,11 @@ def test_cached_share_counts_survive_a_rate_limit(yahoo_sim, yahoo, sleeps):
 
 def test_failed_share_counts_are_unavailable_naming_each_ticker_once(yahoo_sim, yahoo):
     yahoo_sim.fail("shares", None, status=503, times=99)
-    with pytest.warns(UserWarning, match="shares outstanding"):
-        with pytest.raises(tf.DataUnavailable) as gap:
-            yahoo().shares(["XLK", "SPY"])
+    with (
+        pytest.warns(UserWarning, match="shares outstanding"),
+        pytest.raises(tf.DataUnavailable) as gap,
+    ):
+        yahoo().shares(["XLK", "SPY"])
     message = str(gap.value)
     assert message.count("Shares outstanding for") == 1 and "XLK, SPY" in message
     assert "could not be fetched" in message

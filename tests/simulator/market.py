@@ -10,17 +10,23 @@ and the dollar follow their real paths in the same way. Everything is determinis
 
 from __future__ import annotations
 
+import pickle
 import zlib
+from collections.abc import Callable
+from functools import cached_property
 from itertools import pairwise
-from functools import cache, cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
+T = TypeVar("T")
+
 PROFILES = Path(__file__).with_name("profiles.csv")
 FIRST, LAST = "1999-01-04", "2026-12-31"
 ANCHOR = pd.Timestamp("2026-02-13")
+DIVIDENDS_FROM = pd.Timestamp("2015-01-01")  # older payouts only slow yfinance's parsing down
 SEED = 20260213
 
 # Real closes at turning points (approximate): the factors pass through them.
@@ -236,7 +242,35 @@ def _bridge(noise: np.ndarray, dates: pd.DatetimeIndex, anchors: list, log: bool
 
 
 class Market:
-    """Every series the simulated services answer from, computed once per process."""
+    """Every series the simulated services answer from, computed once (see warm, save, load)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[str, str], object] = {}
+
+    def _remember(self, kind: str, ticker: str, make: Callable[[], T]) -> T:
+        key = (kind, ticker)
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]  # type: ignore[return-value]
+
+    def warm(self) -> Market:
+        """Compute every ticker's bars, dividends and share counts now."""
+        for ticker in self.profiles.index:
+            self.bars(ticker)
+            self.dividends(ticker)
+            if not ticker.startswith("^"):
+                self.shares_outstanding(ticker)
+        return self
+
+    def save(self, path: Path) -> Path:
+        """Pickle the warmed market: notebook kernels load it instead of computing it again."""
+        path.write_bytes(pickle.dumps(self.warm(), protocol=pickle.HIGHEST_PROTOCOL))
+        return path
+
+    @staticmethod
+    def load(path: Path) -> Market:
+        """A market saved by save()."""
+        return pickle.loads(path.read_bytes())
 
     @cached_property
     def dates(self) -> pd.DatetimeIndex:
@@ -291,9 +325,11 @@ class Market:
         steps = pd.Series({pd.Timestamp(d): v for d, v in FED_UPPER})
         return steps.reindex(steps.index.union(dates)).ffill().reindex(dates)
 
-    @cache  # noqa: B019 - one Market per process
     def bars(self, ticker: str) -> pd.DataFrame:
         """Daily Open, High, Low, Close (as quoted), Volume of one ticker over its life."""
+        return self._remember("bars", ticker, lambda: self._make_bars(ticker))
+
+    def _make_bars(self, ticker: str) -> pd.DataFrame:
         p = self.profiles.loc[ticker]
         rng = np.random.default_rng(_stable_seed("bars", ticker))
         f = self.factors
@@ -334,9 +370,11 @@ class Market:
         fallback = self.factors["rates"].to_numpy() - 1.2
         return np.where(np.isnan(upper), fallback, upper - 0.15).clip(0.02)
 
-    @cache  # noqa: B019 - one Market per process
     def dividends(self, ticker: str) -> pd.Series:
-        """Cash dividends by ex-date: ETFs pay a quarter of their yield each quarter."""
+        """Cash dividends by ex-date: ETFs pay a quarter of their yield a quarter, since 2015."""
+        return self._remember("dividends", ticker, lambda: self._make_dividends(ticker))
+
+    def _make_dividends(self, ticker: str) -> pd.Series:
         p = self.profiles.loc[ticker]
         if ticker.startswith("^") or "." in ticker or p["factor"] == "vix":
             return pd.Series(dtype=float)
@@ -346,14 +384,18 @@ class Market:
         if ticker in ("AMZN", "TSLA"):
             return pd.Series(dtype=float)
         closes = self.bars(ticker)["Close"]
-        quarters = pd.date_range(closes.index[0], closes.index[-1], freq="QE-DEC")
+        quarters = pd.date_range(
+            max(closes.index[0], DIVIDENDS_FROM), closes.index[-1], freq="QE-DEC"
+        )
         ex = closes.index[closes.index.searchsorted(quarters - pd.Timedelta(days=10))[:-1]]
         prior = closes.shift(1).reindex(ex)
         return (prior * dividend_yield / 4).round(4).dropna().rename("amount")
 
-    @cache  # noqa: B019 - one Market per process
     def shares_outstanding(self, ticker: str) -> pd.Series:
         """An ETF's reported share counts (UTC times): business days since 2010, noisy."""
+        return self._remember("shares", ticker, lambda: self._make_shares(ticker))
+
+    def _make_shares(self, ticker: str) -> pd.Series:
         bars = self.bars(ticker).loc["2010-01-04":]
         rng = np.random.default_rng(_stable_seed("shares", ticker))
         flows = rng.normal(0.0002, 0.006, len(bars))

@@ -33,7 +33,8 @@ CASHFLOW_KEYS = {
     "FreeCashFlow": lambda capex, ocf: ocf - capex,
 }
 DAILY_FRED = ("DGS10", "DFII10", "VIXCLS", "DTWEXBGS")
-MARKET = Market()  # the synthetic market is the same for every service in a process
+MARKET = Market()
+EPOCH = pd.Timestamp(0, tz="UTC")  # the synthetic market is the same for every service in a process
 
 
 @cache
@@ -85,6 +86,7 @@ class State:
     delisted: dict[str, str] = field(default_factory=dict)
     empty_shares: list[str] = field(default_factory=list)
     yfinance_cache: str = ""
+    market: str = ""  # a pickled Market (Market.save), so kernels need not compute it
 
 
 def _ts(moment: pd.Timestamp) -> int:
@@ -111,6 +113,7 @@ class Service:
         self.empty_shares: set[str] = set()
         self.requests: list[dict] = []
         self.yfinance_cache = ""
+        self.market_file = ""
         self._lock = threading.Lock()
 
     # --- state -----------------------------------------------------------------------------
@@ -120,6 +123,8 @@ class Service:
         """A service from a state file written by save()."""
         state = State(**json.loads(Path(path).read_text()))
         service = cls(state.now, state.log)
+        if state.market:
+            service.market = Market.load(Path(state.market))
         service.faults = [Fault(**f) for f in state.faults]
         for ticker, paid in state.dividends.items():
             for day, amount in paid.items():
@@ -142,6 +147,7 @@ class Service:
             delisted={t: str(d.date()) for t, d in self.delisted.items()},
             empty_shares=sorted(self.empty_shares),
             yfinance_cache=self.yfinance_cache,
+            market=self.market_file,
         )
         Path(path).write_text(json.dumps(asdict(state), indent=1))
         return Path(path)
@@ -322,14 +328,16 @@ class Service:
     def _adjusted(self, ticker: str, bars: pd.DataFrame) -> pd.Series:
         """Yahoo's Adj Close: each close scaled down by the dividends paid after it."""
         close = bars["Close"]
-        factor = pd.Series(1.0, index=close.index)
-        for ex_date, amount in self._dividends(ticker).items():
-            before = close.index < ex_date
-            if not before.any():
-                continue
-            prior = close[before].iloc[-1]
-            factor[before] *= 1 - amount / prior
-        return (close * factor).round(6)
+        paid = self._dividends(ticker)
+        if paid.empty:
+            return close.round(6)
+        at = close.index.searchsorted(pd.DatetimeIndex(paid.index))  # the ex-date's session
+        keep = (at > 0) & (at < len(close) + 1)
+        step = np.ones(len(close))
+        prior = close.to_numpy()[at[keep] - 1]
+        np.multiply.at(step, at[keep] - 1, 1 - paid.to_numpy()[keep] / prior)
+        factor = np.cumprod(step[::-1])[::-1]  # the product of the steps on and after each day
+        return pd.Series(np.round(close.to_numpy() * factor, 6), index=close.index)
 
     # --- chart ------------------------------------------------------------------------------
 
@@ -338,6 +346,8 @@ class Service:
             error = {"code": "Not Found", "description": "No data found, symbol may be delisted"}
             return Answer(404, json.dumps({"chart": {"result": None, "error": error}}))
         bars = self._bars(ticker)
+        if "range" in query:  # a time-zone lookup: the latest bar is enough
+            bars = bars.iloc[-2:]
         adjusted = self._adjusted(ticker, bars)
         opens = self._opens(bars.index)
         if "range" in query:
@@ -347,15 +357,15 @@ class Service:
             last = pd.Timestamp(int(query["period2"]), unit="s", tz="UTC")
             window = bars.index[((opens >= first) & (opens < last)).to_numpy()]
         part = bars.loc[window]
-        stamps = [_ts(t) for t in opens.loc[window]]
+        seconds = ((opens.loc[window] - EPOCH) // pd.Timedelta(seconds=1)).astype(int)
         divs = self._dividends(ticker)
         divs = divs[divs.index.isin(part.index)]
         result = {
             "meta": self._meta(ticker, bars, query),
-            "timestamp": stamps,
+            "timestamp": seconds.tolist(),
             "events": {
                 "dividends": {
-                    str(_ts(opens.loc[d])): {"amount": float(a), "date": _ts(opens.loc[d])}
+                    str(seconds.loc[d]): {"amount": float(a), "date": int(seconds.loc[d])}
                     for d, a in divs.items()
                 }
             },
@@ -366,7 +376,7 @@ class Service:
                         "high": part["High"].tolist(),
                         "low": part["Low"].tolist(),
                         "close": part["Close"].tolist(),
-                        "volume": [int(v) for v in part["Volume"]],
+                        "volume": part["Volume"].astype(int).tolist(),
                     }
                 ],
                 "adjclose": [{"adjclose": adjusted.loc[window].tolist()}],
@@ -398,7 +408,7 @@ class Service:
             "exchangeName": {"INDEX": "SNP", "ETF": "PCX", "EQUITY": "NMS"}[kind],
             "fullExchangeName": "NYSEArca" if kind == "ETF" else "NasdaqGS",
             "instrumentType": kind,
-            "firstTradeDate": _ts(self._opens(bars.index[:1]).iloc[0]),
+            "firstTradeDate": _ts(self._opens(self.market.bars(ticker).index[:1]).iloc[0]),
             "regularMarketTime": _ts(min(self.now, end)),
             "hasPrePostMarketData": kind != "INDEX",
             "gmtoffset": -18000,

@@ -39,11 +39,7 @@ def implied_flows(
     if "price" not in out:
         out["price"] = np.nan
     if prices is not None:
-        looked_up = [
-            prices[t].dropna().asof(d) if t in prices.columns else np.nan
-            for t, d in zip(out["ticker"], out["date"], strict=True)
-        ]
-        out["price"] = out["price"].fillna(pd.Series(looked_up, index=out.index, dtype=float))
+        out["price"] = out["price"].fillna(_close_asof(out, prices))
     by_fund = out.groupby("ticker")
     out["prev_date"] = by_fund["date"].shift()
     out["prev_shares"] = by_fund["shares"].shift()
@@ -65,6 +61,20 @@ def implied_flows(
     ]
     columns = ["date", "ticker", "shares", "prev_shares", "d_shares", "price", "implied_flow_usd"]
     return out[[*columns, *FLAGS, "quality"]]
+
+
+def _close_asof(rows: pd.DataFrame, prices: pd.DataFrame) -> pd.Series:
+    """Each row's ticker's last close on or before its date (NaN without one)."""
+    long = prices.rename_axis(index="date", columns=None).reset_index()
+    long = long.melt(id_vars="date", var_name="ticker", value_name="close").dropna()
+    keys = rows[["date", "ticker"]].assign(row=np.arange(len(rows)))
+    for frame in (long, keys):
+        frame["date"] = frame["date"].astype("datetime64[ns]")
+        frame["ticker"] = frame["ticker"].astype(str)
+    merged = pd.merge_asof(
+        keys.sort_values("date"), long.sort_values("date"), on="date", by="ticker"
+    )
+    return pd.Series(merged.set_index("row")["close"].sort_index().to_numpy(), index=rows.index)
 
 
 def usable(implied: pd.DataFrame) -> pd.DataFrame:
