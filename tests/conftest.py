@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -15,6 +16,8 @@ import matplotlib.pyplot as plt
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The live cache of tests is their own (set before techflows.config reads it), never data/cache.
+os.environ["TECHFLOWS_CACHE_DIR"] = tempfile.mkdtemp(prefix="techflows-test-cache-")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MARKET_DATA = Path(
     os.environ.get("TECHFLOWS_MARKET_DATA", REPO_ROOT.parent / "shared" / "market-data")
