@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 
 import pandas as pd
 import requests
 
-from techflows.data.sources.base import Adapter
 from techflows.data.sources.csvdir import read_fred
-from techflows.data.sources.retry import FetchFailed, short, warn_failed, with_backoff
+from techflows.data.sources.retry import (
+    FetchFailed,
+    LiveAdapter,
+    short,
+    warn_failed,
+    with_backoff,
+)
 from techflows.data.store import Store, is_current
 
 FRED_CSV_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv"
@@ -32,7 +36,7 @@ def _last_date(frame: pd.DataFrame | None) -> str | None:
     return None if frame is None or frame.empty else str(frame.index.max().date())
 
 
-class FredAdapter(Adapter):
+class FredAdapter(LiveAdapter):
     """Rate and macro series by FRED id (DGS10, DFII10, DFEDTARU, VIXCLS, ...).
 
     A series that cannot be fetched is served from the cache with a warning, or left out
@@ -43,30 +47,16 @@ class FredAdapter(Adapter):
     name = "fred"
     description = "fred: FRED CSV downloads, cached in data/cache/"
 
-    def __init__(
-        self,
-        store: Store,
-        sleep: Callable[[float], None] | None = None,
-        tries: int = TRIES,
-        offline: bool = False,
-    ) -> None:
-        self.store = store
-        self.sleep = sleep
-        self.tries = tries
-        self._down = OFFLINE if offline else ""  # why FRED is given up on for this session
-        self._tried: set[str] = set()
-        self._failures: dict[str, str] = {}
+    def __init__(self, store: Store, tries: int = TRIES, **options: object) -> None:
+        super().__init__(store, tries=tries, **options)  # type: ignore[arg-type]
+        self._down = OFFLINE if self.offline else ""  # why FRED is given up on for this run
         self._session = requests.Session()
         self._session.headers.update(HEADERS)
-
-    def failure(self, key: str) -> str:
-        """Why a series could not be fetched this session ('' if it did not fail)."""
-        return self._failures.get(key, "")
 
     def series(self, ids: list[str]) -> dict[str, pd.Series]:
         """Each id FRED (or the cache) has, indexed by date; ids FRED does not know are left out."""
         frames = {sid: self.store.read(KIND, sid) for sid in ids}
-        if any(sid not in self._tried and not is_current(f) for sid, f in frames.items()):
+        if any(sid not in self.tried and not is_current(f) for sid, f in frames.items()):
             self._refresh_kind(frames)
         return {
             sid: frames[sid]["value"].rename(sid)
@@ -80,12 +70,12 @@ class FredAdapter(Adapter):
             stale = [s for s, f in frames.items() if not is_current(f)]
             frames.update({s: self.store.read(KIND, s) for s in stale})
             for other in self.store.symbols(KIND):
-                if other not in frames and other not in self._tried:
+                if other not in frames and other not in self.tried:
                     cached = self.store.read(KIND, other)
                     if not is_current(cached):
                         frames[other] = cached
-            stale = [s for s, f in frames.items() if s not in self._tried and not is_current(f)]
-            self._tried.update(stale)
+            stale = [s for s, f in frames.items() if s not in self.tried and not is_current(f)]
+            self.tried.update(stale)
             failed: dict[str, str] = {}
             for sid in stale:
                 try:
@@ -95,7 +85,7 @@ class FredAdapter(Adapter):
                     continue
                 if fresh is not None:
                     frames[sid] = self.store.merge(KIND, sid, frames[sid], fresh)
-            self._failures.update(failed)
+            self.failures.update(failed)
             if failed:
                 warn_failed("fred series", failed, lambda s: _last_date(frames.get(s)))
 

@@ -7,6 +7,8 @@ import warnings
 from collections.abc import Callable
 from typing import TypeVar
 
+from techflows.data.sources.base import Adapter
+from techflows.data.store import Store
 from techflows.errors import StaleDataWarning
 
 T = TypeVar("T")
@@ -14,6 +16,31 @@ T = TypeVar("T")
 
 class FetchFailed(Exception):
     """A live source did not deliver (rate limit, timeout, server error); str() is the reason."""
+
+
+class LiveAdapter(Adapter):
+    """A source fetched over the network into the cache; remembers what failed this session.
+
+    sleep: the wait between tries (tests pass a recorder); offline: serve the cache only.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        sleep: Callable[[float], None] | None = None,
+        tries: int = 3,
+        offline: bool = False,
+    ) -> None:
+        self.store = store
+        self.sleep = sleep
+        self.tries = tries
+        self.offline = offline
+        self.tried: set[object] = set()  # refreshed this session, found or not
+        self.failures: dict[str, str] = {}
+
+    def failure(self, key: str) -> str:
+        """Why key (ticker, series id) could not be fetched this session; '' if it did not."""
+        return self.failures.get(key, "")
 
 
 def pause(seconds: float) -> None:

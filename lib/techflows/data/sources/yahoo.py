@@ -7,8 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from techflows.data.market_calendar import final_bars
-from techflows.data.sources.base import Adapter
-from techflows.data.sources.retry import FetchFailed, warn_failed
+from techflows.data.sources.retry import FetchFailed, LiveAdapter, warn_failed
 from techflows.data.sources.yahoo_client import TRIES, YahooClient
 from techflows.data.sources.yahoo_tidy import (
     attach_price,
@@ -37,7 +36,7 @@ def _last_date(frame: pd.DataFrame | None) -> str | None:
     return None if frame is None or frame.empty else str(frame.index.max().date())
 
 
-class YahooAdapter(Adapter):
+class YahooAdapter(LiveAdapter):
     """Daily bars, shares outstanding and fundamentals from Yahoo Finance.
 
     Everything is served from the cache while it is current (fetched after the latest NYSE
@@ -48,22 +47,9 @@ class YahooAdapter(Adapter):
     name = "yahoo"
     description = "yahoo: live Yahoo Finance (yfinance), cached in data/cache/"
 
-    def __init__(
-        self,
-        store: Store,
-        sleep: Callable[[float], None] | None = None,
-        tries: int = TRIES,
-        offline: bool = False,
-    ) -> None:
-        self.store = store
-        self.offline = offline
-        self.client = YahooClient(sleep=sleep, tries=tries)
-        self._tried: set[tuple[str, str]] = set()  # refreshed this session, found or not
-        self._failures: dict[str, str] = {}
-
-    def failure(self, key: str) -> str:
-        """Why key could not be fetched this session ('' if it did not fail)."""
-        return self._failures.get(key, "")
+    def __init__(self, store: Store, tries: int = TRIES, **options: object) -> None:
+        super().__init__(store, tries=tries, **options)  # type: ignore[arg-type]
+        self.client = YahooClient(sleep=self.sleep, tries=self.tries)
 
     # --- daily bars ----------------------------------------------------------------------
 
@@ -76,13 +62,13 @@ class YahooAdapter(Adapter):
         return {t: f for t in tickers if (f := frames[t]) is not None and not f.empty}
 
     def _stale(self, kind: str, ticker: str, frame: pd.DataFrame | None) -> bool:
-        return (kind, ticker) not in self._tried and not is_current(frame)
+        return (kind, ticker) not in self.tried and not is_current(frame)
 
     def _refresh_kind(self, kind: str, frames: dict[str, pd.DataFrame | None]) -> None:
         """Refresh the stale asked tickers and every other stale file of kind, in one batch."""
         if self.offline:
             stale = [t for t, f in frames.items() if self._stale(kind, t, f)]
-            self._tried.update((kind, t) for t in stale)
+            self.tried.update((kind, t) for t in stale)
             self._failed(kind, dict.fromkeys(stale, OFFLINE), frames)
             return
         with self.store.lock(kind):
@@ -90,12 +76,12 @@ class YahooAdapter(Adapter):
             stale = [t for t, f in frames.items() if not is_current(f)]
             frames.update({t: self.store.read(kind, t) for t in stale})
             for other in self.store.symbols(kind):
-                if other not in frames and (kind, other) not in self._tried:
+                if other not in frames and (kind, other) not in self.tried:
                     cached = self.store.read(kind, other)
                     if not is_current(cached):
                         frames[other] = cached
             stale = [t for t, f in frames.items() if self._stale(kind, t, f)]
-            self._tried.update((kind, t) for t in stale)
+            self.tried.update((kind, t) for t in stale)
             if stale:
                 self._refresh(kind, stale, frames)
 
@@ -138,7 +124,7 @@ class YahooAdapter(Adapter):
     ) -> None:
         if not failed:
             return
-        self._failures.update(failed)
+        self.failures.update(failed)
         what = f"yahoo {'quoted' if kind == QUOTED else 'adjusted'} prices"
         warn_failed(what, failed, lambda t: _last_date(frames.get(t)))
 
@@ -149,7 +135,7 @@ class YahooAdapter(Adapter):
         cached = self.store.read(SHARES, ticker)
         if not self._stale(SHARES, ticker, cached):
             return cached if cached is not None else tidy_shares(None)
-        self._tried.add((SHARES, ticker))
+        self.tried.add((SHARES, ticker))
         last = None if cached is None or cached.empty else cached.index.max()
         start = (SHARES_START if last is None else last - SHARES_OVERLAP).strftime("%Y-%m-%d")
         try:
@@ -157,7 +143,7 @@ class YahooAdapter(Adapter):
                 raise FetchFailed(OFFLINE)
             raw = self.client.ask(ticker, lambda t: t.get_shares_full(start=start))
         except FetchFailed as exc:
-            self._failures[ticker] = str(exc)
+            self.failures[ticker] = str(exc)
             if cached is None:
                 raise DataUnavailable(
                     f"Shares outstanding for {ticker}", self.name, CSV_SHARES, reason=str(exc)
@@ -212,13 +198,13 @@ class YahooAdapter(Adapter):
             if cached is None:
                 raise DataUnavailable(what, self.name, provider, reason=self.failure(ticker))
             return cached
-        self._tried.add((kind, ticker))
+        self.tried.add((kind, ticker))
         try:
             if self.offline:
                 raise FetchFailed(OFFLINE)
             return self.store.write(kind, ticker, fetch())
         except FetchFailed as exc:
-            self._failures[ticker] = str(exc)
+            self.failures[ticker] = str(exc)
             if cached is None:
                 raise DataUnavailable(what, self.name, provider, reason=str(exc)) from exc
             fetched = fetched_at(cached)
