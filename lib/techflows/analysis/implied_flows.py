@@ -7,8 +7,9 @@ import pandas as pd
 
 from techflows.analysis.flows import weekly_by_fund
 from techflows.data.source import Source
+from techflows.data.sources.base import SHARES_PROVIDER
 from techflows.data.universe import tickers
-from techflows.errors import DataError
+from techflows.errors import DataError, DataUnavailable
 
 FLAGS = ("first", "gap", "jump", "no_price")
 # The funds whose share counts imply flows: the universe's equity ETFs (indices have no shares).
@@ -97,9 +98,11 @@ def from_source(src: Source, jump: float = 0.10) -> pd.DataFrame:
 
     The funds are named: a live source cannot list "every fund it has".
     """
-    shares = src.shares(funds(src.universe))
-    if shares.empty:
-        raise DataError(f"{src.name} shares outstanding: no rows up to {src.end.date()}")
+    names = funds(src.universe)
+    shares = src.shares(names)
+    if shares.empty:  # the source has counts, none of these funds' up to as_of
+        what = f"Shares outstanding of the {len(names)} universe funds up to {src.end.date()}"
+        raise DataUnavailable(what, src.name, SHARES_PROVIDER)
     have = src.available(shares["ticker"].unique())
     return implied_flows(shares, src.close(have) if have else None, jump)
 
