@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pandas as pd
 
@@ -130,28 +131,41 @@ class YahooAdapter(LiveAdapter):
 
     # --- shares outstanding --------------------------------------------------------------
 
+    @contextmanager
+    def _due(self, kind: str, ticker: str) -> Iterator[tuple[pd.DataFrame | None, bool]]:
+        """The cached frame, and whether to fetch it; a fetch happens under kind's lock.
+
+        A notebook that waited for the lock re-reads the file another one just fetched.
+        """
+        cached = self.store.read(kind, ticker)
+        if not self._stale(kind, ticker, cached):
+            yield cached, False
+            return
+        with self.store.lock(kind):
+            cached = self.store.read(kind, ticker)
+            self.tried.add((kind, ticker))
+            yield cached, not is_current(cached)
+
     def _shares_daily(self, ticker: str) -> pd.DataFrame:
         """Cached daily share counts of one ticker, refreshed incrementally."""
-        cached = self.store.read(SHARES, ticker)
-        if not self._stale(SHARES, ticker, cached):
-            return cached if cached is not None else tidy_shares(None)
-        self.tried.add((SHARES, ticker))
-        last = None if cached is None or cached.empty else cached.index.max()
-        start = (SHARES_START if last is None else last - SHARES_OVERLAP).strftime("%Y-%m-%d")
-        try:
-            if self.offline:
-                raise FetchFailed(OFFLINE)
-            raw = self.client.ask(ticker, lambda t: t.get_shares_full(start=start))
-        except FetchFailed as exc:
-            self.failures[ticker] = str(exc)
-            if cached is None:
-                raise DataUnavailable(
-                    f"Shares outstanding for {ticker}", self.name, CSV_SHARES, reason=str(exc)
-                ) from exc
-            reach = _last_date(cached)
-            warn_failed("yahoo shares outstanding", {ticker: str(exc)}, lambda _: reach)
-            return cached
-        return self.store.merge(SHARES, ticker, cached, tidy_shares(raw))
+        with self._due(SHARES, ticker) as (cached, due):
+            if not due:
+                return cached if cached is not None else tidy_shares(None)
+            last = None if cached is None or cached.empty else cached.index.max()
+            start = f"{SHARES_START if last is None else last - SHARES_OVERLAP:%Y-%m-%d}"
+            try:
+                if self.offline:
+                    raise FetchFailed(OFFLINE)
+                raw = self.client.ask(ticker, lambda t: t.get_shares_full(start=start))
+            except FetchFailed as exc:
+                self.failures[ticker] = str(exc)
+                if cached is None:
+                    what = f"Shares outstanding for {ticker}"
+                    raise DataUnavailable(what, self.name, CSV_SHARES, reason=str(exc)) from exc
+                reach = _last_date(cached)
+                warn_failed("yahoo shares outstanding", {ticker: str(exc)}, lambda _: reach)
+                return cached
+            return self.store.merge(SHARES, ticker, cached, tidy_shares(raw))
 
     def _close(self, ticker: str) -> pd.Series | None:
         """Cached close (quoted if cached, else adjusted) without a download."""
@@ -193,24 +207,23 @@ class YahooAdapter(LiveAdapter):
         self, kind: str, ticker: str, what: str, provider: str, fetch: Callable[[], pd.DataFrame]
     ) -> pd.DataFrame:
         """The cached table while current; else fetched, or the cached copy with a warning."""
-        cached = self.store.read(kind, ticker)
-        if not self._stale(kind, ticker, cached):
-            if cached is None:
-                raise DataUnavailable(what, self.name, provider, reason=self.failure(ticker))
-            return cached
-        self.tried.add((kind, ticker))
-        try:
-            if self.offline:
-                raise FetchFailed(OFFLINE)
-            return self.store.write(kind, ticker, fetch())
-        except FetchFailed as exc:
-            self.failures[ticker] = str(exc)
-            if cached is None:
-                raise DataUnavailable(what, self.name, provider, reason=str(exc)) from exc
-            fetched = fetched_at(cached)
-            when = str(fetched.date()) if fetched is not None else "an earlier run"
-            warn_failed(f"yahoo {what}", {ticker: str(exc)}, lambda _: f"the copy of {when}")
-            return cached
+        with self._due(kind, ticker) as (cached, due):
+            if not due:
+                if cached is None:
+                    raise DataUnavailable(what, self.name, provider, reason=self.failure(ticker))
+                return cached
+            try:
+                if self.offline:
+                    raise FetchFailed(OFFLINE)
+                return self.store.write(kind, ticker, fetch())
+            except FetchFailed as exc:
+                self.failures[ticker] = str(exc)
+                if cached is None:
+                    raise DataUnavailable(what, self.name, provider, reason=str(exc)) from exc
+                fetched = fetched_at(cached)
+                when = str(fetched.date()) if fetched is not None else "an earlier run"
+                warn_failed(f"yahoo {what}", {ticker: str(exc)}, lambda _: f"the copy of {when}")
+                return cached
 
     def cashflow(self, ticker: str) -> pd.DataFrame:
         """Yearly capex (spent, positive), operating and free cash flow in USD."""
