@@ -27,6 +27,7 @@ PROFILES = Path(__file__).with_name("profiles.csv")
 FIRST, LAST = "1999-01-04", "2026-12-31"
 ANCHOR = pd.Timestamp("2026-02-13")
 DIVIDENDS_FROM = pd.Timestamp("2015-01-01")  # older payouts only slow yfinance's parsing down
+SHARES_FROM = pd.Timestamp("2019-01-02")  # Yahoo keeps few years of ETF share counts
 SEED = 20260213
 
 # Real closes at turning points (approximate): the factors pass through them.
@@ -392,11 +393,11 @@ class Market:
         return (prior * dividend_yield / 4).round(4).dropna().rename("amount")
 
     def shares_outstanding(self, ticker: str) -> pd.Series:
-        """An ETF's reported share counts (UTC times): business days since 2010, noisy."""
+        """An ETF's reported share counts (UTC times): business days since 2019, noisy."""
         return self._remember("shares", ticker, lambda: self._make_shares(ticker))
 
     def _make_shares(self, ticker: str) -> pd.Series:
-        bars = self.bars(ticker).loc["2010-01-04":]
+        bars = self.bars(ticker).loc[SHARES_FROM:]
         rng = np.random.default_rng(_stable_seed("shares", ticker))
         flows = rng.normal(0.0002, 0.006, len(bars))
         base = max(float(self.profiles.loc[ticker, "volume"]), 2e6) * 25
