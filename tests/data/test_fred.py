@@ -85,6 +85,19 @@ def test_fred_down_without_cache_is_unavailable_and_rates_fall_back_to_tnx(
     assert "^TNX" in " ".join(map(str, panel.attrs.values()))
 
 
+def test_an_outage_is_not_waited_for_again_by_the_next_notebooks(yahoo_sim, fred, sleeps):
+    yahoo_sim.fail("fred", None, kind="timeout", times=999)
+    with pytest.warns(UserWarning, match="FRED did not answer"):
+        fred().series(["DGS10"])
+    asked = len(yahoo_sim.calls("fred"))
+    with pytest.warns(UserWarning, match=r"FRED did not answer.*\(at 2026-02-13T22:00"):
+        assert fred().series(["DFII10"]) == {}  # the next notebook, a minute later
+    assert len(yahoo_sim.calls("fred")) == asked
+    yahoo_sim.set_now("2026-02-13 22:20")  # a quarter of an hour on, FRED is asked again
+    yahoo_sim.faults.clear()
+    assert "DFII10" in fred().series(["DFII10"])
+
+
 def test_fred_down_with_cache_warns_and_serves_it(yahoo_sim, fred):
     fred().series(["DGS10"])
     yahoo_sim.set_now("2026-02-18 22:00")

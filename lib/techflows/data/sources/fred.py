@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pandas as pd
 import requests
 
+from techflows import atomic
+from techflows.data import market_calendar
 from techflows.data.sources.csvdir import read_fred
 from techflows.data.sources.retry import (
     FetchFailed,
@@ -26,6 +29,8 @@ KIND = "fred"
 OVERLAP = pd.Timedelta(days=35)
 HEADERS = {"User-Agent": "techflows research reports (python-requests)"}
 OFFLINE = "FRED cannot be reached"
+# After FRED failed, the other notebooks of the run do not wait for it again for this long.
+OUTAGE_FOR, OUTAGE_FILE = pd.Timedelta(minutes=15), "outage.json"
 
 
 class _Retryable(Exception):
@@ -49,7 +54,8 @@ class FredAdapter(LiveAdapter):
 
     def __init__(self, store: Store, tries: int = TRIES, **options: object) -> None:
         super().__init__(store, tries=tries, **options)  # type: ignore[arg-type]
-        self._down = OFFLINE if self.offline else ""  # why FRED is given up on for this run
+        # Why FRED is given up on: offline, or it failed here or in another notebook lately.
+        self._down = OFFLINE if self.offline else self._recent_outage()
         self._session = requests.Session()
         self._session.headers.update(HEADERS)
 
@@ -89,6 +95,15 @@ class FredAdapter(LiveAdapter):
             if failed:
                 warn_failed("fred series", failed, lambda s: _last_date(frames.get(s)))
 
+    def _recent_outage(self) -> str:
+        """The reason FRED failed within OUTAGE_FOR (any notebook of the run), else ''."""
+        try:
+            outage = json.loads((self.store.root / KIND / OUTAGE_FILE).read_text())
+            since = market_calendar.now() - pd.Timestamp(outage["at"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return ""
+        return f"{outage['reason']} (at {outage['at'][:16]})" if since < OUTAGE_FOR else ""
+
     def _download(self, sid: str, cached: pd.DataFrame | None) -> pd.DataFrame | None:
         """New observations of one series; None if FRED does not know the id."""
         if self._down:
@@ -102,6 +117,8 @@ class FredAdapter(LiveAdapter):
             )
         except _Retryable as exc:
             self._down = f"FRED did not answer after {self.tries} tries: {exc}"
+            outage = {"at": market_calendar.now().isoformat(), "reason": self._down}
+            atomic.write_text(self.store.root / KIND / OUTAGE_FILE, json.dumps(outage))
             raise FetchFailed(self._down) from exc
         if response.status_code in (400, 404):
             return None
