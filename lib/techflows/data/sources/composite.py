@@ -112,6 +112,10 @@ class CompositeAdapter(Adapter):
         """Fund flows: only an analyst's folder has them."""
         return _first(self.local, self.rest, lambda a: a.flows(), blame=self.local)
 
+    def aum(self) -> pd.DataFrame:
+        """Fund assets from the folder (flows/etf_aum.csv), the only source that has them."""
+        return _first(self.local, self.rest, lambda a: a.aum(), blame=self.local)
+
     def constituents(self) -> pd.DataFrame:
         """Index members from the folder."""
         return _first(self.local, self.rest, lambda a: a.constituents(), blame=self.local)
