@@ -56,8 +56,10 @@ def test_current_cache_makes_no_request_and_refresh_asks_from_cosd(yahoo_sim, fr
     assert got.index.max() == pd.Timestamp("2026-02-17") and got.index.is_unique
 
 
-def test_unknown_series_is_left_out(yahoo_sim, fred):
+def test_unknown_series_is_left_out_and_not_asked_again_before_the_next_close(yahoo_sim, fred):
     assert fred().series(["NOSUCHID"]) == {}
+    assert fred().series(["NOSUCHID"]) == {}
+    assert len(yahoo_sim.calls("fred", "NOSUCHID")) == 1
 
 
 def test_a_5xx_is_retried_after_back_off(yahoo_sim, fred, sleeps):

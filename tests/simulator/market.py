@@ -419,6 +419,12 @@ class Market:
             days = pd.date_range("2008-12-16", LAST, freq="D")
             upper = self.fed_upper(days)
             return upper if sid == "DFEDTARU" else upper - 0.25
+        if sid in ("DFF", "DGS2", "T10Y2Y"):
+            policy = self.fed_upper(f.index).fillna(f["rates"] - 1.5) - 0.17
+            if sid == "DFF":
+                return policy.round(2).loc["2008-12-16":]
+            two = (0.6 * policy + 0.4 * ten + rng.normal(0, 0.03, len(f))).round(2)
+            return two if sid == "DGS2" else (ten - two).round(2)
         if sid == "VIXCLS":
             return self.bars("^VIX")["Close"].round(2)
         if sid == "DTWEXBGS":

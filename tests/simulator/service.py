@@ -32,7 +32,7 @@ CASHFLOW_KEYS = {
     "OperatingCashFlow": lambda capex, ocf: ocf,
     "FreeCashFlow": lambda capex, ocf: ocf - capex,
 }
-DAILY_FRED = ("DGS10", "DFII10", "VIXCLS", "DTWEXBGS")
+DAILY_FRED = ("DGS10", "DFII10", "DGS2", "T10Y2Y", "VIXCLS", "DTWEXBGS")
 MARKET = Market()
 EPOCH = pd.Timestamp(0, tz="UTC")  # the synthetic market is the same for every service in a process
 

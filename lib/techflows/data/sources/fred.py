@@ -31,6 +31,7 @@ HEADERS = {"User-Agent": "techflows research reports (python-requests)"}
 OFFLINE = "FRED cannot be reached"
 # After FRED failed, the other notebooks of the run do not wait for it again for this long.
 OUTAGE_FOR, OUTAGE_FILE = pd.Timedelta(minutes=15), "outage.json"
+NO_SERIES = pd.DataFrame({"value": pd.Series(dtype=float)}, index=pd.DatetimeIndex([], name="Date"))
 
 
 class _Retryable(Exception):
@@ -91,6 +92,8 @@ class FredAdapter(LiveAdapter):
                     continue
                 if fresh is not None:
                     frames[sid] = self.store.merge(KIND, sid, frames[sid], fresh)
+                elif frames[sid] is None:  # FRED lacks the id: not asked again before next close
+                    self.store.write(KIND, sid, NO_SERIES)
             self.failures.update(failed)
             if failed:
                 warn_failed("fred series", failed, lambda s: _last_date(frames.get(s)))
