@@ -15,6 +15,7 @@ import yfinance as yf
 
 import techflows as tf
 from techflows.data.sources.yahoo import YahooAdapter
+from techflows.data.sources.yahoo_client import yfinance_raising
 from techflows.data.store import Store
 from techflows.errors import StaleDataWarning
 
@@ -102,7 +103,8 @@ def test_cache_is_current_until_the_next_session_closes(yahoo_sim, yahoo):
 
 def test_an_intraday_bar_is_never_cached_as_a_close(yahoo_sim, yahoo):
     yahoo_sim.set_now("2026-02-17 16:00")  # Tuesday, 11:00 in New York: the session trades
-    raw = yf.download(["XLK"], period="5d", progress=False, auto_adjust=False)
+    with yfinance_raising():
+        raw = yf.download(["XLK"], period="5d", progress=False, auto_adjust=False)
     partial = raw[("Close", "XLK")].loc[TUESDAY]
     assert partial != pytest.approx(quoted_close(yahoo_sim, "XLK").loc[TUESDAY])
     before = len(bar_requests(yahoo_sim))

@@ -11,8 +11,10 @@ and the dollar follow their real paths in the same way. Everything is determinis
 from __future__ import annotations
 
 import pickle
+import warnings
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
@@ -215,6 +217,14 @@ EPS_TREND = {  # period: (current, 7d, 30d, 60d, 90d ago), revisions up7, up30, 
 }
 
 
+@contextmanager
+def quiet_pandas() -> Iterator[None]:
+    """exchange-calendars reads .values of tz-aware data, deprecated in pandas 3.1."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", getattr(pd.errors, "Pandas4Warning", DeprecationWarning))
+        yield
+
+
 def _stable_seed(*parts: object) -> int:
     return zlib.crc32("|".join(map(str, (SEED, *parts))).encode())
 
@@ -223,7 +233,8 @@ def sessions() -> pd.DatetimeIndex:
     """NYSE sessions from 1999 to the end of 2026."""
     import exchange_calendars
 
-    calendar = exchange_calendars.get_calendar("XNYS", start=FIRST, end=LAST)
+    with quiet_pandas():
+        calendar = exchange_calendars.get_calendar("XNYS", start=FIRST, end=LAST)
     return pd.DatetimeIndex(calendar.sessions_in_range(FIRST, LAST)).astype("datetime64[ns]")
 
 

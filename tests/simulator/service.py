@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 import numpy as np
 import pandas as pd
 
-from simulator.market import CASHFLOW, EPS_TREND, HOLDINGS, QUOTE_TYPE, Market
+from simulator.market import CASHFLOW, EPS_TREND, HOLDINGS, QUOTE_TYPE, Market, quiet_pandas
 
 CRUMB = "sImUlAtEd.CrUmB"
 HTML_ERROR = (
@@ -42,7 +42,8 @@ def calendar():  # exchange_calendars.ExchangeCalendar, built once per process (
     """The NYSE calendar over the simulated years."""
     import exchange_calendars
 
-    return exchange_calendars.get_calendar("XNYS", start="1999-01-01", end="2026-12-31")
+    with quiet_pandas():
+        return exchange_calendars.get_calendar("XNYS", start="1999-01-01", end="2026-12-31")
 
 
 class SimulatedTimeout(Exception):
