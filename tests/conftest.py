@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -15,6 +16,8 @@ import matplotlib.pyplot as plt
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The live cache of tests is their own (set before techflows.config reads it), never data/cache.
+os.environ["TECHFLOWS_CACHE_DIR"] = tempfile.mkdtemp(prefix="techflows-test-cache-")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # The folder the committed snapshot was built from; only the rebuild check needs it.
 SHARED_MARKET_DATA = Path(
@@ -105,3 +108,18 @@ def market_csv(tmp_path_factory) -> Path:
     from techflows.data.snapshot.export import export_csv
 
     return export_csv(tmp_path_factory.mktemp("market_csv"))
+
+
+@pytest.fixture
+def yahoo_sim(tmp_path):
+    """The simulated Yahoo Finance and FRED (tests/simulator) on Friday 2026-02-13, after the close.
+
+    Only the HTTP transport is simulated: yfinance and requests run their real code. The test
+    moves the clock with yahoo_sim.set_now and injects faults with yahoo_sim.fail.
+    """
+    from simulator import Service, install
+
+    service = Service("2026-02-13 22:00")
+    undo = install(service, tmp_path / "yfinance")
+    yield service
+    undo()

@@ -8,14 +8,27 @@ class DataError(ValueError):
 
 
 class DataUnavailable(LookupError):
-    """A source lacks something; names what is missing and which source would provide it."""
+    """A source lacks something; names what is missing and which source would provide it.
 
-    def __init__(self, what: str, source: str, provider: str) -> None:
+    reason, when given, says why a source that normally has it could not deliver it now
+    (Yahoo rate-limited the request, FRED timed out, ...).
+    """
+
+    def __init__(self, what: str, source: str, provider: str, reason: str = "") -> None:
         self.what = what
         self.source = source
         self.provider = provider
-        super().__init__(f"{what} are not in the {source} source; {provider} would provide them.")
+        self.reason = reason
+        if reason:
+            message = f"{what} could not be fetched from {source} ({reason}); {provider} would"
+        else:
+            message = f"{what} are not in the {source} source; {provider} would"
+        super().__init__(f"{message} provide them.")
 
 
 class OfflineFallbackWarning(UserWarning):
     """The live sources cannot be reached, so offline data (the embedded snapshot) is used."""
+
+
+class StaleDataWarning(UserWarning):
+    """A live source failed, so data cached earlier is used; names what and up to when."""

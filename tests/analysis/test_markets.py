@@ -1,5 +1,7 @@
 """Returns, segment table and price status against hand computations and the articles' IYW."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -110,3 +112,13 @@ def test_status_table_and_segment_closes_on_sample(sample_source):
     assert set(close.columns) == {"^IXIC", "^GSPC"}
     segments = markets.segment_returns(close, sample_source.universe, "^GSPC")
     assert set(segments["segment"]) == {"broad tech", "broad market"}
+
+
+def test_volume_cannot_expand_before_a_session_after_the_low():
+    days = pd.bdate_range("2026-02-02", periods=5)
+    volume = pd.Series([100.0, 120.0, 90.0, 80.0, 110.0], index=days)
+    found = markets.rebound_volume(volume, days[-1], days[-1])
+    assert math.isnan(found["ratio"]) and found["after"].empty
+    assert markets.rebound_volume(volume, days[2], days[-1])["ratio"] == pytest.approx(
+        95 / (310 / 3)
+    )

@@ -156,7 +156,9 @@ def test_universe_errors(tmp_path):
 
 
 def test_auto_offline_falls_back_to_the_snapshot_with_a_warning():
-    with pytest.warns(OfflineFallbackWarning, match="cannot be reached, so the embedded snapshot"):
+    with pytest.warns(
+        OfflineFallbackWarning, match="nothing is cached, so the embedded snapshot is used"
+    ):
         src = tf.open_source("auto")
     assert src.name == "snapshot" and "embedded snapshot" in src.fallback_reason
     assert src.description.startswith("snapshot of real market data through ")
@@ -166,9 +168,10 @@ def test_auto_offline_falls_back_to_the_snapshot_with_a_warning():
 def test_auto_offline_prefers_the_csv_folder_named(tmp_path):
     (tmp_path / "prices").mkdir()
     (tmp_path / "prices" / "XLK.csv").write_text("Date,Close\n2026-01-02,140.0\n")
-    with pytest.warns(OfflineFallbackWarning, match=f"the csv folder {tmp_path} is used"):
+    with pytest.warns(OfflineFallbackWarning, match=f"the csv folder {tmp_path} first, then"):
         src = tf.open_source("auto", data_dir=tmp_path)
-    assert src.name == "csv" and src.close(["XLK"])["XLK"].iloc[0] == 140.0
+    assert src.close(["XLK"])["XLK"].iloc[0] == 140.0  # the folder wins over the snapshot
+    assert src.close(["SPY"])["SPY"].notna().sum() > 1000  # what it lacks: the snapshot
 
 
 def test_yahoo_offline_is_a_clear_error():

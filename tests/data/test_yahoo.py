@@ -1,77 +1,25 @@
-"""The yahoo adapter against yfinance mocked at its boundary (yf.download, yf.Ticker)."""
+"""The yahoo adapter through the real yfinance code, against the simulated Yahoo (tests/simulator).
+
+Clock: the service starts on Friday 2026-02-13 at 22:00 UTC, after the close. Monday
+2026-02-16 is Presidents' Day (NYSE closed); the next session is Tuesday 2026-02-17.
+"""
 
 from __future__ import annotations
 
-import logging
-from pathlib import Path
-from typing import ClassVar
+import subprocess
+import sys
 
-import numpy as np
 import pandas as pd
 import pytest
 import yfinance as yf
-from yfinance.exceptions import YFRateLimitError
 
 import techflows as tf
-from conftest import FIXTURES as FIXTURE_ROOT
 from techflows.data.sources.yahoo import YahooAdapter
+from techflows.data.sources.yahoo_client import yfinance_raising
 from techflows.data.store import Store
+from techflows.errors import StaleDataWarning
 
-FIXTURES = FIXTURE_ROOT / "yahoo"
-NEVER_FRESH = pd.Timedelta(0)
-
-
-def payload(name: str) -> pd.DataFrame:
-    """A yf.download frame as saved with to_csv: Price/Ticker columns, Date index."""
-    frame = pd.read_csv(FIXTURES / name, header=[0, 1], index_col=0, parse_dates=True)
-    frame.index = frame.index.astype("datetime64[ns]")
-    return frame
-
-
-def bars(frame: pd.DataFrame, ticker: str) -> pd.DataFrame:
-    """One ticker's bars from a download frame, independently of the adapter."""
-    return frame.xs(ticker, axis=1, level="Ticker").rename_axis(columns=None)
-
-
-class FakeDownload:
-    """Stands in for yf.download: serves the fixtures up to `today` and records each call."""
-
-    def __init__(self, today: str = "2026-02-13") -> None:
-        self.today = pd.Timestamp(today)
-        self.frames = {
-            True: payload("download_adjusted.csv"),
-            False: payload("download_quoted.csv"),
-        }
-        self.calls: list[dict[str, object]] = []
-        self.failures: list[BaseException] = []
-
-    def __call__(self, tickers, start=None, end=None, period=None, auto_adjust=True, **kwargs):
-        self.calls.append(
-            {"tickers": list(tickers), "start": start, "period": period, "auto_adjust": auto_adjust}
-        )
-        if self.failures:
-            raise self.failures.pop(0)
-        frame = self.frames[auto_adjust].loc[: self.today]
-        if start is not None:
-            frame = frame.loc[pd.Timestamp(start) :]
-        known = set(frame.columns.get_level_values("Ticker"))
-        parts = {}
-        for ticker in {t.upper() for t in tickers}:
-            if ticker in known:
-                parts[ticker] = frame.xs(ticker, axis=1, level="Ticker")
-            else:  # yfinance keeps a failed ticker as all-NaN columns
-                fields = frame.columns.get_level_values("Price").unique()
-                parts[ticker] = pd.DataFrame(np.nan, index=frame.index, columns=fields)
-        data = pd.concat(parts, axis=1, names=["Ticker", "Price"])
-        data.columns = data.columns.swaplevel(0, 1)
-        return data.sort_index(level=0, axis=1)
-
-
-@pytest.fixture
-def download(monkeypatch) -> FakeDownload:
-    fake = FakeDownload()
-    monkeypatch.setattr(yf, "download", fake)
-    return fake
+FRIDAY, TUESDAY = pd.Timestamp("2026-02-13"), pd.Timestamp("2026-02-17")
 
 
 @pytest.fixture
@@ -79,363 +27,303 @@ def sleeps() -> list[float]:
     return []
 
 
-def adapter(root: Path, sleeps: list[float], max_age: pd.Timedelta | None = None) -> YahooAdapter:
-    kwargs = {} if max_age is None else {"max_age": max_age}
-    return YahooAdapter(Store(root), sleep=sleeps.append, **kwargs)
+@pytest.fixture
+def yahoo(tmp_path, sleeps):
+    """A new adapter on the same cache each call: one per notebook run."""
+    return lambda: YahooAdapter(Store(tmp_path / "cache"), sleep=sleeps.append)
 
 
-def test_one_batched_call_for_several_tickers(tmp_path, download, sleeps):
-    got = adapter(tmp_path, sleeps).prices(["XLK", "IYW", "^GSPC"])
-    assert len(download.calls) == 1
-    call = download.calls[0]
-    assert sorted(call["tickers"]) == ["IYW", "XLK", "^GSPC"]
-    assert call["period"] == "max" and call["start"] is None and call["auto_adjust"] is True
-    expected = bars(download.frames[True], "IYW")
-    pd.testing.assert_frame_equal(got["IYW"], expected[got["IYW"].columns], check_freq=False)
-    assert got["IYW"].index.name == "Date" and got["IYW"].index.tz is None
-    assert (tmp_path / "prices" / "^GSPC.parquet").exists()
+@pytest.fixture
+def no_yfinance_sleep(monkeypatch):
+    """yfinance waits 1 and 2 s between its own retries of a timeout; not in tests."""
+    monkeypatch.setattr("yfinance.data._time.sleep", lambda seconds: None)
 
 
-def test_retries_are_set_in_yfinance_config(tmp_path, sleeps):
-    adapter(tmp_path, sleeps)
+def bar_requests(service, ticker=None) -> list[dict]:
+    return service.calls("chart", ticker)
+
+
+def quoted_close(service, ticker: str) -> pd.Series:
+    return service.market.bars(ticker)["Close"]
+
+
+def test_one_batched_download_caches_every_ticker(yahoo_sim, yahoo, tmp_path):
+    got = yahoo().prices(["XLK", "IYW", "^GSPC"])
+    assert sorted(got) == ["IYW", "XLK", "^GSPC"]
+    assert sorted(r["ticker"] for r in bar_requests(yahoo_sim)) == ["IYW", "XLK", "^GSPC"]
+    for ticker in got:
+        bars = got[ticker]
+        assert bars.index.max() == FRIDAY and bars.index.name == "Date" and bars.index.tz is None
+        assert (tmp_path / "cache" / "prices" / f"{ticker}.parquet").exists()
+    # An index pays no dividend: adjusted equals quoted; XLK's adjusted history is scaled down.
+    gspc = quoted_close(yahoo_sim, "^GSPC").loc[:FRIDAY]
+    pd.testing.assert_series_equal(got["^GSPC"]["Close"], gspc, check_freq=False, check_names=False)
+    xlk = got["XLK"]["Close"] / quoted_close(yahoo_sim, "XLK").loc[:FRIDAY]
+    assert xlk.iloc[-1] == pytest.approx(1.0) and xlk.iloc[0] < 0.95
+
+
+def test_quoted_closes_are_cached_separately(yahoo_sim, yahoo):
+    adapter = yahoo()
+    adjusted = adapter.prices(["XLK"])["XLK"]
+    quoted = adapter.prices(["XLK"], quoted=True)["XLK"]
+    assert "Adj Close" in quoted and "Adj Close" not in adjusted
+    pd.testing.assert_series_equal(
+        quoted["Close"],
+        quoted_close(yahoo_sim, "XLK").loc[:FRIDAY],
+        check_names=False,
+        check_freq=False,
+    )
+    assert adjusted["Close"].loc["2025-06-02"] == pytest.approx(
+        quoted.loc["2025-06-02", "Adj Close"]
+    )
+
+
+def test_retries_are_set_in_yfinance_config(yahoo):
+    yahoo()
     assert yf.config.network.retries == 2
 
 
-def test_quoted_closes_are_cached_separately(tmp_path, download, sleeps):
-    yahoo = adapter(tmp_path, sleeps)
-    adjusted = yahoo.prices(["IYW"])["IYW"]
-    quoted = yahoo.prices(["IYW"], quoted=True)["IYW"]
-    assert [c["auto_adjust"] for c in download.calls] == [True, False]
-    assert "Adj Close" in quoted and "Adj Close" not in adjusted
-    raw = bars(download.frames[False], "IYW")
-    assert quoted.loc["2026-02-09", "Close"] == raw.loc["2026-02-09", "Close"]
-    assert adjusted.loc["2026-02-09", "Close"] == pytest.approx(raw.loc["2026-02-09", "Adj Close"])
-    assert (tmp_path / "prices_quoted" / "IYW.parquet").exists()
+def test_cache_is_current_until_the_next_session_closes(yahoo_sim, yahoo):
+    yahoo().prices(["XLK", "SPY"])
+    asked = len(yahoo_sim.requests)
+    for moment in ("2026-02-14 12:00", "2026-02-16 22:00", "2026-02-17 16:00"):
+        yahoo_sim.set_now(moment)  # Saturday; Presidents' Day; Tuesday while trading
+        assert yahoo().prices(["XLK", "SPY"])["XLK"].index.max() == FRIDAY
+    assert len(yahoo_sim.requests) == asked, "a current cache makes no request"
+    yahoo_sim.set_now("2026-02-17 22:00")
+    got = yahoo().prices(["XLK", "SPY"])
+    new = yahoo_sim.requests[asked:]
+    assert sorted(r["ticker"] for r in new) == ["SPY", "XLK"], "one request per ticker"
+    # only the missing session, from the last cached day on (the overlap detects re-basing)
+    since = pd.Timestamp(int(new[0]["params"]["period1"]), unit="s", tz="America/New_York")
+    assert since == pd.Timestamp("2026-02-13", tz="America/New_York")
+    assert got["SPY"].index[-2:].tolist() == [FRIDAY, TUESDAY]
+    assert got["SPY"].loc[TUESDAY, "Close"] == quoted_close(yahoo_sim, "SPY").loc[TUESDAY]
 
 
-def test_fresh_cache_makes_no_request(tmp_path, download, sleeps):
-    adapter(tmp_path, sleeps).prices(["XLK"])
-    adapter(tmp_path, sleeps).prices(["XLK"])
-    assert len(download.calls) == 1
+def test_an_intraday_bar_is_never_cached_as_a_close(yahoo_sim, yahoo):
+    yahoo_sim.set_now("2026-02-17 16:00")  # Tuesday, 11:00 in New York: the session trades
+    with yfinance_raising():
+        raw = yf.download(["XLK"], period="5d", progress=False, auto_adjust=False)
+    partial = raw[("Close", "XLK")].loc[TUESDAY]
+    assert partial != pytest.approx(quoted_close(yahoo_sim, "XLK").loc[TUESDAY])
+    before = len(bar_requests(yahoo_sim))
+    bars = yahoo().prices(["XLK"], quoted=True)["XLK"]
+    assert bars.index.max() == FRIDAY, "the partial bar is dropped"
+    yahoo_sim.set_now("2026-02-17 22:00")  # after the close: the final bar is fetched
+    bars = yahoo().prices(["XLK"], quoted=True)["XLK"]
+    assert len(bar_requests(yahoo_sim)) == before + 2
+    assert bars.loc[TUESDAY, "Close"] == quoted_close(yahoo_sim, "XLK").loc[TUESDAY] != partial
 
 
-def test_incremental_refresh_requests_only_missing_dates_and_merges(
-    tmp_path, download, sleeps, monkeypatch
-):
-    download.today = pd.Timestamp("2026-02-06")
-    adapter(tmp_path, sleeps).prices(["XLK", "IYW"])
-    download.today = pd.Timestamp("2026-02-13")
-    reads: list[str] = []
-    real_read = Store.read
-    monkeypatch.setattr(Store, "read", lambda self, k, t: reads.append(t) or real_read(self, k, t))
-    got = adapter(tmp_path, sleeps, NEVER_FRESH).prices(["XLK", "IYW", "^GSPC"])
-    assert sorted(reads) == ["IYW", "XLK", "^GSPC"], "each cache file is read once"
-    first, incremental, full = download.calls
-    assert first["period"] == "max"
-    # cached tickers: one call from a week before the earliest last cached date
-    assert sorted(incremental["tickers"]) == ["IYW", "XLK"]
-    assert incremental["start"] == "2026-01-30" and incremental["period"] is None
-    # the never-cached ticker gets its full history
-    assert full["tickers"] == ["^GSPC"] and full["period"] == "max"
-    for ticker in ("XLK", "IYW", "^GSPC"):
-        expected = bars(download.frames[True], ticker)
-        pd.testing.assert_frame_equal(got[ticker], expected[got[ticker].columns], check_freq=False)
+def test_a_dividend_rebases_the_history_which_is_fetched_again_in_full(yahoo_sim, yahoo):
+    cached = yahoo().prices(["XLK", "SPY"])["XLK"]
+    yahoo_sim.pay_dividend("XLK", "2026-02-17", 0.70)
+    yahoo_sim.set_now("2026-02-17 22:00")
+    got = yahoo().prices(["XLK", "SPY"])["XLK"]
+    calls = [r for r in bar_requests(yahoo_sim, "XLK")][1:]
+    assert len(calls) == 2 and len(bar_requests(yahoo_sim, "SPY")) == 2
+    full = pd.Timestamp(int(calls[1]["params"]["period1"]), unit="s")
+    assert full.year < 1950, "the second XLK request is the whole history"
+    scale = 1 - 0.70 / quoted_close(yahoo_sim, "XLK").loc[FRIDAY]
+    rebased = got["Close"].loc[:FRIDAY] / cached["Close"]
+    assert rebased.to_numpy() == pytest.approx(scale, rel=1e-5)
 
 
-def test_partial_last_day_is_replaced(tmp_path, download, sleeps):
-    download.today = pd.Timestamp("2026-02-06")
-    yahoo = adapter(tmp_path, sleeps)
-    yahoo.prices(["XLK"])
-    store = Store(tmp_path)
-    partial = store.read("prices", "XLK")
-    partial.loc["2026-02-06", "Close"] *= 0.98  # an intraday snapshot
-    store.write("prices", "XLK", partial)
-    download.today = pd.Timestamp("2026-02-13")
-    got = adapter(tmp_path, sleeps, NEVER_FRESH).prices(["XLK"])["XLK"]
-    expected = bars(download.frames[True], "XLK")
-    assert got.loc["2026-02-06", "Close"] == expected.loc["2026-02-06", "Close"]
-    assert [c["period"] for c in download.calls] == ["max", None]  # no full refetch
+def test_rate_limit_retries_only_the_limited_tickers(yahoo_sim, yahoo, sleeps):
+    # yfinance asks twice itself (it retries a 429 with its other cookie strategy)
+    yahoo_sim.fail("chart", "IYW", status=429, times=2)
+    got = yahoo().prices(["XLK", "IYW", "^GSPC"])
+    assert sorted(got) == ["IYW", "XLK", "^GSPC"]
+    assert len(bar_requests(yahoo_sim, "XLK")) == len(bar_requests(yahoo_sim, "^GSPC")) == 1
+    assert len(bar_requests(yahoo_sim, "IYW")) == 3
+    assert sleeps == [2.0]
 
 
-def test_rebased_history_is_fetched_again_in_full(tmp_path, download, sleeps):
-    download.today = pd.Timestamp("2026-02-06")
-    adapter(tmp_path, sleeps).prices(["XLK"])
-    # a dividend goes ex on 2026-02-10: Yahoo scales every earlier adjusted price
-    frame = download.frames[True].copy()
-    before = frame.index < "2026-02-10"
-    prices = [c for c in frame.columns if c[0] != "Volume"]
-    frame.loc[before, prices] *= 0.995
-    download.frames[True] = frame
-    download.today = pd.Timestamp("2026-02-13")
-    got = adapter(tmp_path, sleeps, NEVER_FRESH).prices(["XLK"])["XLK"]
-    assert [c["period"] for c in download.calls] == ["max", None, "max"]
-    expected = bars(frame, "XLK")
-    pd.testing.assert_frame_equal(got, expected[got.columns], check_freq=False)
-
-
-def test_rate_limit_backs_off_then_succeeds(tmp_path, download, sleeps):
-    download.failures = [YFRateLimitError(), YFRateLimitError()]
-    got = adapter(tmp_path, sleeps).prices(["XLK", "IYW"])
-    assert sorted(got) == ["IYW", "XLK"]
-    assert len(download.calls) == 3
-    assert sleeps == [2.0, 4.0]
-
-
-def test_rate_limit_reported_only_in_yfinance_log_is_retried(tmp_path, monkeypatch, sleeps):
-    real = FakeDownload()
-    calls = []
-
-    def throttled_once(tickers, **kwargs):
-        calls.append(tickers)
-        if len(calls) == 1:  # what yf.download does: log the error, return NaN columns
-            logging.getLogger("yfinance").error(
-                "['XLK']: YFRateLimitError('Too Many Requests. Rate limited. Try after a while.')"
-            )
-            frame = real(tickers, **kwargs)
-            return frame * np.nan
-        return real(tickers, **kwargs)
-
-    monkeypatch.setattr(yf, "download", throttled_once)
-    got = adapter(tmp_path, sleeps).prices(["XLK"])
-    assert "XLK" in got and len(calls) == 2 and sleeps == [2.0]
-
-
-def test_rate_limit_exhaustion_gives_a_clear_message(tmp_path, download, sleeps):
-    download.failures = [YFRateLimitError() for _ in range(4)]
-    with pytest.raises(tf.DataError, match=r"rate-limited 4 times.*wait a few minutes") as err:
-        adapter(tmp_path, sleeps).prices(["XLK", "IYW"])
-    assert "XLK" in str(err.value) and "IYW" in str(err.value)
+def test_rate_limited_ticker_keeps_its_cache_with_a_stale_warning(yahoo_sim, yahoo, sleeps):
+    yahoo().prices(["XLK", "IYW"])
+    yahoo_sim.set_now("2026-02-17 22:00")
+    yahoo_sim.fail("chart", "XLK", status=429, times=99)
+    with pytest.warns(StaleDataWarning, match=r"rate-limited it 4 times.*XLK up to 2026-02-13"):
+        got = yahoo().prices(["XLK", "IYW"])
+    assert got["XLK"].index.max() == FRIDAY and got["IYW"].index.max() == TUESDAY
     assert sleeps == [2.0, 4.0, 8.0]
 
 
-def test_rate_limit_with_a_cache_warns_and_uses_it(tmp_path, download, sleeps):
-    adapter(tmp_path, sleeps).prices(["XLK"])
-    download.failures = [YFRateLimitError() for _ in range(4)]
-    with pytest.warns(UserWarning, match="rate-limited"):
-        got = adapter(tmp_path, sleeps, NEVER_FRESH).prices(["XLK"])
-    assert got["XLK"].index.max() == pd.Timestamp("2026-02-13")
+def test_a_ticker_failing_in_a_refresh_is_reported_stale(yahoo_sim, yahoo):
+    yahoo().prices(["XLK", "SPY"])
+    yahoo_sim.delist("XLK", "2026-02-13")
+    yahoo_sim.set_now("2026-02-17 22:00")
+    adapter = yahoo()
+    with pytest.warns(StaleDataWarning, match=r"delisted.*using the cached XLK up to 2026-02-13"):
+        got = adapter.prices(["XLK", "SPY"])
+    assert got["XLK"].index.max() == FRIDAY and got["SPY"].index.max() == TUESDAY
+    assert "delisted" in adapter.failure("XLK")
 
 
-def test_download_failure_is_a_clear_error(tmp_path, download, sleeps):
-    download.failures = [RuntimeError("curl: (6) Could not resolve host")]
-    with pytest.raises(tf.DataError, match=r"downloading adjusted prices for XLK failed.*resolve"):
-        adapter(tmp_path, sleeps).prices(["XLK"])
-    assert sleeps == []
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [
+        ({"kind": "html"}, "CURRENTLY DOWN"),
+        ({"status": 503}, "CURRENTLY DOWN"),  # a 5xx carries the same page
+        ({"kind": "body", "body": '{"chart": {"result": [{"meta": {}}]}}'}, "KeyError|Error"),
+        ({"kind": "timeout", "times": 3}, "Timeout|timed out"),
+    ],
+)
+def test_a_failed_refresh_names_the_reason(yahoo_sim, yahoo, no_yfinance_sleep, fault, reason):
+    yahoo().prices(["XLK"])
+    yahoo_sim.set_now("2026-02-17 22:00")
+    yahoo_sim.fail("chart", "XLK", **{"times": 2, **fault})
+    with pytest.warns(StaleDataWarning, match=reason):
+        got = yahoo().prices(["XLK"])
+    assert got["XLK"].index.max() == FRIDAY
 
 
-def test_unknown_ticker_is_left_out_with_a_warning(tmp_path, download, sleeps):
-    with pytest.warns(UserWarning, match="no prices for ZZZZQ"):
-        got = adapter(tmp_path, sleeps).prices(["XLK", "ZZZZQ"])
+def test_unknown_ticker_is_left_out_once_per_session_close(yahoo_sim, yahoo):
+    with pytest.warns(UserWarning, match=r"Not Found.*nothing cached for ZZZZQ"):
+        got = yahoo().prices(["XLK", "ZZZZQ"])
     assert list(got) == ["XLK"]
+    asked = len(yahoo_sim.requests)
+    assert list(yahoo().prices(["XLK", "ZZZZQ"])) == ["XLK"]
+    assert len(yahoo_sim.requests) == asked, "not asked again before the next close"
 
 
-def test_single_ticker_flat_layout(tmp_path, monkeypatch, sleeps):
-    flat = bars(payload("download_adjusted.csv"), "XLK")
-    monkeypatch.setattr(yf, "download", lambda tickers, **kwargs: flat)
-    got = adapter(tmp_path, sleeps).prices(["XLK"])["XLK"]
-    assert got["Close"].tolist() == flat["Close"].tolist()
-
-
-@pytest.mark.filterwarnings("ignore:techflows. Yahoo Finance has no prices for (SPY|VOO)")
-def test_source_reads_yahoo_through_the_cache(tmp_path, monkeypatch, download, sleeps):
+def test_source_reads_yahoo_through_the_cache(yahoo_sim, tmp_path, monkeypatch):
     monkeypatch.setattr("techflows.data.source.network_available", lambda: True)
-    src = tf.open_source("yahoo", as_of="2026-02-06", cache_dir=tmp_path)
+    src = tf.open_source("yahoo", as_of="2026-02-06", cache_dir=tmp_path / "cache")
     close = src.close(["XLK", "IYW"])
     assert src.name == "yahoo" and src.tech_ticker == "XLK"
     assert close.index.max() == pd.Timestamp("2026-02-06") == src.end
     assert src.close(["IYW"], quoted=True).index.max() == pd.Timestamp("2026-02-06")
 
 
-# --- yf.Ticker: shares, cash flow, EPS trend, holdings ----------------------------------
-
-
-class FakeTicker:
-    """Stands in for yf.Ticker; answers[symbol][attribute] is a value or an exception."""
-
-    answers: ClassVar[dict[str, dict[str, object]]] = {}
-    calls: ClassVar[list[tuple[str, str, object]]] = []
-
-    def __init__(self, symbol: str) -> None:
-        self.symbol = symbol
-
-    def _answer(self, key: str, arg: object = None) -> object:
-        self.calls.append((self.symbol, key, arg))
-        value = self.answers.get(self.symbol, {}).get(key)
-        if isinstance(value, list) and value and isinstance(value[0], BaseException):
-            raise value.pop(0)
-        if isinstance(value, BaseException):
-            raise value
-        return value
-
-    def get_shares_full(self, start=None, end=None):
-        return self._answer("shares", start)
-
-    cashflow = property(lambda self: self._answer("cashflow"))
-    info = property(lambda self: self._answer("info"))
-    eps_trend = property(lambda self: self._answer("eps_trend"))
-    eps_revisions = property(lambda self: self._answer("eps_revisions"))
-
-    @property
-    def funds_data(self):
-        return type("FundsData", (), {"top_holdings": self._answer("top_holdings")})()
-
-
-@pytest.fixture
-def ticker(monkeypatch) -> type[FakeTicker]:
-    FakeTicker.answers = {}
-    FakeTicker.calls = []
-    monkeypatch.setattr(yf, "Ticker", FakeTicker)
-    return FakeTicker
-
-
-def shares_payload() -> pd.Series:
-    """get_shares_full's layout: tz-aware timestamps (exchange time), int counts."""
-    raw = pd.read_csv(FIXTURES / "shares_full_XLK.csv")
-    index = pd.DatetimeIndex(pd.to_datetime(raw["timestamp"], utc=True))
-    return pd.Series(raw["shares"].to_numpy(), index=index.tz_convert("America/New_York"))
-
-
-def test_shares_dedupe_jump_flag_and_cached_price(tmp_path, download, ticker, sleeps):
-    ticker.answers["XLK"] = {"shares": shares_payload()}
-    yahoo = adapter(tmp_path, sleeps)
-    quoted = yahoo.prices(["XLK"], quoted=True)["XLK"]
-    got = yahoo.shares(["XLK"])
-    assert got["date"].tolist() == list(
-        pd.to_datetime(
-            ["2026-02-02", "2026-02-03", "2026-02-04", "2026-02-05", "2026-02-06"]
-        ).append(pd.to_datetime(["2026-02-09", "2026-02-10"]))
-    )
-    # several reports a day: the last one counts
-    day = got.set_index("date")
-    assert day.loc["2026-02-03", "shares"] == 713_850_000
-    assert day.loc["2026-02-06", "shares"] == 715_100_000
-    # the 10x drop on 02-05 and the return on 02-06 are flagged, nothing else
-    assert day.index[day["jump"]].strftime("%Y-%m-%d").tolist() == ["2026-02-05", "2026-02-06"]
-    assert day.loc["2026-02-09", "price"] == quoted.loc["2026-02-09", "Close"]
-    assert ticker.calls[0] == ("XLK", "shares", "2010-01-01")
-
-
-def test_shares_refresh_incrementally(tmp_path, ticker, sleeps):
-    ticker.answers["XLK"] = {"shares": shares_payload()}
-    adapter(tmp_path, sleeps).shares(["XLK"])
-    got = adapter(tmp_path, sleeps, NEVER_FRESH).shares(["XLK"])
-    assert ticker.calls[1] == ("XLK", "shares", "2026-02-03")
-    assert len(got) == 7 and got["price"].isna().all()  # no cached closes: no price
-
-
-def test_shares_through_source_keep_the_jump_flag(tmp_path, monkeypatch, ticker, download):
-    ticker.answers["XLK"] = {"shares": shares_payload()}
+def test_unavailable_prices_say_why(yahoo_sim, tmp_path, monkeypatch, sleeps):
     monkeypatch.setattr("techflows.data.source.network_available", lambda: True)
-    src = tf.open_source("yahoo", as_of="2026-02-05", cache_dir=tmp_path)
-    got = src.shares(["XLK"])
-    assert got["date"].max() == pd.Timestamp("2026-02-05") and got["jump"].sum() == 1
+    monkeypatch.setattr("techflows.data.sources.retry.pause", sleeps.append)
+    yahoo_sim.fail("chart", "XLK", status=429, times=99)
+    src = tf.open_source("yahoo", cache_dir=tmp_path / "cache")
+    with (
+        pytest.warns(UserWarning, match="nothing cached for XLK"),
+        pytest.raises(tf.DataUnavailable, match=r"XLK could not be fetched.*rate-limited"),
+    ):
+        src.ohlcv("XLK")
 
 
-def test_shares_without_data_is_unavailable(tmp_path, ticker, sleeps):
-    ticker.answers["SPY"] = {"shares": None}
-    with pytest.raises(tf.DataUnavailable, match="Shares outstanding for SPY"):
-        adapter(tmp_path, sleeps).shares(["SPY"])
+# --- shares outstanding -------------------------------------------------------------------
 
 
-def cashflow_payload() -> pd.DataFrame:
-    table = pd.read_csv(FIXTURES / "cashflow_MSFT.csv", index_col=0)
-    table.columns = pd.to_datetime(table.columns)
-    return table
+def test_shares_one_per_day_jump_flagged_priced_from_cache(yahoo_sim, yahoo):
+    adapter = yahoo()
+    quoted = adapter.prices(["XLK"], quoted=True)["XLK"]
+    got = adapter.shares(["XLK"]).set_index("date")
+    reported = yahoo_sim.market.shares_outstanding("XLK")
+    days = reported.index.tz_convert("America/New_York").tz_localize(None).normalize()
+    assert got.index.is_unique and got.index.max() == pd.Timestamp("2026-02-12")
+    # the glitch (a tenth of the count) and the return to normal are both flagged
+    glitch = got["shares"].pct_change().abs().gt(0.25)
+    assert got.index[got["jump"]].tolist() == got.index[glitch].tolist()
+    assert len(got.index[got["jump"]]) == 2
+    assert got.loc["2026-01-05", "shares"] == reported[days == pd.Timestamp("2026-01-05")].iloc[-1]
+    assert got.loc["2026-02-09", "price"] == quoted.loc["2026-02-09", "Close"]
 
 
-def test_cashflow_tidy_in_usd(tmp_path, ticker, sleeps):
-    ticker.answers["MSFT"] = {"cashflow": cashflow_payload(), "info": {"financialCurrency": "USD"}}
-    got = adapter(tmp_path, sleeps).cashflow("MSFT")
+def test_cached_share_counts_survive_a_rate_limit(yahoo_sim, yahoo, sleeps):
+    yahoo().shares(["XLK"])
+    yahoo_sim.set_now("2026-02-17 22:00")
+    yahoo_sim.fail("shares", "XLK", status=429, times=99)
+    with pytest.warns(StaleDataWarning, match=r"shares outstanding.*XLK up to 2026-02-12"):
+        got = yahoo().shares(["XLK"])
+    assert got["date"].max() == pd.Timestamp("2026-02-12") and len(got) > 1000
+
+
+def test_failed_share_counts_are_unavailable_naming_each_ticker_once(yahoo_sim, yahoo):
+    yahoo_sim.fail("shares", None, status=503, times=99)
+    with (
+        pytest.warns(UserWarning, match="shares outstanding"),
+        pytest.raises(tf.DataUnavailable) as gap,
+    ):
+        yahoo().shares(["XLK", "SPY"])
+    message = str(gap.value)
+    assert message.count("Shares outstanding for") == 1 and "XLK, SPY" in message
+    assert "could not be fetched" in message
+
+
+def test_an_empty_share_list_is_unavailable(yahoo_sim, yahoo):
+    yahoo_sim.empty_shares.add("SPY")
+    with pytest.raises(tf.DataUnavailable, match="Shares outstanding for SPY are not in"):
+        yahoo().shares(["SPY"])
+
+
+# --- statements, estimates, holdings ---------------------------------------------------------
+
+
+def test_cashflow_in_usd_from_the_fundamentals_timeseries(yahoo_sim, yahoo):
+    got = yahoo().cashflow("MSFT")
     assert got["fiscal_year"].tolist() == [2022, 2023, 2024, 2025]
     row = got.set_index("fiscal_year").loc[2025]
     assert row["capex"] == 64_551_000_000  # spent, as a positive amount
     assert row["operating_cash_flow"] == 136_162_000_000
     assert row["free_cash_flow"] == 71_611_000_000
-    # cached: a second call asks Yahoo nothing
-    calls = len(ticker.calls)
-    adapter(tmp_path, sleeps).cashflow("MSFT")
-    assert len(ticker.calls) == calls
+    asked = len(yahoo_sim.requests)
+    yahoo().cashflow("MSFT")
+    assert len(yahoo_sim.requests) == asked, "cached until the next close"
 
 
-def test_cashflow_of_a_fund_is_unavailable(tmp_path, ticker, sleeps):
-    ticker.answers["XLK"] = {"cashflow": pd.DataFrame()}
-    with pytest.raises(tf.DataUnavailable, match="Cash-flow statements for XLK"):
-        adapter(tmp_path, sleeps).cashflow("XLK")
-
-
-def test_cashflow_in_another_currency_is_unavailable(tmp_path, ticker, sleeps):
-    ticker.answers["TSM"] = {"cashflow": cashflow_payload(), "info": {"financialCurrency": "TWD"}}
-    with pytest.raises(tf.DataUnavailable, match=r"TSM in USD.*TWD"):
-        adapter(tmp_path, sleeps).cashflow("TSM")
-
-
-def test_yfinance_failure_names_the_ticker(tmp_path, ticker, sleeps):
-    ticker.answers["MSFT"] = {"cashflow": RuntimeError("HTTP Error 500")}
-    with pytest.raises(tf.DataUnavailable, match=r"MSFT.*HTTP Error 500"):
-        adapter(tmp_path, sleeps).cashflow("MSFT")
-
-
-def test_fundamentals_rate_limit_backs_off(tmp_path, ticker, sleeps):
-    holdings = pd.read_csv(FIXTURES / "top_holdings_XLK.csv", index_col="Symbol")
-    ticker.answers["XLK"] = {"top_holdings": holdings}
-    ticker.answers["QQQ"] = {"top_holdings": [YFRateLimitError() for _ in range(4)]}
-    yahoo = adapter(tmp_path, sleeps)
-    with pytest.raises(tf.DataError, match="Fund holdings for QQQ"):
-        yahoo.top_holdings("QQQ")
-    assert sleeps == [2.0, 4.0, 8.0]
-
-
-def test_fundamentals_rate_limit_only_logged_is_retried(tmp_path, monkeypatch, ticker, sleeps):
-    table = cashflow_payload()
-    answers = iter([None, table])
-
-    def cashflow_once_throttled():
-        answer = next(answers)
-        if answer is None:  # yfinance logs the 429 and hands back an empty table
-            logging.getLogger("yfinance").error(
-                "MSFT: Failed to create cash-flow financials table for reason: "
-                "YFRateLimitError('Too Many Requests. Rate limited. Try after a while.')"
-            )
-            return pd.DataFrame()
-        return answer
-
-    monkeypatch.setattr(ticker, "cashflow", property(lambda self: cashflow_once_throttled()))
-    ticker.answers["MSFT"] = {"info": {"financialCurrency": "USD"}}
-    got = adapter(tmp_path, sleeps).cashflow("MSFT")
+def test_a_rate_limited_cash_flow_is_retried_not_read_as_no_statements(yahoo_sim, yahoo, sleeps):
+    # yfinance asks four times (429 retried with its other cookie strategy, then in chunks),
+    # then swallows the error and returns an empty table unless told to raise
+    yahoo_sim.fail("fundamentals", "MSFT", status=429, times=4)
+    got = yahoo().cashflow("MSFT")
     assert len(got) == 4 and sleeps == [2.0]
 
 
-def test_eps_trend_without_revisions(tmp_path, ticker, sleeps):
-    ticker.answers["NVDA"] = {
-        "eps_trend": pd.read_csv(FIXTURES / "eps_trend_NVDA.csv", index_col="period"),
-        "eps_revisions": RuntimeError("404 Not Found"),
-    }
-    got = adapter(tmp_path, sleeps).eps_trend("NVDA")
-    assert "up_30d" not in got and got["eps_current"].tolist() == [1.52, 1.71, 6.42, 8.10]
+def test_a_rate_limited_cash_flow_says_so(yahoo_sim, yahoo, sleeps):
+    yahoo_sim.fail("fundamentals", "MSFT", status=429, times=99)
+    with pytest.raises(tf.DataUnavailable, match=r"Cash-flow statements for MSFT could not"):
+        yahoo().cashflow("MSFT")
+    assert sleeps == [2.0, 4.0, 8.0]
 
 
-def test_eps_trend_tidy(tmp_path, ticker, sleeps):
-    ticker.answers["NVDA"] = {
-        "eps_trend": pd.read_csv(FIXTURES / "eps_trend_NVDA.csv", index_col="period"),
-        "eps_revisions": pd.read_csv(FIXTURES / "eps_revisions_NVDA.csv", index_col="period"),
-    }
-    got = adapter(tmp_path, sleeps).eps_trend("NVDA").set_index("period")
+def test_cashflow_cached_earlier_is_served_when_yahoo_fails(yahoo_sim, yahoo, sleeps):
+    yahoo().cashflow("MSFT")
+    yahoo_sim.set_now("2026-02-17 22:00")
+    yahoo_sim.fail("fundamentals", "MSFT", status=429, times=99)
+    with pytest.warns(StaleDataWarning, match="copy of 2026-02-13"):
+        assert len(yahoo().cashflow("MSFT")) == 4
+
+
+def test_cashflow_of_a_fund_is_unavailable(yahoo_sim, yahoo):
+    with pytest.raises(tf.DataUnavailable, match="Cash-flow statements for XLK"):
+        yahoo().cashflow("XLK")
+
+
+def test_eps_trend_and_revisions_from_one_request(yahoo_sim, yahoo):
+    got = yahoo().eps_trend("NVDA").set_index("period")
     assert list(got.index) == ["0q", "+1q", "0y", "+1y"]
     assert got.loc["0y", "eps_current"] == 6.42 and got.loc["0y", "eps_90d_ago"] == 5.80
     assert got.loc["+1y", "up_30d"] == 19 and got.loc["+1q", "down_7d"] == 1
     assert (got["ticker"] == "NVDA").all()
+    assert len(yahoo_sim.calls("quoteSummary", "NVDA")) == 1
 
 
-def test_top_holdings_tidy(tmp_path, ticker, sleeps):
-    table = pd.read_csv(FIXTURES / "top_holdings_XLK.csv", index_col="Symbol")
-    ticker.answers["XLK"] = {"top_holdings": table}
-    got = adapter(tmp_path, sleeps).top_holdings("XLK")
+def test_top_holdings_keep_their_symbols(yahoo_sim, yahoo):
+    got = yahoo().top_holdings("XLK")
     assert list(got.columns) == ["fund", "symbol", "name", "weight"]
     assert got["symbol"].iloc[0] == "NVDA" and got["weight"].iloc[0] == pytest.approx(0.1482)
-    assert got["weight"].sum() == pytest.approx(table["Holding Percent"].sum())
+    assert got["weight"].is_monotonic_decreasing and len(got) == 10
 
 
-def test_holdings_of_a_stock_are_unavailable(tmp_path, ticker, sleeps):
-    ticker.answers["MSFT"] = {"top_holdings": pd.DataFrame()}
+def test_holdings_of_a_stock_are_unavailable(yahoo_sim, yahoo):
     with pytest.raises(tf.DataUnavailable, match="Fund holdings for MSFT"):
-        adapter(tmp_path, sleeps).top_holdings("MSFT")
+        yahoo().top_holdings("MSFT")
+
+
+def test_the_client_imports_on_pandas_2_without_pandas4warning():
+    """pandas 2.x has no pandas.errors.Pandas4Warning; the declared range allows pandas 2.2."""
+    code = (
+        "import pandas.errors as e; del e.Pandas4Warning; "
+        "import techflows.data.sources.yahoo_client as c; print(c.PANDAS_DEPRECATION.__name__)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.strip() == "DeprecationWarning"

@@ -67,6 +67,15 @@ def test_parameters_from_options(tmp_path):
     }
     args = cli.build_parser().parse_args(["report", "--as-of", "2026-02-13"])
     assert cli.notebook_parameters(args)["source"] == "auto"
+    # live data composed with the analyst's folder: both reach the notebooks
+    args = cli.build_parser().parse_args(
+        ["report", "--source", "yahoo", "--data-dir", str(tmp_path)]
+    )
+    assert cli.notebook_parameters(args) | {"as_of": None} == {
+        "source": "yahoo",
+        "data_dir": str(tmp_path.resolve()),
+        "as_of": None,
+    }
 
 
 @pytest.mark.parametrize(

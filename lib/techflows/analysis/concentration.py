@@ -12,6 +12,7 @@ from techflows.errors import DataError, DataUnavailable
 PAIRS = (("RSPT", "XLK"), ("RSP", "SPY"))
 WINDOWS = ("1m", "3m", "YTD", "1y")
 WEIGHT_COLUMNS = ("Holding Percent", "holding_percent", "weight", "Weight")
+SYMBOL_COLUMNS = ("symbol", "Symbol")
 
 
 def holding_weights(holdings: pd.DataFrame) -> pd.Series:
@@ -32,21 +33,27 @@ def top_weight(holdings: pd.DataFrame, n: int = 10) -> float:
 def top_holdings_table(
     src: Source, funds: tuple[str, ...] = ("XLK", "QQQ"), n: int = 10
 ) -> pd.DataFrame:
-    """Per fund: top-n weight, the largest holding and its weight (live source only)."""
+    """Per fund: top-n weight, the largest holding (its symbol) and its weight (live only)."""
     rows = []
     for fund in funds:
         holdings = src.top_holdings(fund)
-        largest = holding_weights(holdings).idxmax()
+        row = holding_weights(holdings).idxmax()
         rows.append(
             {
                 "fund": fund,
                 f"top{n}_weight": top_weight(holdings, n),
                 "holdings_listed": len(holdings),
-                "largest": largest,
-                "largest_weight": top_weight(holdings.loc[[largest]], 1),
+                "largest": holding_symbol(holdings, row),
+                "largest_weight": top_weight(holdings.loc[[row]], 1),
             }
         )
     return pd.DataFrame(rows)
+
+
+def holding_symbol(holdings: pd.DataFrame, row: object) -> str:
+    """The symbol of one holding: its symbol column (the data layer's layout), else its label."""
+    column = next((c for c in SYMBOL_COLUMNS if c in holdings.columns), None)
+    return str(holdings.loc[row, column] if column else row)
 
 
 def pair_label(equal: str, cap: str) -> str:

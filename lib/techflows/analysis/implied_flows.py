@@ -8,9 +8,19 @@ import pandas as pd
 from techflows.analysis import weeks
 from techflows.analysis.flows import weekly_by_fund
 from techflows.data.source import Source
-from techflows.errors import DataError
+from techflows.data.sources.base import SHARES_PROVIDER
+from techflows.data.universe import tickers
+from techflows.errors import DataError, DataUnavailable
 
 FLAGS = ("first", "gap", "jump", "no_price")
+# The funds whose share counts imply flows: the universe's equity ETFs (indices have no shares).
+FUND_GROUPS = ("tech_etf", "sector_etf", "benchmark")
+
+
+def funds(universe: pd.DataFrame) -> list[str]:
+    """The universe's funds of FUND_GROUPS, in file order."""
+    listed = [t for group in FUND_GROUPS for t in tickers(universe, group=group)]
+    return [t for t in listed if not t.startswith("^")]
 
 
 def implied_flows(
@@ -31,11 +41,7 @@ def implied_flows(
     if "price" not in out:
         out["price"] = np.nan
     if prices is not None:
-        looked_up = [
-            prices[t].dropna().asof(d) if t in prices.columns else np.nan
-            for t, d in zip(out["ticker"], out["date"], strict=True)
-        ]
-        out["price"] = out["price"].fillna(pd.Series(looked_up, index=out.index, dtype=float))
+        out["price"] = out["price"].fillna(_close_asof(out, prices))
     by_fund = out.groupby("ticker")
     out["prev_date"] = by_fund["date"].shift()
     out["prev_shares"] = by_fund["shares"].shift()
@@ -59,6 +65,20 @@ def implied_flows(
     return out[[*columns, *FLAGS, "quality"]]
 
 
+def _close_asof(rows: pd.DataFrame, prices: pd.DataFrame) -> pd.Series:
+    """Each row's ticker's last close on or before its date (NaN without one)."""
+    long = prices.rename_axis(index="date", columns=None).reset_index()
+    long = long.melt(id_vars="date", var_name="ticker", value_name="close").dropna()
+    keys = rows[["date", "ticker"]].assign(row=np.arange(len(rows)))
+    for frame in (long, keys):
+        frame["date"] = frame["date"].astype("datetime64[ns]")
+        frame["ticker"] = frame["ticker"].astype(str)
+    merged = pd.merge_asof(
+        keys.sort_values("date"), long.sort_values("date"), on="date", by="ticker"
+    )
+    return pd.Series(merged.set_index("row")["close"].sort_index().to_numpy(), index=rows.index)
+
+
 def usable(implied: pd.DataFrame) -> pd.DataFrame:
     """The quality-ok implied flows in the long flows layout (date, ticker, flow_usd)."""
     ok = implied[implied["quality"] == "ok"]
@@ -75,10 +95,15 @@ def against_reported(implied: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame
 
 
 def from_source(src: Source, jump: float = 0.10) -> pd.DataFrame:
-    """Implied flows of every fund in the source's shares table; prices fill missing ones."""
-    shares = src.shares()
-    if shares.empty:
-        raise DataError(f"{src.name} shares outstanding: no rows up to {src.end.date()}")
+    """Implied flows of the universe's funds from the source's share counts; prices fill gaps.
+
+    The funds are named: a live source cannot list "every fund it has".
+    """
+    names = funds(src.universe)
+    shares = src.shares(names)
+    if shares.empty:  # the source has counts, none of these funds' up to as_of
+        what = f"Shares outstanding of the {len(names)} universe funds up to {src.end.date()}"
+        raise DataUnavailable(what, src.name, SHARES_PROVIDER)
     have = src.available(shares["ticker"].unique())
     return implied_flows(shares, src.close(have) if have else None, jump)
 

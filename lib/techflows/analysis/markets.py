@@ -108,21 +108,22 @@ def rebound_volume(
     """Is volume expanding in a rebound: mean volume after the low through end vs before it.
 
     before: the `sessions` sessions up to and including the low; after: the sessions after the
-    low through end. ratio > 1 means expanding. The one definition of "volume expanding".
+    low through end. ratio > 1 means expanding. The one definition of "volume expanding". With no
+    session after the low (the low is the last one) or none before it, the ratio is NaN.
     """
     volume = volume.dropna()
     volume = volume[volume > 0]
     low, end = pd.Timestamp(low), pd.Timestamp(end)
     after = volume.loc[low + pd.Timedelta(days=1) : end]
     before = volume.loc[:low].iloc[-int(sessions) :]
-    if after.empty or before.empty:
-        raise DataError(f"volume around {low.date()} to {end.date()}: no sessions on one side")
+    after_mean = float(after.mean()) if len(after) else np.nan
+    before_mean = float(before.mean()) if len(before) else np.nan
     return {
         "after": after,
-        "after_mean": float(after.mean()),
-        "before_mean": float(before.mean()),
+        "after_mean": after_mean,
+        "before_mean": before_mean,
         "before_sessions": len(before),
-        "ratio": float(after.mean() / before.mean()),
+        "ratio": after_mean / before_mean,
     }
 
 

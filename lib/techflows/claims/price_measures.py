@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 
 import pandas as pd
 
@@ -10,7 +11,7 @@ from techflows.analysis import drawdowns, markets, notional, rates, weeks
 from techflows.claims.claim import Claim, Measurement, observed, window_text
 from techflows.data.source import Source
 from techflows.data.sources.base import PRICES_PROVIDER
-from techflows.errors import DataError, DataUnavailable
+from techflows.errors import DataUnavailable
 
 
 def _sessions(index: pd.DatetimeIndex, claim: Claim) -> int:
@@ -65,13 +66,12 @@ def volume_ratio(src: Source, claim: Claim) -> Measurement:
     """Is volume expanding in the rebound: markets.rebound_volume from the low (start) to end."""
     ticker = claim.param("ticker")
     bars = _quoted_bars(src, claim)
-    try:
-        found = markets.rebound_volume(
-            bars["Volume"], claim.start, claim.end, int(claim.param("sessions", "20"))
-        )
-    except DataError:
-        what = f"{ticker} volume around {window_text(claim)}"
-        raise DataUnavailable(what, src.name, PRICES_PROVIDER) from None
+    found = markets.rebound_volume(
+        bars["Volume"], claim.start, claim.end, int(claim.param("sessions", "20"))
+    )
+    if not math.isfinite(found["ratio"]):
+        what = f"{ticker} volume on both sides of the low, {window_text(claim)}"
+        raise DataUnavailable(what, src.name, PRICES_PROVIDER)
     after = found["after"]
     detail = (
         f"daily volume {', '.join(f'{v / 1e6:.2f}M' for v in after)} after the low vs "

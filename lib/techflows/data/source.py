@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 
 from techflows import config
+from techflows.data import market_calendar
 from techflows.data.sources.base import PRICES_PROVIDER, SERIES_PROVIDER, Adapter
+from techflows.data.sources.composite import CompositeAdapter
 from techflows.data.sources.csvdir import CsvAdapter
 from techflows.data.sources.network import network_available
 from techflows.data.sources.sample import SampleAdapter
@@ -26,7 +28,10 @@ from techflows.data.validate import (
     check_shares,
     check_symbols,
 )
-from techflows.errors import DataError, DataUnavailable, OfflineFallbackWarning
+from techflows.errors import DataError, DataUnavailable, OfflineFallbackWarning, StaleDataWarning
+
+# Where `auto` turns when Yahoo and FRED cannot be used (no network and nothing cached).
+OFFLINE_FALLBACK = "snapshot"
 
 
 def parse_as_of(as_of: object) -> pd.Timestamp | None:
@@ -73,7 +78,7 @@ class Source:
 
     @property
     def name(self) -> str:
-        """Short source name: yahoo, csv, snapshot or sample."""
+        """Short source name: yahoo, csv, snapshot, sample, or yahoo+csv when composed."""
         return self.adapter.name
 
     @property
@@ -113,13 +118,17 @@ class Source:
             and not (cut := self._cut(self._prices[(t, quoted)])).empty
         }
 
+    def _why(self, keys: Iterable[str]) -> str:
+        """Why the adapter failed to deliver keys this session ('' when it simply lacks them)."""
+        return "; ".join(dict.fromkeys(r for k in keys if (r := self.adapter.failure(k))))
+
     def close(self, tickers: Iterable[str], quoted: bool = False) -> pd.DataFrame:
         """Wide frame of closes (adjusted unless quoted); raises if none of the tickers exist."""
         tickers = list(tickers)
         found = self.bars(tickers, quoted=quoted)
         if not found:
             what = f"{'Quoted' if quoted else 'Adjusted'} prices for {', '.join(tickers)}"
-            raise DataUnavailable(what, self.name, PRICES_PROVIDER)
+            raise DataUnavailable(what, self.name, PRICES_PROVIDER, self._why(tickers))
         wide = side_by_side({t: f["Close"] for t, f in found.items()})
         return wide.rename_axis("Date").rename_axis(columns="ticker")
 
@@ -128,7 +137,8 @@ class Source:
         found = self.bars([ticker], quoted=quoted)
         if ticker not in found:
             kind = "Quoted prices" if quoted else "Prices"
-            raise DataUnavailable(f"{kind} for {ticker}", self.name, PRICES_PROVIDER)
+            what = f"{kind} for {ticker}"
+            raise DataUnavailable(what, self.name, PRICES_PROVIDER, self._why([ticker]))
         return found[ticker]
 
     def available(self, tickers: Iterable[str], quoted: bool = False) -> list[str]:
@@ -164,7 +174,8 @@ class Source:
             self._asked.update(("series", i) for i in todo)
         found = [i for i in ids if i in self._series]
         if not found:
-            raise DataUnavailable(f"Series {', '.join(ids)}", self.name, SERIES_PROVIDER)
+            what = f"Series {', '.join(ids)}"
+            raise DataUnavailable(what, self.name, SERIES_PROVIDER, self._why(ids))
         wide = side_by_side({i: self._series[i] for i in found})
         return self._cut(wide.rename_axis("Date"))
 
@@ -273,6 +284,43 @@ def resolve_folder(folder: str | Path) -> Path:
     return from_root if from_root.exists() else path
 
 
+def offline_adapter(name: str = OFFLINE_FALLBACK) -> Adapter:
+    """The embedded offline data by source name: the snapshot, or arch's sample."""
+    if name == "snapshot":
+        return SnapshotAdapter()
+    if name == "sample":
+        return SampleAdapter()
+    raise DataError(f"source {name!r}: not an offline source")
+
+
+def open_live(store: Store) -> tuple[Adapter | None, str]:
+    """Yahoo+FRED through the cache, cache first; None when neither network nor cache serve.
+
+    A cache fetched after the latest market close is used without probing the network;
+    otherwise a quick probe decides. Offline with an older cache, that cache is served
+    (second value: the note saying so); offline with none, None.
+    """
+    from techflows.data.sources.online import OnlineAdapter
+
+    newest = store.newest_fetch("prices")
+    if market_calendar.is_current(newest) or network_available():
+        return OnlineAdapter(store), ""
+    if newest is None:
+        return None, ""
+    reason = (
+        "Yahoo Finance and FRED cannot be reached, so the data cached by earlier runs "
+        f"(last fetched {newest.date()}) is used"
+    )
+    warnings.warn(f"techflows: {reason}.", StaleDataWarning, stacklevel=3)
+    return OnlineAdapter(store, offline=True), reason
+
+
+def live_usable(cache_dir: str | Path | None = None) -> bool:
+    """True if `auto` will use Yahoo+FRED (live, or their cache offline), not the fallback."""
+    store = Store(Path(cache_dir) if cache_dir else config.CACHE_DIR)
+    return store.newest_fetch("prices") is not None or network_available()
+
+
 def open_source(
     source: str = "auto",
     data_dir: str | Path | None = None,
@@ -282,8 +330,9 @@ def open_source(
 ) -> Source:
     """Open a data source by name: auto, yahoo, csv, snapshot or sample.
 
-    auto is yahoo when Yahoo Finance or FRED answers, else the csv folder data_dir names, else
-    the embedded snapshot of real market data, with a warning and a note for the banner.
+    auto is Yahoo+FRED through the cache when online (or cached), else the embedded snapshot of
+    real market data, with a warning and a note for the banner. With data_dir, yahoo and auto
+    compose: the folder's data first, live (or, offline, snapshot) data for the rest.
     """
     source = (source or "auto").strip().lower()
     if source not in config.SOURCES:
@@ -292,29 +341,23 @@ def open_source(
         if not data_dir:
             raise DataError("source 'csv' needs data_dir: the folder with prices/, fred/, flows/")
         return Source(CsvAdapter(resolve_folder(data_dir)), as_of=as_of, universe=universe)
-    if source == "snapshot":
-        return Source(SnapshotAdapter(), as_of=as_of, universe=universe)
-    if source == "sample":
-        return Source(SampleAdapter(), as_of=as_of, universe=universe)
-    if network_available():
-        from techflows.data.sources.online import OnlineAdapter
-
-        store = Store(Path(cache_dir) if cache_dir else config.CACHE_DIR)
-        return Source(OnlineAdapter(store), as_of=as_of, universe=universe)
-    if source == "yahoo":
-        raise DataError(
-            "source 'yahoo': Yahoo Finance and FRED cannot be reached from this machine"
+    if source in ("snapshot", "sample"):
+        return Source(offline_adapter(source), as_of=as_of, universe=universe)
+    local = CsvAdapter(resolve_folder(data_dir)) if data_dir else None
+    adapter, reason = open_live(Store(Path(cache_dir) if cache_dir else config.CACHE_DIR))
+    if adapter is None:
+        if source == "yahoo":
+            raise DataError(
+                "source 'yahoo': Yahoo Finance and FRED cannot be reached from this machine "
+                "and nothing is cached"
+            )
+        where = f"the csv folder {local.folder} first, then " if local is not None else ""
+        reason = (
+            "Yahoo Finance and FRED cannot be reached and nothing is cached, "
+            f"so {where}the embedded {OFFLINE_FALLBACK} is used"
         )
-    return offline_source(data_dir, as_of, universe)
-
-
-def offline_source(
-    data_dir: str | Path | None, as_of: object, universe: str | Path | None
-) -> Source:
-    """auto without a network: the csv folder the user named, else the embedded snapshot."""
-    folder = resolve_folder(data_dir) if data_dir else None
-    adapter = CsvAdapter(folder) if folder else SnapshotAdapter()
-    used = f"the csv folder {folder} is used" if folder else "the embedded snapshot is used"
-    reason = f"Yahoo Finance and FRED cannot be reached, so {used}"
-    warnings.warn(f"techflows: {reason}.", OfflineFallbackWarning, stacklevel=3)
+        warnings.warn(f"techflows: {reason}.", OfflineFallbackWarning, stacklevel=2)
+        adapter = offline_adapter()
+    if local is not None:
+        adapter = CompositeAdapter(local, adapter)
     return Source(adapter, as_of=as_of, universe=universe, fallback_reason=reason)

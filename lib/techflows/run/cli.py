@@ -40,6 +40,7 @@ input.
 examples:
   techflows report --source snapshot --as-of 2026-02-13 --param week_end=W-WED
   techflows report --data-dir ../shared/market-data --as-of 2026-02-13
+  techflows report --source yahoo --data-dir ~/epfr-export   (live prices, your own flows)
   techflows report 01_current_status notebooks/02_drivers.ipynb --param lookback_years=5
 """
 
@@ -126,15 +127,17 @@ def build_parser() -> Parser:
     report.add_argument(
         "--source",
         choices=config.SOURCES,
-        help="data source: auto (Yahoo/FRED when online, else the embedded snapshot of real "
-        "market data), yahoo, csv (a folder, see --data-dir), snapshot or sample (arch's "
-        "1999-2018 history); default: csv when --data-dir is given, else auto",
+        help="data source: auto (Yahoo/FRED through the cache when online or cached, else the "
+        "embedded snapshot of real market data), yahoo, csv (a folder, see --data-dir), snapshot "
+        "or sample (arch's 1999-2018 history); default: csv when --data-dir is given, else auto. "
+        "yahoo or auto with --data-dir: the folder first, live data for the rest",
     )
     report.add_argument(
         "--data-dir",
         metavar="DIR",
         default="",
-        help="folder of the csv source (prices/, fred/, flows/, constituents/)",
+        help="your own data folder (prices/, fred/, flows/, constituents/): the csv source, or "
+        "with --source yahoo/auto the parts live data lacks (e.g. EPFR or ICI fund flows)",
     )
     report.add_argument(
         "--as-of",

@@ -13,7 +13,7 @@ from typing import Any
 
 from techflows import atomic, config
 from techflows.data.snapshot.manifest import describe, read_manifest
-from techflows.data.sources.network import network_available
+from techflows.data.source import live_usable
 from techflows.errors import DataError
 from techflows.run import index_page
 from techflows.run.execute import (
@@ -132,10 +132,10 @@ def write_summary(results: Iterable[RunResult], output_dir: Path) -> list[dict[s
 
 
 def offline(parameters: dict[str, Any]) -> str:
-    """What source 'auto' reads without a network: the csv folder named, else the snapshot."""
-    if parameters.get("data_dir"):
-        return f"the csv folder {parameters['data_dir']}"
-    return f"the {describe(read_manifest(config.SNAPSHOT_DIR))}"
+    """What source 'auto' reads without a network: the csv folder named first, then the snapshot."""
+    snapshot = f"the {describe(read_manifest(config.SNAPSHOT_DIR))}"
+    folder = parameters.get("data_dir")
+    return f"the csv folder {folder} first, then {snapshot}" if folder else snapshot
 
 
 def run_jobs(work: Sequence[Job], workers: int, log: Log) -> list[RunResult]:
@@ -176,8 +176,11 @@ def run_reports(
     log = log or log_to_stderr
     parameters = dict(parameters or {})
     output_dir = Path(output_dir).resolve()
-    if str(parameters.get("source", "auto")).lower() == "auto" and not network_available():
-        log(f"Yahoo Finance and FRED cannot be reached: source 'auto' uses {offline(parameters)}")
+    if str(parameters.get("source", "auto")).lower() == "auto" and not live_usable():
+        log(
+            "Yahoo Finance and FRED cannot be reached and nothing is cached: source 'auto' "
+            f"uses {offline(parameters)}"
+        )
     work = [Job(Path(nb).resolve(), output_dir, parameters, timeout) for nb in notebooks]
     workers = max(1, min(jobs, len(work)))
     log(f"running {len(work)} notebook(s), {workers} at a time, into {output_dir}")

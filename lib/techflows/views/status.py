@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -279,14 +281,20 @@ def rebound_vs_article(
     rebound: markets.rebound_volume from the phase low to the status date (the one definition
     of "volume expanding", also used by claim A000-11).
     """
-    word = "expanding" if rebound["ratio"] > 1 else "not expanding"
+    if math.isfinite(rebound["ratio"]):
+        word = "expanding" if rebound["ratio"] > 1 else "not expanding"
+        volume_now = (
+            f"{rebound['ratio']:.2f}x ({word}): {rebound['after_mean'] / 1e6:.2f}M a day after "
+            f"the low vs {rebound['before_mean'] / 1e6:.2f}M over the "
+            f"{rebound['before_sessions']} sessions to it"
+        )
+    else:
+        volume_now = "no session after the low yet: volume cannot be compared"
     measured = [
         f"${status['close']:.2f} on {status['date'].date()}",
         f"{status['from_phase_low']:+.2%} from {status['phase_low']:.2f} "
         f"on {status['phase_low_date'].date()}",
-        f"{rebound['ratio']:.2f}x ({word}): {rebound['after_mean'] / 1e6:.2f}M a day after the "
-        f"low vs {rebound['before_mean'] / 1e6:.2f}M over the {rebound['before_sessions']} "
-        "sessions to it",
+        volume_now,
     ]
     return pd.DataFrame(
         {"article": [close, move, volume], "measured": measured},

@@ -23,6 +23,10 @@ class Adapter:
     name = "base"
     description = ""
 
+    def failure(self, key: str) -> str:
+        """Why key (ticker, series id) could not be fetched this session; '' if it did not."""
+        return ""
+
     def prices(self, tickers: list[str], quoted: bool = False) -> dict[str, pd.DataFrame]:
         """Daily bars per ticker (Close required; Open/High/Low/Volume when the source has them)."""
         raise DataUnavailable("Prices", self.name, PRICES_PROVIDER)

@@ -11,14 +11,27 @@ from techflows.data.store import Store
 
 
 class OnlineAdapter(Adapter):
-    """Yahoo for prices, shares and fundamentals; FRED for rate and macro series."""
+    """Yahoo for prices, shares and fundamentals; FRED for rate and macro series.
+
+    offline: the network is down, so only the cache is served (with a warning where stale).
+    """
 
     name = "yahoo"
-    description = "yahoo+fred: live Yahoo Finance (yfinance) and FRED, cached in data/cache/"
+    series_name = "fred"
 
-    def __init__(self, store: Store) -> None:
-        self.yahoo = YahooAdapter(store)
-        self.fred = FredAdapter(store)
+    def __init__(self, store: Store, offline: bool = False) -> None:
+        self.yahoo = YahooAdapter(store, offline=offline)
+        self.fred = FredAdapter(store, offline=offline)
+        where = f"cached in {store.root}"
+        self.description = (
+            f"yahoo+fred: live Yahoo Finance (yfinance) and FRED, {where}"
+            if not offline
+            else f"yahoo+fred: the cache of earlier live Yahoo Finance and FRED downloads ({where})"
+        )
+
+    def failure(self, key: str) -> str:
+        """Why Yahoo or FRED could not deliver key this session."""
+        return self.yahoo.failure(key) or self.fred.failure(key)
 
     def prices(self, tickers: list[str], quoted: bool = False) -> dict[str, pd.DataFrame]:
         """Daily bars from Yahoo."""

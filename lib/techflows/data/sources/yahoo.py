@@ -1,129 +1,171 @@
-"""Yahoo Finance through yfinance: one batched download per refresh, cached as parquet."""
+"""Yahoo Finance through yfinance: cache first, one batched refresh per kind, final bars only."""
 
 from __future__ import annotations
 
-import time
-import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pandas as pd
 
-from techflows.data.sources.base import Adapter
+from techflows.data.market_calendar import final_bars
+from techflows.data.sources.retry import FetchFailed, LiveAdapter, warn_failed
 from techflows.data.sources.yahoo_client import TRIES, YahooClient
 from techflows.data.sources.yahoo_tidy import (
     attach_price,
     flag_jumps,
     rebased,
-    split_download,
     tidy_cashflow,
     tidy_eps,
     tidy_holdings,
     tidy_shares,
 )
-from techflows.data.store import Store
+from techflows.data.store import Store, fetched_at, is_current
 from techflows.errors import DataError, DataUnavailable
 
 ADJUSTED, QUOTED, SHARES = "prices", "prices_quoted", "shares"
-MAX_AGE = pd.Timedelta(hours=12)  # a cache file younger than this is not refreshed
-# Refreshes re-read a week the cache already has: it replaces a partial last day and
-# shows whether Yahoo re-based the adjusted history (dividend or split) since.
-OVERLAP = pd.Timedelta(days=7)
 SHARES_START = pd.Timestamp("2010-01-01")
+# Share-count refreshes re-read two weeks: Yahoo fills in late reports.
+SHARES_OVERLAP = pd.Timedelta(days=14)
 CSV_SHARES = "a csv folder with flows/etf_shares.csv"
+OFFLINE = "Yahoo Finance cannot be reached"
+# Failures that will not go away by asking again today: cached as "none" until the next close.
+PERMANENT = ("delisted", "Not Found", "YFTzMissingError", "YFPricesMissingError")
+NO_BARS = pd.DataFrame({"Close": pd.Series(dtype=float)}, index=pd.DatetimeIndex([], name="Date"))
 
 
-class YahooAdapter(Adapter):
-    """Daily bars, shares outstanding and fundamentals from Yahoo Finance."""
+def _last_date(frame: pd.DataFrame | None) -> str | None:
+    return None if frame is None or frame.empty else str(frame.index.max().date())
+
+
+class YahooAdapter(LiveAdapter):
+    """Daily bars, shares outstanding and fundamentals from Yahoo Finance.
+
+    Everything is served from the cache while it is current (fetched after the latest NYSE
+    close); otherwise every stale file of that kind is refreshed in one batch. Offline, or
+    when Yahoo fails, the cache is served with a warning saying how old it is.
+    """
 
     name = "yahoo"
     description = "yahoo: live Yahoo Finance (yfinance), cached in data/cache/"
 
-    def __init__(
-        self,
-        store: Store,
-        sleep: Callable[[float], None] = time.sleep,
-        max_age: pd.Timedelta = MAX_AGE,
-        tries: int = TRIES,
-    ) -> None:
-        self.store = store
-        self.max_age = max_age
-        self.client = YahooClient(sleep=sleep, tries=tries)
-        self._tried: set[tuple[str, str]] = set()  # refreshed this session, found or not
+    def __init__(self, store: Store, tries: int = TRIES, **options: object) -> None:
+        super().__init__(store, tries=tries, **options)  # type: ignore[arg-type]
+        self.client = YahooClient(sleep=self.sleep, tries=self.tries)
+
+    # --- daily bars ----------------------------------------------------------------------
 
     def prices(self, tickers: list[str], quoted: bool = False) -> dict[str, pd.DataFrame]:
         """Daily bars: adjusted closes, or with quoted the closes as quoted (plus Adj Close)."""
         kind = QUOTED if quoted else ADJUSTED
         frames = {t: self.store.read(kind, t) for t in tickers}  # each cache file read once
-        stale = [
-            t
-            for t in tickers
-            if (kind, t) not in self._tried and not self.store.is_fresh(kind, t, self.max_age)
-        ]
-        if stale:
-            try:
+        if any(self._stale(kind, t, frames[t]) for t in tickers):
+            self._refresh_kind(kind, frames)
+        return {t: f for t in tickers if (f := frames[t]) is not None and not f.empty}
+
+    def _stale(self, kind: str, ticker: str, frame: pd.DataFrame | None) -> bool:
+        return (kind, ticker) not in self.tried and not is_current(frame)
+
+    def _refresh_kind(self, kind: str, frames: dict[str, pd.DataFrame | None]) -> None:
+        """Refresh the stale asked tickers and every other stale file of kind, in one batch."""
+        if self.offline:
+            stale = [t for t, f in frames.items() if self._stale(kind, t, f)]
+            self.tried.update((kind, t) for t in stale)
+            self._failed(kind, dict.fromkeys(stale, OFFLINE), frames)
+            return
+        with self.store.lock(kind):
+            # Another notebook may have refreshed them while this one waited for the lock.
+            stale = [t for t, f in frames.items() if not is_current(f)]
+            frames.update({t: self.store.read(kind, t) for t in stale})
+            for other in self.store.symbols(kind):
+                if other not in frames and (kind, other) not in self.tried:
+                    cached = self.store.read(kind, other)
+                    if not is_current(cached):
+                        frames[other] = cached
+            stale = [t for t, f in frames.items() if self._stale(kind, t, f)]
+            self.tried.update((kind, t) for t in stale)
+            if stale:
                 self._refresh(kind, stale, frames)
-            except DataError as exc:
-                if any(frames[t] is None for t in stale):
-                    raise
-                warnings.warn(f"techflows: {exc}; using cached prices", stacklevel=2)
-            self._tried.update((kind, t) for t in stale)
-        return {t: f for t, f in frames.items() if f is not None and not f.empty}
 
     def _refresh(
         self, kind: str, tickers: list[str], frames: dict[str, pd.DataFrame | None]
     ) -> None:
-        """Fetch what the cache lacks (a week's overlap onward, or all); update frames in place."""
+        """Fetch what the cache lacks (from its last day on, or all); update frames in place."""
         cached = [t for t in tickers if frames[t] is not None and not frames[t].empty]
         full = [t for t in tickers if t not in cached]
-        errors: list[str] = []
-        if cached:
-            start = min(frames[t].index.max() for t in cached) - OVERLAP
-            fresh, errors = self._fetch(kind, cached, start=start.strftime("%Y-%m-%d"))
+        failed: dict[str, str] = {}
+        for start in sorted({_last_date(frames[t]) for t in cached}):
+            group = [t for t in cached if _last_date(frames[t]) == start]
+            fresh, errors = self._fetch(kind, group, start=start)
+            failed.update(errors)
             for ticker, bars in fresh.items():
-                if rebased(frames[ticker], bars):
+                if rebased(frames[ticker], bars):  # a dividend or split since: fetch all again
                     full.append(ticker)
                 else:
                     frames[ticker] = self.store.merge(kind, ticker, frames[ticker], bars)
         if full:
-            fresh, more = self._fetch(kind, full, period="max")
-            errors += more
+            fresh, errors = self._fetch(kind, full, period="max")
+            failed.update(errors)
             for ticker, bars in fresh.items():
                 frames[ticker] = self.store.write(kind, ticker, bars)
-        absent = [t for t in tickers if frames[t] is None]
-        if absent:
-            why = f" ({'; '.join(errors)})" if errors else ""
-            message = f"techflows: Yahoo Finance has no prices for {', '.join(absent)}{why}"
-            warnings.warn(message, stacklevel=3)
+            for ticker in full:
+                reason = failed.get(ticker, "")
+                if frames[ticker] is None and any(p in reason for p in PERMANENT):
+                    self.store.write(kind, ticker, NO_BARS)  # not asked again before the next close
+        self._failed(kind, failed, frames)
 
     def _fetch(
         self, kind: str, tickers: list[str], **span: str
-    ) -> tuple[dict[str, pd.DataFrame], list[str]]:
-        what = f"{'quoted' if kind == QUOTED else 'adjusted'} prices for {', '.join(tickers)}"
-        frame, errors = self.client.download(tickers, what, auto_adjust=kind == ADJUSTED, **span)
-        # yf.download ends with one "[tickers]: error" line per distinct error
-        summary = [m for m in errors if m.startswith("[")] or errors
-        return split_download(frame, tickers), list(dict.fromkeys(summary))
+    ) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+        found, failed = self.client.download(tickers, auto_adjust=kind == ADJUSTED, **span)
+        # A session still trading gives a partial bar: it is never cached as a close.
+        return {t: final_bars(bars) for t, bars in found.items()}, failed
 
-    def _cached(self, kind: str, ticker: str, fetch: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        if self.store.is_fresh(kind, ticker, self.max_age):
-            return self.store.read(kind, ticker)  # type: ignore[return-value]
-        return self.store.write(kind, ticker, fetch())
+    def _failed(
+        self, kind: str, failed: dict[str, str], frames: dict[str, pd.DataFrame | None]
+    ) -> None:
+        if not failed:
+            return
+        self.failures.update(failed)
+        what = f"yahoo {'quoted' if kind == QUOTED else 'adjusted'} prices"
+        warn_failed(what, failed, lambda t: _last_date(frames.get(t)))
+
+    # --- shares outstanding --------------------------------------------------------------
+
+    @contextmanager
+    def _due(self, kind: str, ticker: str) -> Iterator[tuple[pd.DataFrame | None, bool]]:
+        """The cached frame, and whether to fetch it; a fetch happens under kind's lock.
+
+        A notebook that waited for the lock re-reads the file another one just fetched.
+        """
+        cached = self.store.read(kind, ticker)
+        if not self._stale(kind, ticker, cached):
+            yield cached, False
+            return
+        with self.store.lock(kind):
+            cached = self.store.read(kind, ticker)
+            self.tried.add((kind, ticker))
+            yield cached, not is_current(cached)
 
     def _shares_daily(self, ticker: str) -> pd.DataFrame:
         """Cached daily share counts of one ticker, refreshed incrementally."""
-        cached = self.store.read(SHARES, ticker)
-        if cached is not None and self.store.is_fresh(SHARES, ticker, self.max_age):
-            return cached
-        last = None if cached is None or cached.empty else cached.index.max()
-        start = (SHARES_START if last is None else last - OVERLAP).strftime("%Y-%m-%d")
-        raw = self.client.ask(
-            ticker,
-            lambda t: t.get_shares_full(start=start),
-            f"Shares outstanding for {ticker}",
-            CSV_SHARES,
-            required=False,  # nothing new since the cached days is not a failure
-        )
-        return self.store.merge(SHARES, ticker, cached, tidy_shares(raw))
+        with self._due(SHARES, ticker) as (cached, due):
+            if not due:
+                return cached if cached is not None else tidy_shares(None)
+            last = None if cached is None or cached.empty else cached.index.max()
+            start = f"{SHARES_START if last is None else last - SHARES_OVERLAP:%Y-%m-%d}"
+            try:
+                if self.offline:
+                    raise FetchFailed(OFFLINE)
+                raw = self.client.ask(ticker, lambda t: t.get_shares_full(start=start))
+            except FetchFailed as exc:
+                self.failures[ticker] = str(exc)
+                if cached is None:
+                    what = f"Shares outstanding for {ticker}"
+                    raise DataUnavailable(what, self.name, CSV_SHARES, reason=str(exc)) from exc
+                reach = _last_date(cached)
+                warn_failed("yahoo shares outstanding", {ticker: str(exc)}, lambda _: reach)
+                return cached
+            return self.store.merge(SHARES, ticker, cached, tidy_shares(raw))
 
     def _close(self, ticker: str) -> pd.Series | None:
         """Cached close (quoted if cached, else adjusted) without a download."""
@@ -137,26 +179,51 @@ class YahooAdapter(Adapter):
         """Daily shares outstanding (last report of each day), jump-flagged, priced from cache."""
         if not tickers:
             raise DataError("yahoo shares outstanding: name the fund tickers, e.g. ['XLK']")
-        found, failed = [], []
+        found, failed, none = [], {}, []
         for ticker in tickers:
             try:
                 daily = self._shares_daily(ticker)
             except DataUnavailable as gap:
-                failed.append(gap.what)
+                failed[ticker] = gap.reason
                 continue
             if daily.empty:
-                failed.append(f"none reported for {ticker}")
+                none.append(ticker)
                 continue
             frame = daily.rename_axis("date").reset_index().assign(ticker=ticker)
             frame["jump"] = flag_jumps(daily["shares"]).to_numpy()
             found.append(attach_price(frame, self._close(ticker)))
-        if not found:
-            what = f"Shares outstanding for {', '.join(tickers)} ({'; '.join(failed)})"
-            raise DataUnavailable(what, self.name, CSV_SHARES)
         if failed:
-            warnings.warn(f"techflows: yahoo shares: {'; '.join(failed)}", stacklevel=2)
+            warn_failed("yahoo shares outstanding", failed, lambda _: None)
+        if not found:
+            reason = "; ".join(dict.fromkeys(failed.values()))
+            what = f"Shares outstanding for {', '.join(tickers)}"
+            raise DataUnavailable(what, self.name, CSV_SHARES, reason=reason)
         table = pd.concat(found, ignore_index=True)
         return table[["date", "ticker", "shares", "price", "jump"]]
+
+    # --- statements, estimates, holdings ---------------------------------------------------
+
+    def _cached(
+        self, kind: str, ticker: str, what: str, provider: str, fetch: Callable[[], pd.DataFrame]
+    ) -> pd.DataFrame:
+        """The cached table while current; else fetched, or the cached copy with a warning."""
+        with self._due(kind, ticker) as (cached, due):
+            if not due:
+                if cached is None:
+                    raise DataUnavailable(what, self.name, provider, reason=self.failure(ticker))
+                return cached
+            try:
+                if self.offline:
+                    raise FetchFailed(OFFLINE)
+                return self.store.write(kind, ticker, fetch())
+            except FetchFailed as exc:
+                self.failures[ticker] = str(exc)
+                if cached is None:
+                    raise DataUnavailable(what, self.name, provider, reason=str(exc)) from exc
+                fetched = fetched_at(cached)
+                when = str(fetched.date()) if fetched is not None else "an earlier run"
+                warn_failed(f"yahoo {what}", {ticker: str(exc)}, lambda _: f"the copy of {when}")
+                return cached
 
     def cashflow(self, ticker: str) -> pd.DataFrame:
         """Yearly capex (spent, positive), operating and free cash flow in USD."""
@@ -164,8 +231,8 @@ class YahooAdapter(Adapter):
         provider = "a US-listed company's ticker (funds and indices file no statements)"
 
         def fetch() -> pd.DataFrame:
-            table = self.client.ask(ticker, lambda t: t.cashflow, what, provider)
-            if "Capital Expenditure" not in table.index:
+            table = self.client.ask(ticker, lambda t: t.cashflow)
+            if table is None or "Capital Expenditure" not in table.index:
                 raise DataUnavailable(f"{what} with capital expenditure", self.name, provider)
             currency = self._reporting_currency(ticker)
             if currency != "USD":
@@ -173,14 +240,14 @@ class YahooAdapter(Adapter):
                 raise DataUnavailable(what_usd, self.name, provider)
             return tidy_cashflow(table, ticker)
 
-        return self._cached("cashflow", ticker, fetch)
+        return self._cached("cashflow", ticker, what, provider, fetch)
 
     def _reporting_currency(self, ticker: str) -> str:
         """Currency of the statements; assumed USD (with a warning) when Yahoo will not say."""
         try:
-            info = self.client.ask(ticker, lambda t: t.info, f"Profile of {ticker}", "", False)
-        except DataUnavailable as gap:
-            warnings.warn(f"techflows: {gap.what}; assuming statements in USD", stacklevel=4)
+            info = self.client.ask(ticker, lambda t: t.info)
+        except FetchFailed as exc:
+            warn_failed(f"yahoo profile of {ticker}", {ticker: str(exc)}, lambda _: "USD (assumed)")
             return "USD"
         return str((info or {}).get("financialCurrency") or "USD")
 
@@ -190,16 +257,13 @@ class YahooAdapter(Adapter):
         provider = "a company ticker with analyst coverage"
 
         def fetch() -> pd.DataFrame:
-            trend = self.client.ask(ticker, lambda t: t.eps_trend, what, provider)
-            try:
-                revisions = self.client.ask(
-                    ticker, lambda t: t.eps_revisions, what, provider, False
-                )
-            except DataUnavailable:
-                revisions = None  # the trend alone still answers the question
+            # One Ticker: trend and revisions come from the same quoteSummary answer.
+            trend, revisions = self.client.ask(ticker, lambda t: (t.eps_trend, t.eps_revisions))
+            if trend is None or trend.empty:
+                raise DataUnavailable(what, self.name, provider)
             return tidy_eps(trend, revisions, ticker)
 
-        return self._cached("eps_trend", ticker, fetch)
+        return self._cached("eps_trend", ticker, what, provider, fetch)
 
     def top_holdings(self, ticker: str) -> pd.DataFrame:
         """A fund's top holdings: fund, symbol, name, weight (fraction)."""
@@ -207,7 +271,9 @@ class YahooAdapter(Adapter):
         provider = "a fund ticker (stocks and indices have no holdings)"
 
         def fetch() -> pd.DataFrame:
-            table = self.client.ask(ticker, lambda t: t.funds_data.top_holdings, what, provider)
+            table = self.client.ask(ticker, lambda t: t.funds_data.top_holdings)
+            if table is None or table.empty:
+                raise DataUnavailable(what, self.name, provider)
             return tidy_holdings(table, ticker)
 
-        return self._cached("holdings", ticker, fetch)
+        return self._cached("holdings", ticker, what, provider, fetch)

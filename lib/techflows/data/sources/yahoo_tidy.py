@@ -66,13 +66,13 @@ def split_download(frame: pd.DataFrame | None, tickers: list[str]) -> dict[str, 
 
 
 def rebased(cached: pd.DataFrame, fresh: pd.DataFrame, tolerance: float = 1e-4) -> bool:
-    """True if fresh closes disagree with the cache before its last (maybe partial) day.
+    """True if fresh closes disagree with the cache on the days both have.
 
     Yahoo re-bases the whole adjusted history after each dividend or split, so a cache
-    that disagrees on overlapping days must be fetched again in full.
+    that disagrees on overlapping days must be fetched again in full. Cached bars are final
+    (see market_calendar.final_bars), so every overlapping day is comparable.
     """
-    before_last = cached.index[cached.index < cached.index.max()]
-    common = before_last.intersection(fresh.index)
+    common = cached.index.intersection(fresh.index)
     columns = [c for c in ("Close", "Adj Close") if c in cached and c in fresh]
     if common.empty or not columns:
         return False

@@ -1,0 +1,66 @@
+"""When a daily bar is final: the NYSE calendar (exchange-calendars), not a fixed cache age."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
+import pandas as pd
+
+EXCHANGE = "XNYS"
+# Yahoo's daily bar carries the official closing-auction price a few minutes after the bell.
+SETTLE = pd.Timedelta(minutes=20)
+CALENDAR_START = "2015-01-01"
+
+
+def now() -> pd.Timestamp:
+    """The current time in UTC (the one clock the cache's freshness is judged by)."""
+    return pd.Timestamp.now(tz="UTC")
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    # exchange-calendars 4.13 reads .values of tz-aware data, deprecated in pandas 3.1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", getattr(pd.errors, "Pandas4Warning", DeprecationWarning))
+        yield
+
+
+@cache
+def _calendar():  # exchange_calendars.ExchangeCalendar; imported on first use (0.5 s)
+    import exchange_calendars
+
+    with _quiet():
+        return exchange_calendars.get_calendar(EXCHANGE, start=CALENDAR_START)
+
+
+def _utc(at: pd.Timestamp | None) -> pd.Timestamp:
+    at = now() if at is None else pd.Timestamp(at)
+    return at.tz_localize("UTC") if at.tz is None else at.tz_convert("UTC")
+
+
+def last_final_session(at: pd.Timestamp | None = None) -> pd.Timestamp:
+    """The date of the latest session whose close has settled at `at` (default: now)."""
+    calendar = _calendar()
+    with _quiet():
+        moment = min(_utc(at) - SETTLE, calendar.closes.iloc[-1])
+        return pd.Timestamp(calendar.minute_to_past_session(moment)).normalize()
+
+
+def last_close(at: pd.Timestamp | None = None) -> pd.Timestamp:
+    """When the latest settled session closed (UTC); data fetched after it is up to date."""
+    session = last_final_session(at)
+    with _quiet():
+        return pd.Timestamp(_calendar().session_close(session)).tz_convert("UTC")
+
+
+def final_bars(bars: pd.DataFrame, at: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Bars of sessions that have closed: a bar of a session still trading is a partial bar."""
+    return bars.loc[bars.index <= last_final_session(at)]
+
+
+def is_current(fetched: pd.Timestamp | None, at: pd.Timestamp | None = None) -> bool:
+    """True if data fetched at `fetched` already holds every session that has closed by `at`."""
+    return fetched is not None and _utc(fetched) >= last_close(at)
