@@ -257,7 +257,7 @@ def test_summary_keeps_sections_not_run_this_time(tmp_path, monkeypatch):
 
     index = (tmp_path / "index.html").read_text()
     assert '<a href="01_ok/01_ok.html">Tech drawdown</a>' in index
-    assert "-0.123" in index and "csv data as of 2026-02-13" in index
+    assert "-0.12</span>%" in index and "csv data as of 2026-02-13" in index
     assert "KeyError: &#39;XLK&#39; (cell In [2]: show_the_chart())" in index
     assert not EXTERNAL.search(index)
 

@@ -90,7 +90,7 @@ def _fed_target(src: Source, week_end: str) -> Measure:
 
 
 def tech_flow_windows(src: Source, week_end: str = "W-FRI") -> pd.DataFrame:
-    """Weekly net flows of tech-class ETFs and their rolling 4- and 8-week sums, in $bn.
+    """Weekly net flows of tech-class ETFs and their rolling 4- and 8-week sums, in USD bn.
 
     Complete weeks only; weeks without data are NaN and a window needs every week in it.
     attrs: tickers (the funds summed).
@@ -224,14 +224,14 @@ SIGNALS: tuple[Signal, ...] = (
         "flows_4w",
         "ETF flows",
         "Net flows into tech/AI ETFs, last 4 weeks",
-        Rule(1.0, -1.0, " $bn", flat=0.5),
+        Rule(1.0, -1.0, " USD bn", flat=0.5),
         _flows(4),
     ),
     Signal(
         "flows_8w",
         "ETF flows",
         "Net flows into tech/AI ETFs, last 8 weeks",
-        Rule(2.0, -2.0, " $bn", flat=1.0),
+        Rule(2.0, -2.0, " USD bn", flat=1.0),
         _flows(8),
     ),
     Signal(
