@@ -69,7 +69,7 @@ HTML_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 """
 
 REPORT_CSS = """
-body.tf-report { margin: 0; padding: 0; overflow-x: hidden; }
+body.tf-report { margin: 0; padding: 0; }
 .tf-bar { position: sticky; top: 0; z-index: 10; display: flex; gap: 18px; align-items: center;
   padding: 8px 20px; background: #1f3b66; color: #fff; font: 14px/1.4 system-ui, sans-serif; }
 .tf-bar a { color: #fff; text-decoration: none; } .tf-bar a:hover { text-decoration: underline; }

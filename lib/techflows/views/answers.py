@@ -26,6 +26,7 @@ SECTION_CLAIMS: dict[str, tuple[str, ...]] = {
     "01_current_status": (
         *(f"A000-{i:02d}" for i in range(1, 15)),
         "A001-01",
+        "A001-02",
         "A001-03",
         *(f"A002-{i:02d}" for i in range(1, 11)),
     ),

@@ -32,7 +32,6 @@ CHART_COLOURS = {
 }
 DISPLAY = (
     "id",
-    "section",
     "claim",
     "cited_source",
     "window",

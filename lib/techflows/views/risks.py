@@ -421,7 +421,7 @@ def today_drawdown_sentence(ticker: str, now: dict[str, object], summary: dict[s
 
 def styled_after_reaching(table: pd.DataFrame) -> Styler:
     """Past drawdowns that reached today's depth (analogues.after_reaching), what followed."""
-    return show(table)
+    return show(table[["ticker", *table.columns.drop("ticker")]])
 
 
 def recovery_legs_sentence(legs: pd.DataFrame) -> str:
@@ -457,7 +457,7 @@ def styled_recovery_legs(legs: pd.DataFrame) -> Styler:
 
 def styled_analogue_table(table: pd.DataFrame) -> Styler:
     """Each episode's depth and durations (analogues.analogue_tables); 'not yet' if open."""
-    return show(tables.not_yet(table))
+    return show(tables.not_yet(table[["ticker", *table.columns.drop("ticker")]]))
 
 
 def drawdown_paths_chart(paths: pd.DataFrame, ticker: str) -> plt.Axes:

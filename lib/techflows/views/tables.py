@@ -465,8 +465,9 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     """The index as ordinary leading columns (unless it is a plain 0..n-1 range)."""
     out = frame.copy()
     out.columns = [str(c) for c in out.columns]
-    if isinstance(out.index, pd.RangeIndex) and out.index.name is None:
-        return out
+    unnamed = all(n is None for n in out.index.names)
+    if unnamed and pd.api.types.is_integer_dtype(out.index):
+        return out.reset_index(drop=True)  # a row number carries nothing a reader needs
     names = [n if n is not None else "" for n in out.index.names]
     return out.rename_axis(names).reset_index()
 
