@@ -180,3 +180,72 @@ def test_status_answer_on_the_articles_week(snapshot_source):
     )
     assert "A000-01" in {c.id for c in box.contradicted}
     assert "A000-08" not in {c.id for c in box.contradicted}  # IYW's $196.32 holds
+
+
+def test_claims_answer_counts_each_verdict_and_lists_what_differs():
+    table = pd.DataFrame(
+        {
+            "id": ["A000-01", "A000-08", "A000-13", "A001-03", "A000-33"],
+            "article": ["000", "000", "000", "001", "000"],
+            "claim": ["inflow", "close", "mutual funds", "buying", "a 2026 cut"],
+            "reported": ["$6.00bn", "$196.32", "-$1,000.00bn", "≥ +0.0 pp", "-25 bp"],
+            "measured": ["-$4.94bn", "$196.32", "", "-6.1 pp", ""],
+            "window": ["w"] * 5,
+            "verdict": [
+                ledger.DIFFERS,
+                ledger.CONSISTENT,
+                ledger.NOT_MEASURABLE,
+                ledger.DIFFERS,
+                ledger.NOT_YET,
+            ],
+        }
+    )
+    box = claims.answer(table)
+    assert box.verdict == "Mostly not"  # 1 of the 3 checkable claims holds
+    assert box.sentence("claims").text == (
+        "Of the articles' 5 quantitative claims, the data can check 3: 1 hold and 2 differ; "
+        "1 cannot be measured from this source and 1 is not yet observable."
+    )
+    assert (
+        box.sentence("articles").text
+        == "By article, seed 000: 1 of 4 differ; seed 001: 1 of 1 differ."
+    )
+    assert [n.value for n in box.numbers] == ["5", "1", "2", "1", "1"]
+    assert [c.id for c in box.contradicted] == ["A000-01", "A001-03"] and box.checked == 3
+
+
+def test_monitor_answer_from_the_concordance_and_the_scenarios():
+    score = pd.Series(
+        {"signals": 13, "measured": 8, "green": 4, "amber": 3, "red": 1, "net_score": 0.375}
+    )
+    summary = pd.DataFrame(
+        {
+            "scenario": ["bull", "base", "bear"],
+            "met": [2, 3, 1],
+            "evaluable": [4, 4, 4],
+            "share_met": [0.5, 0.75, 0.25],
+            "favoured": [False, True, False],
+        }
+    )
+    items = pd.DataFrame(
+        {
+            "key": ["highs_share", "flows_4w"],
+            "signal": ["Tech stocks at a 52-week high", "Net flows, last 4 weeks"],
+            "value": [8.84, -4.98],
+            "shown": ["8.8% (6 of 72 at a high)", "-4.98 USD bn"],
+        }
+    )
+    box = monitor.answer(score, summary, items, pd.DataFrame(columns=["verdict"]))
+    assert box.verdict == "Leaning yes"
+    assert box.sentence("scenario").text == (
+        "The evidence favours seed 002's base case: 3 of its 4 conditions the data can judge "
+        "are met."
+    )
+    assert [n.value for n in box.numbers] == [
+        "+0.38",
+        "4 / 3 / 1",
+        "base (75%)",
+        "8.8%",
+        "-4.98 USD bn",
+    ]
+    assert box.checked == 0 and box.contradicted == ()

@@ -213,12 +213,14 @@ def answer(
 ) -> answers.Answer:
     """05's answer: the concordance of the checklist (checklist.concordance), the scenario the
     evidence favours (scenarios.scenario_summary) and two of its signals (breadth, flows)."""
+    signals, measured = int(score["signals"]), int(score["measured"])
+    green, amber, red = (int(score[s]) for s in ("green", "amber", "red"))
     sentences = [
         answers.Sentence(
             "checklist",
-            f"Of {score['signals']} checklist signals, {score['measured']} can be measured: "
-            f"{score['green']} green, {score['amber']} amber, {score['red']} red (net score "
-            f"{score['net_score']:+.2f}, from -1 all red to +1 all green).",
+            f"Of {signals} checklist signals, {measured} can be measured: {green} green, {amber} "
+            f"amber, {red} red (net score {score['net_score']:+.2f}, from -1 all red to +1 all "
+            "green).",
             answers.anchor(CONCORDANCE),
         )
     ]
@@ -227,7 +229,7 @@ def answer(
             f"{score['net_score']:+.2f}", "net score, -1 to +1", answers.anchor(CONCORDANCE)
         ),
         answers.Number(
-            f"{score['green']} / {score['amber']} / {score['red']}",
+            f"{green} / {amber} / {red}",
             "signals green / amber / red",
             answers.anchor(CHECKLIST),
         ),

@@ -122,6 +122,10 @@ BP = number(0, signed=True)
 PRICE = number(2)
 
 
+LONG_TEXT = 30  # text columns with longer values wrap; shorter ones stay on one line
+WIDE_CELL = "white-space: normal; width: 20em; min-width: 14em; max-width: 32em"
+
+
 @dataclass(frozen=True)
 class Column:
     """How one column reads: its label (with its unit) and its format; wide text wraps."""
@@ -522,12 +526,13 @@ def show(
     )
     rules = []
     for i, name in enumerate(flat.columns):
-        if formats[name] is text:
-            rules.append({"selector": f"td.col{i}", "props": "white-space: normal"})
+        wide = name in known and entries[name].wide
         if formats[name] in (text, date):
             rules.append({"selector": f"td.col{i}, th.col{i}", "props": "text-align: left"})
-        if name in known and entries[name].wide:
-            rules.append({"selector": f"td.col{i}", "props": "min-width: 14em; max-width: 32em"})
+        if wide:
+            rules.append({"selector": f"td.col{i}", "props": WIDE_CELL})
+        elif formats[name] is text and flat[name].astype(str).str.len().max() > LONG_TEXT:
+            rules.append({"selector": f"td.col{i}", "props": "white-space: normal"})
     styler = styler.set_table_styles(rules, overwrite=False)
     caption = caption_with_rows(caption, len(flat), total, where, file)
     return styler.set_caption(caption) if caption else styler
