@@ -66,3 +66,25 @@ def test_bucket_matches_pandas_resample_on_whole_weeks(market_csv):
     assert ours.index[-1] == pd.Timestamp("2026-02-11")
     common = theirs.loc[ours.index[0] : ours.index[-1]]
     pd.testing.assert_series_equal(ours, common, check_names=False, check_freq=False)
+
+
+def test_a_week_ending_on_a_holiday_is_complete_on_its_last_session():
+    # Good Friday 2026-04-03: the market's last session of that week is Thursday 04-02.
+    sessions = pd.bdate_range("2026-03-23", "2026-04-10").drop(pd.Timestamp("2026-04-03"))
+    ends = pd.DatetimeIndex(["2026-03-27", "2026-04-03"])
+    daily = pd.Series(1.0, sessions[sessions <= "2026-04-02"])
+    assert weeks.complete(ends, daily.index[0], daily.index[-1], "W-FRI", sessions).tolist() == [
+        True,
+        True,
+    ]
+    # Without the calendar the Friday is expected, and the week is still running.
+    assert weeks.complete(ends, daily.index[0], daily.index[-1], "W-FRI").tolist() == [True, False]
+    # A calendar that stops at the as-of date (Thursday) cannot tell a holiday from a running day.
+    known = sessions[sessions <= "2026-04-02"]
+    assert weeks.complete(ends, daily.index[0], daily.index[-1], "W-FRI", known).tolist() == [
+        True,
+        False,
+    ]
+    # A W-SUN week is over once its Friday is in.
+    sunday = pd.DatetimeIndex(["2026-03-29"])
+    assert weeks.complete(sunday, "2026-03-23", "2026-03-27", "W-SUN").tolist() == [True]

@@ -83,6 +83,23 @@ def _expected_first(
     return starts
 
 
+def _expected_last(
+    weeks: pd.DatetimeIndex, week_end: str, sessions: pd.DatetimeIndex | None
+) -> pd.Series:
+    """The last expected trading day of each week: its last session, else its last weekday."""
+    ends = pd.Series(weeks, index=weeks)
+    # Saturday or Sunday ends move back to the Friday before.
+    ends = ends - pd.to_timedelta(np.maximum(ends.dt.day_of_week - 4, 0), unit="D")
+    if sessions is not None and len(sessions):
+        sessions = pd.DatetimeIndex(sessions)
+        lasts = pd.Series(sessions, index=label(sessions, week_end)).groupby(level=0).max()
+        # Only a week the calendar covers to its end can end early (a holiday Friday);
+        # the calendar of a running week stops at the as-of date.
+        covered = lasts.reindex(weeks[weeks <= sessions.max()]).dropna()
+        ends.loc[covered.index] = covered
+    return ends
+
+
 def complete(
     weeks: pd.DatetimeIndex,
     first: object,
@@ -92,13 +109,16 @@ def complete(
 ) -> np.ndarray:
     """Which weeks the data from `first` to `last` cover entirely (boolean array).
 
-    A week is complete when it ends on or before `last` and its first expected trading day
-    (from `sessions`, else the first weekday) is on or after `first`.
+    A week is complete when its last expected trading day is on or before `last` and its
+    first expected trading day is on or after `first` (expected days come from `sessions`,
+    else weekdays).
     """
     weeks = pd.DatetimeIndex(weeks)
     if weeks.empty:
         return np.zeros(0, dtype=bool)
-    ends_in = weeks <= pd.Timestamp(last)
+    ends_in = _expected_last(weeks, week_end, sessions).to_numpy() <= np.datetime64(
+        pd.Timestamp(last)
+    )
     expected = _expected_first(weeks, week_end, sessions).to_numpy()
     starts_in = expected >= np.datetime64(pd.Timestamp(first))
     return np.asarray(ends_in & starts_in)
