@@ -182,6 +182,24 @@ def test_status_answer_on_the_articles_week(snapshot_source):
     assert "A000-08" not in {c.id for c in box.contradicted}  # IYW's $196.32 holds
 
 
+def test_status_answer_says_how_old_the_latest_flow_week_is(snapshot_source):
+    """Prices run past the flow file: the flows sentence dates its week against the prices."""
+    src = snapshot_source
+    _, by_group = flows.weekly_flows(src, "W-WED")
+    tech = src.close(["XLK"])["XLK"]
+    status_table = markets.status_table({"XLK": src.ohlcv("XLK")}, None, 10)
+    ranked = notional.notional_rank(notional.weekly_tech_notional(src, "W-WED")[0], 10)
+    table = ledger.ledger(src, answers.section_claims("01_current_status"), week_end="W-WED")
+    args = (status_table.loc["XLK"], 10, ranked, 10, table)
+    current = status.answer(by_group, "XLK", drawdowns.current(tech), *args)
+    assert "weeks before" not in current.sentence("flows").text
+    now = drawdowns.current(tech) | {"date": pd.Timestamp("2026-08-21")}
+    later = status.answer(by_group, "XLK", now, *args)
+    assert "(the flow data's last complete week, 27 weeks before 2026-08-21)" in (
+        later.sentence("flows").text
+    )
+
+
 def test_claims_answer_counts_each_verdict_and_lists_what_differs():
     table = pd.DataFrame(
         {

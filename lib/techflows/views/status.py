@@ -555,6 +555,7 @@ QUESTION = "Is money coming back into US tech funds, and where do tech prices st
 FLOWS = "Weekly net flows: tech against non-tech"
 DRAWDOWN = "Drawdown and recovery of tech"
 NOTIONAL = "Notional buying: the largest week in a decade?"
+STALE_FLOW_WEEKS = 2  # a latest flow week this many weeks before the prices says how old it is
 
 
 def flows_verdict(week: float, year: float) -> str:
@@ -584,11 +585,17 @@ def answer(
         year = flows.year_to_date(by_group, week.year).iloc[-1]
         span, noun = flows.signed_record_span(by_group["tech"], week)
         verdict = flows_verdict(tech, year["tech"])
+        behind = (pd.Timestamp(now["date"]) - week).days // 7
+        dated = (
+            f" (the flow data's last complete week, {behind} weeks before {now['date'].date()})"
+            if behind >= STALE_FLOW_WEEKS
+            else ""
+        )
         sentences.append(
             answers.Sentence(
                 "flows",
                 f"Tech ETFs had net {noun}s of {abs(tech) / 1e9:.2f} USD bn in the week to "
-                f"{week.day_name()} {week.date()}, {flows.span_text(span, noun)}; since the "
+                f"{week.day_name()} {week.date()}{dated}, {flows.span_text(span, noun)}; since the "
                 f"start of {week.year} their net flow is {answers.signed_bn(year['tech'] / 1e9)}, "
                 f"against {answers.signed_bn(year['non-tech sector'] / 1e9)} for non-tech "
                 "sector funds.",
