@@ -267,3 +267,7 @@ def test_monitor_answer_from_the_concordance_and_the_scenarios():
         "-4.98 USD bn",
     ]
     assert box.checked == 0 and box.contradicted == ()
+    assert box.numbers[4].label == "Net flows, last 4 weeks"
+    old = items.assign(stale=[False, True], as_of=pd.to_datetime(["2026-08-21", "2026-03-27"]))
+    stale = monitor.answer(score, summary, old, pd.DataFrame(columns=["verdict"]))
+    assert stale.numbers[4].label == "Net flows, last 4 weeks (to 2026-03-27: stale, not scored)"

@@ -256,11 +256,11 @@ def answer(
     for signal, heading in (("highs_share", INTERNALS), ("flows_4w", FLOWS)):
         row = items[items["key"] == signal] if "key" in items else items.iloc[0:0]
         if len(row) and pd.notna(row["value"].iloc[0]):
+            entry = row.iloc[0]
+            caption = entry["signal"]
+            if entry.get("stale", False):
+                caption += f" (to {pd.Timestamp(entry['as_of']).date()}: stale, not scored)"
             numbers.append(
-                answers.Number(
-                    row["shown"].iloc[0].split(" (")[0],
-                    row["signal"].iloc[0],
-                    answers.anchor(heading),
-                )
+                answers.Number(entry["shown"].split(" (")[0], caption, answers.anchor(heading))
             )
     return answers.answer(QUESTION, concordance_verdict(score), sentences, numbers, claims)
