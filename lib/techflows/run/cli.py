@@ -6,11 +6,12 @@ import argparse
 import re
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
 from techflows import config
-from techflows.data.source import parse_as_of, resolve_folder
+from techflows.config import resolve_folder
 from techflows.errors import DataError
 
 INT = re.compile(r"[+-]?\d+")
@@ -175,6 +176,12 @@ def build_parser() -> Parser:
         default=DEFAULT_JOBS,
         help="notebooks run at the same time (default: %(default)s)",
     )
+    report.add_argument(
+        "--force",
+        action="store_true",
+        help="run every notebook, even those whose inputs are unchanged since their report was "
+        "made (by default those reports are reused)",
+    )
     add_snapshot_commands(commands)
     return parser
 
@@ -217,10 +224,20 @@ def add_snapshot_commands(commands: argparse._SubParsersAction) -> None:
     )
 
 
+def check_as_of(text: str) -> None:
+    """Raise DataError unless text is 'latest' or a date (YYYY-MM-DD read without pandas)."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        from techflows.data.source import parse_as_of
+
+        parse_as_of(text)
+
+
 def notebook_parameters(args: argparse.Namespace) -> dict[str, object]:
     """The parameters every notebook gets; raises DataError on a bad combination."""
     source = args.source or ("csv" if args.data_dir else "auto")
-    parse_as_of(args.as_of)
+    check_as_of(args.as_of)
     if source == "csv" and not args.data_dir:
         raise DataError("source 'csv' needs --data-dir: the folder with prices/, fred/, flows/")
     folder = resolve_folder(args.data_dir) if args.data_dir else None
@@ -242,6 +259,7 @@ def run_report(args: argparse.Namespace) -> int:
         parameters=parameters,
         timeout=args.timeout,
         jobs=args.jobs,
+        force=args.force,
     )
     return 0 if all(r.ok for r in results) else 1
 

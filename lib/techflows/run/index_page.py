@@ -15,6 +15,9 @@ from techflows import atomic
 from techflows.run.notebook import LIVE_HINT, STORED_SOURCES
 from techflows.views import answers
 
+# A reused report is as good as a fresh one: its inputs have not changed since it ran.
+GOOD = ("ok", "reused")
+
 TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -59,7 +62,8 @@ code { font-size: .85rem; }
 <body>
 <h1>techflows reports</h1>
 <p class="meta">Generated {{ generated_text }} · {{ records | length }} report(s):
-{{ n_ok }} ok{% if n_failed %}, <span class="failed-status">{{ n_failed }} failed</span>{% endif %}.
+{{ n_ok }} ok{% if n_reused %} ({{ n_reused }} reused: inputs unchanged){% endif %}
+{%- if n_failed %}, <span class="failed-status">{{ n_failed }} failed</span>{% endif %}.
 Machine-readable summary: <a href="runs.json">runs.json</a>.</p>
 {%- for d in data_sources %}
 <div class="banner">Data source: <b>{{ d.description }}</b>{% if d.range %} · market data
@@ -82,12 +86,12 @@ title="the evidence">{{ s.href.split('/')[0][:2] }} ›</a>{% endif %}{% endfor 
 <h2>Headlines</h2>
 <div class="summary">
 {%- for r in records %}
-<div class="card{% if r.status != 'ok' %} failed{% endif %}">
+<div class="card{% if not r.good %} failed{% endif %}">
 <h3>{% if r.html %}<a href="{{ r.html }}">{{ r.title }}</a>{% else %}{{ r.title }}{% endif %}</h3>
 {%- if r.source %}
 <div class="note">{{ r.source }} data as of {{ r.as_of }}</div>
 {%- endif %}
-{%- if r.status != 'ok' %}
+{%- if not r.good %}
 <div class="error">failed: {{ r.error_line }}</div>
 {%- endif %}
 {%- if r.headlines %}
@@ -98,7 +102,7 @@ title="the evidence">{{ s.href.split('/')[0][:2] }} ›</a>{% endif %}{% endfor 
 {%- endfor %}
 </ul>
 {%- if not r.figures_current %}<div class="note">figures from the last good run</div>{% endif %}
-{%- elif r.status == 'ok' %}
+{%- elif r.good %}
 <div class="note">no headline figures</div>
 {%- endif %}
 </div>
@@ -114,7 +118,8 @@ title="the evidence">{{ s.href.split('/')[0][:2] }} ›</a>{% endif %}{% endfor 
 <tr>
 <td>{% if r.html %}<a href="{{ r.html }}">{{ r.title }}</a>{% else %}{{ r.title }}{% endif %}
 <br><code>{{ r.notebook }}</code></td>
-<td>{% if r.status == 'ok' %}<span class="ok">ok</span>{% else %}
+<td>{% if r.status == 'reused' %}<span class="ok">reused</span><div class="note">inputs unchanged
+since this run</div>{% elif r.good %}<span class="ok">ok</span>{% else %}
 <span class="failed-status">failed</span><div class="error">{{ r.error_line }}</div>{% endif %}</td>
 <td>{{ r.seconds_text }}<br><span class="note">started {{ r.started_text }}</span></td>
 <td>{% if r.source %}{{ r.source }}, as of {{ r.as_of }}{% else %}n/a{% endif %}
@@ -123,7 +128,7 @@ title="the evidence">{{ s.href.split('/')[0][:2] }} ›</a>{% endif %}{% endfor 
 </span>{% endif %}</td>
 <td>{% for k, v in r.parameters.items() %}<code>{{ k }}={{ v | tojson }}</code><br>{% endfor %}</td>
 <td>{% if r.failed_notebook %}<a href="{{ r.failed_notebook }}">failed notebook</a><br>{% endif %}
-{%- if r.status != 'ok' and (r.html or r.executed or r.figures) %}
+{%- if not r.good and (r.html or r.executed or r.figures) %}
 <span class="note">last good run:</span><br>{% endif %}
 {%- if r.html %}<a href="{{ r.html }}">report</a><br>{% endif %}
 {%- if r.executed %}<a href="{{ r.executed }}">executed notebook</a><br>{% endif %}
@@ -230,6 +235,7 @@ def _view(record: dict[str, Any]) -> dict[str, Any]:
         value_text, unit_text = format_figure(figure.get("value"), figure.get("unit") or "")
         view["headlines"].append({**figure, "value_text": value_text, "unit_text": unit_text})
     view.setdefault("figures_current", True)
+    view["good"] = record.get("status") in GOOD
     return view
 
 
@@ -260,12 +266,13 @@ def render(records: Sequence[dict[str, Any]], generated: str) -> str:
     """The index page of the runs.json records."""
     env = jinja2.Environment(autoescape=True, undefined=jinja2.ChainableUndefined)
     views = [_view(r) for r in records]
-    n_ok = sum(r.get("status") == "ok" for r in records)
+    n_ok = sum(r.get("status") in GOOD for r in records)
     return env.from_string(TEMPLATE).render(
         records=views,
         generated_text=format_time(generated),
         n_ok=n_ok,
         n_failed=len(records) - n_ok,
+        n_reused=sum(r.get("status") == "reused" for r in records),
         data_sources=data_sources(records),
         overall=overall_answer(records),
         live_hint=markupsafe.Markup(LIVE_HINT),
