@@ -18,13 +18,8 @@ from techflows.views import answers
 # A reused report is as good as a fresh one: its inputs have not changed since it ran.
 GOOD = ("ok", "reused")
 
-TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>techflows reports</title>
-<style>
+# The look of the index, shared by the sweep page.
+STYLE = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222;
        max-width: 72rem; margin: 1.5rem auto; padding: 0 1rem; }
 h1 { font-size: 1.6rem; margin-bottom: .2rem; }
@@ -57,7 +52,15 @@ code { font-size: .85rem; }
 .answer a.src { font-size: .8rem; white-space: nowrap; background: #e3eaf6; border-radius: 3px;
                 padding: 0 .3rem; margin-left: .15rem; }
 .hint { color: #444; font-size: .9rem; }
-</style>
+"""
+
+TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>techflows reports</title>
+<style>{{ style }}</style>
 </head>
 <body>
 <h1>techflows reports</h1>
@@ -276,6 +279,7 @@ def render(records: Sequence[dict[str, Any]], generated: str) -> str:
         data_sources=data_sources(records),
         overall=overall_answer(records),
         live_hint=markupsafe.Markup(LIVE_HINT),
+        style=markupsafe.Markup(STYLE),
     )
 
 
