@@ -18,7 +18,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import FIXTURES, REPO_ROOT
 from techflows import config
-from techflows.run import execute, fingerprint, report
+from techflows.run import execute, fingerprint, html_export, report
 
 # a and c share nothing but what every report needs; b alone imports the forecast and seaborn.
 SOURCES = {
@@ -58,6 +58,9 @@ def workspace(tmp_path, monkeypatch):
         (staging / "figures.json").write_text(json.dumps({"parameters": job.parameters}))
 
     monkeypatch.setattr(execute, "_execute", record)
+    monkeypatch.setenv("TECHFLOWS_WARM_KERNELS", "0")  # no kernel starts: no warm process either
+    # The page is rendered by the real exporter elsewhere; here only its being published counts.
+    monkeypatch.setattr(html_export, "to_html", lambda notebook, title: f"<h1>{title}</h1>")
     space = {
         "notebooks": sorted(notebooks.glob("*.ipynb")),
         "out": tmp_path / "out",
@@ -75,9 +78,9 @@ def ran(space, force: bool = False, only: str = "", **extra) -> list[str]:
     notebooks = [n for n in space["notebooks"] if not only or n.stem == only]
     results = report.run_reports(notebooks, space["out"], params, jobs=1, log=quiet, force=force)
     assert all(r.ok for r in results)
-    assert {r.name for r in results if r.status == "reused"} == {
-        n.stem for n in notebooks
-    } - set(space["calls"])
+    assert {r.name for r in results if r.status == "reused"} == {n.stem for n in notebooks} - set(
+        space["calls"]
+    )
     return sorted(space["calls"])
 
 
@@ -138,7 +141,9 @@ def test_parameters_rerun_the_notebooks_that_get_them(workspace):
         ("__init__.py", ["a", "b", "c"]),  # the answers' claims, needs it for every report
     ],
 )
-def test_a_code_change_reruns_the_notebooks_that_import_it(workspace, monkeypatch, module, affected):
+def test_a_code_change_reruns_the_notebooks_that_import_it(
+    workspace, monkeypatch, module, affected
+):
     ran(workspace)
     changed_digest(monkeypatch, config.PACKAGE_DIR / module)
     assert ran(workspace) == affected
@@ -270,6 +275,9 @@ def test_fixture_notebooks_have_inputs(tmp_path):
     inputs = fingerprint.run_inputs(FIXTURES / "notebooks" / "01_ok.ipynb", {"source": "sample"})
     assert inputs.parameters["as_of (resolved)"].startswith("latest: the last date")
     assert set(inputs.data) == {f"data/{p.name}" for p in config.DATA_DIR.glob("*.csv")}
-    assert inputs.digest == fingerprint.run_inputs(
-        FIXTURES / "notebooks" / "01_ok.ipynb", {"source": "sample"}
-    ).digest
+    assert (
+        inputs.digest
+        == fingerprint.run_inputs(
+            FIXTURES / "notebooks" / "01_ok.ipynb", {"source": "sample"}
+        ).digest
+    )
