@@ -7,7 +7,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -270,6 +270,25 @@ def run_safely(job: Job, log: Log | None = None) -> RunResult:
         return run_notebook(job, log)
     except Exception as exc:
         return _crashed(job, exc)
+
+
+def reused_result(
+    name: str, notebook: str, parameters: Mapping[str, Any], stamp: Mapping[str, Any]
+) -> RunResult:
+    """The result of a run whose outputs are reused: the files its stamp lists."""
+    run = stamp.get("run") or {}
+    return RunResult(
+        name=name,
+        notebook=str(run.get("notebook") or notebook),
+        title=str(run.get("title") or name),
+        status="reused",
+        started=datetime.now(UTC).isoformat(timespec="seconds"),
+        seconds=0.0,
+        attempts=0,
+        parameters=dict(parameters),
+        files=sorted(stamp.get("files") or ()),
+        reused_from=str(run.get("started") or ""),
+    )
 
 
 def _crashed(job: Job, exc: BaseException) -> RunResult:

@@ -23,6 +23,7 @@ from techflows.run.execute import (
     Log,
     RunResult,
     log_to_stderr,
+    reused_result,
     run_safely,
 )
 
@@ -141,23 +142,6 @@ def offline(parameters: dict[str, Any]) -> str:
     return f"the csv folder {folder} first, then {snapshot}" if folder else snapshot
 
 
-def reused_result(job: Job, stamp: dict[str, Any]) -> RunResult:
-    """The result of a notebook whose report is reused: the files its stamp lists."""
-    run = stamp.get("run") or {}
-    return RunResult(
-        name=job.name,
-        notebook=str(run.get("notebook") or job.notebook),
-        title=str(run.get("title") or job.name),
-        status="reused",
-        started=datetime.now(UTC).isoformat(timespec="seconds"),
-        seconds=0.0,
-        attempts=0,
-        parameters=dict(job.parameters),
-        files=sorted(stamp.get("files") or ()),
-        reused_from=str(run.get("started") or ""),
-    )
-
-
 def longest_first(work: Sequence[Job]) -> list[Job]:
     """The jobs by the run time their stamps recorded, longest (or never timed) first."""
 
@@ -178,7 +162,7 @@ def reusable_results(
         found = inputs.get(job.name)
         stamp = fingerprint.reusable(job.output_dir / job.name, found) if found else None
         if stamp is not None:
-            reused.append(reused_result(job, stamp))
+            reused.append(reused_result(job.name, str(job.notebook), job.parameters, stamp))
     return reused
 
 

@@ -21,7 +21,6 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +28,15 @@ from typing import Any
 
 from techflows import atomic, config
 from techflows.run import fingerprint
-from techflows.run.execute import CellError, Job, Log, RunResult, log_to_stderr, run_safely
+from techflows.run.execute import (
+    CellError,
+    Job,
+    Log,
+    RunResult,
+    log_to_stderr,
+    reused_result,
+    run_safely,
+)
 from techflows.run.grid import Point
 
 STAGING = ".staging"
@@ -200,23 +207,6 @@ def plan(sweep: Sweep) -> list[Task]:
     return tasks
 
 
-def reused_result(task: Task, stamp: Mapping[str, Any]) -> RunResult:
-    """The result of a run already done with the same inputs."""
-    run = stamp.get("run") or {}
-    return RunResult(
-        name=task.name,
-        notebook=task.notebook,
-        title=str(run.get("title") or task.name),
-        status="reused",
-        started=datetime.now(UTC).isoformat(timespec="seconds"),
-        seconds=0.0,
-        attempts=0,
-        parameters=dict(task.parameters),
-        files=sorted(stamp.get("files") or ()),
-        reused_from=str(run.get("started") or ""),
-    )
-
-
 @dataclass
 class Summary:
     """How a sweep went."""
@@ -310,7 +300,9 @@ def run_sweep(
         folder = root / task.run / task.name
         stamp = None if force or task.inputs is None else fingerprint.reusable(folder, task.inputs)
         if stamp is not None:
-            results[task.run, task.name] = reused_result(task, stamp)
+            results[task.run, task.name] = reused_result(
+                task.name, task.notebook, task.parameters, stamp
+            )
         else:
             todo.append(task)
     engine = engines.engine(scheduler, jobs) if todo else None
