@@ -136,7 +136,7 @@ def test_a_dask_cluster_gives_the_same_figures_and_survives_a_lost_worker(local,
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
-        client = distributed.Client(cluster)
+        client = distributed.Client(cluster, set_as_default=False)  # as the CLI has none
         pids = worker_pids(client)
         out = tmp_path / "weekly"
         done: dict[str, sweep.Summary] = {}

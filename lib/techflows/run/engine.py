@@ -83,7 +83,8 @@ class DaskCluster:
             for i, task in enumerate(tasks)
         }
         try:
-            for future in completing(futures):
+            # The client is not the default one: as_completed must be given its loop.
+            for future in completing(futures, loop=self.client.loop):
                 try:
                     yield futures[future], future.result()
                 except Exception as exc:  # the task raised, or its workers kept dying

@@ -145,7 +145,10 @@ def serve(reply_fd: int) -> None:
         del sys.path[0]  # as ipykernel_launcher does; the kernel puts the notebook's folder back
     reply = os.fdopen(reply_fd, "w", buffering=1)
     unsafe = preload()
-    reply.write(json.dumps({READY: not unsafe, "why": unsafe}) + "\n")
+    try:
+        reply.write(json.dumps({READY: not unsafe, "why": unsafe}) + "\n")
+    except BrokenPipeError:  # the runner went while we were importing
+        return
     if unsafe:
         return
     # Preloaded objects live on untouched in every kernel: the collector need not walk them
