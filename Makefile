@@ -24,8 +24,9 @@ lint: $(STAMP)
 lab: $(STAMP)  ## JupyterLab on the notebooks, with this environment as the kernel
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
-bench: $(STAMP)  ## time the data layer and each notebook (see bench/)
+bench: $(STAMP)  ## time the data layer, each notebook, incremental reruns and sweeps (BENCH_ARGS="--dates 4" for a short sweep)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/batch.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) outputs/*/ outputs/index.html outputs/runs.json data/cache

@@ -6,8 +6,10 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas only for the hints: the runner's start-up stays light
+    import pandas as pd
 
 
 def write_with(path: Path, writer: Callable[[Path], None]) -> Path:

@@ -25,3 +25,16 @@ MARKET_PROXIES = ("SPY", "VOO", "^GSPC")
 
 NETWORK_PROBE_HOSTS = (("query1.finance.yahoo.com", 443), ("fred.stlouisfed.org", 443))
 NETWORK_PROBE_TIMEOUT_S = 3.0
+
+
+def resolve_folder(folder: str | Path) -> Path:
+    """A relative folder is taken from the working directory, else from the repository root.
+
+    JupyterLab runs notebooks from notebooks/, the command line from the root: the same
+    `../shared/market-data` then works in both.
+    """
+    path = Path(folder).expanduser()
+    if path.is_absolute() or path.exists():
+        return path
+    from_root = REPO_ROOT / path
+    return from_root if from_root.exists() else path

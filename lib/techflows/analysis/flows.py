@@ -10,6 +10,7 @@ import pandas as pd
 from techflows.analysis import weeks
 from techflows.data import universe as uni
 from techflows.data.source import Source
+from techflows.data.sources.base import FLOWS_PROVIDER
 from techflows.errors import DataError, DataUnavailable
 
 CLASSES = ("tech", "non-tech sector", "broad market", "other")
@@ -160,7 +161,7 @@ def screened(src: Source) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The source's reported daily flows with flags (flag_prints), and its fund assets or None."""
     daily = src.flows()
     if daily.empty:
-        raise DataError(f"{src.name} fund flows: no rows up to {src.end.date()}")
+        raise DataUnavailable(f"Fund flows up to {src.end.date()}", src.name, FLOWS_PROVIDER)
     try:
         aum = src.aum()
     except DataUnavailable:
@@ -179,6 +180,9 @@ def weekly_flows(src: Source, week_end: str = weeks.DEFAULT) -> tuple[pd.DataFra
     classes = classify(daily["ticker"].unique(), src.universe)
     by_fund = weekly_by_fund(daily, week_end, sessions(src)).join(classes, on="ticker")
     by_group = weekly_by_group(by_fund)
+    if by_group.empty:  # flows start after the last whole week to as_of
+        what = f"A whole week ({week_end}) of fund flows up to {src.end.date()}"
+        raise DataUnavailable(what, src.name, FLOWS_PROVIDER)
     by_group.attrs["ex_flagged"] = weekly_by_group(by_fund, value="flow_ex_flagged_usd")
     by_group.attrs["aum_date"] = None if aum is None else aum["updated_date"].max()
     by_fund.attrs["aum_date"] = by_group.attrs["aum_date"]
@@ -193,7 +197,7 @@ def coverage(src: Source) -> pd.DataFrame:
     """
     listed = src.flows(blank=True)
     if listed.empty:
-        raise DataError(f"{src.name} fund flows: no rows up to {src.end.date()}")
+        raise DataUnavailable(f"Fund flows up to {src.end.date()}", src.name, FLOWS_PROVIDER)
     first, last = listed["date"].min(), listed["date"].max()
     calendar = sessions(src)
     if calendar is None:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from techflows import config
+from techflows.config import resolve_folder
 from techflows.data import market_calendar
 from techflows.data.sources.base import PRICES_PROVIDER, SERIES_PROVIDER, Adapter
 from techflows.data.sources.composite import CompositeAdapter
@@ -269,19 +270,6 @@ class Source:
     def end(self) -> pd.Timestamp:
         """The effective as-of date: as_of if given, else the last market date."""
         return self.date_range()[1]
-
-
-def resolve_folder(folder: str | Path) -> Path:
-    """A relative folder is taken from the working directory, else from the repository root.
-
-    JupyterLab runs notebooks from notebooks/, the command line from the root: the same
-    `../shared/market-data` then works in both.
-    """
-    path = Path(folder).expanduser()
-    if path.is_absolute() or path.exists():
-        return path
-    from_root = config.REPO_ROOT / path
-    return from_root if from_root.exists() else path
 
 
 def offline_adapter(name: str = OFFLINE_FALLBACK) -> Adapter:

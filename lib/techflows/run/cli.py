@@ -6,11 +6,12 @@ import argparse
 import re
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
 from techflows import config
-from techflows.data.source import parse_as_of, resolve_folder
+from techflows.config import resolve_folder
 from techflows.errors import DataError
 
 INT = re.compile(r"[+-]?\d+")
@@ -102,7 +103,6 @@ def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
 
 def build_parser() -> Parser:
     """The techflows command line."""
-    from techflows.run.execute import DEFAULT_TIMEOUT_S
     from techflows.run.report import DEFAULT_JOBS
 
     parser = Parser(
@@ -124,21 +124,7 @@ def build_parser() -> Parser:
         help="notebooks to run, by path or by name (e.g. 01_current_status); default: all of "
         f"{config.NOTEBOOK_DIR}",
     )
-    report.add_argument(
-        "--source",
-        choices=config.SOURCES,
-        help="data source: auto (Yahoo/FRED through the cache when online or cached, else the "
-        "embedded snapshot of real market data), yahoo, csv (a folder, see --data-dir), snapshot "
-        "or sample (arch's 1999-2018 history); default: csv when --data-dir is given, else auto. "
-        "yahoo or auto with --data-dir: the folder first, live data for the rest",
-    )
-    report.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        default="",
-        help="your own data folder (prices/, fred/, flows/, constituents/): the csv source, or "
-        "with --source yahoo/auto the parts live data lacks (e.g. EPFR or ICI fund flows)",
-    )
+    add_source_options(report)
     report.add_argument(
         "--as-of",
         metavar="DATE",
@@ -161,22 +147,144 @@ def build_parser() -> Parser:
         help="any other notebook parameter, e.g. lookback_years=5 or week_end=W-WED "
         "(repeatable; integers, decimals and true/false are typed, the rest passed as text)",
     )
-    report.add_argument(
+    add_run_options(report, DEFAULT_JOBS, "notebooks run at the same time")
+    add_sweep_command(commands)
+    add_snapshot_commands(commands)
+    return parser
+
+
+def add_source_options(command: argparse.ArgumentParser) -> None:
+    """--source and --data-dir: where the notebooks' data comes from."""
+    command.add_argument(
+        "--source",
+        choices=config.SOURCES,
+        help="data source: auto (Yahoo/FRED through the cache when online or cached, else the "
+        "embedded snapshot of real market data), yahoo, csv (a folder, see --data-dir), snapshot "
+        "or sample (arch's 1999-2018 history); default: csv when --data-dir is given, else auto. "
+        "yahoo or auto with --data-dir: the folder first, live data for the rest",
+    )
+    command.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default="",
+        help="your own data folder (prices/, fred/, flows/, constituents/): the csv source, or "
+        "with --source yahoo/auto the parts live data lacks (e.g. EPFR or ICI fund flows)",
+    )
+
+
+def add_run_options(command: argparse.ArgumentParser, jobs: int, jobs_help: str) -> None:
+    """--timeout, --jobs and --force: how the notebooks run."""
+    from techflows.run.execute import DEFAULT_TIMEOUT_S
+
+    command.add_argument(
         "--timeout",
         metavar="SECONDS",
         type=_positive(float),
         default=DEFAULT_TIMEOUT_S,
         help="stop a notebook when one cell runs longer than this (default: %(default)s)",
     )
-    report.add_argument(
+    command.add_argument(
         "--jobs",
         metavar="N",
         type=_positive(int),
-        default=DEFAULT_JOBS,
-        help="notebooks run at the same time (default: %(default)s)",
+        default=jobs,
+        help=f"{jobs_help} (default: %(default)s)",
     )
-    add_snapshot_commands(commands)
-    return parser
+    command.add_argument(
+        "--force",
+        action="store_true",
+        help="run every notebook, even those whose inputs are unchanged since their report was "
+        "made (by default those reports are reused)",
+    )
+
+
+SWEEP_DESCRIPTION = """\
+Run the chosen notebooks (default: all) over a grid: every --as-of date, crossed with every
+combination of --param values. Each run sees only data up to its as-of date and keeps its full
+outputs. Runs already done with the same inputs (notebook, parameters, techflows code, package
+versions, data) are not run again, so rerunning a sweep resumes it; --force reruns all.
+"""
+
+SWEEP_EPILOG = """\
+output layout (OUTPUT_DIR/NAME/):
+  index.html                 headline figures charted against as_of, then every run
+  figures.parquet, .csv      every figure of every run: run, as_of, swept parameters, notebook,
+                             figure, value (or text), unit, figure_as_of, source, headline
+  sweep.json                 the grid, the shared parameters and how each run went
+  RUN/NOTEBOOK/              that run's report, figures.json and tables (as techflows report)
+  RUN/index.html, runs.json  that run's reports
+
+examples:
+  techflows sweep 01_current_status 05_monitor --as-of 2025-10-03..2026-06-26/W-FRI
+  techflows sweep 05_monitor --as-of 2026-01-02,2026-02-13 --param week_end=W-WED,W-FRI
+  techflows sweep --as-of 2026-01-02..2026-06-26/W-FRI --scheduler tcp://10.0.0.5:8786
+"""
+
+
+def parse_param_values(text: str) -> tuple[str, list[object]]:
+    """NAME=V1,V2 for sweep --param: the name checked as --param checks it, each value typed."""
+    from techflows.run.grid import parameter_values
+
+    parse_param(text)
+    try:
+        return parameter_values(text, parse_value)
+    except DataError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_sweep_command(commands: argparse._SubParsersAction) -> None:
+    """techflows sweep: notebooks over as-of dates and parameter values."""
+    sweep = commands.add_parser(
+        "sweep",
+        help="run notebooks over a grid of as-of dates and parameter values, with a chart page",
+        description=SWEEP_DESCRIPTION,
+        epilog=SWEEP_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sweep.add_argument(
+        "notebooks",
+        nargs="*",
+        metavar="NOTEBOOK",
+        help=f"notebooks to run, by path or by name; default: all of {config.NOTEBOOK_DIR}",
+    )
+    sweep.add_argument(
+        "--as-of",
+        metavar="DATES",
+        required=True,
+        help="as-of dates: a list (2026-01-02,2026-01-09), or START..END/STEP with a pandas "
+        "frequency as the step (2025-10-03..2026-06-26/W-FRI: every Friday), or both",
+    )
+    sweep.add_argument(
+        "--param",
+        metavar="NAME=V1,V2",
+        type=parse_param_values,
+        action="append",
+        default=[],
+        help="a notebook parameter and its values (repeatable; typed as report --param types "
+        "them); several values are crossed with the dates and the other parameters",
+    )
+    add_source_options(sweep)
+    sweep.add_argument(
+        "--name",
+        default="",
+        help="the sweep's folder under --output-dir (default: FIRST..LAST as-of date)",
+    )
+    sweep.add_argument(
+        "--output-dir",
+        metavar="DIR",
+        type=Path,
+        default=config.OUTPUT_DIR / "sweeps",
+        help=f"where sweeps go (default: {config.OUTPUT_DIR / 'sweeps'})",
+    )
+    sweep.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default="",
+        help="send the runs to this Dask distributed scheduler (tcp://HOST:8786), one task per "
+        "run; workers need techflows installed from the same commit, and the data (see README). "
+        "Default: a pool of --jobs local processes",
+    )
+    add_run_options(sweep, 2, "runs at the same time on this machine, without --scheduler")
 
 
 def add_snapshot_commands(commands: argparse._SubParsersAction) -> None:
@@ -217,17 +325,34 @@ def add_snapshot_commands(commands: argparse._SubParsersAction) -> None:
     )
 
 
+def check_as_of(text: str) -> None:
+    """Raise DataError unless text is 'latest' or a date (YYYY-MM-DD read without pandas)."""
+    if text.strip().lower() in ("", "latest"):
+        return
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        from techflows.data.source import parse_as_of
+
+        parse_as_of(text)
+
+
 def notebook_parameters(args: argparse.Namespace) -> dict[str, object]:
     """The parameters every notebook gets; raises DataError on a bad combination."""
+    check_as_of(args.as_of)
+    return {**source_parameters(args), "as_of": args.as_of, **dict(args.param)}
+
+
+def source_parameters(args: argparse.Namespace) -> dict[str, object]:
+    """source and data_dir from --source and --data-dir; raises DataError on a bad combination."""
     source = args.source or ("csv" if args.data_dir else "auto")
-    parse_as_of(args.as_of)
     if source == "csv" and not args.data_dir:
         raise DataError("source 'csv' needs --data-dir: the folder with prices/, fred/, flows/")
     folder = resolve_folder(args.data_dir) if args.data_dir else None
     if folder is not None and not folder.is_dir():
         raise DataError(f"--data-dir {args.data_dir}: no such folder")
     data_dir = str(folder.resolve()) if folder is not None else ""
-    return {"source": source, "data_dir": data_dir, "as_of": args.as_of, **dict(args.param)}
+    return {"source": source, "data_dir": data_dir}
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -242,8 +367,32 @@ def run_report(args: argparse.Namespace) -> int:
         parameters=parameters,
         timeout=args.timeout,
         jobs=args.jobs,
+        force=args.force,
     )
     return 0 if all(r.ok for r in results) else 1
+
+
+def run_sweep(args: argparse.Namespace) -> int:
+    """techflows sweep: 0 if every run is good (ran or reused), 1 if any failed."""
+    from techflows.run import grid, sweep
+    from techflows.run.report import find_notebooks
+
+    dates = grid.as_of_dates(args.as_of)
+    swept = {name: values for name, values in args.param if len(values) > 1}
+    shared = {name: values[0] for name, values in args.param if len(values) == 1}
+    name = args.name or f"{dates[0]}..{dates[-1]}"
+    if grid.UNSAFE.search(name) or name.startswith("."):
+        raise DataError(f"--name {name!r}: use letters, digits and . _ - only")
+    spec = sweep.Sweep(
+        name=name,
+        notebooks=tuple(find_notebooks(args.notebooks)),
+        points=tuple(grid.points(dates, swept)),
+        parameters={**source_parameters(args), **shared},
+        output_dir=Path(args.output_dir).resolve() / name,
+        timeout=args.timeout,
+    )
+    summary = sweep.run_sweep(spec, scheduler=args.scheduler, jobs=args.jobs, force=args.force)
+    return 1 if summary.counts["failed"] else 0
 
 
 def run_snapshot(args: argparse.Namespace) -> int:
@@ -265,7 +414,7 @@ def run_snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"report": run_report, "snapshot": run_snapshot}
+COMMANDS = {"report": run_report, "sweep": run_sweep, "snapshot": run_snapshot}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,16 +7,21 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from techflows import atomic, config
-from techflows.run.html_export import notebook_title, to_html
+from techflows.run.fingerprint import drop_stamp
+
+if TYPE_CHECKING:
+    import nbformat
+
+# jsonschema, under nbformat, imports rfc3987_syntax when it is installed, which compiles 35
+# Earley parsers (~3 s) for the "iri" format no notebook schema uses: the runner goes without.
+sys.modules.setdefault("rfc3987_syntax", None)
 
 DEFAULT_TIMEOUT_S = 900
 
@@ -77,11 +82,12 @@ class RunResult:
     parameters: dict[str, Any]
     error: CellError | None = None
     files: list[str] = field(default_factory=list)
+    reused_from: str = ""  # a reused report: when the run that made it started
 
     @property
     def ok(self) -> bool:
-        """True when the notebook ran through and its report was published."""
-        return self.status == "ok"
+        """True when the report is current: run now, or reused (its inputs are unchanged)."""
+        return self.status in ("ok", "reused")
 
 
 def is_kernel_start_error(exc: BaseException, executed: nbformat.NotebookNode | None) -> bool:
@@ -143,6 +149,8 @@ def describe_error(
 
 
 def _read_notebook(path: Path) -> nbformat.NotebookNode | None:
+    import nbformat
+
     try:
         return nbformat.read(path, as_version=4)
     except (OSError, ValueError):
@@ -151,6 +159,8 @@ def _read_notebook(path: Path) -> nbformat.NotebookNode | None:
 
 def _execute(job: Job, executed: Path, staging: Path) -> None:
     import papermill
+
+    from techflows.run.warm_kernels import WarmKernelManager
 
     papermill.execute_notebook(
         str(job.notebook),
@@ -165,12 +175,16 @@ def _execute(job: Job, executed: Path, staging: Path) -> None:
         # Kernel start-up and shutdown chatter is not the report's business; cell errors still
         # surface through the executed notebook.
         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        # A kernel forked from a process that has already imported the notebooks' libraries.
+        kernel_manager_class=WarmKernelManager,
     )
 
 
 def publish(staging: Path, final: Path) -> list[str]:
     """Move every staged file into final (one os.replace each); drop files the run did not make."""
     final.mkdir(parents=True, exist_ok=True)
+    # The folder's files stop matching their recorded inputs from the first replacement on.
+    drop_stamp(final)
     staged = sorted(
         (p.relative_to(staging) for p in staging.rglob("*") if p.is_file()),
         key=lambda rel: (rel.suffix == ".html", str(rel)),
@@ -192,6 +206,10 @@ def run_notebook(job: Job, log: Log | None = None) -> RunResult:
     """Run one notebook into a staging folder; publish on success, keep the old report if not."""
     log = log or log_to_stderr
     name, final = job.name, job.output_dir / job.name
+    import nbformat
+
+    from techflows.run.html_export import notebook_title, to_html
+
     source_nb = nbformat.read(job.notebook, as_version=4)
     title = notebook_title(source_nb, name)
     started = datetime.now(UTC).isoformat(timespec="seconds")
@@ -252,6 +270,25 @@ def run_safely(job: Job, log: Log | None = None) -> RunResult:
         return run_notebook(job, log)
     except Exception as exc:
         return _crashed(job, exc)
+
+
+def reused_result(
+    name: str, notebook: str, parameters: Mapping[str, Any], stamp: Mapping[str, Any]
+) -> RunResult:
+    """The result of a run whose outputs are reused: the files its stamp lists."""
+    run = stamp.get("run") or {}
+    return RunResult(
+        name=name,
+        notebook=str(run.get("notebook") or notebook),
+        title=str(run.get("title") or name),
+        status="reused",
+        started=datetime.now(UTC).isoformat(timespec="seconds"),
+        seconds=0.0,
+        attempts=0,
+        parameters=dict(parameters),
+        files=sorted(stamp.get("files") or ()),
+        reused_from=str(run.get("started") or ""),
+    )
 
 
 def _crashed(job: Job, exc: BaseException) -> RunResult:

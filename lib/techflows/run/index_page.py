@@ -15,13 +15,11 @@ from techflows import atomic
 from techflows.run.notebook import LIVE_HINT, STORED_SOURCES
 from techflows.views import answers
 
-TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>techflows reports</title>
-<style>
+# A reused report is as good as a fresh one: its inputs have not changed since it ran.
+GOOD = ("ok", "reused")
+
+# The look of the index, shared by the sweep page.
+STYLE = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222;
        max-width: 72rem; margin: 1.5rem auto; padding: 0 1rem; }
 h1 { font-size: 1.6rem; margin-bottom: .2rem; }
@@ -54,12 +52,21 @@ code { font-size: .85rem; }
 .answer a.src { font-size: .8rem; white-space: nowrap; background: #e3eaf6; border-radius: 3px;
                 padding: 0 .3rem; margin-left: .15rem; }
 .hint { color: #444; font-size: .9rem; }
-</style>
+"""
+
+TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>techflows reports</title>
+<style>{{ style }}</style>
 </head>
 <body>
 <h1>techflows reports</h1>
 <p class="meta">Generated {{ generated_text }} · {{ records | length }} report(s):
-{{ n_ok }} ok{% if n_failed %}, <span class="failed-status">{{ n_failed }} failed</span>{% endif %}.
+{{ n_ok }} ok{% if n_reused %} ({{ n_reused }} reused: inputs unchanged){% endif %}
+{%- if n_failed %}, <span class="failed-status">{{ n_failed }} failed</span>{% endif %}.
 Machine-readable summary: <a href="runs.json">runs.json</a>.</p>
 {%- for d in data_sources %}
 <div class="banner">Data source: <b>{{ d.description }}</b>{% if d.range %} · market data
@@ -82,12 +89,12 @@ title="the evidence">{{ s.href.split('/')[0][:2] }} ›</a>{% endif %}{% endfor 
 <h2>Headlines</h2>
 <div class="summary">
 {%- for r in records %}
-<div class="card{% if r.status != 'ok' %} failed{% endif %}">
+<div class="card{% if not r.good %} failed{% endif %}">
 <h3>{% if r.html %}<a href="{{ r.html }}">{{ r.title }}</a>{% else %}{{ r.title }}{% endif %}</h3>
 {%- if r.source %}
 <div class="note">{{ r.source }} data as of {{ r.as_of }}</div>
 {%- endif %}
-{%- if r.status != 'ok' %}
+{%- if not r.good %}
 <div class="error">failed: {{ r.error_line }}</div>
 {%- endif %}
 {%- if r.headlines %}
@@ -98,7 +105,7 @@ title="the evidence">{{ s.href.split('/')[0][:2] }} ›</a>{% endif %}{% endfor 
 {%- endfor %}
 </ul>
 {%- if not r.figures_current %}<div class="note">figures from the last good run</div>{% endif %}
-{%- elif r.status == 'ok' %}
+{%- elif r.good %}
 <div class="note">no headline figures</div>
 {%- endif %}
 </div>
@@ -114,7 +121,8 @@ title="the evidence">{{ s.href.split('/')[0][:2] }} ›</a>{% endif %}{% endfor 
 <tr>
 <td>{% if r.html %}<a href="{{ r.html }}">{{ r.title }}</a>{% else %}{{ r.title }}{% endif %}
 <br><code>{{ r.notebook }}</code></td>
-<td>{% if r.status == 'ok' %}<span class="ok">ok</span>{% else %}
+<td>{% if r.status == 'reused' %}<span class="ok">reused</span><div class="note">inputs unchanged
+since this run</div>{% elif r.good %}<span class="ok">ok</span>{% else %}
 <span class="failed-status">failed</span><div class="error">{{ r.error_line }}</div>{% endif %}</td>
 <td>{{ r.seconds_text }}<br><span class="note">started {{ r.started_text }}</span></td>
 <td>{% if r.source %}{{ r.source }}, as of {{ r.as_of }}{% else %}n/a{% endif %}
@@ -123,7 +131,7 @@ title="the evidence">{{ s.href.split('/')[0][:2] }} ›</a>{% endif %}{% endfor 
 </span>{% endif %}</td>
 <td>{% for k, v in r.parameters.items() %}<code>{{ k }}={{ v | tojson }}</code><br>{% endfor %}</td>
 <td>{% if r.failed_notebook %}<a href="{{ r.failed_notebook }}">failed notebook</a><br>{% endif %}
-{%- if r.status != 'ok' and (r.html or r.executed or r.figures) %}
+{%- if not r.good and (r.html or r.executed or r.figures) %}
 <span class="note">last good run:</span><br>{% endif %}
 {%- if r.html %}<a href="{{ r.html }}">report</a><br>{% endif %}
 {%- if r.executed %}<a href="{{ r.executed }}">executed notebook</a><br>{% endif %}
@@ -230,6 +238,7 @@ def _view(record: dict[str, Any]) -> dict[str, Any]:
         value_text, unit_text = format_figure(figure.get("value"), figure.get("unit") or "")
         view["headlines"].append({**figure, "value_text": value_text, "unit_text": unit_text})
     view.setdefault("figures_current", True)
+    view["good"] = record.get("status") in GOOD
     return view
 
 
@@ -260,15 +269,17 @@ def render(records: Sequence[dict[str, Any]], generated: str) -> str:
     """The index page of the runs.json records."""
     env = jinja2.Environment(autoescape=True, undefined=jinja2.ChainableUndefined)
     views = [_view(r) for r in records]
-    n_ok = sum(r.get("status") == "ok" for r in records)
+    n_ok = sum(r.get("status") in GOOD for r in records)
     return env.from_string(TEMPLATE).render(
         records=views,
         generated_text=format_time(generated),
         n_ok=n_ok,
         n_failed=len(records) - n_ok,
+        n_reused=sum(r.get("status") == "reused" for r in records),
         data_sources=data_sources(records),
         overall=overall_answer(records),
         live_hint=markupsafe.Markup(LIVE_HINT),
+        style=markupsafe.Markup(STYLE),
     )
 
 

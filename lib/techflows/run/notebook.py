@@ -10,14 +10,18 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from techflows import atomic, config
-from techflows.data.source import Source
 from techflows.errors import DataUnavailable, OfflineFallbackWarning
 from techflows.views import answers
+
+if TYPE_CHECKING:  # the index page reads LIVE_HINT without loading pandas
+    import pandas as pd
+
+    from techflows.data.source import Source
 
 UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 
@@ -90,6 +94,8 @@ class Figures:
             stored = None
         else:
             stored = value.item() if hasattr(value, "item") else value
+        import pandas as pd
+
         when = str(pd.Timestamp(as_of).date()) if as_of is not None else self.as_of
         self.figures.append(
             {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict
@@ -13,9 +14,8 @@ from typing import Any
 
 from techflows import atomic, config
 from techflows.data.snapshot.manifest import describe, read_manifest
-from techflows.data.source import live_usable
 from techflows.errors import DataError
-from techflows.run import index_page
+from techflows.run import fingerprint, index_page
 from techflows.run.execute import (
     DEFAULT_TIMEOUT_S,
     STAGING,
@@ -23,6 +23,7 @@ from techflows.run.execute import (
     Log,
     RunResult,
     log_to_stderr,
+    reused_result,
     run_safely,
 )
 
@@ -68,6 +69,8 @@ def _remove_if_empty(folder: Path) -> None:
 
 def _progress_line(result: RunResult, done: int, total: int) -> str:
     head = f"[{done}/{total}] {result.name}:"
+    if result.status == "reused":
+        return f"{head} reused: inputs unchanged since its run of {result.reused_from}"
     if result.ok:
         return f"{head} ok in {result.seconds:.1f} s"
     error = index_page.error_line(asdict(result.error) if result.error else None)
@@ -139,21 +142,75 @@ def offline(parameters: dict[str, Any]) -> str:
     return f"the csv folder {folder} first, then {snapshot}" if folder else snapshot
 
 
-def run_jobs(work: Sequence[Job], workers: int, log: Log) -> list[RunResult]:
-    """Run the jobs, workers at a time, logging one line as each finishes."""
+def longest_first(work: Sequence[Job]) -> list[Job]:
+    """The jobs by the run time their stamps recorded, longest (or never timed) first."""
+
+    def last(job: Job) -> float:
+        run = (fingerprint.read_stamp(job.output_dir / job.name) or {}).get("run") or {}
+        seconds = run.get("seconds")
+        return float(seconds) if isinstance(seconds, int | float) and seconds > 0 else math.inf
+
+    return sorted(work, key=last, reverse=True)
+
+
+def reusable_results(
+    work: Sequence[Job], inputs: dict[str, fingerprint.Inputs | None]
+) -> list[RunResult]:
+    """A reused result for each job whose report's stamp matches its inputs."""
+    reused = []
+    for job in work:
+        found = inputs.get(job.name)
+        stamp = fingerprint.reusable(job.output_dir / job.name, found) if found else None
+        if stamp is not None:
+            reused.append(reused_result(job.name, str(job.notebook), job.parameters, stamp))
+    return reused
+
+
+def job_inputs(job: Job) -> fingerprint.Inputs | None:
+    """The inputs of a job, or None when they cannot be known (then it always runs)."""
+    try:
+        return fingerprint.run_inputs(job.notebook, job.parameters)
+    except (OSError, SyntaxError, ValueError, DataError):
+        return None
+
+
+def run_and_stamp(job: Job, inputs: fingerprint.Inputs | None, log: Log) -> RunResult:
+    """Run a job; after a good run, record its inputs beside its report."""
+    result = run_safely(job, log)
+    if not result.ok or inputs is None:
+        return result
+    # A run that refreshed the live cache read data newer than its recorded inputs.
+    if fingerprint.is_live(inputs) and not fingerprint.same_data(inputs, job.parameters):
+        return result
+    run = {"started": result.started, "seconds": result.seconds, "title": result.title}
+    fingerprint.write_stamp(job.output_dir / job.name, inputs, result.files, run)
+    return result
+
+
+def run_jobs(
+    work: Sequence[Job],
+    workers: int,
+    log: Log,
+    inputs: dict[str, fingerprint.Inputs | None] | None = None,
+    done: int = 0,
+    total: int | None = None,
+) -> list[RunResult]:
+    """Run the jobs, workers at a time, logging one line as each finishes (numbered after done)."""
+    inputs = inputs or {}
+    total = total if total is not None else len(work)
     results: list[RunResult] = []
 
     def finished(result: RunResult) -> None:
         results.append(result)
-        log(_progress_line(result, len(results), len(work)))
+        log(_progress_line(result, done + len(results), total))
 
     if workers == 1:
         for job in work:
-            finished(run_safely(job, log))
+            finished(run_and_stamp(job, inputs.get(job.name), log))
         return results
     # Threads suffice: each kernel is its own process, a worker only waits on it.
     pool = ThreadPoolExecutor(max_workers=workers)
-    futures = [pool.submit(run_safely, job, log) for job in work]
+    futures = [pool.submit(run_and_stamp, job, inputs.get(job.name), log) for job in work]
     try:
         for future in as_completed(futures):
             finished(future.result())
@@ -172,23 +229,44 @@ def run_reports(
     timeout: float = DEFAULT_TIMEOUT_S,
     jobs: int = DEFAULT_JOBS,
     log: Log | None = None,
+    force: bool = False,
 ) -> list[RunResult]:
-    """Run the notebooks (jobs at a time), publish their reports, then the index and runs.json."""
+    """Run the notebooks (jobs at a time), publish their reports, then the index and runs.json.
+
+    A notebook whose inputs (fingerprint.Inputs) are those of its report's last good run is not
+    run again: that report is reused. force runs every notebook.
+    """
     log = log or log_to_stderr
     parameters = dict(parameters or {})
     output_dir = Path(output_dir).resolve()
-    if str(parameters.get("source", "auto")).lower() == "auto" and not live_usable():
-        log(
-            "Yahoo Finance and FRED cannot be reached and nothing is cached: source 'auto' "
-            f"uses {offline(parameters)}"
-        )
+    if str(parameters.get("source", "auto")).lower() == "auto":
+        from techflows.data.source import live_usable
+
+        if not live_usable():
+            log(
+                "Yahoo Finance and FRED cannot be reached and nothing is cached: source 'auto' "
+                f"uses {offline(parameters)}"
+            )
     work = [Job(Path(nb).resolve(), output_dir, parameters, timeout) for nb in notebooks]
-    workers = max(1, min(jobs, len(work)))
-    log(f"running {len(work)} notebook(s), {workers} at a time, into {output_dir}")
-    results = sorted(run_jobs(work, workers, log), key=lambda r: r.name)
+    inputs = {job.name: job_inputs(job) for job in work}
+    reused = [] if force else reusable_results(work, inputs)
+    todo = longest_first([job for job in work if job.name not in {r.name for r in reused}])
+    workers = max(1, min(jobs, len(todo)))
+    if todo:
+        from techflows.run import warm_kernels
+
+        warm_kernels.prestart()  # its imports overlap the runner's own
+    unchanged = f"{len(reused)} reused (inputs unchanged), " if reused else ""
+    running = f"running {len(todo)}, {workers} at a time" if todo else "nothing to run"
+    log(f"{len(work)} notebook(s): {unchanged}{running}, into {output_dir}")
+    for i, result in enumerate(reused, 1):
+        log(_progress_line(result, i, len(work)))
+    ran = run_jobs(todo, workers, log, inputs, done=len(reused), total=len(work))
+    results = sorted(reused + ran, key=lambda r: r.name)
     _remove_if_empty(output_dir / STAGING)
     write_summary(results, output_dir)
     failed = [r.name for r in results if not r.ok]
     tail = f": {', '.join(failed)}" if failed else ""
-    log(f"{len(results) - len(failed)} ok, {len(failed)} failed{tail}; see {output_dir}/index.html")
+    counts = f"{len(ran) - len(failed)} ok, {len(reused)} reused, {len(failed)} failed{tail}"
+    log(f"{counts}; see {output_dir}/index.html")
     return results

@@ -13,10 +13,10 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from techflows.claims import ledger
+if TYPE_CHECKING:  # the index page renders answers without loading pandas or the claims
+    import pandas as pd
 
 CLAIMS_REPORT = "06_claims"
 
@@ -132,6 +132,8 @@ def from_dict(data: Mapping[str, object]) -> Answer:
 
 def section_claims(section: str) -> pd.DataFrame:
     """The claims (data/claims.csv rows) a section examines: SECTION_CLAIMS, or all for 06."""
+    from techflows.claims import ledger
+
     claims = ledger.load_claims()
     if section == CLAIMS_REPORT:
         return claims
@@ -140,6 +142,8 @@ def section_claims(section: str) -> pd.DataFrame:
 
 def contradicted(table: pd.DataFrame) -> tuple[Contradiction, ...]:
     """The claims of a ledger table (claims.ledger) whose verdict is 'differs'."""
+    from techflows.claims import ledger
+
     rows = table[table["verdict"] == ledger.DIFFERS]
     return tuple(
         Contradiction(
@@ -156,6 +160,8 @@ def contradicted(table: pd.DataFrame) -> tuple[Contradiction, ...]:
 
 def checked(table: pd.DataFrame) -> int:
     """How many claims of a ledger table the data could judge (consistent or differs)."""
+    from techflows.claims import ledger
+
     return int(table["verdict"].isin([ledger.CONSISTENT, ledger.DIFFERS]).sum())
 
 

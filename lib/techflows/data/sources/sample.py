@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import pandas as pd
-from arch.data import core_cpi, default, frenchdata, nasdaq, sp500, vix
 
 from techflows.data.sources.base import Adapter
 
@@ -11,14 +12,22 @@ from techflows.data.sources.base import Adapter
 FRENCH_IDS = {"Mkt-RF": "FF_MKT_RF", "SMB": "FF_SMB", "HML": "FF_HML", "RF": "FF_RF"}
 
 
-def _index_bars(module: object) -> pd.DataFrame:
-    frame = module.load()  # type: ignore[attr-defined]
+def _dataset(name: str) -> ModuleType:
+    """One of arch.data's datasets, imported on first use (importing arch takes 1-2 s)."""
+    from arch.data import core_cpi, default, frenchdata, nasdaq, sp500, vix
+
+    modules = (core_cpi, default, frenchdata, nasdaq, sp500, vix)
+    return {m.__name__.rsplit(".", 1)[-1]: m for m in modules}[name]
+
+
+def _index_bars(name: str) -> pd.DataFrame:
+    frame = _dataset(name).load()
     frame.index = pd.DatetimeIndex(frame.index, name="Date").astype("datetime64[ns]")
     return frame.astype(float)
 
 
 def _french() -> pd.DataFrame:
-    frame = frenchdata.load()
+    frame = _dataset("frenchdata").load()
     # arch stores YYYYMM integers; newer pandas reads them as nanosecond timestamps.
     codes = frame.index.asi8 if isinstance(frame.index, pd.DatetimeIndex) else frame.index
     frame.index = pd.to_datetime(pd.Index(codes).astype(str), format="%Y%m").rename("Date")
@@ -37,9 +46,9 @@ class SampleAdapter(Adapter):
     def prices(self, tickers: list[str], quoted: bool = False) -> dict[str, pd.DataFrame]:
         """^IXIC and ^GSPC as OHLCV bars, ^VIX as a close."""
         loaders = {
-            "^IXIC": lambda: _index_bars(nasdaq),
-            "^GSPC": lambda: _index_bars(sp500),
-            "^VIX": lambda: _index_bars(vix).rename(columns={"vix": "Close"}),
+            "^IXIC": lambda: _index_bars("nasdaq"),
+            "^GSPC": lambda: _index_bars("sp500"),
+            "^VIX": lambda: _index_bars("vix").rename(columns={"vix": "Close"}),
         }
         return {t: loaders[t]() for t in tickers if t in loaders}
 
@@ -48,12 +57,12 @@ class SampleAdapter(Adapter):
         wanted = set(ids)
         found: dict[str, pd.Series] = {}
         if "VIXCLS" in wanted:
-            found["VIXCLS"] = _index_bars(vix)["vix"].rename("VIXCLS")
+            found["VIXCLS"] = _index_bars("vix")["vix"].rename("VIXCLS")
         if wanted & {"AAA", "BAA"}:
-            yields = _index_bars(default)
+            yields = _index_bars("default")
             found.update({c: yields[c] for c in ("AAA", "BAA") if c in wanted})
         if "CPILFESL" in wanted:
-            found["CPILFESL"] = _index_bars(core_cpi)["CPILFESL"]
+            found["CPILFESL"] = _index_bars("core_cpi")["CPILFESL"]
         if wanted & set(FRENCH_IDS.values()):
             factors = _french()
             found.update({c: factors[c] for c in factors.columns if c in wanted})
