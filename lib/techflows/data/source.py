@@ -362,11 +362,19 @@ class Source:
         try:
             wide = self.close([self.tech_ticker, self.market_ticker]).dropna(how="all")
         except DataUnavailable as gap:
-            starts = [f.index.min() for (_, quoted), f in self._prices.items() if not quoted]
-            if self.as_of is not None and starts and self.as_of < min(starts):
+            if self.as_of is None:
+                raise
+            starts = []
+            for group in (config.TECH_PROXIES, config.MARKET_PROXIES):
+                self.bars(group)  # reads each proxy's whole history, to say where it starts
+                firsts = {t: f.index.min() for (t, q), f in self._prices.items() if t in group}
+                if firsts and self.as_of < min(firsts.values()):
+                    first = min(firsts, key=firsts.__getitem__)
+                    starts.append(f"{first} from {firsts[first].date()}")
+            if starts:
                 raise DataError(
-                    f"as_of {self.as_of.date()}: before all market data of the {self.name} "
-                    f"source (its first prices are of {min(starts).date()})"
+                    f"as_of {self.as_of.date()}: before the {self.name} source's tech and market "
+                    f"prices ({', '.join(starts)})"
                 ) from gap
             raise
         return wide.index.min(), wide.index.max()

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import re
+import keyword
+import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from techflows import config
-from techflows.data.source import parse_as_of, resolve_folder
+from techflows.data.source import resolve_folder
 from techflows.errors import DataError
 
-INT = re.compile(r"[+-]?\d+")
-FLOAT = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
 # Parameters the runner sets itself, or that have their own option.
 OWN_OPTION = {"source": "--source", "data_dir": "--data-dir", "as_of": "--as-of"}
 
@@ -62,28 +63,19 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def parse_value(text: str) -> object:
-    """'5' -> 5, '0.5' -> 0.5, 'true'/'false' -> bool, anything else stays a string."""
-    if INT.fullmatch(text):
-        return int(text)
-    if FLOAT.fullmatch(text):
-        return float(text)
-    if text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    return text
-
-
-def parse_param(text: str) -> tuple[str, object]:
-    """NAME=VALUE for --param; the value typed by parse_value."""
+def parse_param(text: str) -> tuple[str, str]:
+    """NAME=VALUE for --param; the value stays text, typed by the notebooks' declarations."""
     name, sep, value = text.partition("=")
     name = name.strip()
     if not sep or not name.isidentifier():
         raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE (NAME a Python identifier)")
+    if keyword.iskeyword(name):
+        raise argparse.ArgumentTypeError(f"{name!r} is a Python keyword, not a parameter name")
     if name == "output_dir":
         raise argparse.ArgumentTypeError("output_dir is set by the runner; use --output-dir")
     if name in OWN_OPTION:
         raise argparse.ArgumentTypeError(f"use {OWN_OPTION[name]} to set {name}")
-    return name, parse_value(value)
+    return name, value
 
 
 def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
@@ -91,7 +83,8 @@ def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+            noun = "a whole number" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"{text!r} is not {noun}") from None
         if value <= 0:
             raise argparse.ArgumentTypeError(f"{text!r} must be positive")
         return value
@@ -159,14 +152,15 @@ def build_parser() -> Parser:
         action="append",
         default=[],
         help="any other notebook parameter, e.g. lookback_years=5 or week_end=W-WED "
-        "(repeatable; integers, decimals and true/false are typed, the rest passed as text)",
+        "(repeatable; checked against the type and range each notebook declares for it)",
     )
     report.add_argument(
         "--timeout",
         metavar="SECONDS",
-        type=_positive(float),
+        type=_positive(int),
         default=DEFAULT_TIMEOUT_S,
-        help="stop a notebook when one cell runs longer than this (default: %(default)s)",
+        help="stop a notebook when one cell runs longer than this many whole seconds "
+        "(default: %(default)s)",
     )
     report.add_argument(
         "--jobs",
@@ -220,7 +214,6 @@ def add_snapshot_commands(commands: argparse._SubParsersAction) -> None:
 def notebook_parameters(args: argparse.Namespace) -> dict[str, object]:
     """The parameters every notebook gets; raises DataError on a bad combination."""
     source = args.source or ("csv" if args.data_dir else "auto")
-    parse_as_of(args.as_of)
     if source == "csv" and not args.data_dir:
         raise DataError("source 'csv' needs --data-dir: the folder with prices/, fred/, flows/")
     folder = resolve_folder(args.data_dir) if args.data_dir else None
@@ -266,10 +259,22 @@ def run_snapshot(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"report": run_report, "snapshot": run_snapshot}
+INTERRUPTED = 130
+
+
+def stop_now(signum: int, frame: object) -> None:
+    """A second Ctrl-C: stop at once, without a traceback (the next run cleans up)."""
+    os._exit(INTERRUPTED)
+
+
+def first_interrupt(signum: int, frame: object) -> None:
+    """The first Ctrl-C interrupts the run; from then on, another one stops at once."""
+    signal.signal(signal.SIGINT, stop_now)
+    raise KeyboardInterrupt
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the techflows command."""
+    """Entry point of the techflows command: 0 ok, 1 a notebook failed, 2 bad input, 130 ^C."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -278,14 +283,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, first_interrupt) if main_thread else None
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
     except DataError as exc:
+        code = 2
         print(f"techflows {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+    except OSError as exc:  # the output cannot be written (a full disk, ...)
+        code = 2
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"techflows {args.command}: error: {exc.strerror or exc}{where}", file=sys.stderr)
     except KeyboardInterrupt:
-        print(f"techflows {args.command}: interrupted", file=sys.stderr)
-        return 130
+        # Running notebooks finish or stop before the process exits; a second Ctrl-C
+        # (stop_now, still installed) ends it at once.
+        print(
+            f"techflows {args.command}: interrupted (Ctrl-C again to stop at once)",
+            file=sys.stderr,
+            flush=True,
+        )
+        return INTERRUPTED
+    if previous is not None:
+        signal.signal(signal.SIGINT, previous)
+    return code
 
 
 if __name__ == "__main__":

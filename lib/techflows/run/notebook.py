@@ -17,6 +17,9 @@ from IPython.display import HTML, Markdown, display
 from techflows import atomic, config
 from techflows.data.source import Source
 from techflows.errors import DataUnavailable, OfflineFallbackWarning
+from techflows.run.parameters import check_parameters
+
+__all__ = ["Figures", "banner", "check_parameters", "data_quality", "markdown_text", "note"]
 
 UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 
@@ -46,6 +49,22 @@ def markdown_text(text: str) -> str:
 def note(text: str) -> None:
     """Show one plain line of commentary computed by the notebook."""
     display(Markdown(markdown_text(text)))
+
+
+def data_quality(flags: pd.DataFrame) -> None:
+    """Show the source's data-quality flags (implausible values the figures may rest on)."""
+    if flags.empty:
+        return
+    lines = [
+        f"- {html.escape(str(f.input))}, {f.column} on {pd.Timestamp(f.date).date()}: "
+        f"{html.escape(str(f.problem))}"
+        for f in flags.itertuples()
+    ]
+    head = (
+        f"**Data-quality flags ({len(flags)}):** values that passed validation but are hard "
+        "to believe; the figures above that use them may be wrong. Check the inputs named."
+    )
+    display(Markdown(markdown_text("\n".join([head, "", *lines]))))
 
 
 class Figures:
@@ -111,7 +130,9 @@ class Figures:
         return self.output_dir / "figures.json"
 
     def write(self) -> None:
-        """Write figures.json (no wall-clock times: same inputs, same bytes)."""
+        """Show the data-quality flags, then write figures.json (no wall-clock times)."""
+        flags = self.source.quality
+        data_quality(flags)
         first, last = self.source.date_range()
         payload = {
             "section": self.section,
@@ -123,6 +144,10 @@ class Figures:
             "figures": self.figures,
             "tables": [f"{t}.csv" for t in self.tables],
             "missing": self.missing,
+            "data_quality": [
+                {**row, "date": str(pd.Timestamp(row["date"]).date())}
+                for row in flags.to_dict("records")
+            ],
         }
         text = json.dumps(payload, indent=2, sort_keys=False, default=str) + "\n"
         atomic.write_text(self.path, text)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
+import tempfile
+import warnings
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict
@@ -13,18 +14,18 @@ from typing import Any
 
 from techflows import atomic, config
 from techflows.data.snapshot.manifest import describe, read_manifest
-from techflows.data.source import live_usable
+from techflows.data.source import live_usable, open_source
 from techflows.errors import DataError
-from techflows.run import index_page
+from techflows.run import index_page, staging
 from techflows.run.execute import (
     DEFAULT_TIMEOUT_S,
-    STAGING,
     Job,
     Log,
     RunResult,
     log_to_stderr,
     run_safely,
 )
+from techflows.run.parameters import for_notebooks
 
 DEFAULT_JOBS = 2
 
@@ -61,9 +62,39 @@ def find_notebooks(
     return chosen
 
 
-def _remove_if_empty(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        folder.rmdir()
+def prepare_output_dir(output_dir: Path) -> None:
+    """Create the output folder and prove it writable; DataError (one line) if it is not."""
+    for folder in (output_dir, *output_dir.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise DataError(f"output folder {output_dir}: {folder} is a file, not a folder")
+            break
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=output_dir):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise DataError(f"output folder {output_dir}: cannot be written ({reason})") from None
+
+
+def preflight(parameters: dict[str, Any], live: bool) -> None:
+    """Before any kernel: an as_of before all of an offline source's data is bad input.
+
+    Live sources are left to the notebooks (asking them would mean downloading).
+    """
+    source, as_of = parameters.get("source", "auto"), parameters.get("as_of", "latest")
+    if as_of == "latest" or source == "yahoo" or (source == "auto" and live):
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        src = open_source(
+            source,
+            data_dir=parameters.get("data_dir") or None,
+            as_of=as_of,
+            universe=parameters.get("universe") or None,
+        )
+    src.date_range()  # DataError when as_of is before all market data
 
 
 def _progress_line(result: RunResult, done: int, total: int) -> str:
@@ -174,18 +205,25 @@ def run_reports(
 ) -> list[RunResult]:
     """Run the notebooks (jobs at a time), publish their reports, then the index and runs.json."""
     log = log or log_to_stderr
-    parameters = dict(parameters or {})
     output_dir = Path(output_dir).resolve()
-    if str(parameters.get("source", "auto")).lower() == "auto" and not live_usable():
+    # Bad input stops here, in one line, before any kernel starts or any file is written.
+    plan = for_notebooks([Path(nb).resolve() for nb in notebooks], dict(parameters or {}))
+    shared = {k: v for typed in reversed(plan.values()) for k, v in typed.items()}
+    auto_offline = shared.get("source", "auto") == "auto" and not live_usable()
+    preflight(shared, live=not auto_offline)
+    prepare_output_dir(output_dir)
+    if auto_offline:
         log(
             "Yahoo Finance and FRED cannot be reached and nothing is cached: source 'auto' "
-            f"uses {offline(parameters)}"
+            f"uses {offline(shared)}"
         )
-    work = [Job(Path(nb).resolve(), output_dir, parameters, timeout) for nb in notebooks]
+    if removed := staging.remove_stale(output_dir):
+        log(f"removed {len(removed)} staging folder(s) left by an interrupted run")
+    work = [Job(nb, output_dir, typed, timeout) for nb, typed in plan.items()]
     workers = max(1, min(jobs, len(work)))
     log(f"running {len(work)} notebook(s), {workers} at a time, into {output_dir}")
     results = sorted(run_jobs(work, workers, log), key=lambda r: r.name)
-    _remove_if_empty(output_dir / STAGING)
+    staging.remove_stale(output_dir)
     write_summary(results, output_dir)
     failed = [r.name for r in results if not r.ok]
     tail = f": {', '.join(failed)}" if failed else ""
