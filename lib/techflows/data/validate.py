@@ -171,7 +171,8 @@ def _from_text(
     if bad:
         row, column_name, value, problem = min(bad, key=lambda b: (b[0], str(b[1])))
         where = _where(frame, frame.index[row], csv, skip=column_name)
-        raise DataError(f"{name}: {where}, column {column_name}: {_shown(value)} {problem}")
+        shown = "" if problem == "is blank" else f"{_shown(value)} "
+        raise DataError(f"{name}: {where}, column {column_name}: {shown}{problem}")
     return typed
 
 

@@ -295,8 +295,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" ({exc.filename})" if exc.filename else ""
         print(f"techflows {args.command}: error: {exc.strerror or exc}{where}", file=sys.stderr)
     except KeyboardInterrupt:
-        # Running notebooks finish or stop before the process exits; a second Ctrl-C
-        # (stop_now, still installed) ends it at once.
+        # Running notebooks finish or stop before the process exits; a second Ctrl-C ends
+        # it at once.
+        if main_thread:
+            signal.signal(signal.SIGINT, stop_now)
         print(
             f"techflows {args.command}: interrupted (Ctrl-C again to stop at once)",
             file=sys.stderr,
