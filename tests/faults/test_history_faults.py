@@ -34,7 +34,7 @@ def test_flows_before_the_file_starts_are_not_available(src):
 def test_the_prediction_section_measures_what_it_can(src):
     with pytest.raises(tf.DataUnavailable, match="Fund flows up to 2025-06-30"):
         forecast.weekly_tech_flows(src, "W-FRI")
-    y, exog, _ = forecast.model_inputs(src, "W-FRI", 10)
+    y, _, _ = forecast.model_inputs(src, "W-FRI", 10)
     assert y.index.max() <= src.as_of and len(y) > 400
 
 
