@@ -123,3 +123,20 @@ def yahoo_sim(tmp_path):
     undo = install(service, tmp_path / "yfinance")
     yield service
     undo()
+
+
+# The articles' week, as `make report ARGS="--as-of 2026-02-13 --param week_end=W-WED"` gives it
+# offline: every section notebook on the snapshot. Run once per session, shared by the section
+# tests and the browser tests.
+ARTICLES_WEEK = {"source": "snapshot", "as_of": ARTICLES_DATE, "week_end": "W-WED"}
+
+
+@pytest.fixture(scope="session")
+def articles_week_reports(tmp_path_factory):
+    """(output folder, {name: RunResult}) of every notebook on the articles' week."""
+    from techflows.run import report
+
+    notebooks = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+    output_dir = tmp_path_factory.mktemp("articles_week_reports")
+    results = report.run_reports(notebooks, output_dir=output_dir, parameters=ARTICLES_WEEK, jobs=2)
+    return output_dir, {r.name: r for r in results}

@@ -266,3 +266,48 @@ def test_flagged_prints_change_the_week_to_4_february(snapshot_source):
     assert clean < 0 < by_group.loc[week, "tech"]  # the verdict's sign rests on ARKK's prints
     missing = flows.missing_funds(snapshot_source, by_fund["ticker"].unique())
     assert {"IYW", "VGT", "SMH", "IGV"} <= set(missing) and "XLK" not in missing
+
+
+def test_against_assets_hand_computed():
+    weeks = pd.to_datetime(["2026-01-07", "2026-01-14", "2026-01-21"])
+    by_fund = pd.DataFrame(
+        {
+            "week_end": np.repeat(weeks, 2),
+            "ticker": ["XLK", "XLB"] * 3,
+            "flow_usd": [1e9, -1e8, np.nan, 2e8, -3e9, 4e8],
+            "flagged_days": [0, 0, 0, 1, 0, 0],
+            "class": ["tech", "non-tech sector"] * 3,
+            "segment": ["broad tech", "materials"] * 3,
+        }
+    )
+    aum = pd.DataFrame(
+        {"aum_usd": [80e9, 6e9], "updated_date": pd.Timestamp("2026-04-03")},
+        index=pd.Index(["XLK", "XLB"], name="ticker"),
+    )
+    days = pd.bdate_range("2025-12-29", "2026-01-21")
+    close = pd.DataFrame({"XLK": np.linspace(100, 110, len(days)), "XLB": 50.0}, index=days)
+    table = flows.against_assets(by_fund, aum, close, "W-WED", n_weeks=2)
+    xlk = table.loc["XLK"]
+    assert xlk["flow_week_usd"] == -3e9 and xlk["flow_4w_usd"] == -3e9  # a missing week is no flow
+    assert xlk["flow_week_pct_aum"] == pytest.approx(-3.75)
+    assert table.loc["XLB", "flow_4w_pct_aum"] == pytest.approx(100 * 6e8 / 6e9)
+    assert table.loc["XLB", "flagged_days"] == 1
+    assert xlk["return_week"] == pytest.approx(
+        close["XLK"]["2026-01-21"] / close["XLK"]["2026-01-14"] - 1
+    )
+    assert xlk["return_4w"] == pytest.approx(
+        close["XLK"]["2026-01-21"] / close["XLK"]["2026-01-07"] - 1
+    )
+    assert table.attrs["weeks"] == 2 and table.attrs["week"] == weeks[-1]
+    assert table.index.tolist() == ["XLK", "XLB"]  # tech first
+
+
+def test_flows_against_assets_on_the_articles_week(snapshot_source):
+    table = flows.flows_against_assets(snapshot_source, "W-WED")
+    daily = snapshot_source.flows()
+    week = daily[(daily["ticker"] == "QQQ") & daily["date"].between("2026-02-05", "2026-02-11")]
+    aum = snapshot_source.aum().loc["QQQ", "aum_usd"]
+    assert table.loc["QQQ", "flow_week_pct_aum"] == pytest.approx(
+        100 * week["flow_usd"].sum() / aum
+    )
+    assert set(table["class"]) == {"tech", "non-tech sector", "broad market"}

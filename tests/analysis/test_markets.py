@@ -122,3 +122,35 @@ def test_volume_cannot_expand_before_a_session_after_the_low():
     assert markets.rebound_volume(volume, days[2], days[-1])["ratio"] == pytest.approx(
         95 / (310 / 3)
     )
+
+
+def test_monthly_relative_matches_relative_return_month_by_month():
+    dates = pd.bdate_range("2023-11-01", "2026-02-13")
+    rng = np.random.default_rng(7)
+    a = pd.Series(100 * np.cumprod(1 + rng.normal(0.001, 0.01, len(dates))), dates, name="XLK")
+    b = pd.Series(100 * np.cumprod(1 + rng.normal(0.0005, 0.008, len(dates))), dates, name="SPY")
+    table = markets.monthly_relative(a, b, years=2)
+    assert table.index.tolist() == [2025, 2026] and table.columns[-1] == "year"
+    assert table.attrs == {"through": dates[-1], "tech": "XLK", "market": "SPY"}
+    for year, month, start, end in [
+        (2025, "Mar", "2025-02-28", "2025-03-31"),
+        (2025, "Dec", "2025-11-30", "2025-12-31"),
+        (2026, "Feb", "2026-01-31", "2026-02-13"),  # the month to date
+    ]:
+        expected = markets.relative_return(a, b, pd.Timestamp(start), pd.Timestamp(end))
+        assert table.loc[year, month] == pytest.approx(expected)
+    year_2025 = markets.relative_return(
+        a, b, pd.Timestamp("2024-12-31"), pd.Timestamp("2025-12-31")
+    )
+    assert table.loc[2025, "year"] == pytest.approx(year_2025)
+    assert np.isnan(table.loc[2026, "Mar"])
+
+
+def test_monthly_relative_on_real_data(snapshot_source):
+    close = snapshot_source.close(["XLK", "SPY"])
+    table = markets.monthly_relative(close["XLK"], close["SPY"])
+    ytd = markets.relative_return(
+        close["XLK"], close["SPY"], pd.Timestamp("2025-12-31"), pd.Timestamp("2026-02-13")
+    )
+    assert table.loc[2026, "year"] == pytest.approx(ytd)
+    assert table.index[0] == 1998 + 1  # XLK starts in December 1998: its first full month

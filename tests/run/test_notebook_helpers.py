@@ -54,3 +54,24 @@ def test_only_missing_data_is_swallowed(sample_source, tmp_path):
     with pytest.raises(tf.DataError), figs.unless_missing():
         raise tf.DataError("bad input stays loud")
     assert figs.missing == []
+
+
+def test_the_answer_is_shown_and_kept_for_the_index(sample_source, tmp_path, monkeypatch):
+    from techflows.views import answers
+
+    shown = []
+    monkeypatch.setattr(nb, "display", shown.append)
+    figs = nb.Figures("99_test", sample_source, tmp_path)
+    box = answers.Answer("Is it?", "Yes", (answers.Sentence("k", "Because.", "#why"),))
+    figs.answer(box)
+    figs.write()
+    assert 'id="answer"' in shown[0].data and "Because." in shown[0].data
+    stored = json.loads(figs.path.read_text())["answer"]
+    assert answers.from_dict(stored) == box
+
+
+def test_the_banner_of_stored_data_says_how_to_get_the_live_analysis(sample_source, monkeypatch):
+    shown = []
+    monkeypatch.setattr(nb, "display", shown.append)
+    nb.banner(sample_source)
+    assert "For the live analysis" in shown[0].data and "make report" in shown[0].data

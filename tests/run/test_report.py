@@ -257,7 +257,7 @@ def test_summary_keeps_sections_not_run_this_time(tmp_path, monkeypatch):
 
     index = (tmp_path / "index.html").read_text()
     assert '<a href="01_ok/01_ok.html">Tech drawdown</a>' in index
-    assert "-0.123" in index and "csv data as of 2026-02-13" in index
+    assert "-0.12</span>%" in index and "csv data as of 2026-02-13" in index
     assert "KeyError: &#39;XLK&#39; (cell In [2]: show_the_chart())" in index
     assert not EXTERNAL.search(index)
 
@@ -295,6 +295,47 @@ def test_index_escapes_and_formats():
 )  # fmt: skip
 def test_format_value(value, text):
     assert index_page.format_value(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [(-0.175, "fraction", "-17.5%"), (0.997, "probability", "99.7%"), (1, "signals", "1 signal"),
+     (4, "signals", "4 signals"), (2e-6, "p", "< 0.001 (p-value)"), (0.00609, "R²", "0.006 (R²)"),
+     (2, "rank", "2nd"), (-24.0, "bp", "-24 bp"), (-0.988, "% excess return per +1pp",
+     "-0.99% excess return per +1pp"), (0.375, "score -1..+1", "+0.38 (from -1 to +1)"),
+     ("no skill", "", "no skill"), (None, "%", "n/a %")],
+)  # fmt: skip
+def test_format_figure(value, unit, text):
+    assert "".join(index_page.format_figure(value, unit)) == text
+
+
+def test_index_answers_the_whole_question_above_the_cards():
+    from techflows.views import answers
+
+    def record(name, verdict, key, text):
+        box = answers.Answer("q", verdict, (answers.Sentence(key, text, f"#{key}"),))
+        return {
+            "name": name,
+            "title": name,
+            "status": "ok",
+            "html": f"{name}/{name}.html",
+            "source": "snapshot",
+            "source_description": "snapshot of real market data",
+            "data_range": ["1993-01-29", "2026-02-13"],
+            "answer": box.as_dict(),
+        }
+
+    records = [
+        record("01_current_status", "Not yet", "flows", "Tech ETFs had outflows."),
+        record("05_monitor", "Leaning yes", "checklist", "4 green, 1 red."),
+    ]
+    page = index_page.render(records, "2026-02-13T21:20:00+00:00")
+    assert page.index("Is money coming back into US tech?") < page.index("Headlines")
+    assert "Not yet." in page and "Leaning yes." in page
+    assert 'href="01_current_status/01_current_status.html#flows"' in page
+    assert 'href="05_monitor/05_monitor.html#checklist"' in page
+    assert "Do the articles" not in page  # 06 did not run: that question is left out
+    assert "For the live analysis" in page and "make report" in page
 
 
 # --- real kernels: the fixture notebooks ------------------------------------------------------

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 
 import nbformat
 import pytest
 
-from conftest import ARTICLES_DATE, REPO_ROOT
+from conftest import ARTICLES_WEEK, REPO_ROOT
 from techflows.run import report
+from techflows.views import answers
 
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
 pytestmark = pytest.mark.notebook
-SNAPSHOT_WEEK = {"source": "snapshot", "as_of": ARTICLES_DATE, "week_end": "W-WED"}
 
 
 def _run(output_dir, **parameters):
@@ -28,13 +29,9 @@ def sample_run(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def snapshot_run(tmp_path_factory):
-    """Every notebook on the snapshot of real 2026 data, at the articles' date, EPFR weeks.
-
-    What `make report ARGS="--as-of 2026-02-13 --param week_end=W-WED"` gives offline.
-    """
-    output_dir = tmp_path_factory.mktemp("snapshot_reports")
-    return output_dir, _run(output_dir, **SNAPSHOT_WEEK)
+def snapshot_run(articles_week_reports):
+    """Every notebook on the snapshot of real 2026 data, at the articles' date, EPFR weeks."""
+    return articles_week_reports
 
 
 def _check_reports(output_dir, results, source):
@@ -96,10 +93,39 @@ def test_figures_are_byte_identical_across_runs(snapshot_run, tmp_path):
     again = report.run_reports(
         [REPO_ROOT / "notebooks" / "01_current_status.ipynb"],
         output_dir=tmp_path,
-        parameters=SNAPSHOT_WEEK,
+        parameters=ARTICLES_WEEK,
     )
     assert again[0].ok
     first = output_dir / "01_current_status"
     produced_files = sorted((tmp_path / "01_current_status").glob("*.csv"))
     for produced in [tmp_path / "01_current_status" / "figures.json", *produced_files]:
         assert produced.read_bytes() == (first / produced.name).read_bytes(), produced.name
+
+
+SNAKE_CASE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
+
+
+def test_reports_read_answer_first_with_human_tables(snapshot_run):
+    """Every section stores its answer; its links land; no table shows a snake_case header."""
+    from bs4 import BeautifulSoup
+
+    output_dir, _ = snapshot_run
+    ids = {}
+    for path in NOTEBOOKS:
+        soup = BeautifulSoup(
+            (output_dir / path.stem / f"{path.stem}.html").read_text(), "html.parser"
+        )
+        ids[path.stem] = {tag["id"] for tag in soup.select("[id]")}
+        headers = {th.get_text(strip=True) for th in soup.select("th")}
+        assert not {h for h in headers if SNAKE_CASE.match(h)}, path.stem
+        assert not soup.select("table.dataframe"), f"{path.stem} shows a raw DataFrame"
+        assert soup.select_one("main > .tf-answer-slot #answer"), f"{path.stem}: no answer box"
+    for path in NOTEBOOKS:
+        stored = json.loads((output_dir / path.stem / "figures.json").read_text())["answer"]
+        box = answers.from_dict(stored)
+        assert box.verdict and box.sentences and len(box.numbers) <= 5, path.stem
+        for href in [s.href for s in box.sentences] + [n.href for n in box.numbers]:
+            assert href.startswith("#") and href[1:] in ids[path.stem], (path.stem, href)
+        for claim in box.contradicted:
+            section, _, anchor = claim.href.removeprefix("../").partition("/")
+            assert anchor.split("#")[1] in ids[section], (path.stem, claim.href)

@@ -132,7 +132,7 @@ def test_flow_funds_sentence():
 
 def test_styled_checklist_colours_the_status(items):
     html = view.styled_checklist(items).to_html()
-    assert "Trend (vs 4 weeks)" in html and ">key<" not in html
+    assert "trend (vs 4 weeks)" in html and ">key<" not in html
     assert f"background-color: {view.STATUS_COLOURS[GREEN]}" in html
     assert f"background-color: {view.STATUS_COLOURS[RED]}" in html
     assert set(view.STATUS_COLOURS) == {*rules.STATUSES, rules.REPORTED}
@@ -165,7 +165,7 @@ def test_styled_signal_history():
 def test_styled_scenario_tables():
     table = conditions({"bull": [sc.MET, sc.NOT_MET], "bear": [NO_DATA]})
     summary_html = view.styled_scenario_summary(sc.scenario_summary(table)).to_html()
-    assert ">50%<" in summary_html and ">—<" in summary_html
+    assert ">50%<" in summary_html and ">–<" in summary_html and "share met" in summary_html
     conditions_html = view.styled_conditions(table).to_html()
     assert "bull condition 2" in conditions_html and "needs" not in conditions_html
     indicators = pd.DataFrame({"group": ["ETF flows"], "indicator": ["x"], "measured by": ["y"]})

@@ -161,23 +161,10 @@ def test_flow_history_sentence():
     )
 
 
-def test_summary_bullets(metrics, ahead, now):
-    model = {"label": "no skill", "metrics": metrics, "forecast": ahead}
-    assert view.summary_bullets(model, now, "not supported") == (
-        "- **Forecast:** no skill — SARIMAX MASE 0.95, 1.02x the best naive MAE, hit rate 55%; "
-        "next week +0.50% (-1.25% to +2.00%).\n"
-        "- **Scenario reading:** base (tech's 26-week drift against the market: leading, "
-        "t = +1.30).\n"
-        "- **After record notional weeks:** not supported (seed 001's consolidation claim)."
-    )
-
-
-# Tables
-
-
 def test_styled_tables_build(metrics, ahead, study):
     backtest = view.styled_backtest(metrics).to_html()
-    assert "1.234" in backtest and "55%" in backtest and ">-<" in backtest
+    assert "1.234" in backtest and "55.4%" in backtest and ">–<" in backtest
+    assert "MAE vs best naive" in backtest and "mae_vs_best_naive" not in backtest
     assert "2024-01-26" in view.styled_forecast(ahead).to_html()
     parameters = pd.DataFrame({"coef": [0.12345], "se": [0.1], "p": [0.2]}, index=["ar.L1"])
     assert "0.123" in view.styled_parameters(parameters).to_html()
@@ -194,10 +181,10 @@ def test_styled_tables_build(metrics, ahead, study):
         }
     )
     check_html = view.styled_reading_check(check).to_html()
-    assert "94%" in check_html and "2022-12-31" in check_html
+    assert "94.0%" in check_html and "2022-12-31" in check_html
     spread = fr.distribution(study)
     spread_html = view.styled_distribution(spread).to_html()
-    assert "%" in spread_html and ">-<" in spread_html  # 'all weeks' has no independent count
+    assert "%" in spread_html and ">–<" in spread_html  # 'all weeks' has no independent count
 
 
 # Charts

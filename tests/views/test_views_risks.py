@@ -129,7 +129,7 @@ def test_latest_coverage_and_the_measured_sentence(cover):
 
 
 def test_capex_tables_and_chart_build(cover):
-    assert "0.72" in rendered(tables.styled_capex_coverage(cover))
+    assert "0.72" in rendered(tables.show(cover))
     reported = pd.DataFrame(
         {
             "basis": "reported",
@@ -145,7 +145,7 @@ def test_capex_tables_and_chart_build(cover):
         }
     )
     html = rendered(view.styled_reported_capex(reported))
-    assert ">200<" in html and "seed 000" not in html
+    assert ">200.0<" in html and "seed 000" not in html and "reported by" in html
     ax = view.capex_coverage_chart(cover)
     assert ax.get_ylabel() == "capex / OCF"
 
@@ -270,7 +270,7 @@ def test_stress_figures_and_garch_sentences(lead):
         f"level is loosely pinned down (the returns' own volatility is {own} a year)."
     )
     html = rendered(view.styled_innovations(table))
-    assert "6.29" in html and "42.50%" in html and "dist" not in html
+    assert "6.29" in html and "42.5%" in html and "dist" not in html and "AIC" in html
 
 
 def test_data_stop_notes_name_each_stale_series_once():
@@ -290,12 +290,12 @@ def test_semis_tables_and_chart_build(lead):
     dates = pd.bdate_range("2024-01-01", periods=8)
     close = pd.Series([100, 90, 99, 79.2, 100, 101, 75.75, 80.0], index=dates, name="SMH")
     html = rendered(view.styled_stress_table(pd.DataFrame([lead])))
-    assert "35.40%" in html and "2016-02-16" in html
+    assert "35.4%" in html and "2016-02-16" in html and "99% VaR, GARCH" in html
     risk = volatility.var_es(volatility.daily_returns(close), levels=(0.99,))
     assert "99%" in rendered(view.styled_var_es_table(risk))
     assert "2024-01-04" in rendered(view.styled_worst_days(volatility.worst_days(close, n=2)))
     falls = rendered(view.styled_worst_drawdowns(volatility.worst_drawdowns(close, n=2)))
-    assert "not yet" in falls and "-25.00%" in falls
+    assert "not yet" in falls and "-25.0%" in falls
     vol = pd.Series([0.3, 0.35, 0.32], index=dates[:3])
     ax = view.garch_volatility_chart(vol, 0.33, "SMH")
     assert ax.get_title() == "SMH: annualised volatility"
@@ -320,7 +320,7 @@ def test_concentration_figures_tables_and_chart():
         ("QQQ top-10 holdings weight", False),
     ]
     assert [f["value"] for f in figures] == pytest.approx([62.0, 51.0])
-    assert "62.00%" in rendered(view.styled_holdings_table(holdings))
+    assert "62.0%" in rendered(view.styled_holdings_table(holdings))
     spreads = pd.DataFrame(
         {
             "pair": ["RSPT vs XLK", "RSPT vs XLK"],
@@ -339,7 +339,7 @@ def test_concentration_figures_tables_and_chart():
             "as_of": DAY,
         }
     ]
-    assert "4.00%" in rendered(view.styled_spread_table(spreads))
+    assert "+4.0%" in rendered(view.styled_spread_table(spreads))
     rolling = pd.DataFrame(
         {"RSPT vs XLK": [0.01, -0.02, 0.0]}, index=pd.bdate_range("2026-01-01", periods=3)
     )
@@ -401,7 +401,7 @@ def test_recovery_legs_sentence_and_table():
         "2003-01-02) to 2.14% (-0.29 pp)."
     )
     html = rendered(view.styled_recovery_legs(legs))
-    assert "2003-01-02" in html and "-0.29" in html and "157.00%" in html
+    assert "2003-01-02" in html and "-0.29" in html and "+157.0%" in html
     assert view.recovery_legs_sentence(legs.iloc[:0]).startswith("This source's data do not")
 
 

@@ -236,12 +236,15 @@ def test_styled_tables_render():
         "episodes": view.styled_drawdown_episodes(drawdowns.episodes(close, 0.10)),
     }
     html = {name: styler.to_html() for name, styler in tables.items()}
-    assert "+3.00" in html["weekly"] and "Net flows, USD bn, weeks ending W-WED" in html["weekly"]
-    assert "+1.500" in html["segments"]
-    assert "+5.10%" in html["status"] and "1,500,000" in html["status"]
-    assert "+1.0%" in html["returns"] and ">-<" in html["returns"]
-    assert "Top 5 weeks in the window, with the week's price move" in html["top"]
+    assert "+3.00" in html["weekly"] and "weeks ending Wednesday" in html["weekly"]
+    assert "W-WED" not in html["weekly"] and "week ending" in html["weekly"]
+    assert "+1.50" in html["segments"] and "days not reported" in html["segments"]
+    assert "+5.10%" in html["status"] and ">1.2<" in html["status"]  # 5-day volume, millions
+    assert "from 52-week high" in html["status"] and "from_52w_high" not in html["status"]
+    assert "+1.0%" in html["returns"] and ">–<" in html["returns"]
+    assert "The 5 largest weeks of the last 1 years" in html["top"]
     assert "not yet" in html["episodes"] and "-20.0%" in html["episodes"]
+    assert "2 in all" in html["episodes"]
 
 
 def test_charts_build():

@@ -318,3 +318,64 @@ def signed_record_span(weekly: pd.Series, at: object) -> tuple[dict[str, object]
     if span["value"] > 0:
         return span, "inflow"
     return record_span(weekly, at=at, largest=False), "outflow"
+
+
+AGAINST_ASSETS_CLASSES = ("tech", "non-tech sector", "broad market")
+
+
+def against_assets(
+    by_fund: pd.DataFrame,
+    aum: pd.DataFrame,
+    close: pd.DataFrame,
+    week_end: str = weeks.DEFAULT,
+    n_weeks: int = 4,
+) -> pd.DataFrame:
+    """Per fund: its net flow in the latest complete week and over the last n_weeks, in USD and
+    as % of its assets, beside its price return over the same weeks.
+
+    by_fund: weekly_flows' first frame (with class and segment); funds of the tech, non-tech
+    sector and broad-market classes are kept. aum: Source.aum() (one snapshot: attrs['aum_date']
+    gives its date). close: adjusted closes; a week's return runs from the last close of the week
+    before to the week's last close (weeks.bucket). A day not reported counts as no flow, as in
+    every flow sum; a fund without assets or prices has NaN there.
+    """
+    funds = by_fund[by_fund["class"].isin(AGAINST_ASSETS_CLASSES)]
+    ends = pd.DatetimeIndex(sorted(funds["week_end"].unique()))
+    if ends.empty:
+        raise DataError("fund flows: no complete week to set against assets")
+    last, window = ends[-1], ends[-n_weeks:]
+    recent = funds[funds["week_end"].isin(window)]
+    table = recent.groupby("ticker").agg(
+        **{"class": ("class", "first"), "segment": ("segment", "first")},
+        flow_4w_usd=("flow_usd", "sum"),
+        **({"flagged_days": ("flagged_days", "sum")} if "flagged_days" in recent else {}),
+    )
+    latest = funds[funds["week_end"] == last].set_index("ticker")["flow_usd"]
+    table.insert(2, "flow_week_usd", latest.reindex(table.index).fillna(0.0))
+    table["aum_usd"] = aum["aum_usd"].reindex(table.index)
+    table["flow_week_pct_aum"] = 100 * table["flow_week_usd"] / table["aum_usd"]
+    table["flow_4w_pct_aum"] = 100 * table["flow_4w_usd"] / table["aum_usd"]
+    weekly = weeks.bucket(close.reindex(columns=table.index), week_end, "last")
+    base = weekly.shift(1).reindex([last])
+    start = weekly.shift(len(window)).reindex([last])
+    at = weekly.reindex([last])
+    table["return_week"] = (at / base - 1).iloc[0].reindex(table.index)
+    table["return_4w"] = (at / start - 1).iloc[0].reindex(table.index)
+    order = {c: i for i, c in enumerate(CLASSES)}
+    table = table.sort_values(
+        ["class", "flow_week_pct_aum"], key=lambda c: c.map(order) if c.name == "class" else c
+    )
+    table.attrs.update(week=last, first_week=window[0], weeks=len(window))
+    table.attrs["aum_date"] = aum["updated_date"].max()
+    return table.rename_axis("fund")
+
+
+def flows_against_assets(
+    src: Source, week_end: str = weeks.DEFAULT, n_weeks: int = 4
+) -> pd.DataFrame:
+    """against_assets on the source's flows, assets and adjusted closes."""
+    by_fund, _ = weekly_flows(src, week_end)
+    aum = src.aum()
+    tickers = [t for t in by_fund["ticker"].unique() if t in set(src.available(by_fund["ticker"]))]
+    close = src.close(tickers) if tickers else pd.DataFrame()
+    return against_assets(by_fund, aum, close, week_end, n_weeks)

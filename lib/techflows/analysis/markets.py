@@ -232,3 +232,34 @@ def left_out(close: pd.DataFrame, segments: pd.DataFrame) -> list[str]:
     """Tickers of close that no segment of segment_returns uses (their data end earlier)."""
     used = ", ".join(segments["tickers"]).split(", ")
     return [t for t in close.columns if t not in used]
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def monthly_relative(a: pd.Series, b: pd.Series, years: int | None = None) -> pd.DataFrame:
+    """a's return minus b's (decimal) in each calendar month, one row per year (Jan..Dec), and
+    'year': the same over the calendar year (relative_return between year ends).
+
+    Months run from the last common close of the month before to the last of the month (as
+    relative_return does), so the latest month may be partial: attrs['through'] is the last
+    common close. years keeps the last `years` calendar years.
+    """
+    both = pd.concat([a.rename("a"), b.rename("b")], axis=1, join="inner").dropna()
+    if len(both) < 2:
+        raise DataError(f"monthly relative returns: {a.name} and {b.name} share under two closes")
+    month_end = both.groupby(both.index.to_period("M")).last()
+    moves = month_end.pct_change()
+    relative = (moves["a"] - moves["b"]).iloc[1:]
+    table = relative.to_frame("relative").assign(
+        year=relative.index.year, month=[MONTHS[m - 1] for m in relative.index.month]
+    )
+    wide = table.pivot(index="year", columns="month", values="relative")
+    wide = wide.reindex(columns=[m for m in MONTHS if m in wide.columns])
+    year_end = both.groupby(both.index.year).last()
+    yearly = year_end.pct_change()
+    wide["year"] = (yearly["a"] - yearly["b"]).reindex(wide.index)
+    if years is not None:
+        wide = wide.loc[wide.index.max() - years + 1 :]
+    wide.attrs.update(through=both.index[-1], tech=a.name, market=b.name)
+    return wide.rename_axis(index="year", columns=None)

@@ -90,7 +90,7 @@ def _fed_target(src: Source, week_end: str) -> Measure:
 
 
 def tech_flow_windows(src: Source, week_end: str = "W-FRI") -> pd.DataFrame:
-    """Weekly net flows of tech-class ETFs and their rolling 4- and 8-week sums, in $bn.
+    """Weekly net flows of tech-class ETFs and their rolling 4- and 8-week sums, in USD bn.
 
     Complete weeks only; weeks without data are NaN and a window needs every week in it.
     attrs: tickers (the funds summed).
@@ -109,7 +109,8 @@ def tech_flow_windows(src: Source, week_end: str = "W-FRI") -> pd.DataFrame:
 def _flows(weeks: int) -> Callable[[Source, str], Measure]:
     def measure(src: Source, week_end: str) -> Measure:
         table = tech_flow_windows(src, week_end)
-        source = f"net flows of {', '.join(table.attrs['tickers'])} ({src.name}, weeks {week_end})"
+        day = table.index[-1].day_name() if len(table) else week_end
+        source = f"net flows of {', '.join(table.attrs['tickers'])} ({src.name}, weeks to {day})"
         note = (
             f"flow data run {table.index[0].date()} to {table.index[-1].date()}: "
             f"{table['weekly'].notna().sum()} weeks; the window needs {weeks} weeks with data"
@@ -224,14 +225,14 @@ SIGNALS: tuple[Signal, ...] = (
         "flows_4w",
         "ETF flows",
         "Net flows into tech/AI ETFs, last 4 weeks",
-        Rule(1.0, -1.0, " $bn", flat=0.5),
+        Rule(1.0, -1.0, " USD bn", flat=0.5),
         _flows(4),
     ),
     Signal(
         "flows_8w",
         "ETF flows",
         "Net flows into tech/AI ETFs, last 8 weeks",
-        Rule(2.0, -2.0, " $bn", flat=1.0),
+        Rule(2.0, -2.0, " USD bn", flat=1.0),
         _flows(8),
     ),
     Signal(

@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from techflows import atomic
+from techflows.run.notebook import LIVE_HINT, STORED_SOURCES
+from techflows.views import answers
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
@@ -42,6 +45,15 @@ th { background: #f0f0f0; }
 .error { color: #8e1c1c; font-family: ui-monospace, Menlo, Consolas, monospace;
          font-size: .85rem; white-space: pre-wrap; }
 code { font-size: .85rem; }
+.answer { border: 1px solid #c9d3e6; border-left: 6px solid #2a5ca8; background: #f6f8fc;
+          padding: .8rem 1.1rem; margin: 1rem 0 .4rem; border-radius: 4px; }
+.answer h2 { margin: 0 0 .4rem; border: 0; font-size: 1.25rem; }
+.answer p { font-size: 1.05rem; line-height: 1.55; margin: .2rem 0; }
+.answer .q { font-weight: 700; }
+.answer .verdict { font-weight: 700; color: #2a5ca8; }
+.answer a.src { font-size: .8rem; white-space: nowrap; background: #e3eaf6; border-radius: 3px;
+                padding: 0 .3rem; margin-left: .15rem; }
+.hint { color: #444; font-size: .9rem; }
 </style>
 </head>
 <body>
@@ -52,8 +64,20 @@ Machine-readable summary: <a href="runs.json">runs.json</a>.</p>
 {%- for d in data_sources %}
 <div class="banner">Data source: <b>{{ d.description }}</b>{% if d.range %} · market data
 {{ d.range[0] }} to {{ d.range[1] }}{% endif %}{% if d.fallback %}<br><b>Note:</b>
-{{ d.fallback }}.{% endif %}</div>
+{{ d.fallback }}.{% endif %}{% if d.stored %}<br><span class="hint">{{ live_hint }}</span>
+{%- endif %}</div>
 {%- endfor %}
+
+{%- if overall %}
+<section class="answer" id="the-answer">
+<h2>Is money coming back into US tech, and is tech recovering?</h2>
+{%- for part in overall %}
+<p><span class="q">{{ part.question }}</span> <span class="verdict">{{ part.verdict }}.</span>
+{%- for s in part.sentences %} {{ s.text }}{% if s.href %}<a class="src" href="{{ s.href }}"
+title="the evidence">{{ s.href.split('/')[0][:2] }} ›</a>{% endif %}{% endfor %}</p>
+{%- endfor %}
+</section>
+{%- endif %}
 
 <h2>Headlines</h2>
 <div class="summary">
@@ -70,7 +94,7 @@ Machine-readable summary: <a href="runs.json">runs.json</a>.</p>
 <ul>
 {%- for f in r.headlines %}
 <li>{% if r.html %}<a href="{{ r.html }}">{{ f.name }}</a>{% else %}{{ f.name }}{% endif %}:
-<span class="value">{{ f.value_text }}</span> {{ f.unit }}</li>
+<span class="value">{{ f.value_text }}</span>{{ f.unit_text }}</li>
 {%- endfor %}
 </ul>
 {%- if not r.figures_current %}<div class="note">figures from the last good run</div>{% endif %}
@@ -128,6 +152,39 @@ def format_value(value: object) -> str:
     return str(value)
 
 
+# Units read better as a percentage, and count nouns that agree with their number.
+AS_PERCENT = ("fraction", "probability")
+STATISTICS = ("p", "t", "R²")
+
+
+def format_figure(value: object, unit: str) -> tuple[str, str]:
+    """A headline figure for reading: ('-17.5', '%') for a fraction, ('p = ', ...) style for
+    statistics, ('1', ' signal') for counts; the unit text carries its leading space."""
+    unit = unit or ""
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if number is None or not math.isfinite(number):
+        return format_value(value), f" {unit}" if unit else ""
+    if unit in AS_PERCENT:
+        return f"{100 * number:{'+' if unit == 'fraction' else ''}.1f}", "%"
+    if unit == "p":
+        return ("< 0.001" if number < 0.001 else f"{number:.3f}"), " (p-value)"
+    if unit in STATISTICS:
+        return f"{number:+.2f}" if unit == "t" else f"{number:.3f}", f" ({unit})"
+    if unit.startswith("%"):
+        return f"{number:.2f}", unit
+    if unit == "rank":
+        return answers.ordinal(int(number)), ""
+    if unit == "bp":
+        return f"{number:+.0f}", " bp"
+    if unit == "x":
+        return f"{number:.2f}", "x"
+    if unit.startswith("score"):
+        return f"{number:+.2f}", " (from -1 to +1)"
+    if number == 1 and unit.endswith("s") and " " not in unit:
+        unit = unit[:-1]
+    return format_value(value), f" {unit}" if unit else ""
+
+
 def format_seconds(seconds: object) -> str:
     """Run time for reading: '42.3 s', '12 min 05 s'."""
     if not isinstance(seconds, int | float) or isinstance(seconds, bool):
@@ -168,9 +225,10 @@ def _view(record: dict[str, Any]) -> dict[str, Any]:
     view["seconds_text"] = format_seconds(record.get("seconds"))
     view["started_text"] = format_time(record.get("started"))
     view["parameters"] = record.get("parameters") or {}
-    view["headlines"] = [
-        {**f, "value_text": format_value(f.get("value"))} for f in record.get("headlines") or []
-    ]
+    view["headlines"] = []
+    for figure in record.get("headlines") or []:
+        value_text, unit_text = format_figure(figure.get("value"), figure.get("unit") or "")
+        view["headlines"].append({**figure, "value_text": value_text, "unit_text": unit_text})
     view.setdefault("figures_current", True)
     return view
 
@@ -185,9 +243,17 @@ def data_sources(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             "description": record["source_description"],
             "range": record.get("data_range"),
             "fallback": record.get("fallback"),
+            "stored": bool(record.get("fallback")) or record.get("source") in STORED_SOURCES,
         }
         seen.setdefault((source["description"], *(source["range"] or ())), source)
     return list(seen.values())
+
+
+def overall_answer(records: Sequence[dict[str, Any]]) -> list[answers.Part]:
+    """The whole question answered from the sections' stored answers (views.answers.overall)."""
+    stored = {r["name"]: answers.from_dict(r["answer"]) for r in records if r.get("answer")}
+    pages = {r["name"]: r["html"] for r in records if r.get("html")}
+    return answers.overall(stored, pages)
 
 
 def render(records: Sequence[dict[str, Any]], generated: str) -> str:
@@ -201,6 +267,8 @@ def render(records: Sequence[dict[str, Any]], generated: str) -> str:
         n_ok=n_ok,
         n_failed=len(records) - n_ok,
         data_sources=data_sources(records),
+        overall=overall_answer(records),
+        live_hint=markupsafe.Markup(LIVE_HINT),
     )
 
 

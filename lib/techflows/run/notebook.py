@@ -18,6 +18,7 @@ from techflows import atomic, config
 from techflows.data.source import Source
 from techflows.errors import DataUnavailable, OfflineFallbackWarning
 from techflows.run.parameters import check_parameters
+from techflows.views import answers
 
 __all__ = ["Figures", "banner", "check_parameters", "data_quality", "markdown_text", "note"]
 
@@ -25,6 +26,15 @@ UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 
 # Reports show the offline fallback in their banner; the warning would only repeat it.
 warnings.filterwarnings("ignore", category=OfflineFallbackWarning)
+
+
+# What a report on stored data says about getting the live one (banner and index page).
+LIVE_HINT = (
+    "For the live analysis (prices to today, company cash-flow statements, fund holdings, EPS "
+    "revisions), run <code>make report</code> on a machine that reaches Yahoo Finance and FRED; "
+    "to add your own data, <code>--source csv --data-dir FOLDER</code> (see the README)."
+)
+STORED_SOURCES = ("snapshot", "sample")
 
 
 def banner(source: Source) -> None:
@@ -37,7 +47,12 @@ def banner(source: Source) -> None:
     )
     if source.fallback_reason:
         text += f"<br><b>Note:</b> {html.escape(source.fallback_reason)}."
-    style = "padding:8px 12px;border-left:4px solid #4c72b0;background:#eef2f8;margin:8px 0"
+    if source.fallback_reason or source.name in STORED_SOURCES:
+        text += f"<br>{LIVE_HINT}"
+    style = (
+        "padding:6px 12px;border-left:4px solid #4c72b0;background:#eef2f8;margin:8px 0;"
+        "font-size:13px;line-height:1.45"
+    )
     display(HTML(f'<div class="techflows-banner" style="{style}">{text}</div>'))
 
 
@@ -77,6 +92,7 @@ class Figures:
         self.figures: list[dict[str, object]] = []
         self.missing: list[str] = []
         self.tables: list[str] = []
+        self.answered: dict[str, object] | None = None
 
     @property
     def as_of(self) -> str:
@@ -113,6 +129,11 @@ class Figures:
             self.tables.append(name)
         return frame
 
+    def answer(self, box: answers.Answer) -> None:
+        """Show the section's answer (the report puts it at the top) and keep it for the index."""
+        self.answered = box.as_dict()
+        display(HTML(answers.box_html(box)))
+
     @contextmanager
     def unless_missing(self) -> Iterator[None]:
         """Run a block; if the source lacks its data, say so in one line and carry on."""
@@ -148,6 +169,7 @@ class Figures:
                 {**row, "date": str(pd.Timestamp(row["date"]).date())}
                 for row in flags.to_dict("records")
             ],
+            "answer": self.answered,
         }
         text = json.dumps(payload, indent=2, sort_keys=False, default=str) + "\n"
         atomic.write_text(self.path, text)

@@ -141,6 +141,7 @@ def report_record(result: RunResult, output_dir: Path) -> dict[str, Any]:
             if isinstance(f, dict) and f.get("headline")
         ],
         missing=figures.get("missing", []),
+        answer=figures.get("answer"),
     )
     return record
 

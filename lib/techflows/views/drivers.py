@@ -9,28 +9,9 @@ from matplotlib.ticker import PercentFormatter
 from pandas.io.formats.style import Styler
 
 from techflows.analysis import fed, fundamentals, rotation
-from techflows.views import plots
+from techflows.views import answers, plots, tables
+from techflows.views.tables import show
 
-DATE = "{:%Y-%m-%d}"
-RATE_CHANGE_FORMATS = {"effective": DATE, "announced": DATE, "lower": "{:.2f}", "upper": "{:.2f}"}
-SENSITIVITY_FORMATS = {
-    "beta_pct_per_pp": "{:+.2f}",
-    "hac_se": "{:.2f}",
-    "t": "{:+.2f}",
-    "p": "{:.3f}",
-    "r2": "{:.3f}",
-}
-CORRELATION_FORMATS = {"corr_full": "{:+.2f}", "corr_recent": "{:+.2f}", "recent_from": DATE}
-FLOW_Z_FORMATS = {
-    "total_flow_usd": "{:,.0f}",
-    "peak_flow_usd": "{:,.0f}",
-    "peak_z": "{:+.2f}",
-    "peak_z_others": "{:+.2f}",
-    "z_cap": "{:.2f}",
-    "last_z": "{:+.2f}",
-    "peak_week": DATE,
-    "last_week": DATE,
-}
 DECISION_COLUMNS = ["announced", "change_bp", "lower", "upper", "day0", "last_day"]
 
 
@@ -65,17 +46,19 @@ def fed_cycle_sentence(cycle: pd.DataFrame) -> str:
 
 def styled_fed_comparison(compare: pd.DataFrame) -> Styler:
     """The articles' Fed statements next to the measured moves."""
-    return compare.style.hide(axis="index")
+    return show(compare)
 
 
 def styled_fed_cycles(cycle: pd.DataFrame) -> Styler:
-    """The current cycle and its latest leg, dates as days."""
-    return cycle.style.format({"start": DATE, "end": DATE}).hide(axis="index")
+    """The current cycle and its latest leg."""
+    return show(cycle)
 
 
 def styled_rate_changes(changes: pd.DataFrame, last: int = 12) -> Styler:
-    """The last changes of the target range, dates as days, bounds with two decimals."""
-    return changes.tail(last).style.format(RATE_CHANGE_FORMATS).hide(axis="index")
+    """The last changes of the target range (the caption counts the rest)."""
+    return show(
+        changes, "Changes of the target range", rows=last, where="tail", file="fed_changes.csv"
+    )
 
 
 # 1b. The rate path the market prices
@@ -124,10 +107,26 @@ def market_path_sentence(market: pd.DataFrame, around: pd.DataFrame, days: int =
 
 def styled_around_moves(around: pd.DataFrame) -> Styler:
     """Rates around each FOMC move (fed.around_moves): levels in %, spreads in pp."""
-    formats: dict[str, object] = {"announced": DATE, "change_bp": "{:+d}"}
-    formats |= {c: "{:.2f}" for c in around.columns if c.startswith(("two_year", "funds"))}
-    formats |= {c: "{:+.2f}" for c in around.columns if c.startswith(("spread", "curve"))}
-    return around.style.format(formats, na_rep="-").hide(axis="index")
+    return show(around, values=tables.SIGNED, labels=around_labels(around.columns))
+
+
+def around_labels(columns: pd.Index) -> dict[str, str]:
+    """'two_year_30d_before' -> '2-year yield, 30 days before (%)' for fed.around_moves."""
+    what = {
+        "two_year": "2-year yield (%)",
+        "funds": "funds rate (%)",
+        "spread": "2y minus funds (pp)",
+        "curve": "10y minus 2y (pp)",
+    }
+    when = {"_day_before": "day before", "_30d_before": "30 days before"}
+    when |= {"_30d_after": "30 days after"}
+    labels = {}
+    for name in columns:
+        for prefix, label in what.items():
+            for suffix, moment in when.items():
+                if name == prefix + suffix:
+                    labels[name] = f"{label.replace(' (', f', {moment} (')}"
+    return labels
 
 
 def market_path_chart(market: pd.DataFrame, moves: pd.DataFrame, years: int = 2) -> plt.Figure:
@@ -167,7 +166,7 @@ def rate_sensitivity_sentence(panel: pd.DataFrame, head: dict[str, object]) -> s
 
 def styled_rate_sensitivity(sens: pd.DataFrame) -> Styler:
     """The sensitivity table: betas and t signed, p and R2 with three decimals."""
-    return sens.style.format(SENSITIVITY_FORMATS).hide(axis="index")
+    return show(sens)
 
 
 def rolling_beta_sentence(roll: pd.DataFrame, label: str, window: int, frequency: str) -> str:
@@ -205,14 +204,13 @@ def fomc_summary_sentences(summary: pd.DataFrame, end: int) -> list[str]:
 
 def styled_fomc_decisions(decisions: pd.DataFrame, last: int = 6) -> Styler:
     """The last decisions with tech's relative return on the day and at the window's end."""
-    formats = {
-        "announced": DATE,
-        "lower": "{:.2f}",
-        "upper": "{:.2f}",
-        "day0": pct,
-        "last_day": pct,
-    }
-    return decisions.tail(last)[DECISION_COLUMNS].style.format(formats).hide(axis="index")
+    return show(
+        decisions[DECISION_COLUMNS],
+        "FOMC decisions and tech's return over the market around them",
+        rows=last,
+        where="tail",
+        file="fomc_events.csv",
+    )
 
 
 def fomc_mean_paths_chart(
@@ -250,7 +248,7 @@ def macro_sources_sentence(macro: pd.DataFrame) -> str:
 
 def styled_correlations(corr: pd.DataFrame) -> Styler:
     """Full-period and recent correlations, signed, two decimals."""
-    return corr.style.format(CORRELATION_FORMATS).hide(axis="index")
+    return show(corr)
 
 
 def rolling_correlation_chart(
@@ -296,8 +294,7 @@ def capex_growth_sentence(yearly: pd.DataFrame) -> str:
 
 def styled_reported(reported: pd.DataFrame) -> Styler:
     """Reported figures without their id and citation columns, one decimal."""
-    table = reported.drop(columns=["id", "cited_in"])
-    return table.style.format(precision=1).format({"date": DATE}).hide(axis="index")
+    return show(reported.drop(columns=["id", "cited_in"]), "Reported figures (not measured)")
 
 
 # 6. Rotation and crowding
@@ -339,7 +336,7 @@ def widest_peak_sentence(crowd: pd.DataFrame) -> str:
 
 def styled_flow_zscores(crowd: pd.DataFrame) -> Styler:
     """Per fund: flows in USD with thousands separators, z-scores signed, weeks as days."""
-    return crowd.style.format(FLOW_Z_FORMATS).hide(axis="index")
+    return show(crowd)
 
 
 def flow_zscore_heatmap(
@@ -400,7 +397,7 @@ def relative_to_market_sentence(paths: pd.DataFrame, ticker: str) -> str:
 
 def styled_segments(segments: pd.DataFrame) -> Styler:
     """Segment table with the mean relative return as a signed percentage."""
-    return segments.style.format({"mean_relative": pct}).hide(axis="index")
+    return show(segments)
 
 
 def segment_chart(means: pd.DataFrame, ax: plt.Axes | None = None) -> plt.Axes:
@@ -416,8 +413,103 @@ def segment_chart(means: pd.DataFrame, ax: plt.Axes | None = None) -> plt.Axes:
 
 
 def styled_eps_revisions(eps: pd.DataFrame) -> Styler:
-    """EPS revisions with two decimals, dates as days when the table has them."""
-    styler = eps.style.format(precision=2)
-    if "date" in eps:
-        styler = styler.format({"date": DATE})
-    return styler.hide(axis="index")
+    """EPS revisions, measured per company or the articles' reported figures."""
+    return show(eps.drop(columns=["cited_in"], errors="ignore"))
+
+
+# The answer
+
+QUESTION = "What is moving money into and out of tech: the Fed, rates, or rotation?"
+FED = "1. The Fed's policy path"
+MARKET_PATH = "1b. The rate path the market prices"
+SENSITIVITY = "2. Rate sensitivity: tech against nominal and real yields"
+ROTATION = "6. Rotation and crowding"
+SIGNIFICANT = 0.05  # a beta with a p-value below this "moves" tech
+ROTATION_MARGIN = 0.05  # tech behind every rotation target by more than this: a rotation
+
+
+def drivers_verdict(rates_matter: bool, rotation: bool) -> str:
+    """The answer's first words: which of rates and rotation the data single out."""
+    if rotation and not rates_matter:
+        return "Rotation more than rates"
+    if rotation:
+        return "Rates and rotation"
+    return "Rates" if rates_matter else "No single driver stands out"
+
+
+def answer(
+    now: dict[str, object],
+    compare: pd.DataFrame | None,
+    market: pd.DataFrame | None,
+    head: dict[str, object],
+    strength: pd.DataFrame | None,
+    start: pd.Timestamp | None,
+    claims: pd.DataFrame,
+) -> answers.Answer:
+    """02's answer: the Fed's moves and the path the market prices (fed.current_range,
+    fed.versus_articles, fed.market_path), tech's beta to yields (rates.headline_beta) and its
+    relative strength against the sectors money rotated into (rotation.relative_strength)."""
+    sentences, numbers = [], []
+    fed_text = f"The Fed's target range is {now['label']} on {pd.Timestamp(now['date']).date()}"
+    numbers.append(
+        answers.Number(f"{now['upper']:.2f}%", "Fed funds target, upper bound", answers.anchor(FED))
+    )
+    if compare is not None:
+        cuts, year = compare.attrs["cuts_in_year"], compare.attrs["year"]
+        fed_text += f", after {answers.plural(int(cuts), 'cut')} in {year}"
+        numbers.append(
+            answers.Number(
+                answers.plural(int(cuts), "cut"), f"FOMC cuts in {year}", answers.anchor(FED)
+            )
+        )
+    if market is not None:
+        gap = 100 * market["spread"].iloc[-1]
+        priced = "further cuts" if gap < 0 else "no further cuts"
+        fed_text += (
+            f"; the 2-year yield stands {abs(gap):.0f} bp {'below' if gap < 0 else 'above'} the "
+            f"effective funds rate, so the market prices {priced}"
+        )
+        numbers.append(
+            answers.Number(
+                f"{gap:+.0f} bp", "2-year yield minus the funds rate", answers.anchor(MARKET_PATH)
+            )
+        )
+    sentences.append(answers.Sentence("fed", fed_text + ".", answers.anchor(FED)))
+    rates_matter = head["p"] < SIGNIFICANT
+    sentences.append(
+        answers.Sentence(
+            "rates",
+            f"Week to week, tech's return over the market "
+            f"{'moves' if rates_matter else 'barely moves'} with the {head['label']}: beta "
+            f"{head['beta']:+.2f}% per +1pp, p = {head['p']:.2f}, R² = {head['r2']:.3f}.",
+            answers.anchor(SENSITIVITY),
+        )
+    )
+    numbers.append(
+        answers.Number(
+            f"{head['beta']:+.2f}% (p {head['p']:.2f})",
+            f"tech's beta to the {head['label']}, per +1pp",
+            answers.anchor(SENSITIVITY),
+        )
+    )
+    rotation = False
+    if strength is not None and start is not None:
+        moves = strength.iloc[-1] - 1
+        rotation = bool((moves < -ROTATION_MARGIN).all())
+        listed = ", ".join(f"{pair} {pct(value)}" for pair, value in moves.items())
+        sentences.append(
+            answers.Sentence(
+                "rotation",
+                f"Since {start.date()}, tech's price relative to the sectors money rotated into: "
+                f"{listed}.",
+                answers.anchor(ROTATION),
+            )
+        )
+        first = moves.index[0]
+        numbers.append(
+            answers.Number(
+                pct(moves.iloc[0]), f"{first} since {start.date()}", answers.anchor(ROTATION)
+            )
+        )
+    verdict = drivers_verdict(rates_matter, rotation)
+    return answers.answer(QUESTION, verdict, sentences, numbers[:5], claims)

@@ -12,8 +12,8 @@ from pandas.io.formats.style import Styler
 
 from techflows.monitor.checklist import from_analyst_table
 from techflows.monitor.rules import AMBER, GREEN, NO_DATA, RED, REPORTED
-from techflows.views import plots
-from techflows.views.tables import styled
+from techflows.views import answers, plots
+from techflows.views.tables import show
 
 STATUS_COLOURS = {
     GREEN: "#c6efce",
@@ -22,19 +22,7 @@ STATUS_COLOURS = {
     NO_DATA: "#ededed",
     REPORTED: "#e4e0f0",
 }
-CHECKLIST_COLUMNS = {
-    "item": "Item",
-    "signal": "Signal",
-    "shown": "Value",
-    "rule": "Rule",
-    "status": "Status",
-    "trend": "Trend (vs 4 weeks)",
-    "source": "Source",
-}
-HISTORY_FORMATS = dict.fromkeys(("p10", "median", "p90", "now"), "{:+.2f}") | {
-    "now_percentile": "{:.0f}",
-    "since": "{:%Y-%m-%d}",
-}
+CHECKLIST_COLUMNS = ("item", "signal", "shown", "rule", "status", "trend", "source")
 BREADTH_PANELS = {
     "share_at_high_pct": "at a 52-week high (%)",
     "adv_dec_ratio": "advancers / decliners",
@@ -66,31 +54,30 @@ def concordance_sentence(score: pd.Series) -> str:
 
 
 def styled_checklist(items: pd.DataFrame) -> Styler:
-    """The checklist for reading: status cells coloured, index hidden."""
-    view = items[list(CHECKLIST_COLUMNS)].rename(columns=CHECKLIST_COLUMNS)
-    return (
-        view.style.map(lambda s: f"background-color: {STATUS_COLOURS.get(s, '')}", subset="Status")
-        .hide(axis="index")
-        .set_properties(**{"text-align": "left", "vertical-align": "top"})
+    """The checklist for reading: status cells coloured."""
+    return show(items[list(CHECKLIST_COLUMNS)]).map(
+        lambda s: f"background-color: {STATUS_COLOURS.get(s, '')}", subset="status"
     )
 
 
 def styled_signal_history(ranges: pd.DataFrame) -> Styler:
     """Each signal's percentiles in its own history (checklist.history_ranges), with a caption."""
-    return styled(ranges, HISTORY_FORMATS).set_caption(
-        "Each signal in its own history: percentiles and today's rank (0-100)"
+    return show(
+        ranges,
+        "Each signal in its own history, in its own unit: percentiles and today's rank (0-100)",
+        table="signal_history",
     )
 
 
 def styled_analyst_entries(items: pd.DataFrame) -> Styler:
     """The checklist rows read from the analyst table: signal, value, status, source, note."""
     analyst = items[from_analyst_table(items)]
-    return analyst[["signal", "shown", "status", "source", "note"]].style.hide(axis="index")
+    return show(analyst[["signal", "shown", "status", "source", "note"]])
 
 
 def styled_leading_indicators(indicators: pd.DataFrame) -> Styler:
     """Seed 002's leading indicators and what measures them (checklist.leading_indicators)."""
-    return indicators.style.hide(axis="index")
+    return show(indicators)
 
 
 # Market internals and equal- vs cap-weight
@@ -151,10 +138,19 @@ def flow_windows_chart(windows: pd.DataFrame, ax: Axes | None = None) -> Axes:
     if ax is None:
         _, ax = plt.subplots()
     ax.bar(windows.index, windows["weekly"], width=4, color="#a1a9b8", label="weekly")
-    sums = windows[list(FLOW_SUMS)].rename(columns=FLOW_SUMS)
+    sums = windows[list(FLOW_SUMS)].dropna(axis=1, how="all").rename(columns=FLOW_SUMS)
     plots.lines(sums, "Net flows into tech/AI ETFs (bars: weekly)", "USD bn", ax=ax)
     ax.axhline(0, color="black", linewidth=0.8)
     return ax
+
+
+def flow_windows_text(windows: pd.DataFrame) -> str:
+    """The funds summed, and the rolling sums the weeks of flows are too few for."""
+    text = flow_funds_sentence(windows)
+    short = [name for key, name in FLOW_SUMS.items() if windows[key].isna().all()]
+    if short:
+        text += f" No {' or '.join(short)} yet: the flow data hold {len(windows)} whole weeks."
+    return text
 
 
 # Scenarios
@@ -177,9 +173,94 @@ def scenario_sentence(summary: pd.DataFrame) -> str:
 
 def styled_scenario_summary(summary: pd.DataFrame) -> Styler:
     """Conditions met / not met / without data per scenario, share met as a percentage."""
-    return styled(summary, {"share_met": "{:.0%}"}, na_rep="—")
+    return show(summary)
 
 
 def styled_conditions(conditions: pd.DataFrame) -> Styler:
     """Each scenario condition with its result and the checklist evidence behind it."""
-    return conditions[["scenario", "condition", "result", "evidence"]].style.hide(axis="index")
+    return show(conditions[["scenario", "condition", "result", "evidence"]])
+
+
+# The answer
+
+QUESTION = "Do the recovery signals agree, and which scenario does the evidence favour?"
+CONCORDANCE = "Concordance: how many signals agree?"
+CHECKLIST = "The checklist"
+INTERNALS = "Market internals: tech stocks at 52-week highs, advancers vs decliners"
+FLOWS = "The Fed and ETF flows"
+SCENARIOS = "Scenarios for recovery"
+
+
+def concordance_verdict(score: pd.Series) -> str:
+    """The answer's first words from the net score (green minus red over measured)."""
+    if not score["measured"]:
+        return "Cannot tell from this source"
+    net = float(score["net_score"])
+    if net >= 0.5:
+        return "Yes, broadly"
+    if net <= -0.5:
+        return "No, broadly"
+    if net > 0:
+        return "Leaning yes"
+    return "Leaning no" if net < 0 else "Mixed"
+
+
+def answer(
+    score: pd.Series,
+    summary: pd.DataFrame,
+    items: pd.DataFrame,
+    claims: pd.DataFrame,
+) -> answers.Answer:
+    """05's answer: the concordance of the checklist (checklist.concordance), the scenario the
+    evidence favours (scenarios.scenario_summary) and two of its signals (breadth, flows)."""
+    signals, measured = int(score["signals"]), int(score["measured"])
+    green, amber, red = (int(score[s]) for s in ("green", "amber", "red"))
+    sentences = [
+        answers.Sentence(
+            "checklist",
+            f"Of {signals} checklist signals, {measured} can be measured: {green} green, {amber} "
+            f"amber, {red} red (net score {score['net_score']:+.2f}, from -1 all red to +1 all "
+            "green).",
+            answers.anchor(CONCORDANCE),
+        )
+    ]
+    numbers = [
+        answers.Number(
+            f"{score['net_score']:+.2f}", "net score, -1 to +1", answers.anchor(CONCORDANCE)
+        ),
+        answers.Number(
+            f"{green} / {amber} / {red}",
+            "signals green / amber / red",
+            answers.anchor(CHECKLIST),
+        ),
+    ]
+    favoured = summary[summary["favoured"]]
+    if len(favoured):
+        names = " / ".join(favoured["scenario"])
+        best = favoured.iloc[0]
+        sentences.append(
+            answers.Sentence(
+                "scenario",
+                f"The evidence favours seed 002's {names} case: {best['met']} of its "
+                f"{best['evaluable']} conditions the data can judge are met.",
+                answers.anchor(SCENARIOS),
+            )
+        )
+        numbers.append(
+            answers.Number(
+                f"{names} ({best['share_met']:.0%})",
+                "favoured scenario (conditions met)",
+                answers.anchor(SCENARIOS),
+            )
+        )
+    for signal, heading in (("highs_share", INTERNALS), ("flows_4w", FLOWS)):
+        row = items[items["key"] == signal] if "key" in items else items.iloc[0:0]
+        if len(row) and pd.notna(row["value"].iloc[0]):
+            numbers.append(
+                answers.Number(
+                    row["shown"].iloc[0].split(" (")[0],
+                    row["signal"].iloc[0],
+                    answers.anchor(heading),
+                )
+            )
+    return answers.answer(QUESTION, concordance_verdict(score), sentences, numbers, claims)

@@ -31,6 +31,8 @@ def lines(wide: pd.DataFrame, title: str, ylabel: str, ax: plt.Axes | None = Non
     long = as_category(long, "series")
     ax = sns.lineplot(data=long, x="date", y="value", hue="series", ax=ax)
     ax.set(title=title, xlabel="", ylabel=ylabel)
+    if ax.get_legend() is not None:
+        ax.get_legend().set_title(None)
     return ax
 
 

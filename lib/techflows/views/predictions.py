@@ -14,54 +14,38 @@ from pandas.io.formats.style import Styler
 
 from techflows.analysis import forward_returns as fr
 from techflows.models.forecast import MODEL
-from techflows.views import plots
+from techflows.views import answers, plots
+from techflows.views.tables import show
 
 SCENARIO_COLOURS = {"bull": "#55a868", "base": "#8c8c8c", "bear": "#c44e52"}
-PCT = "{:+.2f}%"
 
 
 # Tables
 
 
 def styled_parameters(parameters: pd.DataFrame) -> Styler:
-    """Fitted SARIMAX coefficients, standard errors and p-values to three decimals."""
-    return parameters.style.format("{:.3f}")
+    """Fitted SARIMAX coefficients, standard errors and p-values."""
+    return show(parameters, "SARIMAX coefficients", table="forecast_parameters")
 
 
 def styled_forecast(ahead: pd.DataFrame) -> Styler:
-    """Forecast weeks with signed values to two decimals and dates as YYYY-MM-DD."""
-    return ahead.style.format("{:+.2f}").format_index("{:%Y-%m-%d}")
+    """Forecast weeks: mean and 90% interval in % a week."""
+    return show(ahead, table="forecast")
 
 
 def styled_backtest(metrics: pd.DataFrame) -> Styler:
     """Backtest skill table: errors, ratios, p-values and hit rate, '-' where undefined."""
-    return metrics.style.format(
-        {
-            "mae": "{:.3f}",
-            "mase": "{:.2f}",
-            "mae_vs_best_naive": "{:.2f}",
-            "dm_p": "{:.2f}",
-            "hit_rate": "{:.0%}",
-            "hit_p": "{:.2f}",
-        },
-        na_rep="-",
-    )
+    return show(metrics)
 
 
 def styled_reading_check(check: pd.DataFrame) -> Styler:
     """Share of weeks read bull / base / bear in each check period (regimes.check_periods)."""
-    shares = dict.fromkeys(["bull", "base", "bear"], "{:.0%}")
-    return check.style.hide(axis="index").format(
-        {"from": "{:%Y-%m-%d}", "to": "{:%Y-%m-%d}", **shares}, na_rep="-"
-    )
+    return show(check)
 
 
 def styled_distribution(spread: pd.DataFrame) -> Styler:
-    """Forward-return distribution per group and horizon, in signed percent."""
-    quantiles = dict.fromkeys(["mean", "q10", "q25", "median", "q75", "q90"], PCT)
-    return spread.style.hide(axis="index").format(
-        {"independent": "{:.0f}", **quantiles, "share_positive": "{:.0%}"}, na_rep="-"
-    )
+    """Forward-return distribution per group and horizon (% over the market)."""
+    return show(spread, "Tech's return over the market after event weeks (%)")
 
 
 # Sentences
@@ -162,20 +146,6 @@ def flow_history_sentence(tech_flows: pd.Series) -> str:
     )
 
 
-def summary_bullets(model: Mapping[str, Any], now: Mapping[str, Any], consolidation: str) -> str:
-    """Markdown bullets: forecast skill and next week, scenario reading, consolidation verdict."""
-    row = model["metrics"].loc[MODEL]
-    mean, lower, upper = model["forecast"][["mean", "lower", "upper"]].iloc[0]
-    return (
-        f"- **Forecast:** {model['label']} — {MODEL} MASE {row['mase']:.2f}, "
-        f"{row['mae_vs_best_naive']:.2f}x the best naive MAE, hit rate {row['hit_rate']:.0%}; "
-        f"next week {mean:+.2f}% ({lower:+.2f}% to {upper:+.2f}%).\n"
-        f"- **Scenario reading:** {now['reading']} (tech's {now['weeks']}-week drift against the "
-        f"market: {now['state']}, t = {now['t']:+.2f}).\n"
-        f"- **After record notional weeks:** {consolidation} (seed 001's consolidation claim)."
-    )
-
-
 # Charts
 
 
@@ -257,3 +227,76 @@ def forward_returns_chart(study: pd.DataFrame, ax: Axes | None = None) -> Axes:
         ylabel="% relative return",
     )
     return ax
+
+
+# The answer
+
+QUESTION = "Can tech's return over the market be forecast, and which scenario does it look like?"
+FORECAST = "1. Short-term forecast of tech's weekly return over the market"
+BACKTEST = "Does the model beat naive forecasts?"
+SCENARIOS = "2. Scenarios: which of seed 002's cases does tech's recent record look like?"
+AFTER_RECORDS = "3. After record weeks: consolidation?"
+
+
+def answer(
+    model: Mapping[str, Any],
+    now: Mapping[str, Any],
+    median_after: float,
+    median_all: float,
+    consolidation: tuple[str, str],
+    claims: pd.DataFrame,
+) -> answers.Answer:
+    """04's answer: forecast skill (forecast.evaluate), the latest scenario reading
+    (regimes.current) and what followed record notional weeks (consolidation_verdict)."""
+    row = model["metrics"].loc[MODEL]
+    skill = model["label"] == "skill"
+    verdict = (
+        f"{'Some' if skill else 'No'} forecasting skill; the latest week reads {now['reading']}"
+    )
+    beat = "beats" if skill else "does no better than"
+    sentences = [
+        answers.Sentence(
+            "forecast",
+            f"A {MODEL} forecast of tech's weekly return over the market {beat} naive forecasts "
+            f"over {int(row['n'])} weeks (MASE {row['mase']:.2f}, "
+            f"{row['mae_vs_best_naive']:.2f}x the best naive error, hit rate "
+            f"{row['hit_rate']:.0%}).",
+            answers.anchor(BACKTEST),
+        ),
+        answers.Sentence(
+            "reading",
+            f"The week to {now['week_end'].date()} reads {now['reading']}: tech's "
+            f"{now['weeks']}-week drift against the market is {now['state']} (t = "
+            f"{now['t']:+.2f}).",
+            answers.anchor(SCENARIOS),
+        ),
+        answers.Sentence(
+            "consolidation",
+            f"After record notional weeks tech's median 13-week return over the market was "
+            f"{median_after:+.2f}%, against {median_all:+.2f}% after all weeks: seed 001's "
+            f"consolidation claim: {consolidation[0]}.",
+            answers.anchor(AFTER_RECORDS),
+        ),
+    ]
+    numbers = [
+        answers.Number(
+            f"{row['mase']:.2f}", f"{MODEL} MASE (below 1 beats naive)", answers.anchor(BACKTEST)
+        ),
+        answers.Number(
+            f"{row['hit_rate']:.0%}", "direction right (hit rate)", answers.anchor(BACKTEST)
+        ),
+        answers.Number(
+            reading_label(now),
+            f"reading, week to {now['week_end'].date()}",
+            answers.anchor(SCENARIOS),
+        ),
+        answers.Number(
+            f"{now['t']:+.2f}", f"t of tech's {now['weeks']}-week drift", answers.anchor(SCENARIOS)
+        ),
+        answers.Number(
+            f"{median_after:+.2f}%",
+            "median 13-week return over the market after record weeks",
+            answers.anchor(AFTER_RECORDS),
+        ),
+    ]
+    return answers.answer(QUESTION, verdict, sentences, numbers, claims)

@@ -13,27 +13,13 @@ from pandas.io.formats.style import Styler
 
 from techflows.analysis import analogues, fundamentals
 from techflows.models import rate_shocks, volatility
-from techflows.views import plots
-from techflows.views.tables import styled
+from techflows.views import answers, plots, tables
+from techflows.views.tables import show, show_by_row
 
-PCT = "{:.2%}".format
 REPORTED_ONLY_NOTE = (
     "Per-company cash-flow statements over time come from the live source (yfinance); "
     "this run has only the articles' reported figures, listed below."
 )
-DRAWDOWN_FORMATS = {
-    "peak": "{:%Y-%m-%d}",
-    "trough": "{:%Y-%m-%d}",
-    "recovery": "{:%Y-%m-%d}",
-    "peak_close": "{:,.2f}",
-    "trough_close": "{:,.2f}",
-    "depth": PCT,
-    "days_to_recover": "{:.0f}",
-}
-ANALOGUE_FORMATS = DRAWDOWN_FORMATS | {
-    "days_to_trough": "{:.0f}",
-    "peak_to_recovery_days": "{:.0f}",
-}
 Figure = dict[str, object]
 
 
@@ -93,7 +79,7 @@ def capex_coverage_chart(cover: pd.DataFrame) -> plt.Axes:
 def styled_reported_capex(capex: pd.DataFrame) -> Styler:
     """The articles' capex and cash-flow figures with who reported them."""
     columns = ["entity", "metric", "period", "value", "unit", "reported_by", "note"]
-    return styled(capex[columns], {"value": "{:,.0f}"})
+    return show(capex[columns], "Reported figures (not measured)")
 
 
 # 2. Rate-path scenarios
@@ -165,19 +151,7 @@ def shock_scale_sentence(scale: pd.DataFrame, shocked: str) -> str:
 
 def styled_shock_table(table: pd.DataFrame) -> Styler:
     """Shock scenarios (rate_shocks.scenario_table): impacts in percent, beta with p and R^2."""
-    formats = {
-        "sd_multiple": "{:g}",
-        "shock_bp": "{:+.0f}",
-        "impact": PCT,
-        "se": PCT,
-        "lower": PCT,
-        "upper": PCT,
-        "pvalue": "{:.3f}",
-        "beta": "{:+.2f}",
-        "beta_p": "{:.3f}",
-        "r2": "{:.3f}",
-    }
-    return styled(table, formats, na_rep="-")
+    return show(table, table="rate_shocks")
 
 
 def rate_shock_chart(table: pd.DataFrame) -> plt.Axes:
@@ -276,17 +250,7 @@ def p_text(p: float) -> str:
 
 def styled_innovations(table: pd.DataFrame) -> Styler:
     """Normal against Student-t GARCH fits (volatility.compare_innovations)."""
-    formats = {
-        "loglik": "{:,.1f}",
-        "aic": "{:,.1f}",
-        "bic": "{:,.1f}",
-        "lr": "{:.1f}",
-        "lr_p": "{:.2g}",
-        "nu": "{:.2f}",
-        "persistence": "{:.3f}",
-        "vol_long_run": PCT,
-    }
-    return styled(table.drop(columns="dist"), formats, na_rep="-")
+    return show(table.drop(columns="dist"))
 
 
 def data_stop_notes(frame: pd.DataFrame, label: str, date: str, end: pd.Timestamp) -> list[str]:
@@ -299,27 +263,13 @@ def data_stop_notes(frame: pd.DataFrame, label: str, date: str, end: pd.Timestam
 
 
 def styled_stress_table(stress: pd.DataFrame) -> Styler:
-    """GARCH volatility, persistence and 99% VaR/ES per stress series."""
-    formats = {
-        "from": "{:%Y-%m-%d}",
-        "date": "{:%Y-%m-%d}",
-        "vol_last_day": PCT,
-        "vol_next_day": PCT,
-        "vol_long_run": PCT,
-        "persistence": "{:.3f}",
-        "half_life_days": "{:.0f}",
-        "VaR99_hist": PCT,
-        "ES99_hist": PCT,
-        "nu": "{:.2f}",
-        "VaR99_garch": PCT,
-        "ES99_garch": PCT,
-    }
-    return styled(stress, formats, na_rep="-")
+    """GARCH volatility, persistence and 99% VaR/ES per stress series, one per column."""
+    return show_by_row(stress.set_index("ticker").rename_axis(""), "GARCH(1,1) per series")
 
 
 def styled_var_es_table(risk: pd.DataFrame) -> Styler:
     """One-day VaR and ES per level and method (volatility.var_es) in percent."""
-    return styled(risk, {"level": "{:.0%}", "VaR": PCT, "ES": PCT})
+    return show(risk)
 
 
 def garch_volatility_chart(vol: pd.Series, long_run: float, ticker: str) -> plt.Axes:
@@ -342,12 +292,12 @@ def worst_episodes_sentence(ticker: str, since: pd.Timestamp) -> str:
 
 def styled_worst_days(days: pd.DataFrame) -> Styler:
     """The largest one-day falls (volatility.worst_days)."""
-    return styled(days, {"date": "{:%Y-%m-%d}", "close": "{:,.2f}", "return": PCT})
+    return show(days, "The ten worst days")
 
 
 def styled_worst_drawdowns(falls: pd.DataFrame) -> Styler:
     """The deepest drawdowns (volatility.worst_drawdowns); no recovery reads 'not yet'."""
-    return styled(falls, DRAWDOWN_FORMATS, na_rep="not yet")
+    return show(tables.not_yet(falls), "The five deepest drawdowns")
 
 
 # 4. Concentration
@@ -368,7 +318,7 @@ def holdings_figures(holdings: pd.DataFrame, headline_fund: str = "XLK") -> list
 
 def styled_holdings_table(holdings: pd.DataFrame) -> Styler:
     """Top-10 and largest holding weights per fund in percent."""
-    return styled(holdings, {"top10_weight": PCT, "largest_weight": PCT})
+    return show(holdings)
 
 
 def ytd_spread_figures(spreads: pd.DataFrame) -> list[Figure]:
@@ -386,8 +336,7 @@ def ytd_spread_figures(spreads: pd.DataFrame) -> list[Figure]:
 
 def styled_spread_table(spreads: pd.DataFrame) -> Styler:
     """Equal- and cap-weight returns and their spread per pair and window."""
-    formats = {"through": "{:%Y-%m-%d}", "equal_weight": PCT, "cap_weight": PCT, "spread": PCT}
-    return styled(spreads, formats)
+    return show(spreads)
 
 
 def rolling_spread_chart(rolling: pd.DataFrame) -> plt.Axes:
@@ -472,17 +421,7 @@ def today_drawdown_sentence(ticker: str, now: dict[str, object], summary: dict[s
 
 def styled_after_reaching(table: pd.DataFrame) -> Styler:
     """Past drawdowns that reached today's depth (analogues.after_reaching), what followed."""
-    formats = {
-        "peak": "{:%Y-%m-%d}",
-        "reached": "{:%Y-%m-%d}",
-        "deeper_date": "{:%Y-%m-%d}",
-        "recovery": "{:%Y-%m-%d}",
-        "depth": PCT,
-        "days_to_deeper": "{:.0f}",
-        "return_6m": PCT,
-        "return_12m": PCT,
-    }
-    return styled(table, formats, na_rep="-")
+    return show(table[["ticker", *table.columns.drop("ticker")]])
 
 
 def recovery_legs_sentence(legs: pd.DataFrame) -> str:
@@ -513,24 +452,12 @@ def recovery_legs_sentence(legs: pd.DataFrame) -> str:
 
 def styled_recovery_legs(legs: pd.DataFrame) -> Styler:
     """Recovery legs (analogues.recovery_legs): returns in %, yields in % and pp."""
-    formats: dict[str, object] = {
-        "start": "{:%Y-%m-%d}",
-        "end": "{:%Y-%m-%d}",
-        "years": "{:.1f}",
-        "tech_return": PCT,
-        "tech_annualised": PCT,
-        "market_return": PCT,
-        "relative_return": PCT,
-    }
-    for sid in analogues.LEG_YIELDS:
-        formats |= {f"{sid}_start": "{:.2f}", f"{sid}_end": "{:.2f}"}
-        formats |= {f"{sid}_change": "{:+.2f}", f"{sid}_from": "{:%Y-%m-%d}"}
-    return styled(legs, {k: v for k, v in formats.items() if k in legs}, na_rep="-")
+    return show(legs)
 
 
 def styled_analogue_table(table: pd.DataFrame) -> Styler:
     """Each episode's depth and durations (analogues.analogue_tables); 'not yet' if open."""
-    return styled(table, ANALOGUE_FORMATS, na_rep="not yet")
+    return show(tables.not_yet(table[["ticker", *table.columns.drop("ticker")]]))
 
 
 def drawdown_paths_chart(paths: pd.DataFrame, ticker: str) -> plt.Axes:
@@ -554,3 +481,102 @@ def drawdown_paths_chart(paths: pd.DataFrame, ticker: str) -> plt.Axes:
         ylabel="below the peak",
     )
     return ax
+
+
+# The answer
+
+QUESTION = "How exposed is tech, and how deep and long have comparable drawdowns been?"
+ANALOGUES = "5. Historical analogues"
+SHOCKS = "2. Rate-path scenarios: what if cuts are delayed?"
+STRESS = "3. Semiconductors and supply-chain stress"
+CONCENTRATION = "4. Concentration: mega-caps against the rest"
+CORRECTION, BEAR = -0.10, -0.20  # the usual names of a fall from the peak
+
+
+def drawdown_verdict(depth: float) -> str:
+    """A pullback (less than 10% down), a correction (10-20%) or a bear market (20% or more)."""
+    if depth <= BEAR:
+        return "A bear market"
+    return "A correction" if depth <= CORRECTION else "A pullback so far"
+
+
+def answer(
+    ticker: str,
+    now: dict[str, object],
+    summary: dict[str, float],
+    head: pd.Series | None,
+    lead: pd.Series,
+    spreads: pd.DataFrame | None,
+    claims: pd.DataFrame,
+) -> answers.Answer:
+    """03's answer: today's drawdown and what followed past ones as deep (analogues), the
+    headline rate shock (rate_shocks.headline_shock), semiconductor volatility (the GARCH lead
+    series) and equal- against cap-weight (concentration.equal_vs_cap)."""
+    n, went = int(summary["episodes"]), int(summary["went_deeper"])
+    depth, deeper = f"{-now['asked']:.1%}", f"{now['deeper']:.0%}"
+    text = f"{ticker} is {-now['depth']:.1%} below its {now['peak'].date()} peak"
+    if n:
+        text += (
+            f"; of the {n} past drawdowns that reached its depth so far ({depth}), {went} went "
+            f"on to {deeper} and {n - went} recovered first"
+        )
+    sentences = [answers.Sentence("drawdown", text + ".", answers.anchor(ANALOGUES))]
+    numbers = [
+        answers.Number(
+            f"{now['depth']:+.1%}", f"{ticker} below its peak", answers.anchor(ANALOGUES)
+        )
+    ]
+    if n:
+        numbers.append(
+            answers.Number(
+                f"{went} of {n}",
+                f"past drawdowns as deep that went on to {deeper}",
+                answers.anchor(ANALOGUES),
+            )
+        )
+    if head is not None:
+        sentences.append(
+            answers.Sentence(
+                "rates",
+                f"A {head['sd_multiple']:g}-sd rise in the {head['shocked']} over "
+                f"{head['horizon']} ({head['shock_bp']:+.0f} bp) goes with {head['impact']:+.2%} "
+                f"for tech against the market (95% CI {head['lower']:+.2%} to "
+                f"{head['upper']:+.2%}, R² {head['r2']:.2f}).",
+                answers.anchor(SHOCKS),
+            )
+        )
+        numbers.append(
+            answers.Number(
+                f"{head['impact']:+.2%}",
+                f"tech vs market if the {head['shocked']} rises {head['sd_multiple']:g} sd "
+                f"over {head['horizon']}",
+                answers.anchor(SHOCKS),
+            )
+        )
+    sentences.append(
+        answers.Sentence(
+            "semis",
+            f"{lead['ticker']}'s volatility for the next day is {lead['vol_next_day']:.1%} a year, "
+            f"against a long-run {lead['vol_long_run']:.1%}.",
+            answers.anchor(STRESS),
+        )
+    )
+    numbers.append(
+        answers.Number(
+            f"{lead['vol_next_day']:.1%}",
+            f"{lead['ticker']} volatility, next day (a year)",
+            answers.anchor(STRESS),
+        )
+    )
+    if spreads is not None:
+        ytd = spreads[spreads["window"] == "YTD"]
+        if len(ytd):
+            row = ytd.iloc[0]
+            numbers.append(
+                answers.Number(
+                    f"{row['spread']:+.1%}",
+                    f"{row['pair']}: equal minus cap weight, year to date",
+                    answers.anchor(CONCENTRATION),
+                )
+            )
+    return answers.answer(QUESTION, drawdown_verdict(now["depth"]), sentences, numbers, claims)

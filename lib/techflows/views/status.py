@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from pandas.io.formats.style import Styler
 
 from techflows.analysis import drawdowns, flows, markets, notional
-from techflows.views import plots
-from techflows.views.tables import styled
+from techflows.views import answers, plots, tables
+from techflows.views.tables import show
 
 RED = "#c44e52"
 
@@ -55,18 +56,18 @@ def coverage_text(table: pd.DataFrame) -> str:
     return text
 
 
-COVERAGE_COLUMNS = {
-    "class": "class",
-    "reported_days": "days reported",
-    "expected_days": "trading days",
-    "share_reported": "share reported",
-    "first_reported": "first",
-    "last_reported": "last",
-    "net_flow_usd": "net flow, USD bn",
-    "aum_usd": "assets, USD bn",
-    "flagged_prints": "flagged prints",
-    "status": "status",
-}
+COVERAGE_COLUMNS = (
+    "class",
+    "reported_days",
+    "expected_days",
+    "share_reported",
+    "first_reported",
+    "last_reported",
+    "net_flow_usd",
+    "aum_usd",
+    "flagged_prints",
+    "status",
+)
 
 
 def styled_coverage(table: pd.DataFrame) -> Styler:
@@ -76,21 +77,11 @@ def styled_coverage(table: pd.DataFrame) -> Styler:
     they were dropped.
     """
     shown = table[(table["class"] != "other") | (table["status"] != "used")]
-    shown = shown[list(COVERAGE_COLUMNS)].copy()
-    shown[["net_flow_usd", "aum_usd"]] = shown[["net_flow_usd", "aum_usd"]] / 1e9
-    shown = shown.rename(columns=COVERAGE_COLUMNS).rename_axis("fund").reset_index()
     aum_date = table.attrs.get("aum_date")
     caption = "Flow coverage per tech, sector and market fund" + (
         f" (assets as of {aum_date.date()}, the file's only snapshot)" if aum_date else ""
     )
-    formats = {
-        "share reported": "{:.0%}",
-        "net flow, USD bn": "{:+.2f}",
-        "assets, USD bn": "{:,.1f}",
-        "first": "{:%Y-%m-%d}",
-        "last": "{:%Y-%m-%d}",
-    }
-    return styled(shown, formats, na_rep="-").set_caption(caption)
+    return show(shown[list(COVERAGE_COLUMNS)].rename_axis("fund"), caption)
 
 
 def flagged_text(marked: pd.DataFrame, aum_date: pd.Timestamp | None) -> str:
@@ -114,24 +105,16 @@ def flagged_text(marked: pd.DataFrame, aum_date: pd.Timestamp | None) -> str:
     )
 
 
-def styled_flagged(marked: pd.DataFrame) -> Styler:
-    """The flagged prints: date, fund, class, flow in USD m and as % of assets."""
-    shown = marked[["date", "ticker", "class", "flow_usd", "pct_aum"]].assign(
-        flow_usd=marked["flow_usd"] / 1e6
-    )
-    shown = shown.rename(columns={"flow_usd": "flow, USD m", "pct_aum": "% of assets"})
-    formats = {"date": "{:%Y-%m-%d}", "flow, USD m": "{:+,.0f}", "% of assets": "{:+.1f}%"}
-    return styled(shown, formats)
+def styled_flagged(marked: pd.DataFrame, rows: int = 10) -> Styler:
+    """The largest flagged prints: date, fund, class, flow in USD bn and as % of assets."""
+    shown = marked[["date", "ticker", "class", "flow_usd", "pct_aum"]]
+    return show(shown, "Flagged daily prints, largest first", rows=rows, file="flagged_prints.csv")
 
 
 def styled_weekly_flows(by_group: pd.DataFrame, week_end: str) -> Styler:
     """Weekly net flows per class in USD bn, signed, one row per week."""
-    return (
-        (by_group / 1e9)
-        .style.format("{:+.2f}")
-        .format_index("{:%Y-%m-%d}")
-        .set_caption(f"Net flows, USD bn, weeks ending {week_end}")
-    )
+    caption = f"Net flows per fund class (USD bn), weeks ending {tables.weekday(week_end)}"
+    return show(by_group, caption, values=tables.FLOW)
 
 
 def weekly_flow_charts(by_group: pd.DataFrame, week_end: str) -> plt.Figure:
@@ -147,7 +130,11 @@ def weekly_flow_charts(by_group: pd.DataFrame, week_end: str) -> plt.Figure:
         )
         plot = sns.barplot if title == "Weekly" else sns.pointplot
         plot(data=long, x="week", y="flow", hue="class", ax=ax)
-        ax.set(title=f"{title} net flows", xlabel=f"week ending ({week_end})", ylabel="USD bn")
+        ax.set(
+            title=f"{title} net flows",
+            xlabel=f"week ending ({tables.weekday(week_end)})",
+            ylabel="USD bn",
+        )
         ax.axhline(0, color="black", linewidth=0.8)
     return fig
 
@@ -189,12 +176,7 @@ def week_missing_text(week: pd.Timestamp, by_group: pd.DataFrame) -> str:
 
 def styled_week_segments(detail: pd.DataFrame) -> Styler:
     """One week's flows per class and segment (flows.week_by_segment) in USD bn."""
-    return (
-        detail.assign(flow_usd=detail["flow_usd"] / 1e9)
-        .rename(columns={"flow_usd": "USD bn"})
-        .style.hide()
-        .format({"USD bn": "{:+.3f}"})
-    )
+    return show(detail, "Net flows by class and segment")
 
 
 def record_week_text(
@@ -260,9 +242,23 @@ def implied_flow_bars(last_week: pd.Series, week_end: str, n: int = 5) -> plt.Ax
     ends = pd.concat([last_week.head(n), last_week.tail(n)])
     return plots.bars(
         ends[~ends.index.duplicated()] / 1e6,
-        f"Largest implied flows, last complete week ({week_end})",
+        f"Largest implied flows, last complete week (to a {tables.weekday(week_end)})",
         "USD m",
     )
+
+
+def styled_implied_quality(implied: pd.DataFrame) -> Styler:
+    """How many share-count days each quality flag has (only 'ok' days count as flows)."""
+    counts = implied["quality"].str.replace("_", " ").value_counts().rename("days")
+    return show(counts.rename_axis("quality").reset_index(), "Share-count days by quality")
+
+
+def implied_week_text(last_week: pd.Series) -> str:
+    """The latest complete week's implied flows in one line (implied_flows.latest_week)."""
+    if last_week.empty:
+        return "No complete week of usable share counts."
+    listed = ", ".join(f"{t} {v / 1e9:+.3f}" for t, v in last_week.items())
+    return f"Implied flows in the latest complete week of share counts (USD bn): {listed}."
 
 
 def reported_gap_text(gap: pd.Series) -> str:
@@ -302,17 +298,30 @@ def rebound_vs_article(
     )
 
 
+STATUS_COLUMNS = (
+    "date",
+    "close",
+    "phase_low",
+    "phase_low_date",
+    "from_phase_low",
+    "phase_high",
+    "phase_high_date",
+    "from_phase_high",
+    "high_52w",
+    "high_52w_date",
+    "from_52w_high",
+    "volume_5d",
+    "volume_20d",
+    "volume_5d_vs_20d",
+    "volume_5d_vs_50d",
+)
+
+
 def styled_price_status(status: pd.DataFrame) -> Styler:
-    """markets.status_table with percentages, prices, dates and volumes formatted."""
-    percent = [c for c in status.columns if c.startswith(("from_", "volume_5d_vs"))]
-    dates = [c for c in status.columns if c.endswith(("date", "start"))]
-    volumes = ["volume_day", "volume_5d", "volume_20d", "volume_50d"]
-    return (
-        status.style.format("{:+.2%}", subset=percent)
-        .format("{:,.2f}", subset=["close", "phase_low", "phase_high", "high_52w"])
-        .format("{:%Y-%m-%d}", subset=dates)
-        .format("{:,.0f}", subset=volumes, na_rep="-")
-    )
+    """markets.status_table: moves from the phase low and high and the 52-week high, volumes."""
+    shown = status[list(STATUS_COLUMNS)].copy()
+    shown[["volume_5d", "volume_20d"]] = shown[["volume_5d", "volume_20d"]] / 1e6
+    return tables.show_by_row(shown.rename_axis(""))
 
 
 def segment_coverage_text(at: pd.Timestamp, market: str, left_out: list[str]) -> str:
@@ -324,9 +333,8 @@ def segment_coverage_text(at: pd.Timestamp, market: str, left_out: list[str]) ->
 
 
 def styled_segment_returns(segments: pd.DataFrame) -> Styler:
-    """markets.segment_returns with the return columns as signed percentages."""
-    numbers = [c for c in segments.columns if c.split(" ")[0] in markets.PERIODS]
-    return segments.style.hide().format("{:+.1%}", subset=numbers, na_rep="-")
+    """markets.segment_returns: each segment's returns and the same minus the market."""
+    return show(segments)
 
 
 def segment_return_bars(segments: pd.DataFrame, market: str) -> plt.Axes:
@@ -372,13 +380,9 @@ def styled_top_weeks(ranked: pd.DataFrame, years: int, n: int = 5) -> Styler:
     """The n largest notional weeks in the window: rank at the time and that week's price move."""
     window = markets.last_years(ranked, years)
     top = window.nlargest(n, "notional").rename(columns={"rank": "rank at the time"})
-    moves = [c for c in ("tech_return", "market_return", "tech_vs_market") if c in top]
-    return (
-        top.style.format({"notional": "{:,.0f}", "zscore": "{:+.2f}", "rank at the time": "{:.0f}"})
-        .format("{:+.1%}", subset=moves, na_rep="-")
-        .format_index("{:%Y-%m-%d}")
-        .set_caption(f"Top {n} weeks in the window, with the week's price move")
-    )
+    columns = ["notional", "rank at the time", "zscore", "is_record"]
+    columns += [c for c in ("tech_return", "market_return", "tech_vs_market") if c in top]
+    return show(top[columns], f"The {n} largest weeks of the last {years} years, with their move")
 
 
 def notional_chart(ranked: pd.DataFrame, label: str, years: int) -> plt.Axes:
@@ -413,18 +417,15 @@ def drawdown_text(
     )
 
 
-def styled_drawdown_episodes(episodes: pd.DataFrame) -> Styler:
-    """drawdowns.episodes with depth in %, prices, dates, and 'not yet' for no recovery."""
-    number_formats = {
-        "depth": "{:.1%}",
-        "peak_close": "{:,.2f}",
-        "trough_close": "{:,.2f}",
-        "days_to_recover": "{:.0f}",
-    }
-    return (
-        episodes.style.hide()
-        .format(number_formats, na_rep="not yet")
-        .format("{:%Y-%m-%d}", subset=["peak", "trough", "recovery"], na_rep="not yet")
+def styled_drawdown_episodes(episodes: pd.DataFrame, rows: int | None = None) -> Styler:
+    """drawdowns.episodes (the last `rows` of them); no recovery reads 'not yet'."""
+    caption = f"Drawdowns of 10% or more, {len(episodes)} in all"
+    return show(
+        tables.not_yet(episodes),
+        caption,
+        rows=rows,
+        where="tail",
+        file="tech_drawdown_episodes.csv",
     )
 
 
@@ -433,3 +434,215 @@ def drawdown_chart(close: pd.Series, years: int) -> plt.Axes:
     start = close.dropna().index[-1] - pd.DateOffset(years=years)
     under = drawdowns.drawdown(close).loc[start:].to_frame(close.name) * 100
     return plots.lines(under, f"{close.name} below its running peak", "%")
+
+
+# Flows against fund size and performance
+
+
+def styled_against_assets(table: pd.DataFrame) -> Styler:
+    """flows.against_assets: each fund's flows in USD bn and % of assets beside its returns."""
+    attrs = table.attrs
+    caption = (
+        f"Net flows against assets (as of {attrs['aum_date'].date()}) and price returns: the "
+        f"week ending {attrs['week'].date()} and the {attrs['weeks']} weeks to it"
+    )
+    columns = [
+        "class",
+        "segment",
+        "aum_usd",
+        "flow_week_usd",
+        "flow_week_pct_aum",
+        "return_week",
+        "flow_4w_usd",
+        "flow_4w_pct_aum",
+        "return_4w",
+    ]
+    labels = {"flow_4w_usd": f"{attrs['weeks']}-week flow (USD bn)"}
+    labels |= {"flow_4w_pct_aum": f"{attrs['weeks']}-week flow (% of assets)"}
+    labels |= {"return_4w": f"{attrs['weeks']}-week return"}
+    return show(table[columns], caption, labels=labels)
+
+
+def against_assets_chart(table: pd.DataFrame) -> plt.Figure:
+    """Each fund's flows over the weeks as % of its assets beside its price return, sorted."""
+    shown = table.dropna(subset=["flow_4w_pct_aum"]).sort_values("flow_4w_pct_aum")
+    n = table.attrs["weeks"]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, max(3.0, 0.32 * len(shown))), sharey=True)
+    names = [f"{t} ({c})" for t, c in zip(shown.index, shown["segment"], strict=True)]
+    for ax, column, title, unit in (
+        (left, "flow_4w_pct_aum", f"Net flow over {n} weeks", "% of assets"),
+        (right, "return_4w", f"Price return over the same {n} weeks", "%"),
+    ):
+        values = shown[column] * (100 if column.startswith("return") else 1)
+        colors = [RED if v < 0 else "#4c72b0" for v in values.fillna(0)]
+        ax.barh(names, values.to_numpy(), color=colors)
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set(title=title, xlabel=unit)
+    return fig
+
+
+def against_assets_text(table: pd.DataFrame) -> str:
+    """The tech funds' combined flow as a share of their assets, and their median return."""
+    tech = table[table["class"] == "tech"].dropna(subset=["aum_usd"])
+    rest = table[table["class"] == "non-tech sector"].dropna(subset=["aum_usd"])
+    n = table.attrs["weeks"]
+
+    def share(part: pd.DataFrame) -> str:
+        return f"{100 * part['flow_4w_usd'].sum() / part['aum_usd'].sum():+.2f}%"
+
+    text = (
+        f"Over the {n} weeks to {table.attrs['week'].date()}, the tech funds' net flows came to "
+        f"**{share(tech)}** of their combined assets (median price return "
+        f"{tech['return_4w'].median():+.1%}); non-tech sector funds' to **{share(rest)}** "
+        f"(median return {rest['return_4w'].median():+.1%})."
+    )
+    flagged = table.get("flagged_days", pd.Series(dtype=float))
+    named = ", ".join(f"{t} ({int(d)})" for t, d in flagged[flagged > 0].items())
+    if named:
+        text += f" These flows include flagged prints (days): {named}."
+    return text
+
+
+# Month by month: tech against the market
+
+
+def monthly_relative_text(table: pd.DataFrame) -> str:
+    """How often tech beat the market month by month, and its best and worst months."""
+    months = table.drop(columns="year").stack().dropna()
+    best, worst = months.idxmax(), months.idxmin()
+    attrs = table.attrs
+    return (
+        f"{attrs['tech']} minus {attrs['market']}, monthly returns to "
+        f"{attrs['through'].date()} (the last month to date): tech beat the market in "
+        f"**{(months > 0).sum()} of {len(months)} months**; best {best[1]} {best[0]} "
+        f"({months[best]:+.1%}), worst {worst[1]} {worst[0]} ({months[worst]:+.1%})."
+    )
+
+
+def monthly_relative_heatmap(table: pd.DataFrame) -> plt.Axes:
+    """Heatmap of tech's monthly return minus the market's (percentage points), year column."""
+    shown = 100 * table
+    _, ax = plt.subplots(figsize=(12, 0.42 * len(shown) + 1.2))
+    limit = float(np.nanpercentile(np.abs(shown.drop(columns="year").to_numpy()), 95))
+    sns.heatmap(
+        shown,
+        cmap="RdBu",
+        center=0,
+        vmin=-limit,
+        vmax=limit,
+        annot=True,
+        fmt="+.1f",
+        annot_kws={"size": 9},
+        cbar_kws={"label": "percentage points"},
+        linewidths=0.5,
+        ax=ax,
+    )
+    ax.axvline(len(shown.columns) - 1, color="white", linewidth=4)
+    ax.set(
+        title=f"{table.attrs['tech']} minus {table.attrs['market']}: monthly and calendar-year "
+        "return (pp)",
+        xlabel="",
+        ylabel="",
+    )
+    ax.tick_params(axis="y", rotation=0)
+    return ax
+
+
+# The answer
+
+
+QUESTION = "Is money coming back into US tech funds, and where do tech prices stand?"
+FLOWS = "Weekly net flows: tech against non-tech"
+DRAWDOWN = "Drawdown and recovery of tech"
+NOTIONAL = "Notional buying: the largest week in a decade?"
+
+
+def flows_verdict(week: float, year: float) -> str:
+    """The answer's first words from the latest week's and the year's tech flows."""
+    if week > 0:
+        return "Yes" if year > 0 else "Only just"
+    return "Not last week" if year > 0 else "Not yet"
+
+
+def answer(
+    by_group: pd.DataFrame | None,
+    ticker: str,
+    now: dict[str, object],
+    phase: pd.Series,
+    sessions: int,
+    ranked: pd.DataFrame,
+    years: int,
+    claims: pd.DataFrame,
+    gaps: list[str] | None = None,
+) -> answers.Answer:
+    """01's answer: the latest week's and the year's tech flows, where the tech proxy stands
+    (drawdowns.current, its row of markets.status_table) and the notional week's rank."""
+    sentences, numbers = [], []
+    verdict = "No flow data in this source"
+    if by_group is not None:
+        week, tech = by_group.index[-1], by_group["tech"].iloc[-1]
+        year = flows.year_to_date(by_group, week.year).iloc[-1]
+        span, noun = flows.signed_record_span(by_group["tech"], week)
+        verdict = flows_verdict(tech, year["tech"])
+        sentences.append(
+            answers.Sentence(
+                "flows",
+                f"Tech ETFs had net {noun}s of {abs(tech) / 1e9:.2f} USD bn in the week to "
+                f"{week.day_name()} {week.date()}, {flows.span_text(span, noun)}; since the "
+                f"start of {week.year} their net flow is {answers.signed_bn(year['tech'] / 1e9)}, "
+                f"against {answers.signed_bn(year['non-tech sector'] / 1e9)} for non-tech "
+                "sector funds.",
+                answers.anchor(FLOWS),
+            )
+        )
+        numbers += [
+            answers.Number(
+                answers.signed_bn(tech / 1e9),
+                f"tech ETF net flow, week to {week.date()}",
+                answers.anchor(FLOWS),
+            ),
+            answers.Number(
+                answers.signed_bn(year["tech"] / 1e9),
+                f"tech ETF net flow, {week.year} to date",
+                answers.anchor(FLOWS),
+            ),
+            answers.Number(
+                answers.signed_bn(year["non-tech sector"] / 1e9),
+                f"non-tech sector funds, {week.year} to date",
+                answers.anchor(FLOWS),
+            ),
+        ]
+    else:
+        sentences.append(answers.not_available("flows", gaps or []))
+    last = ranked.iloc[-1]
+    sentences.append(
+        answers.Sentence(
+            "prices",
+            f"{ticker} closed {abs(now['depth']):.1%} below its {now['peak'].date()} peak on "
+            f"{now['date'].date()}, {phase['from_phase_low']:+.1%} from its {sessions}-session "
+            "low.",
+            answers.anchor(DRAWDOWN),
+        )
+    )
+    sentences.append(
+        answers.Sentence(
+            "notional",
+            f"Tech stocks' dollar volume in the week to {ranked.index[-1].date()} ranked "
+            f"{answers.ordinal(int(last['rank']))} of {int(last['window_weeks'])} weeks in "
+            f"{years} years.",
+            answers.anchor(NOTIONAL),
+        )
+    )
+    numbers += [
+        answers.Number(
+            f"{now['depth']:+.1%}",
+            f"{ticker} below its {now['peak'].date()} peak",
+            answers.anchor(DRAWDOWN),
+        ),
+        answers.Number(
+            f"{answers.ordinal(int(last['rank']))} of {int(last['window_weeks'])}",
+            f"tech dollar volume, week to {ranked.index[-1].date()}, in {years} years",
+            answers.anchor(NOTIONAL),
+        ),
+    ]
+    return answers.answer(QUESTION, verdict, sentences, numbers, claims)
