@@ -35,8 +35,9 @@ output layout (OUTPUT_DIR, default outputs/ in the repository):
   NAME/NAME.failed.ipynb    only after a failed run: the executed notebook, for debugging
 
 A run writes into a staging folder first: a failed notebook leaves its previous report, figures
-and tables in place. Other notebooks still run; the exit status is 1 if any failed, 2 for bad
-input.
+and tables in place. Other notebooks still run. Exit status: 0 all ran; 1 a notebook failed;
+2 bad input (an option, a parameter, the output folder, or a damaged data file a notebook
+stopped on); 130 interrupted.
 
 examples:
   techflows report --source snapshot --as-of 2026-02-13 --param week_end=W-WED
@@ -224,7 +225,7 @@ def notebook_parameters(args: argparse.Namespace) -> dict[str, object]:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    """techflows report: 0 if every notebook ran, 1 if any failed."""
+    """techflows report: 0 if all ran, 2 if those that failed stopped on bad data, else 1."""
     from techflows.run.report import find_notebooks, run_reports
 
     parameters = notebook_parameters(args)
@@ -236,7 +237,10 @@ def run_report(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         jobs=args.jobs,
     )
-    return 0 if all(r.ok for r in results) else 1
+    failed = [r for r in results if not r.ok]
+    if not failed:
+        return 0
+    return BAD_INPUT if all(r.error and r.error.ename == "DataError" for r in failed) else 1
 
 
 def run_snapshot(args: argparse.Namespace) -> int:
@@ -259,7 +263,7 @@ def run_snapshot(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"report": run_report, "snapshot": run_snapshot}
-INTERRUPTED = 130
+BAD_INPUT, INTERRUPTED = 2, 130
 
 
 def stop_now(signum: int, frame: object) -> None:
@@ -288,10 +292,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code = COMMANDS[args.command](args)
     except DataError as exc:
-        code = 2
+        code = BAD_INPUT
         print(f"techflows {args.command}: error: {exc}", file=sys.stderr)
     except OSError as exc:  # the output cannot be written (a full disk, ...)
-        code = 2
+        code = BAD_INPUT
         where = f" ({exc.filename})" if exc.filename else ""
         print(f"techflows {args.command}: error: {exc.strerror or exc}{where}", file=sys.stderr)
     except KeyboardInterrupt:

@@ -42,8 +42,12 @@ def read_fred(source: Path | IO[str], name: str = "") -> pd.Series:
     if raw.shape[1] < 2:
         found = ", ".join(raw.columns)
         raise DataError(f"{name}: expected two columns (date, value); found {found}")
+    header = raw.columns[1]
     raw = raw.iloc[:, :2].set_axis(["Date", "value"], axis=1)
-    frame = validate.check(raw, schemas.SERIES, name, csv=True, missing=FRED_MISSING)
+    try:
+        frame = validate.check(raw, schemas.SERIES, name, csv=True, missing=FRED_MISSING)
+    except DataError as exc:  # name the column as the file does (DGS10), not as read
+        raise DataError(str(exc).replace(", column value:", f", column {header}:")) from None
     return frame.set_index("Date")["value"].astype(float).dropna().rename(None)
 
 
