@@ -5,6 +5,10 @@ conftest.market_csv) or calls the command line or the library wrongly, then asse
 user sees: the exit code, one line naming the input (no traceback), previous outputs left
 byte-identical and, for data faults, either that clear error or a headline figure that did
 not move (or moved with a data-quality flag saying why).
+
+Data faults run `techflows report` on a fixture notebook of the headline figures
+(fixtures/notebooks/04_headlines.ipynb) whose cells run in this process (in_process): the
+runner, its staging, exit codes and messages are the real ones; only the kernel is left out.
 """
 
 from __future__ import annotations
@@ -12,17 +16,19 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import shutil
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 
+import nbformat
 import pytest
 
 import techflows as tf
 from conftest import ARTICLES_DATE
 from conftest import FIXTURES as FIXTURE_ROOT
 from techflows.analysis import drawdowns, flows, markets, rates
-from techflows.run import cli
+from techflows.run import cli, execute
 
 NOTEBOOKS = FIXTURE_ROOT / "notebooks"
 YEAR, FIRST_WEEKS = 2026, 5
@@ -120,11 +126,12 @@ def beta(src: tf.Source) -> float:
     return 100 * float(rates.fit_rate_sensitivity(panel, ["d_nominal"], 4).params["d_nominal"])
 
 
+# Cheapest first: a report stopped by a damaged file reads little before it.
 HEADLINES = {
     "drawdown": drawdown,
-    "tech_week": tech_week,
     "tech_first_weeks": tech_first_weeks,
     "beta": beta,
+    "tech_week": tech_week,
 }
 
 
@@ -180,3 +187,101 @@ def report(previous, capsys):
         return code, err
 
     return run
+
+
+# --- data faults through the command line ---------------------------------------------------
+
+HEADLINES_NB = NOTEBOOKS / "04_headlines.ipynb"
+
+
+def in_process(job: execute.Job, executed: Path, folder: Path) -> None:
+    """papermill's part without a kernel: the parameterised notebook's cells run here, in order."""
+    from papermill.exceptions import PapermillExecutionError
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    values = {**job.parameters, "output_dir": str(folder)}
+    notebook = parameterize_notebook(load_notebook_node(str(job.notebook)), values)
+    namespace: dict[str, object] = {"In": [""]}  # IPython's history, as check_parameters reads it
+    code = [(i, c) for i, c in enumerate(notebook.cells) if c.cell_type == "code"]
+    try:
+        for count, (index, cell) in enumerate(code, 1):
+            cell.execution_count = count
+            namespace["In"].append(cell.source)
+            try:
+                exec(compile(cell.source, f"<cell {count}>", "exec"), namespace)
+            except Exception as exc:
+                name, value = type(exc).__name__, str(exc)
+                raise PapermillExecutionError(index, count, cell.source, name, value, []) from None
+    finally:
+        nbformat.write(notebook, executed)
+
+
+def figures(folder: Path) -> dict[str, float]:
+    """The headline figures of a 04_headlines report."""
+    import json
+
+    payload = json.loads((folder / "04_headlines" / "figures.json").read_text())
+    return {f["name"]: f["value"] for f in payload["figures"]}
+
+
+def quality(folder: Path) -> list[dict[str, object]]:
+    """The data-quality flags a 04_headlines report recorded."""
+    import json
+
+    return json.loads((folder / "04_headlines" / "figures.json").read_text())["data_quality"]
+
+
+def _report_headlines(data_dir: Path, output_dir: Path, measure: str) -> tuple[int, str]:
+    """techflows report 04_headlines on a csv folder, cells in process; (exit code, stderr)."""
+    err = io.StringIO()
+    argv = [str(HEADLINES_NB), "--source", "csv", "--data-dir", str(data_dir)]
+    argv += ["--as-of", ARTICLES_DATE, "--param", f"measure={measure}"]
+    argv += ["--output-dir", str(output_dir)]
+    with pytest.MonkeyPatch.context() as patch, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        patch.setattr(execute, "_execute", in_process)
+        patch.setattr("sys.stderr", err)
+        code = cli.main(["report", *argv])
+    return code, err.getvalue()
+
+
+@pytest.fixture(scope="session")
+def clean_report(market_csv, tmp_path_factory) -> Path:
+    """The headline report on the undamaged folder: what every data fault starts from."""
+    out = tmp_path_factory.mktemp("clean_report")
+    code, err = _report_headlines(market_csv, out, "all")
+    assert code == 0, err
+    return out
+
+
+@pytest.fixture
+def report_on(clean_report, tmp_path):
+    """Run the headline report on a damaged folder over a copy of the clean report.
+
+    measure: the headlines to measure (all of them by default; a success measures only those
+    the damaged file feeds, to keep the suite fast). Returns (exit code, stderr, output
+    folder); asserts no traceback, and that a failed run left the previous report
+    byte-identical.
+    """
+
+    def run(data_dir: Path, measure: str = "all") -> tuple[int, str, Path]:
+        out = tmp_path / "report"
+        shutil.copytree(clean_report, out)
+        before = digest(out / "04_headlines")
+        code, err = _report_headlines(data_dir, out, measure)
+        assert "Traceback" not in err, err
+        if code != 0:
+            after = digest(out / "04_headlines")
+            kept = {k: v for k, v in after.items() if not k.endswith(".failed.ipynb")}
+            assert kept == before, "the previous report changed"
+        return code, err, out
+
+    return run
+
+
+def error_line(err: str) -> str:
+    """The one line that says what was wrong: the runner's error, or the section's FAILED line."""
+    lines = [x for x in err.splitlines() if ": error: " in x or ": FAILED" in x]
+    assert len(lines) == 1, err
+    return lines[0]

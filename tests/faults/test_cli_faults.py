@@ -95,14 +95,3 @@ def test_as_of_before_all_data_says_so_without_claiming_files_are_missing(report
     assert "as_of 1900-01-01: before the snapshot source's tech and market prices" in line
     assert "^GSPC from 1927-12-30" in line and "not in the" not in line
 
-
-def test_a_damaged_tech_proxy_file_stops_before_any_kernel(report, tmp_path, market_csv):
-    from faults.conftest import damaged, set_cell
-
-    folder = damaged(
-        market_csv, tmp_path / "m", {"prices/XLK.csv": set_cell("2026-02-10", "Close", "abc")}
-    )
-    code, err = report("--data-dir", str(folder), "--as-of", "2026-02-13")
-    line = one_line(err)
-    assert code == 2
-    assert "prices/XLK.csv: row 6826 (2026-02-10), column Close: 'abc' is not a number" in line

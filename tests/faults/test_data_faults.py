@@ -1,9 +1,10 @@
 """Damaged data files: one error naming file, row and column, or a flagged value; never silence.
 
-Each case damages one cell (or line) of a clean csv folder and measures a headline figure
-with the library: it either stops with a DataError (the command line's exit 2) whose one
-line names the file, the row and the column, or gives the clean figure, or a changed figure
-that a data-quality flag names.
+Each case damages one cell (or line) of a clean csv folder and runs `techflows report` on the
+headline figures (fixtures/notebooks/04_headlines.ipynb) over a previous good report: it either
+exits 2 with one line naming the file, the row and the column and leaves the previous report
+byte-identical, or exits 0 with the clean figures, or with a changed figure that a data-quality
+flag in the report names. Tables the headlines do not read are checked through the library.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import pytest
 
 import techflows as tf
 from faults.conftest import (
-    HEADLINES,
     damaged,
     duplicate_row,
+    error_line,
+    figures,
     header,
     open_csv,
+    quality,
     set_cell,
     tech_first_weeks,
 )
@@ -34,128 +37,116 @@ def _line(text: str, key: str) -> int:
 
 
 ERRORS = [
-    # id, file, edit, headline, expected words (after the file name)
+    # id, file, edit, expected words in the one line (after the file name)
     (
         "close-text",
         XLK,
         set_cell(DAY, "Close", "abc"),
-        "drawdown",
         "column Close: 'abc' is not a number",
     ),
-    ("close-letter-o", XLK, set_cell(DAY, "Close", "12O.5"), "drawdown", "'12O.5' is not a number"),
-    ("close-inf", XLK, set_cell(DAY, "Close", "inf"), "drawdown", "'inf' is not a number"),
-    ("close-nan", XLK, set_cell(DAY, "Close", "NaN"), "drawdown", "'NaN' is not a number"),
-    ("close-blank", XLK, set_cell(DAY, "Close", ""), "drawdown", "column Close: is blank"),
-    ("close-overflow", XLK, set_cell(DAY, "Close", "1e999"), "drawdown", "is not a finite number"),
-    ("close-negative", XLK, set_cell(DAY, "Close", "-1"), "drawdown", "-1.0 is not positive"),
-    ("close-zero", XLK, set_cell(DAY, "Close", "0"), "drawdown", "0.0 is not positive"),
-    ("volume-negative", XLK, set_cell(DAY, "Volume", "-5"), "drawdown", "-5 is negative"),
+    ("close-letter-o", XLK, set_cell(DAY, "Close", "12O.5"), "'12O.5' is not a number"),
+    ("close-inf", XLK, set_cell(DAY, "Close", "inf"), "'inf' is not a number"),
+    ("close-nan", XLK, set_cell(DAY, "Close", "NaN"), "'NaN' is not a number"),
+    ("close-blank", XLK, set_cell(DAY, "Close", ""), "column Close: is blank"),
+    ("close-overflow", XLK, set_cell(DAY, "Close", "1e999"), "is not a finite number"),
+    ("close-negative", XLK, set_cell(DAY, "Close", "-1"), "-1.0 is not positive"),
+    ("close-zero", XLK, set_cell(DAY, "Close", "0"), "0.0 is not positive"),
+    ("volume-negative", XLK, set_cell(DAY, "Volume", "-5"), "-5 is negative"),
     (
         "date-us-order",
         XLK,
         set_cell(DAY, "Date", "02/10/2026"),
-        "drawdown",
         "'02/10/2026' is not a date",
     ),
-    ("date-year-only", XLK, set_cell(DAY, "Date", "2026"), "drawdown", "'2026' is not a date"),
+    ("date-year-only", XLK, set_cell(DAY, "Date", "2026"), "'2026' is not a date"),
     (
         "date-impossible",
         XLK,
         set_cell(DAY, "Date", "2026-13-45"),
-        "drawdown",
         "'2026-13-45' is not a date",
     ),
-    ("date-duplicate", XLK, duplicate_row(DAY), "drawdown", "duplicate Date 2026-02-10"),
-    ("no-close-column", XLK, header("Date,Price,Volume"), "drawdown", "missing column(s) Close"),
-    ("close-twice", XLK, header("Date,Close,close"), "drawdown", "column 'Close' appears twice"),
-    ("header-only", XLK, lambda t: t.split("\n")[0] + "\n", "drawdown", "has no rows"),
-    ("empty-file", XLK, lambda t: "", "drawdown", "the file is empty"),
+    ("date-duplicate", XLK, duplicate_row(DAY), "duplicate Date 2026-02-10"),
+    ("no-close-column", XLK, header("Date,Price,Volume"), "missing column(s) Close"),
+    ("close-twice", XLK, header("Date,Close,close"), "column 'Close' appears twice"),
+    ("header-only", XLK, lambda t: t.split("\n")[0] + "\n", "has no rows"),
+    ("empty-file", XLK, lambda t: "", "the file is empty"),
     (
-        "quoted-close-text",
-        "prices_quoted/IYW.csv",
-        set_cell(DAY, "Close", "abc"),
-        None,
-        "'abc' is not a number",
+        "fred-letter-o",
+        DGS10,
+        set_cell(FRED_DAY, "DGS10", "4.2O"),
+        "column DGS10: '4.2O' is not a number",
     ),
-    ("fred-letter-o", DGS10, set_cell(FRED_DAY, "DGS10", "4.2O"), "beta", "'4.2O' is not a number"),
     (
         "fred-duplicate-date",
         DGS10,
         duplicate_row(FRED_DAY, "DGS10", "9.99"),
-        "beta",
         "duplicate Date 2026-01-07",
     ),
     (
         "fred-slashed-date",
         DGS10,
         set_cell(FRED_DAY, "observation_date", "2026/01/07"),
-        "beta",
         "is not a date",
     ),
     (
         "flow-comma",
         FLOWS,
         set_cell(FLOW_DAY, "flow_usd", "1,2e9"),
-        "tech_first_weeks",
         "'1,2e9' is not a number",
     ),
     (
         "flow-text",
         FLOWS,
         set_cell(FLOW_DAY, "flow_usd", "abc"),
-        "tech_first_weeks",
         "'abc' is not a number",
     ),
     (
         "flow-short-date",
         FLOWS,
         set_cell(FLOW_DAY, "date", "2026-1-6"),
-        "tech_first_weeks",
         "'2026-1-6' is not a date",
     ),
     (
         "flow-duplicate",
         FLOWS,
         duplicate_row(FLOW_DAY),
-        "tech_first_weeks",
         "duplicate row for XLK on 2026-01-06",
     ),
     (
         "flow-no-ticker-column",
         FLOWS,
         header("date,fund,flow_usd"),
-        "tech_first_weeks",
         "missing column(s) ticker",
     ),
     (
         "flow-bad-ticker",
         FLOWS,
         set_cell(FLOW_DAY, "ticker", "X/LK"),
-        "tech_first_weeks",
         "'X/LK' is not a ticker",
     ),
     (
         "aum-negative",
         "flows/etf_aum.csv",
         set_cell("XLK", "aum_usd", "-5"),
-        "tech_first_weeks",
         "-5.0 is not positive",
     ),
     (
         "aum-text",
         "flows/etf_aum.csv",
         set_cell("XLK", "aum_usd", "abc"),
-        "tech_first_weeks",
         "'abc' is not a number",
     ),
     (
         "aum-twice",
         "flows/etf_aum.csv",
         duplicate_row("XLK"),
-        "tech_first_weeks",
         "duplicate ticker XLK",
     ),
 ]
+
+
+def _quoted(src: tf.Source) -> object:
+    return src.ohlcv("IYW", quoted=True)
 
 
 def _shares(src: tf.Source) -> object:
@@ -171,6 +162,13 @@ def _constituent_close(src: tf.Source) -> object:
 
 
 MORE_ERRORS = [
+    (
+        "quoted-close-text",
+        "prices_quoted/IYW.csv",
+        set_cell(DAY, "Close", "abc"),
+        _quoted,
+        "'abc' is not a number",
+    ),
     (
         "shares-negative",
         "flows/etf_shares.csv",
@@ -203,24 +201,16 @@ MORE_ERRORS = [
 
 
 @pytest.mark.parametrize(
-    ("relative", "edit", "headline", "words"),
-    [c[1:] for c in ERRORS],
-    ids=[c[0] for c in ERRORS],
+    ("relative", "edit", "words"), [c[1:] for c in ERRORS], ids=[c[0] for c in ERRORS]
 )
-def test_a_bad_cell_is_one_error_naming_file_row_and_column(
-    market_csv, tmp_path, relative, edit, headline, words
+def test_a_bad_cell_stops_the_report_in_one_line_naming_file_row_and_column(
+    market_csv, tmp_path, report_on, relative, edit, words
 ):
-    folder = damaged(market_csv, tmp_path, {relative: edit})
-    src = open_csv(folder)
-    with pytest.raises(tf.DataError) as caught:
-        if headline is None:
-            src.ohlcv("IYW", quoted=True)
-        else:
-            HEADLINES[headline](src)
-    message = str(caught.value)
-    assert "\n" not in message
-    assert message.startswith(str(folder / relative) + ": "), message
-    assert words in message, message
+    folder = damaged(market_csv, tmp_path / "data", {relative: edit})
+    code, err, _ = report_on(folder)  # the previous report stays byte-identical
+    line = error_line(err)
+    assert code == 2, err
+    assert f"{folder / relative}: " in line and words in line, line
 
 
 @pytest.mark.parametrize(
@@ -271,12 +261,13 @@ SAME = [
 @pytest.mark.parametrize(
     ("relative", "edit", "headline"), [c[1:] for c in SAME], ids=[c[0] for c in SAME]
 )
-def test_harmless_differences_give_the_clean_headline(
-    market_csv, tmp_path, clean_headlines, relative, edit, headline
+def test_harmless_differences_give_the_clean_headlines(
+    market_csv, tmp_path, report_on, clean_report, relative, edit, headline
 ):
-    src = open_csv(damaged(market_csv, tmp_path, {relative: edit}))
-    assert HEADLINES[headline](src) == pytest.approx(clean_headlines[headline], rel=1e-12)
-    assert set(src.quality["problem"]) <= CLEAN_FLAGS
+    code, err, out = report_on(damaged(market_csv, tmp_path / "data", {relative: edit}), headline)
+    assert code == 0, err
+    assert figures(out) == {headline: figures(clean_report)[headline]}
+    assert {q["problem"] for q in quality(out)} <= CLEAN_FLAGS
 
 
 def test_a_blank_flow_is_a_day_not_reported_and_shown_as_missing(
@@ -318,18 +309,17 @@ FLAGGED = [
     ("relative", "edit", "headline", "where"), [c[1:] for c in FLAGGED], ids=[c[0] for c in FLAGGED]
 )
 def test_an_implausible_value_is_a_data_quality_flag_not_a_silent_change(
-    market_csv, tmp_path, clean_headlines, relative, edit, headline, where
+    market_csv, tmp_path, report_on, clean_report, relative, edit, headline, where
 ):
-    folder = damaged(market_csv, tmp_path, {relative: edit})
-    src = open_csv(folder)
-    value = HEADLINES[headline](src)
-    flags = src.quality
-    assert value != pytest.approx(clean_headlines[headline])  # the figure moved ...
+    folder = damaged(market_csv, tmp_path / "data", {relative: edit})
+    code, err, out = report_on(folder, headline)
+    assert code == 0, err
+    assert figures(out)[headline] != figures(clean_report)[headline]  # the figure moved ...
     column, day = where
-    named = flags[(flags["input"] == str(folder / relative)) & (flags["column"] == column)]
-    assert str(named["date"].min().date()) == day, flags  # ... and a flag says where and why
-    assert named["problem"].str.contains("in one day|larger than the fund's assets").all()
-    assert set(open_csv(market_csv).quality["problem"]) <= CLEAN_FLAGS
+    named = [q for q in quality(out) if q["input"] == str(folder / relative)]
+    assert named and {q["column"] for q in named} == {column}, quality(out)
+    assert min(q["date"] for q in named) == day  # ... and a flag in the report says where, why
+    assert all(("in one day" in q["problem"]) != ("larger than" in q["problem"]) for q in named)
 
 
 def test_the_clean_folder_has_one_real_flag_a_flow_larger_than_its_fund(market_csv):
