@@ -94,4 +94,3 @@ def test_as_of_before_all_data_says_so_without_claiming_files_are_missing(report
     assert code == 2
     assert "as_of 1900-01-01: before the snapshot source's tech and market prices" in line
     assert "^GSPC from 1927-12-30" in line and "not in the" not in line
-
