@@ -56,13 +56,9 @@ def cell_error() -> PapermillExecutionError:
 
 
 @pytest.fixture
-def out(tmp_path) -> Path:
+def out(previous) -> Path:
     """An output folder with a previous good report of 01_ok."""
-    folder = tmp_path / "out"
-    (folder / "01_ok").mkdir(parents=True)
-    (folder / "01_ok" / "01_ok.html").write_text("<html>good</html>\n")
-    (folder / "01_ok" / "figures.json").write_text('{"figures": [{"value": 1}]}\n')
-    return folder
+    return previous
 
 
 def run(out: Path) -> execute.RunResult:
