@@ -66,20 +66,29 @@ def note(text: str) -> None:
     display(Markdown(markdown_text(text)))
 
 
+QUALITY_STYLE = (
+    "border-left: 4px solid #d08a00; background: #fff8e6; padding: 4px 12px; margin: 8px 0; "
+    "font: 14px system-ui, sans-serif"
+)
+
+
 def data_quality(flags: pd.DataFrame) -> None:
     """Show the source's data-quality flags (implausible values the figures may rest on)."""
     if flags.empty:
         return
-    lines = [
-        f"- {html.escape(str(f.input))}, {f.column} on {pd.Timestamp(f.date).date()}: "
-        f"{html.escape(str(f.problem))}"
+    items = "".join(
+        f"<li>{html.escape(str(f.input))}, {html.escape(str(f.column))} on "
+        f"{pd.Timestamp(f.date).date()}: {html.escape(str(f.problem))}</li>"
         for f in flags.itertuples()
-    ]
-    head = (
-        f"**Data-quality flags ({len(flags)}):** values that passed validation but are hard "
-        "to believe; the figures above that use them may be wrong. Check the inputs named."
     )
-    display(Markdown(markdown_text("\n".join([head, "", *lines]))))
+    display(
+        HTML(
+            f'<div class="tf-quality" style="{QUALITY_STYLE}"><p><strong>Data-quality flags '
+            f"({len(flags)}):</strong> "
+            "values that passed validation but are hard to believe; the figures that use them "
+            f"may be wrong. Check the inputs named.</p><ul>{items}</ul></div>"
+        )
+    )
 
 
 class Figures:
@@ -133,6 +142,7 @@ class Figures:
         """Show the section's answer (the report puts it at the top) and keep it for the index."""
         self.answered = box.as_dict()
         display(HTML(answers.box_html(box)))
+        data_quality(self.source.quality)  # under the answer: what it may rest on
 
     @contextmanager
     def unless_missing(self) -> Iterator[None]:
@@ -151,9 +161,10 @@ class Figures:
         return self.output_dir / "figures.json"
 
     def write(self) -> None:
-        """Show the data-quality flags, then write figures.json (no wall-clock times)."""
+        """Write figures.json (no wall-clock times); the flags are shown here without an answer."""
         flags = self.source.quality
-        data_quality(flags)
+        if self.answered is None:
+            data_quality(flags)
         first, last = self.source.date_range()
         payload = {
             "section": self.section,
