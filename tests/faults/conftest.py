@@ -23,6 +23,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbformat.v4 import new_output
 
 import techflows as tf
 from conftest import ARTICLES_DATE
@@ -212,6 +213,7 @@ def in_process(job: execute.Job, executed: Path, folder: Path) -> None:
                 exec(compile(cell.source, f"<cell {count}>", "exec"), namespace)
             except Exception as exc:
                 name, value = type(exc).__name__, str(exc)
+                cell.outputs = [new_output("error", ename=name, evalue=value, traceback=[])]
                 raise PapermillExecutionError(index, count, cell.source, name, value, []) from None
     finally:
         nbformat.write(notebook, executed)

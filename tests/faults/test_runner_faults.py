@@ -22,7 +22,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from papermill.exceptions import PapermillExecutionError
 
 import techflows as tf
-from faults.conftest import NOTEBOOKS, digest, one_line
+from faults.conftest import NOTEBOOKS, digest, in_process, one_line
 from techflows import atomic
 from techflows.run import cli, execute, report, staging
 from techflows.run.parameters import check_parameters
@@ -70,8 +70,8 @@ def kept(out: Path) -> dict[str, str]:
     return {k: v for k, v in digest(out / "01_ok").items() if not k.endswith(".failed.ipynb")}
 
 
-@pytest.mark.notebook
-def test_a_failing_notebook_exits_1_and_keeps_the_previous_report(tmp_path, capsys):
+def test_a_failing_notebook_exits_1_and_keeps_the_previous_report(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(execute, "_execute", in_process)  # its cells, without a kernel
     out = tmp_path / "out"
     (out / "02_raises").mkdir(parents=True)
     (out / "02_raises" / "02_raises.html").write_text("<html>the last good one</html>\n")
