@@ -11,10 +11,13 @@ class DataUnavailable(LookupError):
     """A source lacks something; names what is missing and which source would provide it.
 
     reason, when given, says why a source that normally has it could not deliver it now
-    (Yahoo rate-limited the request, FRED timed out, ...).
+    (Yahoo rate-limited the request, FRED timed out, ...); note adds what the source does
+    have (e.g. its flows start after the as-of date).
     """
 
-    def __init__(self, what: str, source: str, provider: str, reason: str = "") -> None:
+    def __init__(
+        self, what: str, source: str, provider: str, reason: str = "", note: str = ""
+    ) -> None:
         self.what = what
         self.source = source
         self.provider = provider
@@ -22,7 +25,8 @@ class DataUnavailable(LookupError):
         if reason:
             message = f"{what} could not be fetched from {source} ({reason}); {provider} would"
         else:
-            message = f"{what} are not in the {source} source; {provider} would"
+            aside = f" ({note})" if note else ""
+            message = f"{what} are not in the {source} source{aside}; {provider} would"
         super().__init__(f"{message} provide them.")
 
 
@@ -32,3 +36,7 @@ class OfflineFallbackWarning(UserWarning):
 
 class StaleDataWarning(UserWarning):
     """A live source failed, so data cached earlier is used; names what and up to when."""
+
+
+class CacheWarning(UserWarning):
+    """A cache file was unreadable (moved aside) or the cache folder is not writable."""

@@ -112,7 +112,8 @@ class MemberAdapter(Adapter):
         return self._members
 
     def constituent_prices(self, symbols) -> dict[str, pd.DataFrame]:
-        return {s: self._close[[s]].rename(columns={s: "Close"}) for s in self._close}
+        # Days before a listing are absent, as in every real source (a bar needs its close).
+        return {s: self._close[[s]].dropna().rename(columns={s: "Close"}) for s in self._close}
 
 
 def member_source(close: pd.DataFrame, sectors: dict[str, str]) -> Source:

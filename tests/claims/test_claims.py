@@ -368,11 +368,11 @@ def test_bad_claims_files_are_refused(tmp_path):
     good = ledger.load_claims().reset_index(drop=True)
     twice = tmp_path / "twice.csv"
     pd.concat([good.head(2), good.head(1)]).to_csv(twice, index=False)
-    with pytest.raises(DataError, match="listed twice"):
+    with pytest.raises(DataError, match=r"duplicate id A000-01 \(rows 2 and 4\)"):
         ledger.load_claims(twice)
     unknown = tmp_path / "unknown.csv"
     good.head(1).assign(metric="vibes").to_csv(unknown, index=False)
-    with pytest.raises(DataError, match="unknown metric 'vibes'"):
+    with pytest.raises(DataError, match="column metric: 'vibes' is not one of"):
         ledger.load_claims(unknown)
     with pytest.raises(DataError, match="key=value"):
         ledger.parse_params("tickers")

@@ -117,7 +117,10 @@ def test_a_web_page_instead_of_csv_is_a_failure_not_data(yahoo_sim, fred):
 
 def test_bad_date_in_download_names_the_series(yahoo_sim, fred):
     yahoo_sim.fail("fred", "DGS10", kind="body", body="observation_date,DGS10\n2026-02-30x,4.1\n")
-    with pytest.raises(tf.DataError, match="FRED download of DGS10: unreadable date"):
+    with pytest.raises(
+        tf.DataError,
+        match="FRED download of DGS10: row 2, column Date: '2026-02-30x' is not a date",
+    ):
         fred().series(["DGS10"])
 
 

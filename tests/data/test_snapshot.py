@@ -209,7 +209,10 @@ def test_manifest_lists_rows_dates_hashes_and_origins(built):
 
 def test_bad_input_stops_the_build_naming_the_file(tmp_path):
     broken = {**FILES, "prices/BBB.csv": BARS + "2026-07-29,1,1,1,-2,100\n"}
-    with pytest.raises(tf.DataError, match=r"prices/BBB.csv: non-positive price on 2026-07-29"):
+    with pytest.raises(
+        tf.DataError,
+        match=r"prices/BBB.csv: row 2 \(2026-07-29\), column Close: -2 is not positive",
+    ):
         build(write_folder(tmp_path / "a", broken), tmp_path / "out", selection=SELECTION)
     broken = {**FILES, "flows/etf_flows.csv": "date,ticker\n2026-07-29,BBB\n"}
     with pytest.raises(tf.DataError, match=r"etf_flows.csv: missing column\(s\) flow_usd"):

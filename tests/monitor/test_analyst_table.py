@@ -54,19 +54,19 @@ def test_shipped_analyst_table_reads_and_cites_the_articles():
 def test_a_table_without_the_basis_column_is_refused(tmp_path):
     path = tmp_path / "analyst.csv"
     path.write_text("item,date,value,unit,status,note,source\nguidance,2026-01-01,1,%,,n,s\n")
-    with pytest.raises(tf.DataError, match="no 'basis' column"):
+    with pytest.raises(tf.DataError, match=r"missing column\(s\) basis"):
         at.read_analyst_table(path)
 
 
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("nonsense,2026-01-01,1,%,observed,,n,s", "unknown item"),
-        ("guidance,not a date,1,%,observed,,n,s", "unreadable date"),
+        ("nonsense,2026-01-01,1,%,observed,,n,s", "column item: 'nonsense' is not one of"),
+        ("guidance,not a date,1,%,observed,,n,s", "column date: 'not a date' is not a date"),
         ("guidance,2026-01-01,lots,%,observed,,n,s", "not a number"),
         ("guidance,2026-01-01,,,observed,purple,n,s", "status"),
-        ("guidance,2026-01-01,1,,,,n,s", "basis must be observed or reported"),
-        ("guidance,2026-01-01,1,,quoted,,n,s", "basis must be observed or reported"),
+        ("guidance,2026-01-01,1,,,,n,s", "row 2 .*column basis: is blank"),
+        ("guidance,2026-01-01,1,,quoted,,n,s", "'quoted' is not one of observed, reported"),
         ("guidance,2026-01-01,1,,reported,green,n,s", "reported figure is shown, never scored"),
     ],
 )
@@ -81,5 +81,5 @@ def test_items_are_checked_only_when_given(tmp_path):
     path = tmp_path / "analyst.csv"
     path.write_text(HEADER + "anything,2026-01-01,1,%,observed,,n,s\n")
     assert at.read_analyst_table(path)["item"].tolist() == ["anything"]
-    with pytest.raises(tf.DataError, match="unknown item 'anything'"):
+    with pytest.raises(tf.DataError, match="column item: 'anything' is not one of guidance"):
         at.read_analyst_table(path, items=("guidance",))

@@ -86,6 +86,11 @@ def test_every_section_renders_the_2026_analysis_on_the_snapshot(snapshot_run):
     for page in (html, index):
         assert "snapshot of real market data through 2026-08-21, built " in page
         assert "guydekowski/market-lab" in page and "; offline" in page
+    # The real data's one implausible value is flagged under the answer, and recorded.
+    slots = html.split('class="tf-answer-slot"')
+    assert "Data-quality flags (1)" in slots[2] and "GSG flow of 3.39e+09 USD" in slots[2]
+    flags = json.loads((output_dir / "01_current_status" / "figures.json").read_text())
+    assert [f["column"] for f in flags["data_quality"]] == ["flow_usd"]
 
 
 def test_figures_are_byte_identical_across_runs(snapshot_run, tmp_path):

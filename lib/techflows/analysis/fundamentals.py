@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from techflows import config
+from techflows.data import schemas, validate
 from techflows.data.source import Source
-from techflows.data.validate import check_columns
 from techflows.errors import DataError, DataUnavailable
 
 REPORTED_FILE = config.DATA_DIR / "reported_figures.csv"
@@ -30,15 +30,10 @@ EPS_HORIZONS = (7, 30, 60, 90)
 def reported_figures(path: str | Path | None = None) -> pd.DataFrame:
     """The articles' own figures (data/reported_figures.csv), each with its source and date."""
     path = Path(path) if path else REPORTED_FILE
-    if not path.exists():
+    if not path.is_file():
         raise DataError(f"reported figures '{path}': file not found")
-    table = pd.read_csv(path, dtype={"period": str})
-    check_columns(table, REPORTED_COLUMNS, f"reported figures '{path}'")
-    table["value"] = pd.to_numeric(table["value"], errors="raise")
-    table["date"] = pd.to_datetime(table["date"], format="%Y-%m-%d")
-    if table["id"].duplicated().any():
-        raise DataError(f"reported figures '{path}': id {table['id'][table['id'].duplicated()]}")
-    return table.assign(basis="reported", note=table["note"].fillna(""))
+    table = validate.read_csv(path, schemas.REPORTED_FIGURES, f"reported figures '{path}'")
+    return table.assign(basis="reported")
 
 
 def reported(

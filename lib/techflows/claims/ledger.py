@@ -11,8 +11,8 @@ from techflows import config
 from techflows.analysis import weeks
 from techflows.claims.claim import Claim, Measurement, NotMeasurable, NotYetObservable
 from techflows.claims.metrics import METRICS
+from techflows.data import schemas, validate
 from techflows.data.source import Source
-from techflows.data.validate import check_columns
 from techflows.errors import DataError, DataUnavailable
 
 CLAIMS_FILE = config.DATA_DIR / "claims.csv"
@@ -64,33 +64,12 @@ def _as_number(value: object, unit: str) -> float:
 
 
 def load_claims(path: str | Path | None = None) -> pd.DataFrame:
-    """Read and check the claims file: columns, unique ids, known metrics, dates, tolerances."""
+    """Read the claims file, validated by its schema (known metrics, ISO dates, tolerances)."""
     path = Path(path) if path else CLAIMS_FILE
-    if not path.exists():
+    if not path.is_file():
         raise DataError(f"claims '{path}': file not found")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    name = f"claims '{path}'"
-    check_columns(frame, COLUMNS, name)
-    repeated = frame["id"][frame["id"].duplicated()]
-    if len(repeated):
-        raise DataError(f"{name}: id {repeated.iloc[0]} listed twice")
-    for column, allowed in (("article", ARTICLES), ("metric", METRICS), ("tolerance_kind", KINDS)):
-        bad = frame.loc[~frame[column].isin(allowed), column]
-        if len(bad):
-            raise DataError(f"{name}: unknown {column} {bad.iloc[0]!r} (use {', '.join(allowed)})")
-    for row in frame.itertuples():
-        where = f"{name}, claim {row.id}"
-        try:
-            start, end = pd.Timestamp(row.start), pd.Timestamp(row.end)
-            _as_number(row.reported_value, row.unit)
-            tolerance = float(row.tolerance)
-        except (ValueError, TypeError) as exc:
-            raise DataError(f"{where}: unreadable date or number ({exc})") from exc
-        if end < start:
-            raise DataError(f"{where}: end {row.end} before start {row.start}")
-        if not tolerance >= 0:
-            raise DataError(f"{where}: tolerance must be >= 0")
-        parse_params(row.params)
+    schema = schemas.claims(METRICS, ARTICLES, KINDS)
+    frame = validate.read_csv(path, schema, f"claims '{path}'")
     return frame.set_index("id", drop=False)
 
 

@@ -12,8 +12,13 @@ import pandas as pd
 
 from techflows import config
 from techflows.config import resolve_folder
-from techflows.data import market_calendar
-from techflows.data.sources.base import PRICES_PROVIDER, SERIES_PROVIDER, Adapter
+from techflows.data import market_calendar, quality, schemas, validate
+from techflows.data.sources.base import (
+    FLOWS_PROVIDER,
+    PRICES_PROVIDER,
+    SERIES_PROVIDER,
+    Adapter,
+)
 from techflows.data.sources.composite import CompositeAdapter
 from techflows.data.sources.csvdir import CsvAdapter
 from techflows.data.sources.network import network_available
@@ -21,14 +26,6 @@ from techflows.data.sources.sample import SampleAdapter
 from techflows.data.sources.snapshot import SnapshotAdapter
 from techflows.data.store import Store
 from techflows.data.universe import load_universe
-from techflows.data.validate import (
-    check_aum,
-    check_columns,
-    check_flows,
-    check_prices,
-    check_shares,
-    check_symbols,
-)
 from techflows.errors import DataError, DataUnavailable, OfflineFallbackWarning, StaleDataWarning
 
 # Where `auto` turns when Yahoo and FRED cannot be used (no network and nothing cached).
@@ -36,13 +33,13 @@ OFFLINE_FALLBACK = "snapshot"
 
 
 def parse_as_of(as_of: object) -> pd.Timestamp | None:
-    """None/''/'latest' mean the latest data; anything else must be a date."""
+    """None/''/'latest' mean the latest data; anything else must be a YYYY-MM-DD date."""
     if as_of is None or (isinstance(as_of, str) and as_of.strip().lower() in ("", "latest")):
         return None
     try:
-        return pd.Timestamp(as_of).normalize()
-    except (ValueError, TypeError) as exc:
-        raise DataError(f"as_of {as_of!r}: not a date (use YYYY-MM-DD or 'latest')") from exc
+        return validate.parse_date(as_of, "as_of")
+    except DataError:
+        raise DataError(f"as_of {as_of!r}: not a date (use YYYY-MM-DD or 'latest')") from None
 
 
 def side_by_side(columns: dict[str, pd.Series]) -> pd.DataFrame:
@@ -58,7 +55,12 @@ def side_by_side(columns: dict[str, pd.Series]) -> pd.DataFrame:
 
 
 class Source:
-    """Prices, series, flows and fundamentals from one adapter, validated and cut at as_of."""
+    """Prices, series, flows and fundamentals from one adapter, cut at as_of.
+
+    Adapters hand out validated frames (techflows.data.validate, at the input's edge); the
+    Source cuts them at as_of, says "Not available" for what the cut leaves nothing of, and
+    screens what it reads for implausible values (data-quality flags, see `quality`).
+    """
 
     def __init__(
         self,
@@ -67,6 +69,8 @@ class Source:
         universe: str | Path | None = None,
         fallback_reason: str = "",
     ) -> None:
+        if universe is not None and not isinstance(universe, str | Path):
+            raise DataError(f"universe {universe!r}: not a file path")
         self.adapter = adapter
         self.as_of = parse_as_of(as_of)
         self.universe_path = universe
@@ -76,6 +80,7 @@ class Source:
         self._prices: dict[tuple[str, bool], pd.DataFrame] = {}
         self._series: dict[str, pd.Series] = {}
         self._asked: set[tuple[str, ...]] = set()
+        self._flags: list[quality.Flag] = []
 
     @property
     def name(self) -> str:
@@ -86,6 +91,11 @@ class Source:
     def description(self) -> str:
         """One line naming the source and where its data comes from."""
         return self.adapter.description
+
+    @property
+    def quality(self) -> pd.DataFrame:
+        """Data-quality flags of what was read so far, up to as_of: input, date, column, ..."""
+        return quality.table(self._flags, self.as_of)
 
     @cached_property
     def universe(self) -> pd.DataFrame:
@@ -101,16 +111,34 @@ class Source:
             return table.copy(deep=False)
         return table[table["date"] <= self.as_of]
 
-    def bars(self, tickers: Iterable[str], quoted: bool = False) -> dict[str, pd.DataFrame]:
-        """Validated daily bars per available ticker; tickers the source lacks are left out."""
-        wanted = check_symbols(tickers)
+    def _valid(self, frame: pd.DataFrame, schema, what: str, dated: bool = True) -> pd.DataFrame:
+        """The adapter's frame, validated by its schema unless the adapter already did."""
+        if self.adapter.validated:
+            return frame
+        name = f"{self.name} {what}"
+        return (
+            validate.check_dated(frame, schema, name)
+            if dated
+            else validate.check(frame, schema, name)
+        )
+
+    def _screen(self, frame: pd.DataFrame, where: str, rate: bool) -> None:
+        for column in [c for c in ("Close", "Adj Close") if c in frame.columns]:
+            self._flags += quality.jumps(frame[column], where, column, rate=rate)
+
+    def bars(self, tickers: object, quoted: bool = False) -> dict[str, pd.DataFrame]:
+        """Daily bars per available ticker; tickers the source lacks are left out."""
+        wanted = validate.tickers(tickers)
         kind = "quoted" if quoted else "prices"
         todo = [t for t in wanted if (kind, t) not in self._asked]
         if todo:
             for ticker, frame in self.adapter.prices(todo, quoted=quoted).items():
-                name = f"{self.name} prices for {ticker}"
-                is_rate = ticker in config.YIELD_INDICES
-                self._prices[(ticker, quoted)] = check_prices(frame, name, is_rate=is_rate)
+                rate = ticker in config.YIELD_INDICES
+                schema = schemas.RATE_BARS if rate else schemas.BARS
+                frame = self._valid(frame, schema, f"{kind} for {ticker}")
+                self._prices[(ticker, quoted)] = frame
+                where = self.adapter.origin("prices_quoted" if quoted else "prices", ticker)
+                self._screen(frame, where, rate=rate)
             self._asked.update((kind, t) for t in todo)
         return {
             t: cut
@@ -123,37 +151,59 @@ class Source:
         """Why the adapter failed to deliver keys this session ('' when it simply lacks them)."""
         return "; ".join(dict.fromkeys(r for k in keys if (r := self.adapter.failure(k))))
 
-    def close(self, tickers: Iterable[str], quoted: bool = False) -> pd.DataFrame:
+    def _later(self, keys: Iterable[str], quoted: bool = False) -> str:
+        """A note on keys the source has only after as_of (which, and from when), else ''."""
+        if self.as_of is None:
+            return ""
+        starts = {
+            k: frame.index.min()
+            for k in keys
+            if (frame := self._prices.get((k, quoted))) is not None and not frame.empty
+        }
+        starts |= {k: s.index.min() for k in keys if (s := self._series.get(k)) is not None}
+        if not starts:
+            return ""
+        first = ", ".join(f"{k} from {d.date()}" for k, d in starts.items())
+        return f"nothing up to the as-of date {self.as_of.date()}: {first}"
+
+    def close(self, tickers: object, quoted: bool = False) -> pd.DataFrame:
         """Wide frame of closes (adjusted unless quoted); raises if none of the tickers exist."""
-        tickers = list(tickers)
+        tickers = validate.tickers(tickers)
         found = self.bars(tickers, quoted=quoted)
         if not found:
             what = f"{'Quoted' if quoted else 'Adjusted'} prices for {', '.join(tickers)}"
-            raise DataUnavailable(what, self.name, PRICES_PROVIDER, self._why(tickers))
+            raise DataUnavailable(
+                what, self.name, PRICES_PROVIDER, self._why(tickers), self._later(tickers, quoted)
+            )
         wide = side_by_side({t: f["Close"] for t, f in found.items()})
         return wide.rename_axis("Date").rename_axis(columns="ticker")
 
     def ohlcv(self, ticker: str, quoted: bool = False) -> pd.DataFrame:
         """One ticker's bars; raises DataUnavailable when the source lacks it."""
+        ticker = validate.ticker(ticker)
         found = self.bars([ticker], quoted=quoted)
         if ticker not in found:
             kind = "Quoted prices" if quoted else "Prices"
             what = f"{kind} for {ticker}"
-            raise DataUnavailable(what, self.name, PRICES_PROVIDER, self._why([ticker]))
+            note = self._later([ticker], quoted)
+            raise DataUnavailable(what, self.name, PRICES_PROVIDER, self._why([ticker]), note)
         return found[ticker]
 
-    def available(self, tickers: Iterable[str], quoted: bool = False) -> list[str]:
+    def available(self, tickers: object, quoted: bool = False) -> list[str]:
         """The tickers the source has, in the given order."""
         return list(self.bars(tickers, quoted=quoted))
 
-    def first_available(self, candidates: Iterable[str]) -> str:
+    def first_available(self, candidates: object) -> str:
         """First candidate ticker the source has (e.g. the tech and market proxies)."""
-        candidates = list(candidates)
+        candidates = validate.tickers(candidates)
         for ticker in candidates:
             if self.bars([ticker]):
                 return ticker
         raise DataUnavailable(
-            f"Prices for any of {', '.join(candidates)}", self.name, PRICES_PROVIDER
+            f"Prices for any of {', '.join(candidates)}",
+            self.name,
+            PRICES_PROVIDER,
+            note=self._later(candidates),
         )
 
     @cached_property
@@ -166,32 +216,60 @@ class Source:
         """The broad-market proxy this source has (SPY, VOO or ^GSPC)."""
         return self.first_available(config.MARKET_PROXIES)
 
-    def series(self, ids: Iterable[str]) -> pd.DataFrame:
-        """Wide frame of FRED-style series; raises if none of the ids exist."""
-        ids = check_symbols(ids)
+    def series(self, ids: object) -> pd.DataFrame:
+        """Wide frame of FRED-style series; raises if none of the ids exist (up to as_of)."""
+        ids = validate.tickers(ids)
         todo = [i for i in ids if ("series", i) not in self._asked]
         if todo:
-            self._series.update(self.adapter.series(todo))
+            fresh = {
+                sid: self._valid(values.to_frame("value"), schemas.SERIES, f"series {sid}")[
+                    "value"
+                ].rename(sid)
+                for sid, values in self.adapter.series(todo).items()
+            }
+            for sid, values in fresh.items():
+                self._flags += quality.jumps(values, self.adapter.origin("fred", sid), sid, True)
+            self._series.update(fresh)
             self._asked.update(("series", i) for i in todo)
         found = [i for i in ids if i in self._series]
-        if not found:
+        wide = side_by_side({i: self._series[i] for i in found}) if found else None
+        if wide is None or (wide := self._cut(wide.rename_axis("Date"))).empty:
             what = f"Series {', '.join(ids)}"
-            raise DataUnavailable(what, self.name, SERIES_PROVIDER, self._why(ids))
-        wide = side_by_side({i: self._series[i] for i in found})
-        return self._cut(wide.rename_axis("Date"))
+            note = self._later(found)
+            raise DataUnavailable(what, self.name, SERIES_PROVIDER, self._why(ids), note)
+        return wide
 
     @cached_property
     def _flows(self) -> pd.DataFrame:
-        return check_flows(self.adapter.flows(), f"{self.name} fund flows")
+        table = self._valid(self.adapter.flows(), schemas.FLOWS, "fund flows", dated=False)
+        table = table[["date", "ticker", "flow_usd"]]
+        table = table.sort_values(["date", "ticker"]).reset_index(drop=True)
+        try:
+            aum = self._aum
+        except DataUnavailable:
+            aum = None
+        self._flags += quality.flows_over_assets(table, aum, self.adapter.origin("flows", ""))
+        return table
 
     def flows(self, blank: bool = False) -> pd.DataFrame:
-        """Daily net fund flows: date, ticker, flow_usd; with blank, also the days listed empty."""
+        """Daily net fund flows: date, ticker, flow_usd; with blank, also the days listed empty.
+
+        DataUnavailable when the source has flows, but none up to as_of.
+        """
         rows = self._cut_rows(self._flows)
+        if rows.empty:
+            first = self._flows["date"].min()
+            note = f"its flows start {first.date()}, after the as-of date {self.as_of.date()}"
+            raise DataUnavailable(
+                f"Fund flows up to {self.as_of.date()}", self.name, FLOWS_PROVIDER, note=note
+            )
         return rows if blank else rows.dropna(subset=["flow_usd"]).reset_index(drop=True)
 
     @cached_property
     def _aum(self) -> pd.DataFrame:
-        return check_aum(self.adapter.aum(), f"{self.name} fund assets")
+        table = self._valid(self.adapter.aum(), schemas.AUM, "fund assets", dated=False)
+        table = table[["ticker", "aum_usd", "updated_date"]]
+        return table.set_index("ticker").sort_index()
 
     def aum(self) -> pd.DataFrame:
         """Fund assets under management by ticker: aum_usd, updated_date.
@@ -204,17 +282,24 @@ class Source:
     @cache  # noqa: B019 - one Source per run; its lifetime bounds the cache
     def _shares(self, tickers: tuple[str, ...]) -> pd.DataFrame:
         raw = self.adapter.shares(list(tickers))
-        return check_shares(raw, f"{self.name} shares outstanding")
+        raw = self._valid(raw, schemas.SHARES, "shares outstanding", dated=False)
+        columns = [c for c in ("date", "ticker", "shares", "price", "jump") if c in raw.columns]
+        table = raw[columns].sort_values(["ticker", "date"]).reset_index(drop=True)
+        where = self.adapter.origin("shares", "")
+        for ticker, rows in table.groupby("ticker", sort=False):
+            self._flags += quality.jumps(
+                rows.set_index("date")["shares"], where, f"{ticker} shares"
+            )
+        return table
 
-    def shares(self, tickers: Iterable[str] = ()) -> pd.DataFrame:
+    def shares(self, tickers: object = ()) -> pd.DataFrame:
         """Shares outstanding: date, ticker, shares[, price][, jump: suspicious change (yahoo)]."""
-        return self._cut_rows(self._shares(tuple(check_symbols(tickers))))
+        return self._cut_rows(self._shares(tuple(validate.tickers(tickers))))
 
     @cached_property
     def _constituents(self) -> pd.DataFrame:
         members = self.adapter.constituents()
-        check_columns(members, ["Symbol", "GICS Sector"], f"{self.name} constituents")
-        return members
+        return self._valid(members, schemas.CONSTITUENTS, "constituents", dated=False)
 
     def constituents(self) -> pd.DataFrame:
         """Index members with GICS sector."""
@@ -225,23 +310,26 @@ class Source:
         members = self.constituents()
         return members.loc[members["GICS Sector"] == sector, "Symbol"].astype(str).tolist()
 
-    def constituent_close(self, symbols: Iterable[str] = ()) -> pd.DataFrame:
+    def constituent_close(self, symbols: object = ()) -> pd.DataFrame:
         """Wide closes of constituent stocks (all the source has when symbols is empty)."""
         return self._constituent_field(symbols, "Close")
 
-    def constituent_volume(self, symbols: Iterable[str] = ()) -> pd.DataFrame:
+    def constituent_volume(self, symbols: object = ()) -> pd.DataFrame:
         """Wide volumes of constituent stocks."""
         return self._constituent_field(symbols, "Volume")
 
     @cached_property
     def _constituent_bars(self) -> dict[str, pd.DataFrame]:
-        raw = self.adapter.constituent_prices([])
-        return {
-            s: check_prices(f, f"{self.name} constituent prices for {s}") for s, f in raw.items()
+        bars = {
+            s: self._valid(f, schemas.BARS, f"constituent prices for {s}")
+            for s, f in self.adapter.constituent_prices([]).items()
         }
+        for symbol, frame in bars.items():
+            self._screen(frame, self.adapter.origin("constituent_prices", symbol), rate=False)
+        return bars
 
-    def _constituent_field(self, symbols: Iterable[str], field: str) -> pd.DataFrame:
-        wanted = check_symbols(symbols) or list(self._constituent_bars)
+    def _constituent_field(self, symbols: object, field: str) -> pd.DataFrame:
+        wanted = validate.tickers(symbols) or list(self._constituent_bars)
         frames = {
             s: self._constituent_bars[s][field] for s in wanted if s in self._constituent_bars
         }
@@ -250,20 +338,46 @@ class Source:
 
     def cashflow(self, ticker: str) -> pd.DataFrame:
         """Annual cash-flow statement (live only)."""
-        return self.adapter.cashflow(check_symbols([ticker])[0])
+        ticker = validate.ticker(ticker)
+        table = self.adapter.cashflow(ticker)
+        return self._valid(table, schemas.CASHFLOW, f"cash flows of {ticker}", dated=False)
 
     def eps_trend(self, ticker: str) -> pd.DataFrame:
         """EPS estimate trend (live only)."""
-        return self.adapter.eps_trend(check_symbols([ticker])[0])
+        ticker = validate.ticker(ticker)
+        table = self.adapter.eps_trend(ticker)
+        return self._valid(table, schemas.EPS_TREND, f"EPS trend of {ticker}", dated=False)
 
     def top_holdings(self, ticker: str) -> pd.DataFrame:
         """Fund top holdings (live only)."""
-        return self.adapter.top_holdings(check_symbols([ticker])[0])
+        ticker = validate.ticker(ticker)
+        table = self.adapter.top_holdings(ticker)
+        return self._valid(table, schemas.HOLDINGS, f"holdings of {ticker}", dated=False)
 
     @cache  # noqa: B019 - one Source per run; its lifetime bounds the cache
     def date_range(self) -> tuple[pd.Timestamp, pd.Timestamp]:
-        """First and last date of the tech and market proxies, for the banner."""
-        wide = self.close([self.tech_ticker, self.market_ticker]).dropna(how="all")
+        """First and last date of the tech and market proxies, for the banner.
+
+        DataError when as_of is before all of the source's market data.
+        """
+        try:
+            wide = self.close([self.tech_ticker, self.market_ticker]).dropna(how="all")
+        except DataUnavailable as gap:
+            if self.as_of is None:
+                raise
+            starts = []
+            for group in (config.TECH_PROXIES, config.MARKET_PROXIES):
+                self.bars(group)  # reads each proxy's whole history, to say where it starts
+                firsts = {t: f.index.min() for (t, q), f in self._prices.items() if t in group}
+                if firsts and self.as_of < min(firsts.values()):
+                    first = min(firsts, key=firsts.__getitem__)
+                    starts.append(f"{first} from {firsts[first].date()}")
+            if starts:
+                raise DataError(
+                    f"as_of {self.as_of.date()}: before the {self.name} source's tech and market "
+                    f"prices ({', '.join(starts)})"
+                ) from gap
+            raise
         return wide.index.min(), wide.index.max()
 
     @property
@@ -322,9 +436,15 @@ def open_source(
     real market data, with a warning and a note for the banner. With data_dir, yahoo and auto
     compose: the folder's data first, live (or, offline, snapshot) data for the rest.
     """
+    if source is not None and not isinstance(source, str):
+        raise DataError(f"source {source!r}: not a source name ({', '.join(config.SOURCES)})")
     source = (source or "auto").strip().lower()
     if source not in config.SOURCES:
         raise DataError(f"source {source!r}: unknown (choose one of {', '.join(config.SOURCES)})")
+    for what, value in (("data_dir", data_dir), ("cache_dir", cache_dir)):
+        if value is not None and not isinstance(value, str | Path):
+            raise DataError(f"{what} {value!r}: not a folder path")
+    parse_as_of(as_of)  # a bad date stops here, before any network probe
     if source == "csv":
         if not data_dir:
             raise DataError("source 'csv' needs data_dir: the folder with prices/, fred/, flows/")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import re
+import keyword
+import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -14,8 +17,6 @@ from techflows import config
 from techflows.config import resolve_folder
 from techflows.errors import DataError
 
-INT = re.compile(r"[+-]?\d+")
-FLOAT = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
 # Parameters the runner sets itself, or that have their own option.
 OWN_OPTION = {"source": "--source", "data_dir": "--data-dir", "as_of": "--as-of"}
 
@@ -35,8 +36,9 @@ output layout (OUTPUT_DIR, default outputs/ in the repository):
   NAME/NAME.failed.ipynb    only after a failed run: the executed notebook, for debugging
 
 A run writes into a staging folder first: a failed notebook leaves its previous report, figures
-and tables in place. Other notebooks still run; the exit status is 1 if any failed, 2 for bad
-input.
+and tables in place. Other notebooks still run. Exit status: 0 all ran; 1 a notebook failed;
+2 bad input (an option, a parameter, the output folder, or a damaged data file a notebook
+stopped on); 130 interrupted.
 
 examples:
   techflows report --source snapshot --as-of 2026-02-13 --param week_end=W-WED
@@ -63,28 +65,19 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def parse_value(text: str) -> object:
-    """'5' -> 5, '0.5' -> 0.5, 'true'/'false' -> bool, anything else stays a string."""
-    if INT.fullmatch(text):
-        return int(text)
-    if FLOAT.fullmatch(text):
-        return float(text)
-    if text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    return text
-
-
-def parse_param(text: str) -> tuple[str, object]:
-    """NAME=VALUE for --param; the value typed by parse_value."""
+def parse_param(text: str) -> tuple[str, str]:
+    """NAME=VALUE for --param; the value stays text, typed by the notebooks' declarations."""
     name, sep, value = text.partition("=")
     name = name.strip()
     if not sep or not name.isidentifier():
         raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE (NAME a Python identifier)")
+    if keyword.iskeyword(name):
+        raise argparse.ArgumentTypeError(f"{name!r} is a Python keyword, not a parameter name")
     if name == "output_dir":
         raise argparse.ArgumentTypeError("output_dir is set by the runner; use --output-dir")
     if name in OWN_OPTION:
         raise argparse.ArgumentTypeError(f"use {OWN_OPTION[name]} to set {name}")
-    return name, parse_value(value)
+    return name, value
 
 
 def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
@@ -92,7 +85,8 @@ def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+            noun = "a whole number" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"{text!r} is not {noun}") from None
         if value <= 0:
             raise argparse.ArgumentTypeError(f"{text!r} must be positive")
         return value
@@ -145,7 +139,7 @@ def build_parser() -> Parser:
         action="append",
         default=[],
         help="any other notebook parameter, e.g. lookback_years=5 or week_end=W-WED "
-        "(repeatable; integers, decimals and true/false are typed, the rest passed as text)",
+        "(repeatable; checked against the type and range each notebook declares for it)",
     )
     add_run_options(report, DEFAULT_JOBS, "notebooks run at the same time")
     add_sweep_command(commands)
@@ -179,9 +173,10 @@ def add_run_options(command: argparse.ArgumentParser, jobs: int, jobs_help: str)
     command.add_argument(
         "--timeout",
         metavar="SECONDS",
-        type=_positive(float),
+        type=_positive(int),
         default=DEFAULT_TIMEOUT_S,
-        help="stop a notebook when one cell runs longer than this (default: %(default)s)",
+        help="stop a notebook when one cell runs longer than this many whole seconds "
+        "(default: %(default)s)",
     )
     command.add_argument(
         "--jobs",
@@ -221,13 +216,13 @@ examples:
 """
 
 
-def parse_param_values(text: str) -> tuple[str, list[object]]:
-    """NAME=V1,V2 for sweep --param: the name checked as --param checks it, each value typed."""
+def parse_param_values(text: str) -> tuple[str, list[str]]:
+    """NAME=V1,V2 for sweep --param: the name checked as --param checks it, values as text."""
     from techflows.run.grid import parameter_values
 
     parse_param(text)
     try:
-        return parameter_values(text, parse_value)
+        return parameter_values(text)
     except DataError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -260,8 +255,9 @@ def add_sweep_command(commands: argparse._SubParsersAction) -> None:
         type=parse_param_values,
         action="append",
         default=[],
-        help="a notebook parameter and its values (repeatable; typed as report --param types "
-        "them); several values are crossed with the dates and the other parameters",
+        help="a notebook parameter and its values (repeatable; checked against each notebook's "
+        "declaration, as report --param is); several values are crossed with the dates and the "
+        "other parameters",
     )
     add_source_options(sweep)
     sweep.add_argument(
@@ -356,7 +352,7 @@ def source_parameters(args: argparse.Namespace) -> dict[str, object]:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    """techflows report: 0 if every notebook ran, 1 if any failed."""
+    """techflows report: 0 if all ran, 2 if those that failed stopped on bad data, else 1."""
     from techflows.run.report import find_notebooks, run_reports
 
     parameters = notebook_parameters(args)
@@ -369,7 +365,10 @@ def run_report(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         force=args.force,
     )
-    return 0 if all(r.ok for r in results) else 1
+    failed = [r for r in results if not r.ok]
+    if not failed:
+        return 0
+    return BAD_INPUT if all(r.error and r.error.ename == "DataError" for r in failed) else 1
 
 
 def run_sweep(args: argparse.Namespace) -> int:
@@ -415,10 +414,22 @@ def run_snapshot(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"report": run_report, "sweep": run_sweep, "snapshot": run_snapshot}
+BAD_INPUT, INTERRUPTED = 2, 130
+
+
+def stop_now(signum: int, frame: object) -> None:
+    """A second Ctrl-C: stop at once, without a traceback (the next run cleans up)."""
+    os._exit(INTERRUPTED)
+
+
+def first_interrupt(signum: int, frame: object) -> None:
+    """The first Ctrl-C interrupts the run; from then on, another one stops at once."""
+    signal.signal(signal.SIGINT, stop_now)
+    raise KeyboardInterrupt
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the techflows command."""
+    """Entry point of the techflows command: 0 ok, 1 a notebook failed, 2 bad input, 130 ^C."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -427,14 +438,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, first_interrupt) if main_thread else None
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
     except DataError as exc:
+        code = BAD_INPUT
         print(f"techflows {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+    except OSError as exc:  # the output cannot be written (a full disk, ...)
+        code = BAD_INPUT
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"techflows {args.command}: error: {exc.strerror or exc}{where}", file=sys.stderr)
     except KeyboardInterrupt:
-        print(f"techflows {args.command}: interrupted", file=sys.stderr)
-        return 130
+        # Running notebooks finish or stop before the process exits; a second Ctrl-C ends
+        # it at once.
+        if main_thread:
+            signal.signal(signal.SIGINT, stop_now)
+        print(
+            f"techflows {args.command}: interrupted (Ctrl-C again to stop at once)",
+            file=sys.stderr,
+            flush=True,
+        )
+        return INTERRUPTED
+    if previous is not None:
+        signal.signal(signal.SIGINT, previous)
+    return code
 
 
 if __name__ == "__main__":

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from techflows import atomic, config
 from techflows.run.fingerprint import drop_stamp
+from techflows.run.staging import LOCK, STAGING, staging_folder
 
 if TYPE_CHECKING:
     import nbformat
@@ -24,9 +25,7 @@ if TYPE_CHECKING:
 sys.modules.setdefault("rfc3987_syntax", None)
 
 DEFAULT_TIMEOUT_S = 900
-
-
-STAGING = ".staging"
+__all__ = ["STAGING", "Job", "RunResult", "run_notebook", "run_safely"]
 
 
 # Messages of kernel start-up failures (ZMQ port races, slow starts); only these are retried.
@@ -186,7 +185,7 @@ def publish(staging: Path, final: Path) -> list[str]:
     # The folder's files stop matching their recorded inputs from the first replacement on.
     drop_stamp(final)
     staged = sorted(
-        (p.relative_to(staging) for p in staging.rglob("*") if p.is_file()),
+        (p.relative_to(staging) for p in staging.rglob("*") if p.is_file() and p.name != LOCK),
         key=lambda rel: (rel.suffix == ".html", str(rel)),
     )
     for rel in staged:
@@ -202,6 +201,26 @@ def publish(staging: Path, final: Path) -> list[str]:
     return [str(rel) for rel in staged]
 
 
+def save_failed(executed: Path, target: Path) -> str:
+    """Keep a failed run's notebook as target, written atomically; '' or why it could not be.
+
+    A notebook papermill could not finish writing (a full disk) is not kept: a truncated file
+    would pass for the failed run's notebook. An older failed notebook is then removed too.
+    """
+    import nbformat
+
+    notebook = _read_notebook(executed) if executed.is_file() else None
+    try:
+        if notebook is None:
+            raise OSError("the executed notebook is missing or incomplete")
+        atomic.write_text(target, nbformat.writes(notebook))
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            target.unlink(missing_ok=True)
+        return f"the failed notebook could not be saved: {exc.strerror or exc}"
+    return ""
+
+
 def run_notebook(job: Job, log: Log | None = None) -> RunResult:
     """Run one notebook into a staging folder; publish on success, keep the old report if not."""
     log = log or log_to_stderr
@@ -214,14 +233,11 @@ def run_notebook(job: Job, log: Log | None = None) -> RunResult:
     title = notebook_title(source_nb, name)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     clock = time.monotonic()
-    root = job.output_dir / STAGING
-    root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{name}.", dir=root))
-    executed = staging / f"{name}.ipynb"
     error: CellError | None = None
     files: list[str] = []
     attempts = 0
-    try:
+    with staging_folder(job.output_dir, name) as staging:
+        executed = staging / f"{name}.ipynb"
         while True:
             attempts += 1
             log(f"{name}: running" + (f" (attempt {attempts})" if attempts > 1 else ""))
@@ -233,8 +249,9 @@ def run_notebook(job: Job, log: Log | None = None) -> RunResult:
                 notebook = _read_notebook(executed)
                 if attempts == 1 and is_kernel_start_error(exc, notebook):
                     log(f"{name}: the kernel did not start ({type(exc).__name__}); retrying once")
-                    shutil.rmtree(staging)
-                    staging.mkdir()
+                    for stale in staging.iterdir():
+                        if stale.name != LOCK:
+                            _remove(stale)
                     continue
                 error = describe_error(exc, notebook, job.timeout)
                 break
@@ -245,11 +262,10 @@ def run_notebook(job: Job, log: Log | None = None) -> RunResult:
                 files = publish(staging, final)
             except Exception as exc:
                 error = CellError(ename=type(exc).__name__, evalue=f"publishing failed: {exc}")
-        if error is not None and executed.is_file():
+        if error is not None:
             final.mkdir(parents=True, exist_ok=True)
-            os.replace(executed, final / f"{name}.failed.ipynb")
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            if problem := save_failed(executed, final / f"{name}.failed.ipynb"):
+                error.evalue = f"{error.evalue} ({problem})"
     return RunResult(
         name=name,
         notebook=_display_path(job.notebook),
@@ -262,6 +278,13 @@ def run_notebook(job: Job, log: Log | None = None) -> RunResult:
         error=error,
         files=files,
     )
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def run_safely(job: Job, log: Log | None = None) -> RunResult:

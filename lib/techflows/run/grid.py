@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -76,13 +76,13 @@ def as_of_dates(spec: str) -> list[str]:
     return [d.isoformat() for d in sorted(found)]
 
 
-def parameter_values(text: str, parse: Callable[[str], object]) -> tuple[str, list[object]]:
-    """NAME=V1,V2 for sweep --param: the name and its values, each typed by parse."""
+def parameter_values(text: str) -> tuple[str, list[str]]:
+    """NAME=V1,V2 for sweep --param: the name and its values, as text (notebooks type them)."""
     name, sep, values = text.partition("=")
     name = name.strip()
     if not sep or not name.isidentifier():
         raise DataError(f"--param {text!r}: not NAME=VALUE[,VALUE...] (NAME a Python identifier)")
-    parsed = [parse(v.strip()) for v in values.split(",")]
+    parsed = [v.strip() for v in values.split(",")]
     if len(set(map(repr, parsed))) != len(parsed):
         raise DataError(f"--param {name}: a value is given twice")
     return name, parsed

@@ -16,12 +16,15 @@ from IPython.display import HTML, Markdown, display
 
 from techflows import atomic, config
 from techflows.errors import DataUnavailable, OfflineFallbackWarning
+from techflows.run.parameters import check_parameters
 from techflows.views import answers
 
 if TYPE_CHECKING:  # the index page reads LIVE_HINT without loading pandas
     import pandas as pd
 
     from techflows.data.source import Source
+
+__all__ = ["Figures", "banner", "check_parameters", "data_quality", "markdown_text", "note"]
 
 UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 
@@ -65,6 +68,33 @@ def markdown_text(text: str) -> str:
 def note(text: str) -> None:
     """Show one plain line of commentary computed by the notebook."""
     display(Markdown(markdown_text(text)))
+
+
+QUALITY_STYLE = (
+    "border-left: 4px solid #d08a00; background: #fff8e6; padding: 4px 12px; margin: 8px 0; "
+    "font: 14px system-ui, sans-serif"
+)
+
+
+def data_quality(flags: pd.DataFrame) -> None:
+    """Show the source's data-quality flags (implausible values the figures may rest on)."""
+    if flags.empty:
+        return
+    import pandas as pd
+
+    items = "".join(
+        f"<li>{html.escape(str(f.input))}, {html.escape(str(f.column))} on "
+        f"{pd.Timestamp(f.date).date()}: {html.escape(str(f.problem))}</li>"
+        for f in flags.itertuples()
+    )
+    display(
+        HTML(
+            f'<div class="tf-quality" style="{QUALITY_STYLE}"><p><strong>Data-quality flags '
+            f"({len(flags)}):</strong> "
+            "values that passed validation but are hard to believe; the figures that use them "
+            f"may be wrong. Check the inputs named.</p><ul>{items}</ul></div>"
+        )
+    )
 
 
 class Figures:
@@ -120,6 +150,7 @@ class Figures:
         """Show the section's answer (the report puts it at the top) and keep it for the index."""
         self.answered = box.as_dict()
         display(HTML(answers.box_html(box)))
+        data_quality(self.source.quality)  # under the answer: what it may rest on
 
     @contextmanager
     def unless_missing(self) -> Iterator[None]:
@@ -138,7 +169,12 @@ class Figures:
         return self.output_dir / "figures.json"
 
     def write(self) -> None:
-        """Write figures.json (no wall-clock times: same inputs, same bytes)."""
+        """Write figures.json (no wall-clock times); the flags are shown here without an answer."""
+        import pandas as pd
+
+        flags = self.source.quality
+        if self.answered is None:
+            data_quality(flags)
         first, last = self.source.date_range()
         payload = {
             "section": self.section,
@@ -150,6 +186,10 @@ class Figures:
             "figures": self.figures,
             "tables": [f"{t}.csv" for t in self.tables],
             "missing": self.missing,
+            "data_quality": [
+                {**row, "date": str(pd.Timestamp(row["date"]).date())}
+                for row in flags.to_dict("records")
+            ],
             "answer": self.answered,
         }
         text = json.dumps(payload, indent=2, sort_keys=False, default=str) + "\n"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
+import tempfile
+import warnings
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict
@@ -15,10 +16,9 @@ from typing import Any
 from techflows import atomic, config
 from techflows.data.snapshot.manifest import describe, read_manifest
 from techflows.errors import DataError
-from techflows.run import fingerprint, index_page
+from techflows.run import fingerprint, index_page, staging
 from techflows.run.execute import (
     DEFAULT_TIMEOUT_S,
-    STAGING,
     Job,
     Log,
     RunResult,
@@ -26,6 +26,7 @@ from techflows.run.execute import (
     reused_result,
     run_safely,
 )
+from techflows.run.parameters import for_notebooks
 
 DEFAULT_JOBS = 2
 
@@ -62,9 +63,41 @@ def find_notebooks(
     return chosen
 
 
-def _remove_if_empty(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        folder.rmdir()
+def prepare_output_dir(output_dir: Path) -> None:
+    """Create the output folder and prove it writable; DataError (one line) if it is not."""
+    for folder in (output_dir, *output_dir.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise DataError(f"output folder {output_dir}: {folder} is a file, not a folder")
+            break
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=output_dir):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise DataError(f"output folder {output_dir}: cannot be written ({reason})") from None
+
+
+def preflight(parameters: dict[str, Any], live: bool) -> None:
+    """Before any kernel: an as_of before all of an offline source's data is bad input.
+
+    Live sources are left to the notebooks (asking them would mean downloading).
+    """
+    source, as_of = parameters.get("source", "auto"), parameters.get("as_of", "latest")
+    if as_of == "latest" or source == "yahoo" or (source == "auto" and live):
+        return
+    from techflows.data.source import open_source
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        src = open_source(
+            source,
+            data_dir=parameters.get("data_dir") or None,
+            as_of=as_of,
+            universe=parameters.get("universe") or None,
+        )
+    src.date_range()  # DataError when as_of is before all market data
 
 
 def _progress_line(result: RunResult, done: int, total: int) -> str:
@@ -237,25 +270,34 @@ def run_reports(
     run again: that report is reused. force runs every notebook.
     """
     log = log or log_to_stderr
-    parameters = dict(parameters or {})
     output_dir = Path(output_dir).resolve()
-    if str(parameters.get("source", "auto")).lower() == "auto":
+    # Bad input stops here, in one line, before any kernel starts or any file is written.
+    plan = for_notebooks([Path(nb).resolve() for nb in notebooks], dict(parameters or {}))
+    shared = {k: v for typed in reversed(plan.values()) for k, v in typed.items()}
+    prepare_output_dir(output_dir)
+    auto_offline = False
+    if shared.get("source", "auto") == "auto":
         from techflows.data.source import live_usable
 
-        if not live_usable():
-            log(
-                "Yahoo Finance and FRED cannot be reached and nothing is cached: source 'auto' "
-                f"uses {offline(parameters)}"
-            )
-    work = [Job(Path(nb).resolve(), output_dir, parameters, timeout) for nb in notebooks]
+        auto_offline = not live_usable()
+    work = [Job(nb, output_dir, typed, timeout) for nb, typed in plan.items()]
     inputs = {job.name: job_inputs(job) for job in work}
     reused = [] if force else reusable_results(work, inputs)
     todo = longest_first([job for job in work if job.name not in {r.name for r in reused}])
     workers = max(1, min(jobs, len(todo)))
     if todo:
+        # A reused report passed this check when it ran.
+        preflight(shared, live=not auto_offline)
         from techflows.run import warm_kernels
 
         warm_kernels.prestart()  # its imports overlap the runner's own
+    if auto_offline:
+        log(
+            "Yahoo Finance and FRED cannot be reached and nothing is cached: source 'auto' "
+            f"uses {offline(shared)}"
+        )
+    if removed := staging.remove_stale(output_dir):
+        log(f"removed {len(removed)} staging folder(s) left by an interrupted run")
     unchanged = f"{len(reused)} reused (inputs unchanged), " if reused else ""
     running = f"running {len(todo)}, {workers} at a time" if todo else "nothing to run"
     log(f"{len(work)} notebook(s): {unchanged}{running}, into {output_dir}")
@@ -263,7 +305,7 @@ def run_reports(
         log(_progress_line(result, i, len(work)))
     ran = run_jobs(todo, workers, log, inputs, done=len(reused), total=len(work))
     results = sorted(reused + ran, key=lambda r: r.name)
-    _remove_if_empty(output_dir / STAGING)
+    staging.remove_stale(output_dir)
     write_summary(results, output_dir)
     failed = [r.name for r in results if not r.ok]
     tail = f": {', '.join(failed)}" if failed else ""

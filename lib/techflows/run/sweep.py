@@ -38,8 +38,9 @@ from techflows.run.execute import (
     run_safely,
 )
 from techflows.run.grid import Point
+from techflows.run.parameters import for_notebooks
+from techflows.run.staging import STAGING
 
-STAGING = ".staging"
 SWEEP_FILE = "sweep.json"
 
 
@@ -195,8 +196,10 @@ def plan(sweep: Sweep) -> list[Task]:
     """One task per grid point and notebook, with its inputs as they are now."""
     tasks = []
     for point in sweep.points:
-        parameters = sweep.run_parameters(point)
+        # Each notebook gets the values it declares, typed; bad input stops the sweep here.
+        typed = for_notebooks(list(sweep.notebooks), sweep.run_parameters(point))
         for notebook in sweep.notebooks:
+            parameters = typed[notebook]
             try:
                 inputs = fingerprint.run_inputs(notebook, parameters)
             except (OSError, SyntaxError, ValueError):

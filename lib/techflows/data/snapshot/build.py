@@ -1,8 +1,11 @@
 """Build the snapshot from a csv folder: one compressed long parquet file per dataset + manifest.
 
-Every file goes through the csv source's readers and the data layer's checks, so a bad input
-stops the build with one message naming the file. The same input gives byte-identical data
-files: fixed row order, encodings and compression, no pandas or wall-clock metadata.
+Every file goes through the csv source's readers, validated by the data layer's schemas, so a
+bad input stops the build with one message naming the file, row and column. The snapshot is
+therefore validated once, here: reading it back checks each file's sha256 against the
+manifest, which proves the bytes are those that were validated, and validates nothing again.
+The same input gives byte-identical data files: fixed row order, encodings and compression,
+no pandas or wall-clock metadata.
 """
 
 from __future__ import annotations
@@ -20,29 +23,23 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from techflows import atomic, config
+from techflows.data import schemas, validate
 from techflows.data.snapshot import layout
 from techflows.data.snapshot.manifest import manifest_text
 from techflows.data.snapshot.origins import read_origins
 from techflows.data.snapshot.selection import Selection, default_selection
 from techflows.data.sources.csvdir import read_bars, read_fred
-from techflows.data.validate import (
-    check_columns,
-    check_flows,
-    check_prices,
-    check_shares,
-    check_symbol,
-    check_time_index,
-)
+from techflows.data.validate import check_symbol
 from techflows.errors import DataError
 
 Log = Callable[[str], None]
 
-# Whole tables are checked the way the data layer checks them when a report reads them.
-TABLE_CHECKS: dict[str, Callable[[pd.DataFrame, str], object]] = {
-    "etf_flows": check_flows,
-    "etf_shares": check_shares,
-    "etf_aum": lambda t, name: check_columns(t, ["ticker", "aum_usd", "updated_date"], name),
-    "sp500_constituents": lambda t, name: check_columns(t, ["Symbol", "GICS Sector"], name),
+# Whole tables: the schema the csv source reads each with.
+TABLE_SCHEMAS = {
+    "etf_flows": schemas.FLOWS,
+    "etf_shares": schemas.SHARES,
+    "etf_aum": schemas.AUM,
+    "sp500_constituents": schemas.CONSTITUENTS,
 }
 COMPRESSION_LEVEL = 19
 
@@ -117,8 +114,8 @@ class Reader:
             relative = f"{folder}/{check_symbol(name)}.csv"
             path = self.folder / relative
             if path.exists():
-                is_rate = name in config.YIELD_INDICES
-                bars = self._cut(check_prices(read_bars(path), str(path), is_rate), relative)
+                rate = name in config.YIELD_INDICES
+                bars = self._cut(read_bars(path, rate=rate), relative)
                 frames[name] = bars[[c for c in columns if c in bars.columns]]
         long = _long(frames, layout.TICKER, list(columns))
         return self._keyed(dataset, f"{folder}/<TICKER>.csv", long, layout.TICKER, folder)
@@ -130,7 +127,7 @@ class Reader:
             relative = f"{layout.FRED}/{check_symbol(sid)}.csv"
             if (self.folder / relative).exists():
                 values = read_fred(self.folder / relative).to_frame(layout.VALUE)
-                frames[sid] = self._cut(check_time_index(values, relative), relative)
+                frames[sid] = self._cut(values, relative)
         long = _long(frames, layout.SERIES, [layout.VALUE])
         source = f"{layout.FRED}/<SERIES>.csv"
         return self._keyed(layout.FRED, source, long, layout.SERIES, layout.FRED)
@@ -148,20 +145,11 @@ class Reader:
         if not path.exists():
             return None
         name = layout.table_dataset(relative)
-        try:
-            table = pd.read_csv(path)
-        except (OSError, ValueError) as exc:
-            raise DataError(f"{path}: cannot be read as CSV ({exc})") from exc
-        if name in TABLE_CHECKS:
-            TABLE_CHECKS[name](table, str(path))
-        dates = [c for c in layout.TABLE_DATES if c in table.columns]
-        for column in dates:
-            parsed = pd.to_datetime(table[column], errors="coerce", format="mixed")
-            if parsed.isna().any():
-                bad = table[column][parsed.isna()].iloc[0]
-                raise DataError(f"{path}: unreadable {column} {bad!r}")
-            table[column] = parsed.astype("datetime64[ns]")
-            if self.through is not None:
+        if name not in TABLE_SCHEMAS:
+            raise DataError(f"{path}: no schema declared for {name} (see TABLE_SCHEMAS)")
+        table = validate.read_csv(path, TABLE_SCHEMAS[name], str(path))
+        if self.through is not None:
+            for column in [c for c in layout.TABLE_DATES if c in table.columns]:
                 table = table[table[column] <= self.through]
         origins = {self.origin(relative): [relative]}
         return Dataset(name, relative, table.reset_index(drop=True), origins=origins)

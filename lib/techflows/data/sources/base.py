@@ -22,10 +22,17 @@ class Adapter:
 
     name = "base"
     description = ""
+    # True when every frame the adapter hands out has passed its schema already (a csv folder
+    # as it is read, the snapshot when it was built); otherwise the Source validates them.
+    validated = False
 
     def failure(self, key: str) -> str:
         """Why key (ticker, series id) could not be fetched this session; '' if it did not."""
         return ""
+
+    def origin(self, kind: str, key: str) -> str:
+        """Where one key's data of a kind came from, as data-quality flags name it."""
+        return " ".join(p for p in (self.name, kind.replace("_", " "), key) if p)
 
     def prices(self, tickers: list[str], quoted: bool = False) -> dict[str, pd.DataFrame]:
         """Daily bars per ticker (Close required; Open/High/Low/Volume when the source has them)."""

@@ -46,6 +46,7 @@ class CompositeAdapter(Adapter):
         self.local = local
         self.rest = rest
         self.name = f"{rest.name}+csv"
+        self.validated = local.validated and rest.validated
         self.description = self._describe()
 
     def _describe(self) -> str:
@@ -74,6 +75,10 @@ class CompositeAdapter(Adapter):
     def failure(self, key: str) -> str:
         """Why the other part could not deliver key (the folder never fails, it lacks)."""
         return self.rest.failure(key)
+
+    def origin(self, kind: str, key: str) -> str:
+        """The folder's file where it has the key, else the other part's name for it."""
+        return self.local.origin(kind, key) or self.rest.origin(kind, key)
 
     def prices(self, tickers: list[str], quoted: bool = False) -> dict[str, pd.DataFrame]:
         """Bars from the folder where it has the ticker, else from the other part."""

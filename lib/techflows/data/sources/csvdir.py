@@ -1,12 +1,19 @@
-"""Bring-your-own CSV folder, laid out like ../shared/market-data (see README)."""
+"""Bring-your-own CSV folder, laid out like ../shared/market-data (see README).
+
+Every file is validated by its schema as it is read (techflows.data.validate): a bad cell
+stops with one message naming the file, the row and the column.
+"""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import IO
 
 import pandas as pd
 
+from techflows import config
+from techflows.data import schemas, validate
 from techflows.data.sources.base import (
     AUM_PROVIDER,
     CONSTITUENTS_PROVIDER,
@@ -14,64 +21,77 @@ from techflows.data.sources.base import (
     SHARES_PROVIDER,
     Adapter,
 )
-from techflows.data.validate import check_columns, check_symbol
 from techflows.errors import DataError, DataUnavailable
 
-BAR_COLUMNS = {
-    c.lower(): c for c in ("Date", "Open", "High", "Low", "Close", "Adj Close", "Volume")
-}
+FRED_MISSING = (".",)  # FRED's CSV download marks a day without a value with '.' (or a blank)
 
 
-def _read_csv(source: Path | IO[str], name: str, **kwargs: object) -> pd.DataFrame:
-    try:
-        return pd.read_csv(source, **kwargs)
-    except (OSError, ValueError) as exc:
-        raise DataError(f"{name}: cannot be read as CSV ({exc})") from exc
+def read_bars(source: Path | IO[str], name: str = "", rate: bool = False) -> pd.DataFrame:
+    """A Date,[Open,High,Low,]Close[,Adj Close][,Volume] file, validated, indexed by date.
 
-
-def _parse_date_column(values: pd.Series, name: str) -> pd.DatetimeIndex:
-    dates = pd.to_datetime(values, errors="coerce", format="mixed")
-    if dates.isna().any():
-        row = int(dates.isna().argmax())
-        raise DataError(f"{name}: unreadable date {values.iloc[row]!r} in row {row + 2}")
-    return pd.DatetimeIndex(dates, name="Date").astype("datetime64[ns]")
-
-
-def read_bars(source: Path | IO[str], name: str = "") -> pd.DataFrame:
-    """Read a Date,[Open,High,Low,]Close[,Adj Close][,Volume] file into a date-indexed frame."""
-    name = name or str(source)
-    raw = _read_csv(source, name)
-    raw = raw.rename(columns=lambda c: BAR_COLUMNS.get(str(c).strip().lower(), str(c).strip()))
-    check_columns(raw, ["Date", "Close"], name)
-    raw.index = _parse_date_column(raw.pop("Date"), name)
-    keep = [c for c in BAR_COLUMNS.values() if c in raw.columns]
-    return raw[keep].apply(pd.to_numeric, errors="coerce").dropna(subset=["Close"])
+    rate: the file quotes a yield index (^TNX), where zero or negative values are real.
+    """
+    schema = schemas.RATE_BARS if rate else schemas.BARS
+    return validate.read_csv(source, schema, name or str(source)).set_index("Date")
 
 
 def read_fred(source: Path | IO[str], name: str = "") -> pd.Series:
-    """Read FRED's CSV download layout (observation_date,<ID>); '.' or empty marks a missing day."""
+    """FRED's CSV download (observation_date,<ID>) by position; '.' or a blank = missing day."""
     name = name or str(source)
-    raw = _read_csv(source, name, na_values=["."])
+    raw = validate.read_text(source, name)
     if raw.shape[1] < 2:
-        raise DataError(f"{name}: expected two columns (date, value); found {list(raw.columns)}")
-    values = pd.to_numeric(raw.iloc[:, 1], errors="coerce")
-    series = pd.Series(values.to_numpy(), index=_parse_date_column(raw.iloc[:, 0], name))
-    return series.astype(float).dropna()
+        found = ", ".join(raw.columns)
+        raise DataError(f"{name}: expected two columns (date, value); found {found}")
+    header = raw.columns[1]
+    raw = raw.iloc[:, :2].set_axis(["Date", "value"], axis=1)
+    try:
+        frame = validate.check(raw, schemas.SERIES, name, csv=True, missing=FRED_MISSING)
+    except DataError as exc:  # name the column as the file does (DGS10), not as read
+        raise DataError(str(exc).replace(", column value:", f", column {header}:")) from None
+    return frame.set_index("Date")["value"].astype(float).dropna().rename(None)
 
 
 class CsvAdapter(Adapter):
     """Reads prices/, prices_quoted/, fred/, flows/ and constituents/ from one folder."""
 
     name = "csv"
+    validated = True  # every file is validated as it is read
 
     def __init__(self, folder: Path) -> None:
+        if not isinstance(folder, str | Path):
+            raise DataError(f"data_dir {folder!r}: not a folder path")
         self.folder = Path(folder).expanduser()
         if not self.folder.is_dir():
             raise DataError(f"data_dir '{folder}': folder not found")
         self.description = f"csv: analyst folder {self.folder}"
 
-    def _file(self, sub: str, symbol: str) -> Path:
-        return self.folder / sub / f"{check_symbol(symbol)}.csv"
+    @cache  # noqa: B019 - one adapter per Source; a folder's listing is read once
+    def _listing(self, sub: str) -> dict[str, Path]:
+        folder = self.folder / sub
+        files = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+        return {p.stem.upper(): p for p in files}
+
+    def _file(self, sub: str, symbol: str) -> Path | None:
+        """sub/<SYMBOL>.csv, its name matched without regard to case; None when absent."""
+        exact = self.folder / sub / f"{validate.check_symbol(symbol)}.csv"
+        return exact if exact.is_file() else self._listing(sub).get(symbol.upper())
+
+    def origin(self, kind: str, key: str) -> str:
+        """The file that holds key's data of kind; '' when the folder has none."""
+        tables = {"flows": "flows/etf_flows.csv", "shares": "flows/etf_shares.csv"}
+        if kind in tables:
+            path = self.folder / tables[kind]
+            return str(path) if path.exists() else ""
+        subs = {
+            "prices": ("prices", "prices_quoted", "constituents/prices"),
+            "prices_quoted": ("prices_quoted",),
+            "constituent_prices": ("constituents/prices",),
+            "fred": ("fred",),
+        }
+        for sub in subs.get(kind, ()):
+            if path := self._file(sub, key):
+                return str(path)
+        return ""
 
     def prices(self, tickers: list[str], quoted: bool = False) -> dict[str, pd.DataFrame]:
         """prices/<T>.csv (adjusted; else prices_quoted/ Adj Close, else constituents/prices/).
@@ -80,66 +100,61 @@ class CsvAdapter(Adapter):
         """
         found: dict[str, pd.DataFrame] = {}
         for ticker in tickers:
+            rate = ticker in config.YIELD_INDICES
             if quoted:
-                path = self._file("prices_quoted", ticker)
-                if path.exists():
-                    found[ticker] = read_bars(path).drop(columns="Adj Close", errors="ignore")
+                if path := self._file("prices_quoted", ticker):
+                    bars = read_bars(path, rate=rate)
+                    found[ticker] = bars.drop(columns="Adj Close", errors="ignore")
                 continue
-            path = self._file("prices", ticker)
-            if path.exists():
-                found[ticker] = read_bars(path)
-            elif (alt := self._file("prices_quoted", ticker)).exists():
-                bars = read_bars(alt)
+            if path := self._file("prices", ticker):
+                found[ticker] = read_bars(path, rate=rate)
+            elif alt := self._file("prices_quoted", ticker):
+                bars = read_bars(alt, rate=rate)
                 if "Adj Close" in bars:
                     keep = [c for c in ("Adj Close", "Volume") if c in bars]
                     found[ticker] = bars[keep].rename(columns={"Adj Close": "Close"})
-            elif (stock := self.folder / "constituents" / "prices" / f"{ticker}.csv").exists():
+            elif stock := self._file("constituents/prices", ticker):
                 found[ticker] = read_bars(stock)
         return found
 
     def series(self, ids: list[str]) -> dict[str, pd.Series]:
         """fred/<ID>.csv for each id present."""
         return {
-            sid: read_fred(path).rename(sid)
-            for sid in ids
-            if (path := self._file("fred", sid)).exists()
+            sid: read_fred(path).rename(sid) for sid in ids if (path := self._file("fred", sid))
         }
 
     def flows(self) -> pd.DataFrame:
         """flows/etf_flows.csv."""
-        return self._table("flows/etf_flows.csv", "Fund flows", FLOWS_PROVIDER)
+        return self._table("flows/etf_flows.csv", schemas.FLOWS, "Fund flows", FLOWS_PROVIDER)
 
     def shares(self, tickers: list[str]) -> pd.DataFrame:
         """flows/etf_shares.csv, restricted to tickers when given."""
-        table = self._table("flows/etf_shares.csv", "Shares outstanding", SHARES_PROVIDER)
+        relative = "flows/etf_shares.csv"
+        table = self._table(relative, schemas.SHARES, "Shares outstanding", SHARES_PROVIDER)
         return table[table["ticker"].isin(tickers)] if tickers else table
 
     def aum(self) -> pd.DataFrame:
         """flows/etf_aum.csv."""
-        return self._table("flows/etf_aum.csv", "Fund assets under management", AUM_PROVIDER)
+        relative, what = "flows/etf_aum.csv", "Fund assets under management"
+        return self._table(relative, schemas.AUM, what, AUM_PROVIDER)
 
     def constituents(self) -> pd.DataFrame:
         """constituents/sp500_constituents.csv."""
-        path = "constituents/sp500_constituents.csv"
-        return self._table(path, "Index constituents", CONSTITUENTS_PROVIDER)
+        relative = "constituents/sp500_constituents.csv"
+        return self._table(
+            relative, schemas.CONSTITUENTS, "Index constituents", CONSTITUENTS_PROVIDER
+        )
 
     def constituent_prices(self, symbols: list[str]) -> dict[str, pd.DataFrame]:
         """constituents/prices/<SYM>.csv for each symbol present."""
-        folder = self.folder / "constituents" / "prices"
-        if not folder.is_dir():
+        sub = "constituents/prices"
+        if not (self.folder / sub).is_dir():
             raise DataUnavailable("Constituent prices", self.name, CONSTITUENTS_PROVIDER)
-        wanted = symbols or sorted(p.stem for p in folder.glob("*.csv"))
-        return {
-            s: read_bars(path)
-            for s in wanted
-            if (path := folder / f"{check_symbol(s)}.csv").exists()
-        }
+        wanted = symbols or list(self._listing(sub))
+        return {s: read_bars(path) for s in wanted if (path := self._file(sub, s))}
 
-    def _table(self, relative: str, what: str, provider: str) -> pd.DataFrame:
+    def _table(self, relative: str, schema, what: str, provider: str) -> pd.DataFrame:
         path = self.folder / relative
         if not path.exists():
             raise DataUnavailable(what, f"{self.name} ({self.folder})", provider)
-        try:
-            return pd.read_csv(path)
-        except (OSError, ValueError) as exc:
-            raise DataError(f"{path}: cannot be read as CSV ({exc})") from exc
+        return validate.read_csv(path, schema, str(path))

@@ -8,7 +8,6 @@ import json
 import pandas as pd
 import requests
 
-from techflows import atomic
 from techflows.data import market_calendar
 from techflows.data.sources.csvdir import read_fred
 from techflows.data.sources.retry import (
@@ -101,7 +100,7 @@ class FredAdapter(LiveAdapter):
     def _recent_outage(self) -> str:
         """The reason FRED failed within OUTAGE_FOR (any notebook of the run), else ''."""
         try:
-            outage = json.loads((self.store.root / KIND / OUTAGE_FILE).read_text())
+            outage = json.loads(self.store.read_note(KIND, OUTAGE_FILE) or "")
             since = market_calendar.now() - pd.Timestamp(outage["at"])
         except (OSError, ValueError, KeyError, TypeError):
             return ""
@@ -121,7 +120,7 @@ class FredAdapter(LiveAdapter):
         except _Retryable as exc:
             self._down = f"FRED did not answer after {self.tries} tries: {exc}"
             outage = {"at": market_calendar.now().isoformat(), "reason": self._down}
-            atomic.write_text(self.store.root / KIND / OUTAGE_FILE, json.dumps(outage))
+            self.store.write_note(KIND, OUTAGE_FILE, json.dumps(outage))
             raise FetchFailed(self._down) from exc
         if response.status_code in (400, 404):
             return None

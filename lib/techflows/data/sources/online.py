@@ -18,6 +18,7 @@ class OnlineAdapter(Adapter):
 
     name = "yahoo"
     series_name = "fred"
+    validated = True  # the cache validates every frame it writes and every file it reads
 
     def __init__(self, store: Store, offline: bool = False) -> None:
         self.yahoo = YahooAdapter(store, offline=offline)

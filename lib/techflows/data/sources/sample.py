@@ -48,7 +48,8 @@ class SampleAdapter(Adapter):
         loaders = {
             "^IXIC": lambda: _index_bars("nasdaq"),
             "^GSPC": lambda: _index_bars("sp500"),
-            "^VIX": lambda: _index_bars("vix").rename(columns={"vix": "Close"}),
+            # arch's VIX lists every weekday; a market holiday is blank, like FRED's '.'.
+            "^VIX": lambda: _index_bars("vix").dropna().rename(columns={"vix": "Close"}),
         }
         return {t: loaders[t]() for t in tickers if t in loaders}
 

@@ -1,0 +1,317 @@
+"""The declared shape of every tabular input: market data, reference tables and cache files.
+
+Each column says how it is written in a file (a number, an ISO date, a symbol, a choice, text)
+and which values are valid. techflows.data.validate applies a schema and turns the first
+failure into one DataError naming the input, the row and the column. Plausibility bounds (a
+price moving 10x in a day) are not errors: see techflows.data.quality.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+# How a value is written in a CSV file (checked on the text, before it is converted).
+NUMBER_TEXT = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
+DATE_TEXT = r"^\d{4}-\d{2}-\d{2}$"
+# Yahoo symbols (^GSPC, DX-Y.NYB, BRK-B) and FRED ids (DGS10), upper case: safe file names.
+SYMBOL_TEXT = r"^\^?[A-Z0-9][A-Z0-9.=\-_]{0,23}$"
+
+# Column kinds (a column's metadata["kind"]): how validate reads and normalises it.
+NUMBER, DATE, SYMBOL, CHOICE, TEXT, FLAG = "number", "date", "symbol", "choice", "text", "flag"
+
+PRICE_COLUMNS = ("Open", "High", "Low", "Close", "Adj Close")
+BAR_COLUMNS = ("Date", *PRICE_COLUMNS, "Volume")
+GROUPS = ("tech_etf", "sector_etf", "benchmark", "rates", "mega_cap", "macro")
+BASES = ("observed", "reported")
+
+
+def _finite(values: pd.Series) -> pd.Series:
+    return pd.Series(np.isfinite(values.to_numpy(dtype=float)), index=values.index)
+
+
+def _numeric(values: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+
+
+def _filled(values: pd.Series) -> pd.Series:
+    return values.astype(str).str.strip() != ""
+
+
+POSITIVE = pa.Check.gt(0, error="is not positive")
+NON_NEGATIVE = pa.Check.ge(0, error="is negative")
+
+
+def number(
+    *checks: pa.Check, nullable: bool = False, required: bool = True, unique: bool = False
+) -> pa.Column:
+    """A finite number; nullable: a blank is allowed (a missing value, as documented)."""
+    finite = pa.Check(_finite, error="is not a finite number")
+    kind = pa.Check(_numeric, element_wise=False, error="is not numeric", ignore_na=False)
+    return pa.Column(
+        None,
+        [kind, finite, *checks],
+        nullable=nullable,
+        required=required,
+        unique=unique,
+        metadata={"kind": NUMBER},
+    )
+
+
+def date(
+    *checks: pa.Check, unique: bool = False, required: bool = True, as_text: bool = False
+) -> pa.Column:
+    """A calendar date written YYYY-MM-DD; as_text keeps the checked text (reference tables)."""
+    dtype = None if as_text else "datetime64[ns]"
+    return pa.Column(
+        dtype,
+        list(checks),
+        unique=unique,
+        required=required,
+        metadata={"kind": DATE, "as_text": as_text},
+    )
+
+
+def symbol(unique: bool = False, required: bool = True) -> pa.Column:
+    """A ticker or series id, upper-cased on the way in."""
+    check = pa.Check.str_matches(SYMBOL_TEXT, error="is not a ticker (letters, digits, ^ . - = _)")
+    return pa.Column(str, check, unique=unique, required=required, metadata={"kind": SYMBOL})
+
+
+def choice(values: Collection[str], blank: bool = False, required: bool = True) -> pa.Column:
+    """One of a few words, compared in lower case; blank allowed when blank is True."""
+    allowed = sorted(values) + ([""] if blank else [])
+    words = ", ".join(sorted(values)[:8]) + (", ..." if len(values) > 8 else "")
+    checks = [] if blank else [pa.Check(_filled, error="is blank")]
+    checks.append(pa.Check.isin(allowed, error=f"is not one of {words}"))
+    return pa.Column(str, checks, required=required, metadata={"kind": CHOICE})
+
+
+def text(
+    *checks: pa.Check, blank: bool = True, unique: bool = False, required: bool = True
+) -> pa.Column:
+    """Free text; blank: an empty cell is allowed."""
+    rules = list(checks) if blank else [pa.Check(_filled, error="is blank"), *checks]
+    return pa.Column(str, rules, unique=unique, required=required, metadata={"kind": TEXT})
+
+
+def flag(required: bool = False) -> pa.Column:
+    """A true/false column our own code adds (yahoo's share-count jump flag)."""
+    return pa.Column(bool, required=required, metadata={"kind": FLAG})
+
+
+def _has_rows(frame: pd.DataFrame) -> bool:
+    return len(frame) > 0
+
+
+HAS_ROWS = pa.Check(_has_rows, error="has no rows")
+
+
+def _bars(positive: bool, rows: bool) -> pa.DataFrameSchema:
+    price = (POSITIVE,) if positive else ()
+    return pa.DataFrameSchema(
+        {
+            "Date": date(unique=True),
+            # A blank Open, High, Low or Volume is a missing value; a bar needs its Close.
+            **{
+                c: number(*price, required=c == "Close", nullable=c != "Close")
+                for c in PRICE_COLUMNS
+            },
+            "Volume": number(NON_NEGATIVE, required=False, nullable=True),
+        },
+        checks=[HAS_ROWS] if rows else [],
+        name="daily bars",
+    )
+
+
+# Daily bars: a file (at least one row), a cached frame (may be empty: "no such ticker").
+BARS = _bars(positive=True, rows=True)
+RATE_BARS = _bars(positive=False, rows=True)  # yield indices (^TNX) quote a rate: <= 0 is real
+CACHED_BARS = _bars(positive=True, rows=False)
+CACHED_RATE_BARS = _bars(positive=False, rows=False)
+
+# A FRED series: date, value; FRED's '.' and a blank mark a missing day (nullable).
+SERIES = pa.DataFrameSchema(
+    {"Date": date(unique=True), "value": number(nullable=True)}, checks=[HAS_ROWS], name="series"
+)
+CACHED_SERIES = pa.DataFrameSchema(
+    {"Date": date(unique=True), "value": number(nullable=True)}, name="cached series"
+)
+
+# Daily net fund flows: a blank flow is a day the fund did not report.
+FLOWS = pa.DataFrameSchema(
+    {"date": date(), "ticker": symbol(), "flow_usd": number(nullable=True)},
+    unique=["date", "ticker"],
+    checks=[HAS_ROWS],
+    name="fund flows",
+)
+SHARES = pa.DataFrameSchema(
+    {
+        "date": date(),
+        "ticker": symbol(),
+        "shares": number(NON_NEGATIVE),
+        "price": number(POSITIVE, nullable=True, required=False),
+        "jump": flag(),
+    },
+    unique=["date", "ticker"],
+    name="shares outstanding",
+)
+CACHED_SHARES = pa.DataFrameSchema(
+    {"Date": date(unique=True), "shares": number(NON_NEGATIVE)}, name="cached shares"
+)
+AUM = pa.DataFrameSchema(
+    {"ticker": symbol(unique=True), "aum_usd": number(POSITIVE), "updated_date": date()},
+    checks=[HAS_ROWS],
+    name="fund assets",
+)
+CONSTITUENTS = pa.DataFrameSchema(
+    {
+        "Symbol": symbol(unique=True),
+        "Security": text(required=False),
+        "GICS Sector": text(blank=False),
+        "GICS Sub-Industry": text(required=False),
+    },
+    checks=[HAS_ROWS],
+    name="index constituents",
+)
+
+# Live statements, estimates and holdings (yahoo_tidy's frames, as handed out and cached).
+CASHFLOW = pa.DataFrameSchema(
+    {
+        "ticker": symbol(),
+        "fiscal_year": number(),
+        "period_end": date(),
+        "capex": number(nullable=True),
+        "operating_cash_flow": number(nullable=True),
+        "free_cash_flow": number(nullable=True),
+    },
+    name="cash flows",
+)
+EPS_TREND = pa.DataFrameSchema(
+    {"ticker": symbol(), "period": text(blank=False), "eps_current": number(nullable=True)},
+    name="EPS trend",
+)
+HOLDINGS = pa.DataFrameSchema(
+    {
+        "fund": symbol(),
+        "symbol": text(blank=False),
+        "name": text(),
+        "weight": number(nullable=True),
+    },
+    name="holdings",
+)
+
+# The reference tables in data/.
+UNIVERSE = pa.DataFrameSchema(
+    {
+        "ticker": symbol(unique=True),
+        "name": text(),
+        "group": choice(GROUPS),
+        "segment": text(),
+    },
+    checks=[HAS_ROWS],
+    name="universe",
+)
+REPORTED_FIGURES = pa.DataFrameSchema(
+    {
+        "id": text(blank=False, unique=True),
+        "metric": text(blank=False),
+        "entity": text(blank=False),
+        "period": text(),
+        "value": number(),
+        "unit": text(),
+        "reported_by": text(blank=False),
+        "cited_in": text(),
+        "date": date(),
+        "note": text(),
+    },
+    name="reported figures",
+)
+
+
+def _ends_after_start(frame: pd.DataFrame) -> pd.Series:
+    return frame["end"] >= frame["start"]
+
+
+def _value_fits_unit(frame: pd.DataFrame) -> pd.Series:
+    """A reported value is a YYYY-MM-DD date when its unit is 'date', else a number."""
+    values = frame["reported_value"].astype(str).str.strip()
+    dated = frame["unit"] == "date"
+    is_date = (
+        values.str.fullmatch(DATE_TEXT[1:-1])
+        & pd.to_datetime(values.where(dated), format="%Y-%m-%d", errors="coerce").notna()
+    )
+    is_number = values.str.fullmatch(NUMBER_TEXT[1:-1])
+    return is_date.where(dated, is_number)
+
+
+def _params_are_pairs(params: pd.Series) -> pd.Series:
+    """'a=XLK;b=SPY' or blank."""
+    pair = r"\s*[^=;\s][^=;]*=[^;]*"
+    return params.str.strip().eq("") | params.str.fullmatch(rf"{pair}(?:;{pair})*")
+
+
+def claims(
+    metrics: Collection[str], articles: Collection[str], kinds: Collection[str]
+) -> pa.DataFrameSchema:
+    """data/claims.csv; the metric names are those the claims layer knows how to measure."""
+    return pa.DataFrameSchema(
+        {
+            "id": text(blank=False, unique=True),
+            "article": choice(articles),
+            "section": text(),
+            "quote": text(blank=False),
+            "metric": choice(metrics),
+            "params": text(pa.Check(_params_are_pairs, error="is not key=value pairs")),
+            "reported_value": text(),
+            "unit": text(),
+            "start": date(as_text=True),
+            "end": date(as_text=True),
+            "source": text(),
+            "tolerance": number(NON_NEGATIVE),
+            "tolerance_kind": choice(kinds),
+        },
+        checks=[
+            pa.Check(_ends_after_start, error="ends before it starts"),
+            pa.Check(_value_fits_unit, error="reported_value does not fit its unit"),
+        ],
+        name="claims",
+    )
+
+
+def analyst_signals(
+    items: Collection[str] | None, rated: Collection[str], unrated: Collection[str]
+) -> pa.DataFrameSchema:
+    """data/analyst_signals.csv: dated entries; a reported figure is shown, never rated.
+
+    rated: the statuses that vote (green, amber, red); unrated: those that do not (or blank).
+    """
+    item = choice(items) if items is not None else text(blank=False)
+    statuses = (*rated, *unrated)
+
+    def _reported_not_rated(frame: pd.DataFrame) -> pd.Series:
+        return (frame["basis"] != "reported") | ~frame["status"].isin(rated)
+
+    return pa.DataFrameSchema(
+        {
+            "item": item,
+            "date": date(),
+            "value": number(nullable=True),
+            "unit": text(),
+            "basis": choice(BASES),
+            "status": choice(statuses, blank=True),
+            "note": text(),
+            "source": text(),
+        },
+        checks=[
+            pa.Check(
+                _reported_not_rated,
+                error="is a reported figure with a status: a reported figure is shown, never "
+                "scored (leave its status empty)",
+            )
+        ],
+        name="analyst signals",
+    )
