@@ -219,8 +219,10 @@ def test_a_second_ctrl_c_stops_quietly(tmp_path):
     )
     assert process.stdout.readline().strip() == "ready"
     err = ""
-    while "running 2 notebook(s)" not in err:
-        err += process.stderr.readline()
+    while "running 2, 2 at a time" not in err:
+        line = process.stderr.readline()
+        assert line, f"the runner ended before running anything: {err}"
+        err += line
     time.sleep(0.3)
     process.send_signal(signal.SIGINT)
     time.sleep(0.5)

@@ -9,7 +9,6 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
@@ -321,21 +320,8 @@ def add_snapshot_commands(commands: argparse._SubParsersAction) -> None:
     )
 
 
-def check_as_of(text: str) -> None:
-    """Raise DataError unless text is 'latest' or a date (YYYY-MM-DD read without pandas)."""
-    if text.strip().lower() in ("", "latest"):
-        return
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        from techflows.data.source import parse_as_of
-
-        parse_as_of(text)
-
-
 def notebook_parameters(args: argparse.Namespace) -> dict[str, object]:
-    """The parameters every notebook gets; raises DataError on a bad combination."""
-    check_as_of(args.as_of)
+    """The parameters every notebook gets (the notebooks' declarations check them)."""
     return {**source_parameters(args), "as_of": args.as_of, **dict(args.param)}
 
 
