@@ -314,18 +314,26 @@ def reused_result(
     )
 
 
-def _crashed(job: Job, exc: BaseException) -> RunResult:
+def failed_result(
+    name: str, notebook: str, parameters: Mapping[str, Any], error: CellError, attempts: int
+) -> RunResult:
+    """The result of a run that failed before its notebook could run."""
     return RunResult(
-        name=job.name,
-        notebook=_display_path(job.notebook),
-        title=job.name,
+        name=name,
+        notebook=notebook,
+        title=name,
         status="failed",
         started=datetime.now(UTC).isoformat(timespec="seconds"),
         seconds=0.0,
-        attempts=1,
-        parameters=dict(job.parameters),
-        error=CellError(ename=type(exc).__name__, evalue=f"runner error: {exc}"),
+        attempts=attempts,
+        parameters=dict(parameters),
+        error=error,
     )
+
+
+def _crashed(job: Job, exc: BaseException) -> RunResult:
+    error = CellError(ename=type(exc).__name__, evalue=f"runner error: {exc}")
+    return failed_result(job.name, _display_path(job.notebook), job.parameters, error, 1)
 
 
 def _display_path(path: Path) -> str:

@@ -33,6 +33,7 @@ from techflows.run.execute import (
     Job,
     Log,
     RunResult,
+    failed_result,
     log_to_stderr,
     reused_result,
     run_safely,
@@ -108,17 +109,8 @@ def _quiet(message: str) -> None:
 
 
 def _failed(task: Task, ename: str, evalue: str) -> RunResult:
-    return RunResult(
-        name=task.name,
-        notebook=task.notebook,
-        title=task.name,
-        status="failed",
-        started=datetime.now(UTC).isoformat(timespec="seconds"),
-        seconds=0.0,
-        attempts=0,
-        parameters=dict(task.parameters),
-        error=CellError(ename=ename, evalue=evalue),
-    )
+    error = CellError(ename=ename, evalue=evalue)
+    return failed_result(task.name, task.notebook, task.parameters, error, 0)
 
 
 def execute_task(task: Task) -> Outcome:
