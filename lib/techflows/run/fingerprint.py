@@ -385,11 +385,12 @@ def _closure_of(notebook: Path, stamp: tuple[int, int]) -> tuple[frozenset[str],
     return frozenset(own), frozenset(others)
 
 
-def run_inputs(notebook: Path, parameters: Mapping[str, Any]) -> Inputs:
-    """The inputs of running notebook with parameters, now."""
+def run_inputs(notebook: Path, parameters: Mapping[str, Any], source: str = "") -> Inputs:
+    """The inputs of running notebook with parameters, now (source: resolve_source's answer,
+    when the caller has it already: deciding 'auto' probes the network)."""
     notebook = Path(notebook).resolve()
     own, others = _closure_of_now(notebook)
-    source = resolve_source(parameters)
+    source = source or resolve_source(parameters)
     return Inputs(
         notebook=file_digest(notebook),
         neighbours=neighbour_inputs(notebook),

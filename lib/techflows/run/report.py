@@ -199,10 +199,10 @@ def reusable_results(
     return reused
 
 
-def job_inputs(job: Job) -> fingerprint.Inputs | None:
+def job_inputs(job: Job, source: str = "") -> fingerprint.Inputs | None:
     """The inputs of a job, or None when they cannot be known (then it always runs)."""
     try:
-        return fingerprint.run_inputs(job.notebook, job.parameters)
+        return fingerprint.run_inputs(job.notebook, job.parameters, source)
     except (OSError, SyntaxError, ValueError, DataError):
         return None
 
@@ -275,13 +275,11 @@ def run_reports(
     plan = for_notebooks([Path(nb).resolve() for nb in notebooks], dict(parameters or {}))
     shared = {k: v for typed in reversed(plan.values()) for k, v in typed.items()}
     prepare_output_dir(output_dir)
-    auto_offline = False
-    if shared.get("source", "auto") == "auto":
-        from techflows.data.source import live_usable
-
-        auto_offline = not live_usable()
+    # Decided once per run: for 'auto' it means probing the network.
+    source = fingerprint.resolve_source(shared)
+    auto_offline = shared.get("source", "auto") == "auto" and source != "yahoo"
     work = [Job(nb, output_dir, typed, timeout) for nb, typed in plan.items()]
-    inputs = {job.name: job_inputs(job) for job in work}
+    inputs = {job.name: job_inputs(job, source) for job in work}
     reused = [] if force else reusable_results(work, inputs)
     todo = longest_first([job for job in work if job.name not in {r.name for r in reused}])
     workers = max(1, min(jobs, len(todo)))

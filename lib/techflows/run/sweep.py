@@ -187,13 +187,14 @@ def publish(sweep: Sweep, task: Task, outcome: Outcome) -> None:
 def plan(sweep: Sweep) -> list[Task]:
     """One task per grid point and notebook, with its inputs as they are now."""
     tasks = []
+    source = fingerprint.resolve_source(sweep.parameters)  # once: 'auto' probes the network
     for point in sweep.points:
         # Each notebook gets the values it declares, typed; bad input stops the sweep here.
         typed = for_notebooks(list(sweep.notebooks), sweep.run_parameters(point))
         for notebook in sweep.notebooks:
             parameters = typed[notebook]
             try:
-                inputs = fingerprint.run_inputs(notebook, parameters)
+                inputs = fingerprint.run_inputs(notebook, parameters, source)
             except (OSError, SyntaxError, ValueError):
                 inputs = None  # unknown inputs: always run, never reused
             tasks.append(
