@@ -22,6 +22,11 @@ YIELD_INDICES = frozenset({"^IRX", "^FVX", "^TNX", "^TYX"})
 # First available ticker wins: the tech sector and the broad market across sources.
 TECH_PROXIES = ("XLK", "IYW", "VGT", "QQQ", "^IXIC")
 MARKET_PROXIES = ("SPY", "VOO", "^GSPC")
+# The one freshness limit (techflows.data.freshness): inputs older than this many calendar
+# days before the as-of date are stale.
+STALE_DAYS = 45
+# Alternative semiconductor funds, in order of preference; Source.preferred picks one for all.
+SEMIS_FUNDS = ("SMH", "SOXX")
 
 NETWORK_PROBE_HOSTS = (("query1.finance.yahoo.com", 443), ("fred.stlouisfed.org", 443))
 NETWORK_PROBE_TIMEOUT_S = 3.0

@@ -250,20 +250,31 @@ def test_coverage_names_the_dropped_fund_and_the_missing_days(snapshot_source):
     assert table.at["EWZ", "reported_days"] == 0 and table.at["EWZ", "status"].startswith("dropped")
     assert table.at["SOXX", "reported_days"] == 3 and table.at["ARKK", "reported_days"] == 14
     assert table.at["XLB", "share_reported"] == pytest.approx(23 / 30)
-    assert (table["status"] == "used").sum() == 50 and len(table) == 51
+    # Under half of their listed days in the whole weeks: shown, never summed.
+    assert table.at["SOXX", "status"] == (
+        "left out of sums: reported 3 of its 29 listed days in the whole weeks"
+    )
+    assert table.at["ARKK", "status"].startswith("left out of sums: reported 14 of its 29")
+    assert (table["status"] == "used").sum() == 42 and len(table) == 51
     assert table.at["ARKK", "aum_usd"] == pytest.approx(6.088e9, rel=1e-3)
 
 
-def test_flagged_prints_change_the_week_to_4_february(snapshot_source):
+def test_flagged_prints_and_a_sparse_fund_in_the_week_to_4_february(snapshot_source):
     by_fund, by_group = flows.weekly_flows(snapshot_source, "W-WED")
     week = pd.Timestamp("2026-02-04")
-    assert by_group.loc[week, "tech"] / 1e9 == pytest.approx(0.2299, abs=1e-4)
+    assert by_group.loc[week, "tech"] / 1e9 == pytest.approx(-0.79032, abs=1e-5)
     marked = flows.flagged_prints(snapshot_source)
     arkk = marked[marked["ticker"] == "ARKK"].set_index("date")["flow_usd"]
     assert arkk.index.tolist() == list(pd.to_datetime(["2026-01-30", "2026-02-04"]))
-    clean = by_group.attrs["ex_flagged"].loc[week, "tech"]
-    assert clean == pytest.approx(by_group.loc[week, "tech"] - arkk.sum())
-    assert clean < 0 < by_group.loc[week, "tech"]  # the verdict's sign rests on ARKK's prints
+    # ARKK reported 13 of its 28 listed days: its prints, flagged or not, are not in the sums.
+    assert "ARKK" in by_group.attrs["left_out"]
+    rows = by_fund[
+        (by_fund["week_end"] == week) & by_fund["in_sums"] & (by_fund["class"] == "tech")
+    ]
+    assert by_group.loc[week, "tech"] == pytest.approx(rows["flow_usd"].sum())
+    assert by_group.attrs["ex_flagged"].loc[week, "tech"] == pytest.approx(
+        by_group.loc[week, "tech"]
+    )
     missing = flows.missing_funds(snapshot_source, by_fund["ticker"].unique())
     assert {"IYW", "VGT", "SMH", "IGV"} <= set(missing) and "XLK" not in missing
 

@@ -28,7 +28,7 @@ def test_tech_flows_split_by_kind_and_a_sparse_fund_is_left_out(src):
     week = pd.Timestamp("2026-01-09")
     # SOXX reported 2 of 10 sessions: shown per fund, never summed as if complete.
     assert by_group.loc[week, "tech"] == pytest.approx(5 * sum(DAILY.values()))
-    assert by_group.attrs["left_out"] == {"SOXX": "reported 2 of 10 trading days"}
+    assert by_group.attrs["left_out"] == {"SOXX": "reported 2 of its 10 listed days"}
     soxx = by_fund[by_fund["ticker"] == "SOXX"]
     assert not soxx["in_sums"].any() and soxx["flow_usd"].sum() == pytest.approx(1e9)
     kinds = by_group.attrs["by_kind"]
@@ -52,7 +52,7 @@ def test_the_headline_says_what_tech_flows_are_made_of(src):
     assert "Nasdaq-100 (QQQ" in text and "74%" in text
     assert "sector tech (XLC, XLK" in text or "sector tech (XLK, XLC" in text
     assert "active/thematic (ARKK" in text
-    assert "SOXX" in text and "left out" in text and "2 of 10" in text
+    assert "SOXX" in text and "left out" in text and "2 of its 10" in text
 
 
 def _swings(ivv: float, voo: float) -> pd.DataFrame:

@@ -26,7 +26,7 @@ def test_drift_against_a_hand_computed_window(segments):
     assert row["t"] == pytest.approx(expected_t)
     assert row["total"] == pytest.approx(window.sum())
     assert table.index[0] == segments.index[25]  # the first full window
-    assert table.attrs == {"weeks": 26, "t_crit": 1.0}
+    assert table.attrs == {"weeks": 26, "alpha": 0.10, "t_crit": pytest.approx(1.708, abs=1e-3)}
 
 
 def test_drift_states_follow_the_known_segments(segments):
@@ -40,8 +40,8 @@ def test_without_drift_most_weeks_show_no_clear_drift():
     rng = np.random.default_rng(1)
     index = pd.date_range("1990-01-03", periods=3000, freq="W-WED")
     state = regimes.drift(pd.Series(rng.normal(0, 2.0, 3000), index=index))["state"]
-    # P(|t| < 1) with 25 degrees of freedom is 0.67; overlapping windows add noise.
-    assert (state == regimes.NO_DRIFT).mean() == pytest.approx(0.67, abs=0.06)
+    # Without drift, P(p > 0.10) is 0.90 by construction; overlapping windows add noise.
+    assert (state == regimes.NO_DRIFT).mean() == pytest.approx(0.90, abs=0.04)
 
 
 def test_a_missing_week_leaves_its_windows_empty(segments):
@@ -57,7 +57,9 @@ def test_classify_truth_table():
     index = pd.date_range("2024-01-03", periods=6, freq="W-WED")
     states = [regimes.LEADING, regimes.LEADING, regimes.NO_DRIFT] * 2
     states[3:] = [regimes.NO_DRIFT, regimes.LAGGING, regimes.LAGGING]
-    drifts = pd.DataFrame({"mean": 0.0, "se": 1.0, "t": 0.0, "total": 0.0, "state": states}, index)
+    drifts = pd.DataFrame(
+        {"mean": 0.0, "se": 1.0, "t": 0.0, "p": 1.0, "total": 0.0, "state": states}, index
+    )
     share = pd.Series([8.0, 2.0, 8.0, 3.0, 9.0, 1.0], index=index)
     readings = regimes.classify(drifts, share, narrow_pct=3.0)
     assert readings["reading"].tolist() == ["bull", "base", "base", "bear", "bear", "bear"]

@@ -83,6 +83,12 @@ class FakeSource:
     def close(self, tickers):
         return self.closes[list(tickers)]
 
+    def preferred(self, candidates):
+        return next(t for t in candidates if t in self.closes)
+
+    def note_input(self, name, last):
+        """The input ledger is the real Source's; nothing to keep here."""
+
     @property
     def market_ticker(self):
         return "SPY"

@@ -47,9 +47,10 @@ def test_scenario_conditions_met_not_met_and_no_data():
     for scenario, group in table.groupby("scenario"):
         assert summary.loc[scenario, "met"] == (group["result"] == sc.MET).sum()
         assert summary.loc[scenario, "no data"] == (group["result"] == NO_DATA).sum()
-    assert summary["favoured"].sum() >= 1
-    best = summary["share_met"].max()
-    assert (summary.loc[summary["favoured"], "share_met"] == best).all()
+    # favoured marks the run's one reading, when it is not undetermined.
+    reading = sc.reading(summary.reset_index())
+    assert summary["favoured"].sum() == (reading.scenario != sc.UNDETERMINED)
+    assert summary.index[summary["favoured"]].tolist() in ([], [reading.scenario])
 
 
 def test_scenarios_cover_the_three_cases_and_known_signals():
@@ -75,8 +76,9 @@ def test_weekly_readings_tell_the_2020_rally_from_the_2022_slump(snapshot_source
     slump, rally = check.loc["2022 slump"], check.loc["2020-21 rally"]
     assert slump["weeks"] == 52 and rally["weeks"] >= 104
     assert slump["most_weeks"] == "bear" and slump["bear"] > 0.8 and slump["bull"] == 0
-    assert rally["bear"] < 0.05 and rally["bull"] > 0.3
-    assert check.loc["2020", "most_weeks"] == "bull"
+    # A leading drift needs p <= 0.10: in 2020 a third of the weeks clear it, none in 2022.
+    assert rally["bear"] < 0.05 and rally["bull"] > 0.2
+    assert check.loc["2020", "bull"] > 0.3 and check.loc["2020", "bear"] < 0.1
     assert check.loc["2021", "most_weeks"] == "base"  # tech roughly matched the market
 
 

@@ -8,7 +8,8 @@ from techflows.analysis import drawdowns, flows, markets, notional
 from techflows.claims import ledger
 from techflows.views import answers, claims, drivers, monitor, risks, status
 
-TECH_FUNDS = ["ARKK", "QQQ", "SOXX", "XLC", "XLK"]  # the flow file's tech class in the snapshot
+# The tech funds summed at the articles' week: ARKK (13 of 28 days) and SOXX (2) are left out.
+TECH_FUNDS = ["QQQ", "XLC", "XLK"]
 
 
 def _answer(**overrides):
@@ -195,8 +196,14 @@ def test_status_answer_says_how_old_the_latest_flow_week_is(snapshot_source):
     assert "weeks before" not in current.sentence("flows").text
     now = drawdowns.current(tech) | {"date": pd.Timestamp("2026-08-21")}
     later = status.answer(by_group, "XLK", now, *args)
-    assert "(the flow data's last complete week, 27 weeks before 2026-08-21)" in (
+    # 191 days before the prices: beyond the freshness limit, so the verdict names the date.
+    assert later.verdict == "Unknown since 2026-02-11"
+    assert "The flow data end with the week to Wednesday 2026-02-11, 191 days before" in (
         later.sentence("flows").text
+    )
+    weeks_later = now | {"date": pd.Timestamp("2026-03-06")}  # 23 days: within the limit
+    assert "(the flow data's last complete week, 3 weeks before 2026-03-06)" in (
+        status.answer(by_group, "XLK", weeks_later, *args).sentence("flows").text
     )
 
 
@@ -240,6 +247,8 @@ def test_monitor_answer_from_the_concordance_and_the_scenarios():
         {
             "scenario": ["bull", "base", "bear"],
             "met": [2, 3, 1],
+            "not met": [2, 1, 3],
+            "no data": [1, 1, 1],
             "evaluable": [4, 4, 4],
             "share_met": [0.5, 0.75, 0.25],
             "favoured": [False, True, False],
@@ -256,13 +265,13 @@ def test_monitor_answer_from_the_concordance_and_the_scenarios():
     box = monitor.answer(score, summary, items, pd.DataFrame(columns=["verdict"]))
     assert box.verdict == "Leaning yes"
     assert box.sentence("scenario").text == (
-        "The evidence favours seed 002's base case: 3 of its 4 conditions the data can judge "
-        "are met."
+        "Seed 002's scenario reading, from its conditions on the checklist: base: 3 of its 4 "
+        "judgeable conditions met (12 of 15 of seed 002's conditions can be judged)."
     )
     assert [n.value for n in box.numbers] == [
         "+0.38",
         "4 / 3 / 1",
-        "base (75%)",
+        "base (3 of 4 met)",
         "8.8%",
         "-4.98 USD bn",
     ]

@@ -71,29 +71,38 @@ def test_concordance_sentence():
     )
 
 
-def test_scenario_sentence_names_the_favoured_case():
+def test_scenario_sentence_names_the_one_reading():
     table = conditions(
         {
             "bull": [sc.MET, sc.NOT_MET, NO_DATA],
             "base": [sc.MET, sc.MET, sc.NOT_MET],
-            "bear": [NO_DATA, NO_DATA],
+            "bear": [sc.NOT_MET, sc.MET, NO_DATA],
         }
     )
     assert view.scenario_sentence(sc.scenario_summary(table)) == (
-        "Conditions met, of those the data can judge: bull 1 of 2, base 2 of 3. The evidence "
-        "favours the **base** case (67% of its evaluable conditions met)."
+        "Conditions met, of those the data can judge: bull 1 of 2, base 2 of 3, bear 1 of 2. "
+        "Scenario reading: **base: 2 of its 3 judgeable conditions met (7 of 9 of seed 002's "
+        "conditions can be judged)**."
     )
 
 
-def test_scenario_sentence_with_a_tie_and_without_data():
+def test_scenario_sentence_with_a_tie_too_few_conditions_and_without_data():
     tie = conditions({"bull": [sc.MET, sc.NOT_MET], "bear": [sc.NOT_MET, sc.MET]})
     assert view.scenario_sentence(sc.scenario_summary(tie)) == (
-        "Conditions met, of those the data can judge: bull 1 of 2, bear 1 of 2. The evidence "
-        "favours the **bull / bear** case (50% of its evaluable conditions met)."
+        "Conditions met, of those the data can judge: bull 1 of 2, bear 1 of 2. Scenario "
+        "reading: **undetermined: bull and bear tie at 50% of their judgeable conditions met**."
+    )
+    thin = conditions({"bull": [sc.MET, NO_DATA, NO_DATA], "bear": [sc.NOT_MET, sc.MET]})
+    assert view.scenario_sentence(sc.scenario_summary(thin)) == (
+        "Conditions met, of those the data can judge: bull 1 of 1, bear 1 of 2. Scenario "
+        "reading: **undetermined: only 3 of 5 of seed 002's conditions can be judged (bull 1 "
+        "of 3, bear 2 of 2); each scenario needs at least half of its own**."
     )
     unjudged = conditions({"bull": [NO_DATA], "bear": [NO_DATA]})
     assert view.scenario_sentence(sc.scenario_summary(unjudged)) == (
-        "No scenario condition can be evaluated from this source."
+        "No scenario condition can be evaluated from this source: undetermined: only 0 of 2 of "
+        "seed 002's conditions can be judged (bull 0 of 1, bear 0 of 1); each scenario needs "
+        "at least half of its own."
     )
 
 
@@ -213,5 +222,5 @@ def test_monitor_views_on_the_real_csv_data(snapshot_source):
     score = ck.concordance(items)
     assert view.concordance_sentence(score).startswith(f"Of {len(items)} signals")
     table = sc.scenario_table(snapshot_source, items=items)
-    assert "favours" in view.scenario_sentence(sc.scenario_summary(table))
+    assert "Scenario reading: **base:" in view.scenario_sentence(sc.scenario_summary(table))
     assert "background-color" in view.styled_checklist(items).to_html()

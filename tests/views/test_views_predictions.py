@@ -34,7 +34,9 @@ def now() -> dict:
         "state": "leading",
         "total": 6.25,
         "mean": 0.24,
-        "t": 1.3,
+        "t": 1.8,
+        "p": 0.084,
+        "significant": True,
         "share_at_highs": 2.5,
         "narrow_breadth": True,
         "weeks": 26,
@@ -108,16 +110,16 @@ def test_excess_after_sentence():
     )
 
 
-def test_reading_label_and_sentences(now):
-    assert view.reading_label(now) == "base (leading)"
+def test_drift_sentences(now):
     assert view.reading_sentence(now, "XLK", "SPY") == (
         "Week ending 2024-01-19: over the last 26 weeks XLK returned +6.2% against SPY "
-        "(+0.24% a week, t = +1.30: leading); 2.5% of tech stocks at a 52-week high (narrow). "
-        "Reading: **base**."
+        "(+0.24% a week, t = +1.80, p = 0.08: leading; a drift counts only at p ≤ 0.10); 2.5% "
+        "of tech stocks at a 52-week high (narrow)."
     )
-    alone = now | {"breadth": False, "share_at_highs": float("nan"), "reading": "bull"}
-    assert view.reading_sentence(alone, "XLK", "SPY").endswith(
-        "leading); breadth not available, so the drift alone decides. Reading: **bull**."
+    noise = now | {"breadth": False, "t": 1.3, "p": 0.206, "significant": False}
+    assert view.reading_sentence(noise, "XLK", "SPY").endswith(
+        "t = +1.30, p = 0.21: not significant; a drift counts only at p ≤ 0.10); breadth not "
+        "available."
     )
     check = pd.DataFrame(
         {

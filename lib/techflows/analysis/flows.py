@@ -16,6 +16,18 @@ from techflows.errors import DataError, DataUnavailable
 CLASSES = ("tech", "non-tech sector", "broad market", "other")
 # Sector funds whose holdings are mostly tech platforms (XLC: Alphabet, Meta, Netflix...).
 TECH_LIKE_SEGMENTS = ("communication services",)
+# What tech flows are made of: each tech fund's kind, by its universe segment; every other
+# tech segment (broad tech, software, internet, equal-weight, communication services) is
+# sector tech.
+TECH_KINDS = {
+    "nasdaq-100": "Nasdaq-100",
+    "semis/AI hardware": "semis",
+    "AI thematic": "active/thematic",
+}
+SECTOR_TECH = "sector tech"
+KINDS = ("Nasdaq-100", SECTOR_TECH, "semis", "active/thematic")
+# A fund reporting fewer than this share of the trading days is shown, never summed.
+MIN_SHARE_REPORTED = 0.5
 
 
 def classify(
@@ -23,11 +35,12 @@ def classify(
     universe: pd.DataFrame,
     tech_like: Iterable[str] = TECH_LIKE_SEGMENTS,
 ) -> pd.DataFrame:
-    """Class (tech, non-tech sector, broad market, other) and segment of each fund ticker.
+    """Class (tech, non-tech sector, broad market, other), segment and kind of each fund ticker.
 
     tech: the universe's tech_etf group plus sector funds in a tech-like segment; non-tech
     sector: the other sector_etf funds; broad market: the benchmark group; anything else,
-    including funds missing from the universe (bond, gold, country ETFs), is "other".
+    including funds missing from the universe (bond, gold, country ETFs), is "other". kind:
+    a tech fund's part of tech flows (KINDS, from TECH_KINDS), '' for the other classes.
     """
     tech_like = set(tech_like)
     rows = []
@@ -44,12 +57,21 @@ def classify(
         else:
             kind = "other"
         name = universe.at[ticker, "name"] if known else ""
-        rows.append({"ticker": ticker, "name": name, "class": kind, "segment": segment})
-    return pd.DataFrame(rows, columns=["ticker", "name", "class", "segment"]).set_index("ticker")
+        part = TECH_KINDS.get(segment, SECTOR_TECH) if kind == "tech" else ""
+        rows.append(
+            {"ticker": ticker, "name": name, "class": kind, "segment": segment, "kind": part}
+        )
+    columns = ["ticker", "name", "class", "segment", "kind"]
+    return pd.DataFrame(rows, columns=columns).set_index("ticker")
 
 
 OUTLIER_TIMES_TYPICAL = 5.0  # a day this many times the fund's median |flow| ...
 OUTLIER_MIN_PCT_AUM = 2.0  # ... and at least this % of its assets is flagged
+# Two funds of one segment (IVV and VOO) printing opposite flows the same day, each at least
+# this % of its assets and far above its typical day, that cancel to within OFFSET_MAX_NET of
+# the larger: a swap between funds (or a data error), not money moving. Both are flagged.
+OFFSET_MIN_PCT_AUM = 1.0
+OFFSET_MAX_NET = 0.25
 
 
 def sessions(src: Source) -> pd.DatetimeIndex | None:
@@ -60,20 +82,43 @@ def sessions(src: Source) -> pd.DatetimeIndex | None:
         return None
 
 
-def flag_prints(daily: pd.DataFrame, aum: pd.DataFrame | None) -> pd.DataFrame:
+def flag_prints(
+    daily: pd.DataFrame, aum: pd.DataFrame | None, segments: pd.Series | None = None
+) -> pd.DataFrame:
     """Daily flows with pct_aum (flow as % of the fund's assets) and flagged (a suspect print).
 
     A day is flagged when its flow is at least OUTLIER_MIN_PCT_AUM % of the fund's assets and
     at least OUTLIER_TIMES_TYPICAL times the fund's median absolute daily flow (its own history
-    in the rows given). Without assets (aum None) nothing can be flagged: pct_aum is NaN.
+    in the rows given). With segments (ticker -> segment), offsetting swings between funds of
+    one segment are flagged too (offsetting). Without assets (aum None) nothing can be
+    flagged: pct_aum is NaN.
     """
     out = daily.copy()
     size = out["ticker"].map(aum["aum_usd"]) if aum is not None else np.nan
     out["pct_aum"] = 100 * out["flow_usd"] / size
     typical = out.groupby("ticker")["pct_aum"].transform(lambda s: s.abs().median())
     big = out["pct_aum"].abs()
-    out["flagged"] = (big >= OUTLIER_MIN_PCT_AUM) & (big >= OUTLIER_TIMES_TYPICAL * typical)
+    unusual = big >= OUTLIER_TIMES_TYPICAL * typical
+    out["flagged"] = (big >= OUTLIER_MIN_PCT_AUM) & unusual
+    if segments is not None:
+        candidates = out[(big >= OFFSET_MIN_PCT_AUM) & unusual]
+        out["flagged"] |= out.index.isin(offsetting(candidates, segments))
     return out
+
+
+def offsetting(prints: pd.DataFrame, segments: pd.Series) -> pd.Index:
+    """Row labels of prints that offset a print of another fund of the same segment that day:
+    opposite signs, netting to at most OFFSET_MAX_NET of the larger of the two."""
+    labelled = prints.assign(segment=prints["ticker"].map(segments)).dropna(subset=["segment"])
+    found: set[object] = set()
+    for _, day in labelled.groupby(["date", "segment"]):
+        rows = list(day.itertuples())
+        for i, first in enumerate(rows):
+            for second in rows[i + 1 :]:
+                a, b = first.flow_usd, second.flow_usd
+                if a * b < 0 and abs(a + b) <= OFFSET_MAX_NET * max(abs(a), abs(b)):
+                    found |= {first.Index, second.Index}
+    return pd.Index(sorted(found))
 
 
 def weekly_by_fund(
@@ -128,8 +173,11 @@ def weekly_by_group(
     """Wide weekly flows: one column per class (or segment), summed over its funds.
 
     The class/segment comes from `classes` (see classify) or, without it, from weekly_fund.
-    value: flow_usd, or flow_ex_flagged_usd for the same without flagged prints.
+    value: flow_usd, or flow_ex_flagged_usd for the same without flagged prints. Funds left out
+    of sums (in_sums False: too few days reported, sparse_funds) are not summed.
     """
+    if "in_sums" in weekly_fund:
+        weekly_fund = weekly_fund[weekly_fund["in_sums"]]
     labelled = weekly_fund if classes is None else weekly_fund.join(classes[[by]], on="ticker")
     wide = labelled.pivot_table(
         index="week_end", columns=by, values=value, aggfunc="sum", fill_value=0.0, dropna=False
@@ -140,7 +188,10 @@ def weekly_by_group(
 
 
 def week_by_segment(weekly_fund: pd.DataFrame, week_end: object) -> pd.DataFrame:
-    """One week's flows per class and segment, with the funds that reported."""
+    """One week's flows per class and segment, with the funds that reported (funds left out of
+    sums, in_sums False, are not summed)."""
+    if "in_sums" in weekly_fund:
+        weekly_fund = weekly_fund[weekly_fund["in_sums"]]
     week = weekly_fund[weekly_fund["week_end"] == pd.Timestamp(week_end)]
     if week.empty:
         raise DataError(f"fund flows: no week ending {pd.Timestamp(week_end).date()}")
@@ -158,7 +209,8 @@ def week_by_segment(weekly_fund: pd.DataFrame, week_end: object) -> pd.DataFrame
 
 
 def screened(src: Source) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The source's reported daily flows with flags (flag_prints), and its fund assets or None."""
+    """The source's reported daily flows with flags (flag_prints, offsetting swings between
+    funds of one universe segment included), and its fund assets or None."""
     daily = src.flows()
     if daily.empty:
         raise DataUnavailable(f"Fund flows up to {src.end.date()}", src.name, FLOWS_PROVIDER)
@@ -166,38 +218,125 @@ def screened(src: Source) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         aum = src.aum()
     except DataUnavailable:
         aum = None
-    return flag_prints(daily, aum), aum
+    segments = classify(daily["ticker"].unique(), src.universe)["segment"]
+    return flag_prints(daily, aum, segments), aum
+
+
+def assets_note(aum: pd.DataFrame | None) -> str:
+    """What the size scale is: 'assets as of 2026-04-03', and, when the assets are dated after
+    the as-of date (Source.aum: point_in_time False), that they are not point in time."""
+    if aum is None:
+        return ""
+    note = f"assets as of {pd.Timestamp(aum['updated_date'].max()).date()}"
+    if "basis" in aum and (aum["basis"] == "shares x price").any():
+        note += " (shares x price where the file's snapshot is later)"
+    if "point_in_time" in aum and not aum["point_in_time"].all():
+        note += ", after the as-of date: not point in time"
+    return note
+
+
+def sparse_funds(
+    by_fund: pd.DataFrame,
+    listed: pd.DataFrame,
+    week_end: str,
+    sessions: pd.DatetimeIndex | None = None,
+) -> dict[str, str]:
+    """Funds that reported under MIN_SHARE_REPORTED of the days the flow file lists for them
+    (a blank value is a day not reported) in the whole weeks summed, each with why: shown per
+    fund, never summed with the others as if complete.
+
+    by_fund: weekly_by_fund (its weeks and days reported); listed: the file's rows, blanks
+    included (Source.flows(blank=True)); sessions: the market's trading days (a holiday the
+    file lists is no day to report on).
+    """
+    kept = listed[weeks.label(listed["date"], week_end).isin(by_fund["week_end"].unique())]
+    if sessions is not None:
+        kept = kept[kept["date"].isin(sessions)]
+    days = kept.groupby("ticker")["date"].nunique()
+    reported = by_fund.groupby("ticker")["days"].sum().reindex(days.index, fill_value=0)
+    sparse = reported[(reported > 0) & (reported < MIN_SHARE_REPORTED * days)]
+    return {str(t): f"reported {n} of its {days[t]} listed days" for t, n in sparse.items()}
 
 
 def weekly_flows(src: Source, week_end: str = weeks.DEFAULT) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The source's flows by fund (with class and segment) and by class, complete weeks only.
+    """The source's flows by fund (with class, segment, kind) and by class, complete weeks only.
 
-    by_fund also has flow_ex_flagged_usd; by_group.attrs["ex_flagged"] is by_group without
-    flagged prints; both have attrs["aum_date"], the date of the assets used to flag them
-    (None: no assets, nothing flagged).
+    by_fund also has flow_ex_flagged_usd and in_sums (False for a fund reporting under half
+    the trading days: shown, never summed). by_group sums the funds in_sums; its attrs:
+    ex_flagged (the same without flagged prints), by_kind (tech by kind, KINDS), kinds
+    (tech_makeup), left_out (ticker -> why), aum_date and aum_note (the assets used to flag
+    prints; None/'' without).
     """
     daily, aum = screened(src)
     classes = classify(daily["ticker"].unique(), src.universe)
-    by_fund = weekly_by_fund(daily, week_end, sessions(src)).join(classes, on="ticker")
+    calendar = sessions(src)
+    by_fund = weekly_by_fund(daily, week_end, calendar).join(classes, on="ticker")
+    left_out = sparse_funds(by_fund, src.flows(blank=True), week_end, calendar)
+    by_fund["in_sums"] = ~by_fund["ticker"].isin(list(left_out))
+    summed = by_fund[by_fund["in_sums"]]
     by_group = weekly_by_group(by_fund)
     if by_group.empty:  # flows start after the last whole week to as_of
         what = f"A whole week ({week_end}) of fund flows up to {src.end.date()}"
         raise DataUnavailable(what, src.name, FLOWS_PROVIDER)
     by_group.attrs["ex_flagged"] = weekly_by_group(by_fund, value="flow_ex_flagged_usd")
+    by_group.attrs["by_kind"] = tech_by_kind(summed, by_group.index)
+    by_group.attrs["kinds"] = tech_makeup(by_fund)
+    by_group.attrs["left_out"] = left_out
     by_group.attrs["aum_date"] = None if aum is None else aum["updated_date"].max()
-    by_fund.attrs["aum_date"] = by_group.attrs["aum_date"]
+    by_group.attrs["aum_note"] = assets_note(aum)
+    by_fund.attrs.update({k: by_group.attrs[k] for k in ("aum_date", "aum_note", "left_out")})
     return by_fund, by_group
 
 
-def coverage(src: Source) -> pd.DataFrame:
+def tech_by_kind(by_fund: pd.DataFrame, index: pd.Index | None = None) -> pd.DataFrame:
+    """Weekly tech flows per kind (Nasdaq-100, sector tech, semis, active/thematic), USD."""
+    tech = by_fund[by_fund["class"] == "tech"]
+    if tech.empty:
+        return pd.DataFrame(index=index)
+    wide = weekly_by_group(tech, by="kind")
+    wide = wide.reindex(columns=[k for k in KINDS if k in wide.columns])
+    return wide if index is None else wide.reindex(index, fill_value=0.0)
+
+
+def kind_shares(by_fund: pd.DataFrame) -> pd.Series:
+    """Each kind's share of the gross weekly tech flow (sum of |weekly flow|) of the funds
+    summed: how much of 'tech flows' is QQQ."""
+    tech = by_fund[by_fund["class"] == "tech"]
+    if "in_sums" in tech:
+        tech = tech[tech["in_sums"]]
+    gross = tech["flow_usd"].abs().groupby(tech["kind"]).sum()
+    gross = gross.reindex([k for k in KINDS if k in gross.index])
+    return gross / gross.sum()
+
+
+def tech_makeup(by_fund: pd.DataFrame) -> dict[str, dict[str, object]]:
+    """What tech flows are made of: per kind, its funds summed and its share of the gross
+    weekly tech flow (kind_shares); the left-out funds (ticker: why) under 'left out'."""
+    shares = kind_shares(by_fund)
+    tech = by_fund[by_fund["class"] == "tech"]
+    if "in_sums" in tech:
+        left = sorted(tech.loc[~tech["in_sums"], "ticker"].unique())
+        tech = tech[tech["in_sums"]]
+    else:
+        left = []
+    funds = tech.groupby("kind")["ticker"].unique()
+    out: dict[str, dict[str, object]] = {
+        kind: {"funds": sorted(funds[kind]), "share": float(share)}
+        for kind, share in shares.items()
+    }
+    if left:
+        out["left out"] = {"funds": left, "share": float("nan")}
+    return out
+
+
+def coverage(src: Source, week_end: str = weeks.DEFAULT) -> pd.DataFrame:
     """Per fund in the flow file: days reported against expected trading days, and status.
 
     Expected days are the market's sessions from the file's first to its last listed day (up
-    to the as-of date). status says whether a fund is used or dropped, and why.
+    to the as-of date). status says whether a fund is used, left out of the sums (under half
+    the trading days of the whole weeks summed: sparse_funds) or dropped, and why.
     """
     listed = src.flows(blank=True)
-    if listed.empty:
-        raise DataUnavailable(f"Fund flows up to {src.end.date()}", src.name, FLOWS_PROVIDER)
     first, last = listed["date"].min(), listed["date"].max()
     calendar = sessions(src)
     if calendar is None:
@@ -218,13 +357,23 @@ def coverage(src: Source) -> pd.DataFrame:
     table["expected_days"] = expected
     table["share_reported"] = table["reported_days"] / expected
     table["aum_usd"] = aum["aum_usd"].reindex(table.index) if aum is not None else np.nan
-    table["status"] = np.where(
-        table["reported_days"] > 0,
-        "used",
-        f"dropped: no value on any of its listed days ({first.date()} to {last.date()})",
-    )
+    try:
+        by_fund = weekly_by_fund(daily, week_end, calendar)
+        sparse = sparse_funds(by_fund, listed, week_end, calendar)
+    except DataError:  # no rows to put in weeks
+        sparse = {}
+    dropped = f"dropped: no value on any of its listed days ({first.date()} to {last.date()})"
+    table["status"] = [
+        f"left out of sums: {sparse[t]} in the whole weeks"
+        if t in sparse
+        else "used"
+        if n > 0
+        else dropped
+        for t, n in table["reported_days"].items()
+    ]
     table.attrs.update({"first": first, "last": last, "expected_days": expected})
     table.attrs["aum_date"] = None if aum is None else aum["updated_date"].max()
+    table.attrs["aum_note"] = assets_note(aum)
     order = {c: i for i, c in enumerate(CLASSES)}
     return table.sort_values(
         ["class", "share_reported"], key=lambda c: c.map(order) if c.name == "class" else c
@@ -371,6 +520,7 @@ def against_assets(
     )
     table.attrs.update(week=last, first_week=window[0], weeks=len(window))
     table.attrs["aum_date"] = aum["updated_date"].max()
+    table.attrs["aum_note"] = assets_note(aum)
     return table.rename_axis("fund")
 
 

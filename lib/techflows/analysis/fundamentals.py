@@ -12,6 +12,7 @@ from techflows.data.source import Source
 from techflows.errors import DataError, DataUnavailable
 
 REPORTED_FILE = config.DATA_DIR / "reported_figures.csv"
+REPORTED_INPUT = "reported figures (data/reported_figures.csv)"
 # Columns every figure carries, reported or measured (after what it is and whom it is about).
 FIGURE_COLUMNS = ["period", "value", "unit", "reported_by", "cited_in", "date", "note"]
 REPORTED_COLUMNS = ["id", "metric", "entity", *FIGURE_COLUMNS]
@@ -27,23 +28,44 @@ CAPEX_METRICS = tuple(CASHFLOW_COLUMNS.values())
 EPS_HORIZONS = (7, 30, 60, 90)
 
 
-def reported_figures(path: str | Path | None = None) -> pd.DataFrame:
-    """The articles' own figures (data/reported_figures.csv), each with its source and date."""
+def reported_figures(path: str | Path | None = None, as_of: object = None) -> pd.DataFrame:
+    """The articles' own figures (data/reported_figures.csv), each with its source and date;
+    with as_of, only those dated on or before it (a run cannot know what was said later)."""
     path = Path(path) if path else REPORTED_FILE
     if not path.is_file():
         raise DataError(f"reported figures '{path}': file not found")
     table = validate.read_csv(path, schemas.REPORTED_FIGURES, f"reported figures '{path}'")
+    if as_of is not None:
+        table = table[pd.to_datetime(table["date"]) <= pd.Timestamp(as_of)]
     return table.assign(basis="reported")
 
 
 def reported(
-    metric_prefixes: str | tuple[str, ...], path: str | Path | None = None
+    metric_prefixes: str | tuple[str, ...],
+    path: str | Path | None = None,
+    as_of: object = None,
 ) -> pd.DataFrame:
-    """Reported rows whose metric starts with a prefix (prefix by prefix), in output columns."""
-    table = reported_figures(path)
+    """Reported rows whose metric starts with a prefix (prefix by prefix), in output columns;
+    with as_of, only those dated on or before it."""
+    table = reported_figures(path, as_of)
     prefixes = (metric_prefixes,) if isinstance(metric_prefixes, str) else metric_prefixes
     rows = pd.concat([table[table["metric"].str.startswith(p)] for p in prefixes])
     return rows[["id", *OUTPUT_COLUMNS]].reset_index(drop=True)
+
+
+def reported_by(src: Source, metric_prefixes: str | tuple[str, ...], what: str) -> pd.DataFrame:
+    """reported() cut at the source's as-of date (when the run names one), noted in its input
+    ledger; DataUnavailable when nothing had been reported by then."""
+    rows = reported(metric_prefixes, as_of=src.as_of).drop(columns="id")
+    if rows.empty:
+        raise DataUnavailable(
+            f"{what} as of {src.end.date()}",
+            src.name,
+            "a run with a later as-of date",
+            note="the articles reported them later",
+        )
+    src.note_input(REPORTED_INPUT, pd.to_datetime(rows["date"]).max())
+    return rows
 
 
 def reported_value(figure_id: str, path: str | Path | None = None) -> float:
@@ -57,6 +79,8 @@ def reported_value(figure_id: str, path: str | Path | None = None) -> float:
 def measured_cashflow(src: Source, ticker: str) -> pd.DataFrame:
     """Capex (spent, positive), operating and free cash flow per fiscal year, USD bn."""
     statement = src.cashflow(ticker)
+    if src.as_of is not None:  # fiscal years that had not ended by the as-of date
+        statement = statement[pd.to_datetime(statement["period_end"]) <= src.as_of]
     rows = []
     for column, metric in CASHFLOW_COLUMNS.items():
         if column not in statement:
@@ -95,7 +119,7 @@ def capex_vs_cashflow(
     measured = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if not measured.empty:
         return measured
-    return reported(CAPEX_METRICS).drop(columns="id")
+    return reported_by(src, CAPEX_METRICS, "The articles' capex and cash-flow figures")
 
 
 def coverage(table: pd.DataFrame) -> pd.DataFrame:
@@ -147,13 +171,14 @@ def measured_eps_trend(src: Source, ticker: str) -> pd.DataFrame:
 
 
 def eps_revisions(src: Source, tickers: list[str] | tuple[str, ...] = HYPERSCALERS) -> pd.DataFrame:
-    """EPS revisions measured per mega-cap (basis 'measured'), else the reported figures."""
+    """EPS revisions measured per mega-cap (basis 'measured'; live estimates are today's, so
+    only without an as-of date), else the reported figures up to the as-of date."""
     frames = []
-    for ticker in tickers:
+    for ticker in tickers if src.as_of is None else ():
         try:
             frames.append(measured_eps_trend(src, ticker))
         except DataUnavailable:
             continue
     if frames:
         return pd.concat(frames, ignore_index=True).assign(basis="measured")
-    return reported("EPS expectation revision").drop(columns="id")
+    return reported_by(src, "EPS expectation revision", "The articles' EPS revision figures")

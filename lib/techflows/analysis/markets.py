@@ -52,6 +52,16 @@ def coverage_date(close: pd.DataFrame, share: float = 0.5) -> pd.Timestamp:
     return pd.Timestamp(last.iloc[max(int(np.ceil(share * len(last))) - 1, 0)])
 
 
+def window_words(window: str) -> str:
+    """A trailing window in words, as method texts say it: '3m' -> '3 calendar months'."""
+    if window.upper() == "YTD":
+        return "the year to date"
+    if window not in WINDOWS:
+        raise DataError(f"window {window!r}: use one of {', '.join(WINDOWS)} or YTD")
+    count, unit = int(window[:-1]), {"w": "week", "m": "calendar month", "y": "year"}[window[-1]]
+    return f"{count} {unit}{'s' if count != 1 else ''}"
+
+
 def window_start(end: pd.Timestamp, window: str) -> pd.Timestamp:
     """Base date of a trailing window: 1w, 1m, 3m, 6m, 1y or YTD (last close of the prior year)."""
     if window.upper() == "YTD":

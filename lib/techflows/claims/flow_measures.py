@@ -33,7 +33,8 @@ def _selection(src: Source, claim: Claim, prefix: str = "") -> tuple[pd.DataFram
     by_fund, _ = flows.weekly_flows(src, claim.week_end)
     if f"{prefix}class" in claim.params:
         wanted = claim.param(f"{prefix}class")
-        members = sorted(by_fund.loc[by_fund["class"] == wanted, "ticker"].unique())
+        summed = (by_fund["class"] == wanted) & by_fund["in_sums"]  # section 01's sums
+        members = sorted(by_fund.loc[summed, "ticker"].unique())
         label = f"{wanted} funds"
         if f"{prefix}exclude" in claim.params:
             left_out = claim.tickers(f"{prefix}exclude")

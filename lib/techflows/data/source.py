@@ -12,7 +12,7 @@ import pandas as pd
 
 from techflows import config
 from techflows.config import resolve_folder
-from techflows.data import market_calendar, quality, schemas, validate
+from techflows.data import freshness, market_calendar, quality, schemas, validate
 from techflows.data.sources.base import (
     FLOWS_PROVIDER,
     PRICES_PROVIDER,
@@ -30,6 +30,7 @@ from techflows.errors import DataError, DataUnavailable, OfflineFallbackWarning,
 
 # Where `auto` turns when Yahoo and FRED cannot be used (no network and nothing cached).
 OFFLINE_FALLBACK = "snapshot"
+MEMBERS_INPUT = "index members (today's list)"
 
 
 def parse_as_of(as_of: object) -> pd.Timestamp | None:
@@ -81,6 +82,9 @@ class Source:
         self._series: dict[str, pd.Series] = {}
         self._asked: set[tuple[str, ...]] = set()
         self._flags: list[quality.Flag] = []
+        # The input ledger: every input handed out, with its last date up to as_of (None:
+        # undated, such as today's index members).
+        self._inputs: dict[str, pd.Timestamp | None] = {}
 
     @property
     def name(self) -> str:
@@ -140,12 +144,15 @@ class Source:
                 where = self.adapter.origin("prices_quoted" if quoted else "prices", ticker)
                 self._screen(frame, where, rate=rate)
             self._asked.update((kind, t) for t in todo)
-        return {
+        found = {
             t: cut
             for t in wanted
             if (t, quoted) in self._prices
             and not (cut := self._cut(self._prices[(t, quoted)])).empty
         }
+        for ticker, frame in found.items():
+            self.note_input(f"{ticker} {'quoted prices' if quoted else 'prices'}", frame.index[-1])
+        return found
 
     def _why(self, keys: Iterable[str]) -> str:
         """Why the adapter failed to deliver keys this session ('' when it simply lacks them)."""
@@ -216,6 +223,34 @@ class Source:
         """The broad-market proxy this source has (SPY, VOO or ^GSPC)."""
         return self.first_available(config.MARKET_PROXIES)
 
+    def preferred(self, candidates: object) -> str:
+        """Of alternative funds (SMH or SOXX), the one every section uses: the first whose
+        prices reach within the freshness limit of the freshest one's (freshness.preferred)."""
+        found = self.bars(validate.tickers(candidates))
+        if not found:
+            return self.first_available(candidates)  # raises, naming the candidates
+        return str(freshness.preferred(pd.Series({t: f.index[-1] for t, f in found.items()})))
+
+    def note_input(self, name: str, last: object) -> None:
+        """Record an input in the run's ledger with its last date (None: undated)."""
+        self._inputs[name] = None if last is None else pd.Timestamp(last)
+
+    def inputs(self) -> pd.DataFrame:
+        """The input ledger: each input read so far, its last date, its age in days against the
+        as-of date and whether it is stale (freshness.is_stale); oldest first."""
+        end = self.end
+        rows = [
+            {
+                "input": name,
+                "last": last,
+                "age_days": None if last is None else freshness.age_days(last, end),
+                "stale": False if last is None else freshness.is_stale(last, end),
+            }
+            for name, last in self._inputs.items()
+        ]
+        table = pd.DataFrame(rows, columns=["input", "last", "age_days", "stale"])
+        return table.sort_values(["last", "input"], na_position="last").reset_index(drop=True)
+
     def series(self, ids: object) -> pd.DataFrame:
         """Wide frame of FRED-style series; raises if none of the ids exist (up to as_of)."""
         ids = validate.tickers(ids)
@@ -237,6 +272,9 @@ class Source:
             what = f"Series {', '.join(ids)}"
             note = self._later(found)
             raise DataUnavailable(what, self.name, SERIES_PROVIDER, self._why(ids), note)
+        for sid in wide.columns:
+            if (last := wide[sid].last_valid_index()) is not None:
+                self.note_input(f"{sid} series", last)
         return wide
 
     @cached_property
@@ -263,7 +301,10 @@ class Source:
             raise DataUnavailable(
                 f"Fund flows up to {self.as_of.date()}", self.name, FLOWS_PROVIDER, note=note
             )
-        return rows if blank else rows.dropna(subset=["flow_usd"]).reset_index(drop=True)
+        reported = rows.dropna(subset=["flow_usd"])
+        if len(reported):
+            self.note_input("fund flows", reported["date"].max())
+        return rows if blank else reported.reset_index(drop=True)
 
     @cached_property
     def _aum(self) -> pd.DataFrame:
@@ -272,12 +313,50 @@ class Source:
         return table.set_index("ticker").sort_index()
 
     def aum(self) -> pd.DataFrame:
-        """Fund assets under management by ticker: aum_usd, updated_date.
+        """Fund assets by ticker, as known on the as-of date: aum_usd, updated_date, basis,
+        point_in_time.
 
-        Not cut at as_of: a file holds one snapshot, used as the size scale of each fund; its
-        date is shown wherever it is used.
+        A file holds one snapshot of assets. Where it is dated after as_of, a fund's assets are
+        its last share count up to as_of times its price that day (basis 'shares x price');
+        without a share count the later snapshot stays the fund's size scale, with
+        point_in_time False, and whatever uses it says so.
         """
-        return self._aum.copy(deep=False)
+        table = self._aum.assign(basis="reported", point_in_time=True)
+        if self.as_of is not None and (table["updated_date"] > self.as_of).any():
+            table = self._assets_from_shares(table)
+        self.note_input("fund assets", table["updated_date"].max())
+        return table
+
+    def _assets_from_shares(self, table: pd.DataFrame) -> pd.DataFrame:
+        """Assets dated after as_of replaced by shares x price up to as_of where possible."""
+        later = table.index[table["updated_date"] > self.as_of]
+        table.loc[later, "point_in_time"] = False
+        try:
+            shares = self.shares(list(later))
+        except DataUnavailable:
+            return table
+        for ticker, rows in shares.groupby("ticker"):
+            last = rows.sort_values("date").iloc[-1]
+            price = last.get("price", np.nan)
+            if not np.isfinite(price):
+                price = self._close_on(ticker, last["date"])
+            if np.isfinite(price):
+                table.loc[ticker, ["aum_usd", "updated_date"]] = [
+                    last["shares"] * price,
+                    last["date"],
+                ]
+                table.loc[ticker, ["basis", "point_in_time"]] = ["shares x price", True]
+        return table
+
+    def _close_on(self, ticker: str, day: pd.Timestamp) -> float:
+        """A fund's close on a day (as quoted, else adjusted), NaN when the source lacks it."""
+        for quoted in (True, False):
+            found = self.bars([ticker], quoted=quoted)
+            if ticker in found:
+                close = found[ticker]["Close"].loc[:day]
+                if len(close):
+                    return float(close.iloc[-1])
+        return float("nan")
 
     @cache  # noqa: B019 - one Source per run; its lifetime bounds the cache
     def _shares(self, tickers: tuple[str, ...]) -> pd.DataFrame:
@@ -294,15 +373,27 @@ class Source:
 
     def shares(self, tickers: object = ()) -> pd.DataFrame:
         """Shares outstanding: date, ticker, shares[, price][, jump: suspicious change (yahoo)]."""
-        return self._cut_rows(self._shares(tuple(validate.tickers(tickers))))
+        table = self._cut_rows(self._shares(tuple(validate.tickers(tickers))))
+        if len(table):
+            self.note_input("shares outstanding", table["date"].max())
+        return table
 
     @cached_property
     def _constituents(self) -> pd.DataFrame:
         members = self.adapter.constituents()
         return self._valid(members, schemas.CONSTITUENTS, "constituents", dated=False)
 
+    @property
+    def has_members(self) -> bool:
+        """True when the source has index members (without reading them into the ledger)."""
+        try:
+            return not self._constituents.empty
+        except DataUnavailable:
+            return False
+
     def constituents(self) -> pd.DataFrame:
-        """Index members with GICS sector."""
+        """Index members with GICS sector: the source's current list, whatever the as-of date."""
+        self.note_input(MEMBERS_INPUT, None)
         return self._constituents.copy(deep=False)
 
     def sector_members(self, sector: str) -> list[str]:
@@ -334,7 +425,10 @@ class Source:
             s: self._constituent_bars[s][field] for s in wanted if s in self._constituent_bars
         }
         wide = side_by_side(frames).rename_axis("Date").rename_axis(columns="ticker")
-        return self._cut(wide.sort_index())
+        wide = self._cut(wide.sort_index())
+        if len(wide):
+            self.note_input("index member prices", wide.index[-1])
+        return wide
 
     def cashflow(self, ticker: str) -> pd.DataFrame:
         """Annual cash-flow statement (live only)."""

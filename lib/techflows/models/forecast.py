@@ -10,6 +10,7 @@ from scipy.stats import binomtest, ttest_1samp
 from statsmodels.tsa.statespace.sarimax import SARIMAX, SARIMAXResultsWrapper
 
 from techflows.analysis import flows, rates
+from techflows.data import freshness
 from techflows.data.source import Source
 from techflows.data.sources.base import FLOWS_PROVIDER
 from techflows.errors import DataError, DataUnavailable
@@ -26,22 +27,39 @@ FrameT = TypeVar("FrameT", pd.Series, pd.DataFrame)
 def model_inputs(
     src: Source, week_end: str = "W-FRI", years: int | None = None
 ) -> tuple[pd.Series, pd.DataFrame | None, str]:
-    """Complete weeks' tech excess return (%) and weekly yield changes (pp) as exog, with a note.
+    """Complete weeks' tech excess return (%) to the as-of date, weekly yield changes (pp) as
+    exog, and a note saying what the exog is and how it meets the as-of date.
 
-    Uses the rate panel when the source has weekly yields; otherwise the return alone.
+    The sample always runs to the last complete week, so the first forecast week follows the
+    as-of date. Yields that end earlier (FRED lags prices) are carried forward when they end
+    within the freshness limit (their level held, so zero change in the weeks after), and
+    dropped when they end before it; the note says which. Without weekly yields, no exog.
     """
+    y = _weekly(rates.relative_returns(src, week_end, years) * 100, week_end)
     try:
-        panel = rates.weekly_rate_panel(src, week_end, years)
+        panel = rates.weekly_rate_panel(src, week_end)
     except DataUnavailable:
         panel = None
-    if panel is not None and panel.attrs.get("frequency") == "weekly":
-        exog = panel.drop(columns="tech_excess")
-        used = ", ".join(rates.REGRESSOR_LABELS.get(c, c) for c in exog.columns)
-        note = f"weekly changes in the {used} (source: {panel.attrs['nominal_source']})"
-        exog = _weekly(exog, week_end).fillna(0.0)  # a missing week counts as no change
-        return _weekly(panel["tech_excess"] * 100, week_end), exog, note
-    y = rates.relative_returns(src, week_end, years) * 100
-    return _weekly(y, week_end), None, "none: this source has no weekly yields"
+    if panel is None or panel.attrs.get("frequency") != "weekly":
+        return y, None, "none: this source has no weekly yields"
+    changes = panel.drop(columns="tech_excess")
+    used = ", ".join(rates.REGRESSOR_LABELS.get(c, c) for c in changes.columns)
+    what = f"weekly changes in the {used} (source: {panel.attrs['nominal_source']})"
+    last, end = changes.index[-1], y.index[-1]
+    if freshness.is_stale(last, end):
+        return y, None, (
+            f"none: the {what} end {last.date()}, {freshness.stale_words(last, end)}, so they "
+            f"are dropped and the model uses tech's returns alone"
+        )
+    # A week without a yield change (a gap, or after the yields end) counts as no change.
+    exog = changes.reindex(y.index).fillna(0.0)
+    carried = int((y.index > last).sum())
+    if carried:
+        what += (
+            f"; they end {last.date()}, so their level is carried forward over the {carried} "
+            f"weeks to {end.date()} (zero change)"
+        )
+    return y, exog, what
 
 
 def _weekly(frame: FrameT, week_end: str) -> FrameT:

@@ -4,8 +4,9 @@ Seed 002's scenarios are about direction and participation: bull is tech regaini
 leadership, base a selective recovery (the large names deliver, the rest lag; leadership in
 bursts), bear sustained underperformance with breadth deteriorating. Each week is read from what
 was known that week: the drift of tech's weekly return over the market across the trailing
-DRIFT_WEEKS weeks (its mean and t-statistic), and whether breadth was narrow (share of tech
-stocks at 52-week highs at or below a threshold the caller gives). A two-state Markov model of
+DRIFT_WEEKS weeks (its mean and t-statistic; a state needs the mean to differ from zero at the
+10% level), and whether breadth was narrow (share of tech stocks at 52-week highs at or below a
+threshold the caller gives). A two-state Markov model of
 the same returns separates calm from volatile weeks, not leading from lagging ones, so the
 states here are defined by the drift itself. The readings are classifications, not
 probabilities.
@@ -15,12 +16,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from techflows.errors import DataError
 
 DRIFT_WEEKS = 26  # half a year: seed 002's "multi-quarter" and "sustained" moves
-T_CRIT = 1.0  # a drift counts when its mean is at least one standard error from zero
-LEADING, NO_DRIFT, LAGGING = "leading", "no clear drift", "lagging"
+# A drift counts when its mean differs from zero at this level (two-sided): the t of a mean of
+# 26 weekly returns against Student's t with 25 degrees of freedom, |t| >= 1.708. Consecutive
+# windows share 25 of their 26 weeks, so neighbouring weeks' states are not separate evidence.
+ALPHA = 0.10
+LEADING, NO_DRIFT, LAGGING = "leading", "drift not significant", "lagging"
 SCENARIOS = ("bull", "base", "bear")
 # The checks the readings must pass on real data (tests) and the report shows.
 CHECK_PERIODS = (
@@ -31,12 +36,18 @@ CHECK_PERIODS = (
 )
 
 
-def drift(excess: pd.Series, weeks: int = DRIFT_WEEKS, t_crit: float = T_CRIT) -> pd.DataFrame:
+def t_critical(weeks: int = DRIFT_WEEKS, alpha: float = ALPHA) -> float:
+    """|t| at which the mean of `weeks` returns differs from zero at level alpha (two-sided)."""
+    return float(stats.t.ppf(1 - alpha / 2, weeks - 1))
+
+
+def drift(excess: pd.Series, weeks: int = DRIFT_WEEKS, alpha: float = ALPHA) -> pd.DataFrame:
     """Trailing drift of tech's weekly return over the market (in %), each week from its past only.
 
-    Columns: mean (% per week over the window), se, t, total (sum over the window, %), state
-    (leading when t >= t_crit, lagging when t <= -t_crit, else no clear drift). A window with a
-    missing week has no value.
+    Columns: mean (% per week over the window), se, t, p (two-sided, Student's t with weeks - 1
+    degrees of freedom), total (sum over the window, %), state (leading when p <= alpha and the
+    mean is positive, lagging when p <= alpha and it is negative, else drift not significant).
+    A window with a missing week has no value.
     """
     excess = excess.astype(float)
     if excess.dropna().size < weeks + 1:
@@ -45,12 +56,15 @@ def drift(excess: pd.Series, weeks: int = DRIFT_WEEKS, t_crit: float = T_CRIT) -
     mean, sd = window.mean(), window.std()
     se = sd / np.sqrt(weeks)
     t = mean / se.where(se > 0)
+    p = pd.Series(2 * stats.t.sf(t.abs(), weeks - 1), index=t.index)
     state = pd.Series(NO_DRIFT, index=excess.index, dtype=object)
-    state[t >= t_crit] = LEADING
-    state[t <= -t_crit] = LAGGING
-    out = pd.DataFrame({"mean": mean, "se": se, "t": t, "total": window.sum(), "state": state})
+    state[(p <= alpha) & (t > 0)] = LEADING
+    state[(p <= alpha) & (t < 0)] = LAGGING
+    out = pd.DataFrame(
+        {"mean": mean, "se": se, "t": t, "p": p, "total": window.sum(), "state": state}
+    )
     out = out[t.notna()]
-    out.attrs.update({"weeks": weeks, "t_crit": t_crit})
+    out.attrs.update({"weeks": weeks, "alpha": alpha, "t_crit": t_critical(weeks, alpha)})
     return out
 
 
@@ -60,8 +74,8 @@ def classify(
     """Each week's scenario reading from its drift state and breadth.
 
     bull: leading with breadth not narrow. base: leading on narrow breadth (a few names carry
-    it), or no clear drift with breadth not narrow. bear: lagging, or no clear drift on narrow
-    breadth. Breadth is narrow when the share at 52-week highs (percent) is <= narrow_pct.
+    it), or no significant drift with breadth not narrow. bear: lagging, or no significant drift
+    on narrow breadth. Breadth is narrow when the share at 52-week highs (percent) is <= narrow_pct.
     Without breadth (share_at_highs None) the drift alone decides: leading bull, lagging bear.
     """
     out = drifts.copy()
@@ -120,6 +134,8 @@ def current(readings: pd.DataFrame) -> dict[str, object]:
         "total": float(last["total"]),
         "mean": float(last["mean"]),
         "t": float(last["t"]),
+        "p": float(last["p"]),
+        "significant": str(last["state"]) != NO_DRIFT,
         "share_at_highs": float(last["share_at_highs"]),
         "narrow_breadth": bool(last["narrow_breadth"]),
         "weeks": int(readings.attrs.get("weeks", DRIFT_WEEKS)),

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from techflows import config
-from techflows.data import schemas, validate
+from techflows.data import freshness, schemas, validate
 from techflows.errors import DataError
 from techflows.monitor.rules import AMBER, GREEN, NO_DATA, RED
 
@@ -40,6 +40,6 @@ def read_analyst_table(
 def analyst_entries(table: pd.DataFrame, as_of: pd.Timestamp, stale_days: int) -> pd.DataFrame:
     """Entries dated on or before as_of, with their age in days and a stale flag."""
     known = table[table["date"] <= as_of].copy()
-    known["age_days"] = (as_of - known["date"]).dt.days
+    known["age_days"] = [freshness.age_days(day, as_of) for day in known["date"]]
     known["stale"] = known["age_days"] > stale_days
     return known

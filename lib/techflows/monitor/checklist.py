@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from techflows.analysis.markets import last_years
+from techflows.data import freshness
 from techflows.data.source import Source
 from techflows.errors import DataUnavailable
 from techflows.monitor import analyst_table
@@ -26,6 +27,7 @@ from techflows.monitor.rules import (
     NO_TREND,
     RED,
     REPORTED,
+    SCORED,
     STATUSES,
     TREND_DAYS,
     Measure,
@@ -33,7 +35,9 @@ from techflows.monitor.rules import (
 )
 from techflows.monitor.signals import ANALYST_KEYS, SIGNALS
 
-STALE_DAYS = 45  # analyst entries (and data) older than this vs as_of do not vote
+# Analyst entries (and data) older than this vs as_of do not vote: the project's one limit.
+STALE_DAYS = freshness.STALE_DAYS
+ANALYST_INPUT = "analyst table"
 
 
 def _row(spec: Signal, **fields: object) -> dict[str, object]:
@@ -52,6 +56,7 @@ def _row(spec: Signal, **fields: object) -> dict[str, object]:
         "stale": False,
         "source": "",
         "note": "",
+        "inputs": "",
     }
     row.update(fields)
     return row
@@ -65,8 +70,8 @@ def _measured_row(signal: Signal, measure: Measure, end: pd.Timestamp, stale_day
     date, value = series.index[-1], float(series.iloc[-1])
     history = (measure.trend if measure.trend is not None else measure.series).dropna()
     before = history.asof(history.index[-1] - pd.Timedelta(days=TREND_DAYS))
-    age = (end - date).days
-    stale = age > stale_days
+    age = freshness.age_days(date, end)
+    stale = freshness.is_stale(date, end, stale_days)
     shown = signal.rule.show(value) + (f" ({measure.detail})" if measure.detail else "")
     return _row(
         signal,
@@ -79,6 +84,7 @@ def _measured_row(signal: Signal, measure: Measure, end: pd.Timestamp, stale_day
         age_days=age,
         stale=stale,
         source=measure.source + (f"; stale: {age} days old" if stale else ""),
+        inputs="; ".join(measure.inputs),
     )
 
 
@@ -105,6 +111,7 @@ def _analyst_row(signal: Signal, entries: pd.DataFrame, end: pd.Timestamp, gap: 
         "stale": bool(entry["stale"]),
         "source": f"{source}: {entry['source']}" if entry["source"] else source,
         "note": entry["note"],
+        "inputs": ANALYST_INPUT,
     }
     if reported:
         return _row(signal, shown=f"{shown} (reported)", status=REPORTED, **fields)
@@ -160,6 +167,8 @@ def checklist(
         analyst if isinstance(analyst, pd.DataFrame) else read_analyst_table(analyst, ANALYST_KEYS)
     )
     entries = analyst_entries(table, end, stale_days)
+    if len(entries):
+        src.note_input(ANALYST_INPUT, entries["date"].max())
     if measures is None:
         measures = measure_signals(src, week_end, signals)
     rows = []
@@ -210,6 +219,13 @@ def history_ranges(
 def signals_with_history() -> list[Signal]:
     """The signals measured from market data (not from the analyst table)."""
     return [s for s in SIGNALS if s.measure is not None and not s.analyst]
+
+
+def voting_inputs(items: pd.DataFrame) -> tuple[str, ...]:
+    """The input ledger's names behind the signals that vote (green, amber or red)."""
+    voting = items.loc[items["status"].isin(SCORED), "inputs"]
+    names = [name for joined in voting for name in str(joined).split("; ") if name]
+    return tuple(dict.fromkeys(names))
 
 
 def from_analyst_table(items: pd.DataFrame) -> pd.Series:

@@ -73,6 +73,7 @@ class Measure:
     trend: pd.Series | None = None  # what the trend compares, when not the series itself
     label: str = ""  # replaces the signal's label (e.g. when a proxy stands in)
     note: str = ""
+    inputs: tuple[str, ...] = ()  # the input ledger's names of what it was measured from
 
 
 @dataclass(frozen=True)

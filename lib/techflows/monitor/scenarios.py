@@ -1,5 +1,6 @@
-"""Seed 002's bull, base and bear scenarios: today's conditions judged on the checklist, and
-every past week read from tech's drift against the market and its breadth."""
+"""Seed 002's bull, base and bear scenarios: today's conditions judged on the checklist (the
+run's one scenario reading, used by sections 04, 05 and the index), and every past week
+classed from tech's drift against the market and its breadth (a history, not the reading)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ from techflows.monitor.rules import AMBER, GREEN, NO_DATA, RED, SCORED
 from techflows.monitor.signals import SIGNALS
 
 MET, NOT_MET = "met", "not met"
+UNDETERMINED = "undetermined"
+# A scenario's share of conditions met is compared only when at least this share of its own
+# conditions can be judged; otherwise the reading is undetermined.
+MIN_JUDGED_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -113,16 +118,74 @@ def scenario_table(
 
 
 def scenario_summary(conditions: pd.DataFrame) -> pd.DataFrame:
-    """Per scenario: conditions met, not met, without data, share met of those evaluable."""
+    """Per scenario: conditions met, not met, without data, share met of those evaluable, and
+    favoured: True for the run's reading (reading), if it is not undetermined."""
     counts = pd.crosstab(conditions["scenario"], conditions["result"])
     counts = counts.reindex(columns=[MET, NOT_MET, NO_DATA], fill_value=0)
     order = list(dict.fromkeys(conditions["scenario"]))
     out = counts.reindex(order).rename_axis(index="scenario", columns=None)
     out["evaluable"] = out[MET] + out[NOT_MET]
     out["share_met"] = out[MET] / out["evaluable"].where(out["evaluable"] > 0)
-    best = out["share_met"].max()
-    out["favoured"] = out["share_met"].eq(best) & out["evaluable"].gt(0)
-    return out.reset_index()
+    out = out.reset_index()
+    out["favoured"] = out["scenario"].eq(reading(out).scenario)
+    return out
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The run's one scenario reading: a scenario, or undetermined, with the counts behind it."""
+
+    scenario: str
+    judged: int  # conditions the data can judge, over all scenarios
+    conditions: int  # conditions in all
+    met: int = 0  # of the reading's scenario
+    evaluable: int = 0
+    why: str = ""  # why it is undetermined
+
+    @property
+    def text(self) -> str:
+        """The reading in words, with its counts (the same words in every section)."""
+        if self.scenario == UNDETERMINED:
+            return f"{UNDETERMINED}: {self.why}"
+        return (
+            f"{self.scenario}: {self.met} of its {self.evaluable} judgeable conditions met "
+            f"({self.judged} of {self.conditions} of seed 002's conditions can be judged)"
+        )
+
+    @property
+    def label(self) -> str:
+        """A short label: 'base (3 of 4 met)', 'undetermined (5 of 15 judgeable)'."""
+        if self.scenario == UNDETERMINED:
+            return f"{UNDETERMINED} ({self.judged} of {self.conditions} judgeable)"
+        return f"{self.scenario} ({self.met} of {self.evaluable} met)"
+
+
+def reading(summary: pd.DataFrame) -> Reading:
+    """The scenario with the largest share of its judgeable conditions met (scenario_summary).
+
+    Undetermined when a scenario has fewer than MIN_JUDGED_SHARE of its own conditions
+    judgeable (the shares would compare guesses), or when two scenarios tie for the lead.
+    """
+    total = summary[[MET, NOT_MET, NO_DATA]].sum(axis=1)
+    judged, conditions = int(summary["evaluable"].sum()), int(total.sum())
+    thin = summary[summary["evaluable"] < MIN_JUDGED_SHARE * total]
+    if len(thin) or not judged:
+        counts = ", ".join(
+            f"{r.scenario} {r.evaluable} of {n}"
+            for r, n in zip(summary.itertuples(), total, strict=True)
+        )
+        why = (
+            f"only {judged} of {conditions} of seed 002's conditions can be judged ({counts}); "
+            f"each scenario needs at least half of its own"
+        )
+        return Reading(UNDETERMINED, judged, conditions, why=why)
+    best = summary[summary["share_met"] == summary["share_met"].max()]
+    if len(best) > 1:
+        tied = " and ".join(best["scenario"])
+        why = f"{tied} tie at {best['share_met'].iloc[0]:.0%} of their judgeable conditions met"
+        return Reading(UNDETERMINED, judged, conditions, why=why)
+    top = best.iloc[0]
+    return Reading(str(top["scenario"]), judged, conditions, int(top[MET]), int(top["evaluable"]))
 
 
 def weekly_breadth(src: Source, week_end: str = "W-FRI") -> pd.Series:

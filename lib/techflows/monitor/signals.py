@@ -11,15 +11,18 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from techflows import config
 from techflows.analysis import breadth, fed, flows
 from techflows.analysis.markets import last_years, trailing_relative
 from techflows.data import universe as uni
-from techflows.data.source import Source
+from techflows.data.source import MEMBERS_INPUT, Source
 from techflows.data.sources.base import FLOWS_PROVIDER, PRICES_PROVIDER, YAHOO_PROVIDER
 from techflows.errors import DataUnavailable
 from techflows.monitor.rules import TREND_DAYS, Measure, Rule, Signal
 
 FLOW_WINDOWS = (4, 8)  # weeks
+MEMBER_INPUTS = ("index member prices", MEMBERS_INPUT)
+RELATIVE_WINDOW = "3m"  # markets.WINDOWS: 3 calendar months, the checklist's relative returns
 
 
 def _change(series: pd.Series, days: int) -> pd.Series:
@@ -29,18 +32,23 @@ def _change(series: pd.Series, days: int) -> pd.Series:
 
 
 def _relative_3m(src: Source, numerators: tuple[str, ...], denominator: str) -> Measure:
-    """The first available numerator's 3-month return minus the denominator's, in percent.
+    """A numerator's 3-month return minus the denominator's, in percent; of alternative
+    numerators, the one every section uses (Source.preferred: fresh data first).
 
     markets.trailing_relative: the same definition as section 03's equal- vs cap-weight spread.
     """
     found = src.available([*numerators, denominator])
-    top = next((t for t in numerators if t in found), None)
-    if top is None or denominator not in found:
+    if denominator not in found or not set(numerators) & set(found):
         what = f"Prices for {' or '.join(numerators)} and {denominator}"
         raise DataUnavailable(what, src.name, PRICES_PROVIDER)
+    top = src.preferred(numerators)
     closes = src.close([top, denominator])
-    relative = 100 * trailing_relative(closes[top], closes[denominator], "3m")
-    return Measure(relative, f"{top} minus {denominator} total return, 3 months ({src.name})")
+    relative = 100 * trailing_relative(closes[top], closes[denominator], RELATIVE_WINDOW)
+    return Measure(
+        relative,
+        f"{top} minus {denominator} total return, 3 months ({src.name})",
+        inputs=(f"{top} prices", f"{denominator} prices"),
+    )
 
 
 def _equal_weight_tech(src: Source, week_end: str) -> Measure:
@@ -52,7 +60,7 @@ def _equal_weight_market(src: Source, week_end: str) -> Measure:
 
 
 def _semis_strength(src: Source, week_end: str) -> Measure:
-    return _relative_3m(src, ("SMH", "SOXX"), src.market_ticker)
+    return _relative_3m(src, config.SEMIS_FUNDS, src.market_ticker)
 
 
 def _series(src: Source, sid: str) -> pd.Series:
@@ -76,7 +84,8 @@ def _real_yield(src: Source, week_end: str) -> Measure:
         label = "Moody's AAA yield (nominal proxy), 13-week change"
     four = _change(level, TREND_DAYS).iloc[-1]
     detail = f"level {level.iloc[-1]:.2f}%, 4-week change {four:+.2f} pp"
-    return Measure(_change(level, 91), source, detail, trend=level, label=label)
+    inputs = (f"{level.name} series",)
+    return Measure(_change(level, 91), source, detail, trend=level, label=label, inputs=inputs)
 
 
 def _fed_target(src: Source, week_end: str) -> Measure:
@@ -86,14 +95,19 @@ def _fed_target(src: Source, week_end: str) -> Measure:
     proxy = path.attrs.get("kind") != "target range"
     label = f"{path.attrs['short']}, 26-week change" if proxy else ""
     detail = f"{'proxy' if proxy else 'upper bound'} now {upper.iloc[-1]:.2f}%"
-    return Measure(_change(upper, 182), path.attrs["label"], detail, trend=upper, label=label)
+    inputs = tuple(f"{sid} series" for sid in (fed.PROXY_ID,) if proxy) or tuple(
+        f"{sid} series" for sid in fed.TARGET_IDS
+    )
+    return Measure(
+        _change(upper, 182), path.attrs["label"], detail, trend=upper, label=label, inputs=inputs
+    )
 
 
 def tech_flow_windows(src: Source, week_end: str = "W-FRI") -> pd.DataFrame:
     """Weekly net flows of tech-class ETFs and their rolling 4- and 8-week sums, in USD bn.
 
     Complete weeks only; weeks without data are NaN and a window needs every week in it.
-    attrs: tickers (the funds summed).
+    attrs: tickers (the funds summed), left_out (funds shown in 01 but not summed: why).
     """
     by_fund, by_class = flows.weekly_flows(src, week_end)
     if "tech" not in by_class:
@@ -102,7 +116,11 @@ def tech_flow_windows(src: Source, week_end: str = "W-FRI") -> pd.DataFrame:
     out = pd.DataFrame({"weekly": weekly})
     for weeks in FLOW_WINDOWS:
         out[f"{weeks}w"] = weekly.rolling(weeks, min_periods=weeks).sum()
-    out.attrs["tickers"] = sorted(by_fund.loc[by_fund["class"] == "tech", "ticker"].unique())
+    summed = (by_fund["class"] == "tech") & by_fund["in_sums"]
+    out.attrs["tickers"] = sorted(by_fund.loc[summed, "ticker"].unique())
+    tech = set(by_fund.loc[by_fund["class"] == "tech", "ticker"])
+    left = by_class.attrs.get("left_out", {})
+    out.attrs["left_out"] = {t: why for t, why in left.items() if t in tech}
     return out
 
 
@@ -115,7 +133,7 @@ def _flows(weeks: int) -> Callable[[Source, str], Measure]:
             f"flow data run {table.index[0].date()} to {table.index[-1].date()}: "
             f"{table['weekly'].notna().sum()} weeks; the window needs {weeks} weeks with data"
         )
-        return Measure(table[f"{weeks}w"], source, note=note)
+        return Measure(table[f"{weeks}w"], source, note=note, inputs=("fund flows",))
 
     return measure
 
@@ -125,7 +143,7 @@ def _highs(src: Source, week_end: str) -> Measure:
     members = int(daily["members"].iloc[-1])
     detail = f"{int(daily['at_high'].iloc[-1])} of {members} at a high on the last day"
     source = f"{breadth.IT_SECTOR} constituents' closes ({src.name}; current members)"
-    return Measure(breadth.share_at_highs(daily), source, detail)
+    return Measure(breadth.share_at_highs(daily), source, detail, inputs=MEMBER_INPUTS)
 
 
 def _advance_decline(src: Source, week_end: str) -> Measure:
@@ -133,7 +151,9 @@ def _advance_decline(src: Source, week_end: str) -> Measure:
     last = daily.iloc[-20:]
     detail = f"{int(last['advancers'].sum())} advances vs {int(last['decliners'].sum())} declines"
     source = f"{breadth.IT_SECTOR} constituents' closes ({src.name}; current members)"
-    return Measure(breadth.advance_decline_ratio(daily, days=20), source, detail)
+    return Measure(
+        breadth.advance_decline_ratio(daily, days=20), source, detail, inputs=MEMBER_INPUTS
+    )
 
 
 def _eps_revisions(src: Source, week_end: str) -> Measure:

@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from techflows import atomic
+from techflows import atomic, config
 from techflows.run.notebook import LIVE_HINT, STORED_SOURCES
 from techflows.views import answers
 
@@ -111,6 +111,26 @@ title="the evidence">{{ s.href.split('/')[0][:2] }} ›</a>{% endif %}{% endfor 
 </div>
 {%- endfor %}
 </div>
+
+{%- if ledger.rows %}
+<h2 id="inputs">How current the inputs are</h2>
+<p class="note">Each input behind a headline (and every stale one): its last date, its age against
+the as-of date, and the headlines resting on it. An input more than {{ ledger.limit }} days old is
+stale: a verdict on it says since when it is unknown.{% if ledger.others %} {{ ledger.others }}
+more input(s), all current, are listed in each report's figures.json.{% endif %}</p>
+<table>
+<thead><tr><th>Input</th><th>Last date</th><th>Age</th><th>Status</th><th>Headlines using it</th>
+</tr></thead>
+<tbody>
+{%- for i in ledger.rows %}
+<tr><td>{{ i.input }}</td><td>{{ i.last or "undated" }}</td>
+<td>{% if i.age_days is not none %}{{ i.age_days }} days{% endif %}</td>
+<td>{% if i.stale %}<span class="failed-status">stale</span>{% else %}current{% endif %}</td>
+<td>{{ i.used_by | join("; ") }}</td></tr>
+{%- endfor %}
+</tbody>
+</table>
+{%- endif %}
 
 <h2>Reports</h2>
 <table>
@@ -258,6 +278,22 @@ def data_sources(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
+def input_ledger(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The sections' input ledgers merged: inputs a headline uses or that are stale, oldest
+    first, each with the headlines (section: figure) resting on it; others counted."""
+    merged: dict[str, dict[str, Any]] = {}
+    for record in records:
+        title = record.get("title") or record.get("name", "")
+        for row in record.get("inputs") or []:
+            if not isinstance(row, dict) or "input" not in row:
+                continue
+            entry = merged.setdefault(row["input"], {**row, "used_by": []})
+            entry["used_by"] += [f"{title}: {name}" for name in row.get("used_by") or []]
+    shown = [r for r in merged.values() if r["used_by"] or r.get("stale")]
+    shown.sort(key=lambda r: (r.get("last") or "9999", r["input"]))
+    return {"rows": shown, "others": len(merged) - len(shown), "limit": config.STALE_DAYS}
+
+
 def overall_answer(records: Sequence[dict[str, Any]]) -> list[answers.Part]:
     """The whole question answered from the sections' stored answers (views.answers.overall)."""
     stored = {r["name"]: answers.from_dict(r["answer"]) for r in records if r.get("answer")}
@@ -278,6 +314,7 @@ def render(records: Sequence[dict[str, Any]], generated: str) -> str:
         n_reused=sum(r.get("status") == "reused" for r in records),
         data_sources=data_sources(records),
         overall=overall_answer(records),
+        ledger=input_ledger(records),
         live_hint=markupsafe.Markup(LIVE_HINT),
         style=markupsafe.Markup(STYLE),
     )

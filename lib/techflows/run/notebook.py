@@ -7,7 +7,7 @@ import json
 import math
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,6 +51,12 @@ def banner(source: Source) -> None:
     )
     if source.fallback_reason:
         text += f"<br><b>Note:</b> {html.escape(source.fallback_reason)}."
+    if source.as_of is not None and source.has_members:
+        text += (
+            f"<br><b>Index membership is today's:</b> S&amp;P 500 members are the source's "
+            f"current list, not those of {source.as_of.date()}, so stocks that have left the "
+            "index since are missing from breadth and notional figures."
+        )
     if source.fallback_reason or source.name in STORED_SOURCES:
         text += f"<br>{LIVE_HINT}"
     style = (
@@ -108,6 +114,7 @@ class Figures:
         self.missing: list[str] = []
         self.tables: list[str] = []
         self.answered: dict[str, object] | None = None
+        self.uses: dict[str, list[str]] = {}  # input -> the headline figures resting on it
 
     @property
     def as_of(self) -> str:
@@ -115,9 +122,20 @@ class Figures:
         return str(self.source.end.date())
 
     def add(
-        self, name: str, value: object, unit: str, as_of: object = None, headline: bool = False
+        self,
+        name: str,
+        value: object,
+        unit: str,
+        as_of: object = None,
+        headline: bool = False,
+        inputs: Iterable[str] = (),
     ) -> object:
-        """Record one figure; headline ones also appear on the index page. Returns the value."""
+        """Record one figure; headline ones also appear on the index page. Returns the value.
+
+        as_of: the date of the data behind the figure. inputs: the input ledger's names of what
+        it rests on (Source.inputs); without as_of, the figure is dated by the oldest of them
+        (an answer is only as current as its oldest input), and only then by the run's date.
+        """
         if isinstance(value, float) and math.isfinite(value):
             stored: object = round(value, 6)
         elif isinstance(value, float):
@@ -126,6 +144,9 @@ class Figures:
             stored = value.item() if hasattr(value, "item") else value
         import pandas as pd
 
+        inputs = tuple(dict.fromkeys(inputs))
+        if as_of is None:
+            as_of = self._oldest(inputs)
         when = str(pd.Timestamp(as_of).date()) if as_of is not None else self.as_of
         self.figures.append(
             {
@@ -137,7 +158,39 @@ class Figures:
                 "headline": headline,
             }
         )
+        if headline:
+            for used in inputs:
+                self.uses.setdefault(used, []).append(name)
         return value
+
+    def _oldest(self, inputs: tuple[str, ...]) -> object:
+        """The oldest last date among the named inputs the source has read (None: none)."""
+        ledger = self.source.inputs().set_index("input")["last"]
+        dates = ledger.reindex(list(inputs)).dropna()
+        return dates.min() if len(dates) else None
+
+    def ledger(self) -> list[dict[str, object]]:
+        """The input ledger for figures.json: each input's last date, its age against the as-of
+        date, whether it is stale, and the headline figures using it (oldest first)."""
+        import pandas as pd
+
+        rows = [
+            {
+                "input": row.input,
+                "last": None if pd.isna(row.last) else str(pd.Timestamp(row.last).date()),
+                "age_days": None if pd.isna(row.age_days) else int(row.age_days),
+                "stale": bool(row.stale),
+                "used_by": self.uses.get(row.input, []),
+            }
+            for row in self.source.inputs().itertuples()
+        ]
+        read = {row["input"] for row in rows}
+        rows += [
+            {"input": name, "last": None, "age_days": None, "stale": False, "used_by": used}
+            for name, used in self.uses.items()
+            if name not in read  # named by a figure, never read: shown, so a typo shows too
+        ]
+        return rows
 
     def table(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
         """Write a table as <name>.csv next to the HTML; returns the frame for display."""
@@ -186,6 +239,7 @@ class Figures:
             "figures": self.figures,
             "tables": [f"{t}.csv" for t in self.tables],
             "missing": self.missing,
+            "inputs": self.ledger(),
             "data_quality": [
                 {**row, "date": str(pd.Timestamp(row["date"]).date())}
                 for row in flags.to_dict("records")

@@ -146,6 +146,7 @@ def report_record(result: RunResult, output_dir: Path) -> dict[str, Any]:
             if isinstance(f, dict) and f.get("headline")
         ],
         missing=figures.get("missing", []),
+        inputs=figures.get("inputs", []),
         answer=figures.get("answer"),
     )
     return record

@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
+from techflows.monitor import scenarios
 from techflows.monitor.checklist import from_analyst_table
 from techflows.monitor.rules import AMBER, GREEN, NO_DATA, RED, REPORTED
 from techflows.views import answers, plots
@@ -129,8 +130,12 @@ def fed_range_sentence(now: Mapping[str, object]) -> str:
 
 
 def flow_funds_sentence(windows: pd.DataFrame) -> str:
-    """The funds whose flows are summed (checklist.tech_flow_windows attrs)."""
-    return f"Funds summed: {', '.join(windows.attrs['tickers'])}."
+    """The funds whose flows are summed (checklist.tech_flow_windows attrs), and those left out."""
+    text = f"Funds summed: {', '.join(windows.attrs['tickers'])}."
+    left = windows.attrs.get("left_out") or {}
+    if left:
+        text += " Left out, too few days reported: " + ", ".join(left) + "."
+    return text
 
 
 def flow_windows_chart(windows: pd.DataFrame, ax: Axes | None = None) -> Axes:
@@ -157,18 +162,20 @@ def flow_windows_text(windows: pd.DataFrame) -> str:
 
 
 def scenario_sentence(summary: pd.DataFrame) -> str:
-    """Which scenario the evidence favours (scenarios.scenario_summary), in one sentence."""
+    """The conditions met per scenario and the run's one reading (scenarios.reading)."""
     parts = ", ".join(
         f"{r.scenario} {r.met} of {r.evaluable}" for r in summary.itertuples() if r.evaluable
     )
-    favoured = summary.loc[summary["favoured"], "scenario"].tolist()
-    if not favoured:
-        return "No scenario condition can be evaluated from this source."
-    return (
-        f"Conditions met, of those the data can judge: {parts}. The evidence favours the "
-        f"**{' / '.join(favoured)}** case ({summary['share_met'].max():.0%} of its "
-        "evaluable conditions met)."
-    )
+    reading = scenarios.reading(summary).text
+    if not parts:
+        return f"No scenario condition can be evaluated from this source: {reading}."
+    return f"Conditions met, of those the data can judge: {parts}. Scenario reading: **{reading}**."
+
+
+def scenario_answer_text(reading: scenarios.Reading) -> str:
+    """The answer's sentence on the run's scenario reading: the same words in 04, 05 and the
+    index."""
+    return f"Seed 002's scenario reading, from its conditions on the checklist: {reading.text}."
 
 
 def styled_scenario_summary(summary: pd.DataFrame) -> Styler:
@@ -211,8 +218,8 @@ def answer(
     items: pd.DataFrame,
     claims: pd.DataFrame,
 ) -> answers.Answer:
-    """05's answer: the concordance of the checklist (checklist.concordance), the scenario the
-    evidence favours (scenarios.scenario_summary) and two of its signals (breadth, flows)."""
+    """05's answer: the concordance of the checklist (checklist.concordance), the run's scenario
+    reading (scenarios.reading) and two of its signals (breadth, flows)."""
     signals, measured = int(score["signals"]), int(score["measured"])
     green, amber, red = (int(score[s]) for s in ("green", "amber", "red"))
     sentences = [
@@ -234,25 +241,13 @@ def answer(
             answers.anchor(CHECKLIST),
         ),
     ]
-    favoured = summary[summary["favoured"]]
-    if len(favoured):
-        names = " / ".join(favoured["scenario"])
-        best = favoured.iloc[0]
-        sentences.append(
-            answers.Sentence(
-                "scenario",
-                f"The evidence favours seed 002's {names} case: {best['met']} of its "
-                f"{best['evaluable']} conditions the data can judge are met.",
-                answers.anchor(SCENARIOS),
-            )
-        )
-        numbers.append(
-            answers.Number(
-                f"{names} ({best['share_met']:.0%})",
-                "favoured scenario (conditions met)",
-                answers.anchor(SCENARIOS),
-            )
-        )
+    reading = scenarios.reading(summary)
+    sentences.append(
+        answers.Sentence("scenario", scenario_answer_text(reading), answers.anchor(SCENARIOS))
+    )
+    numbers.append(
+        answers.Number(reading.label, "scenario reading (conditions)", answers.anchor(SCENARIOS))
+    )
     for signal, heading in (("highs_share", INTERNALS), ("flows_4w", FLOWS)):
         row = items[items["key"] == signal] if "key" in items else items.iloc[0:0]
         if len(row) and pd.notna(row["value"].iloc[0]):

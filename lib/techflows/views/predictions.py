@@ -13,8 +13,11 @@ from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
 from techflows.analysis import forward_returns as fr
+from techflows.models import regimes
 from techflows.models.forecast import MODEL
+from techflows.monitor.scenarios import Reading
 from techflows.views import answers, plots
+from techflows.views.monitor import scenario_answer_text
 from techflows.views.tables import show
 
 SCENARIO_COLOURS = {"bull": "#55a868", "base": "#8c8c8c", "bear": "#c44e52"}
@@ -89,23 +92,25 @@ def excess_after_sentence(
     )
 
 
-def reading_label(now: Mapping[str, Any]) -> str:
-    """The latest scenario reading with its drift state, e.g. 'base (no clear drift)'."""
-    return f"{now['reading']} ({now['state']})"
+def drift_words(now: Mapping[str, Any]) -> str:
+    """The drift's t and p and what they mean: 't = +1.36, p = 0.19: not significant'."""
+    verdict = now["state"] if now["significant"] else "not significant"
+    return f"t = {now['t']:+.2f}, p = {now['p']:.2f}: {verdict}"
 
 
 def reading_sentence(now: Mapping[str, Any], tech: str, market: str) -> str:
-    """The latest week's reading and the drift and breadth behind it (regimes.current)."""
+    """The latest week's drift and breadth (regimes.current); the scenario reading is the
+    checklist's (scenarios.reading), not this."""
     breadth = (
         f"{now['share_at_highs']:.1f}% of tech stocks at a 52-week high"
         f" ({'narrow' if now['narrow_breadth'] else 'not narrow'})"
         if now["breadth"]
-        else "breadth not available, so the drift alone decides"
+        else "breadth not available"
     )
     return (
         f"Week ending {now['week_end'].date()}: over the last {now['weeks']} weeks {tech} "
         f"returned {now['total']:+.1f}% against {market} ({now['mean']:+.2f}% a week, "
-        f"t = {now['t']:+.2f}: {now['state']}); {breadth}. Reading: **{now['reading']}**."
+        f"{drift_words(now)}; a drift counts only at p ≤ {regimes.ALPHA:.2f}); {breadth}."
     )
 
 
@@ -245,14 +250,16 @@ def answer(
     median_all: float,
     consolidation: tuple[str, str],
     claims: pd.DataFrame,
+    scenario: Reading | None = None,
 ) -> answers.Answer:
-    """04's answer: forecast skill (forecast.evaluate), the latest scenario reading
-    (regimes.current) and what followed record notional weeks (consolidation_verdict)."""
+    """04's answer: forecast skill (forecast.evaluate), the run's scenario reading
+    (scenarios.reading, the same as 05's), tech's drift (regimes.current) and what followed
+    record notional weeks (consolidation_verdict)."""
     row = model["metrics"].loc[MODEL]
     skill = model["label"] == "skill"
-    verdict = (
-        f"{'Some' if skill else 'No'} forecasting skill; the latest week reads {now['reading']}"
-    )
+    verdict = f"{'Some' if skill else 'No'} forecasting skill"
+    if scenario is not None:
+        verdict += f"; scenario {scenario.scenario}"
     beat = "beats" if skill else "does no better than"
     sentences = [
         answers.Sentence(
@@ -263,11 +270,16 @@ def answer(
             f"{row['hit_rate']:.0%}).",
             answers.anchor(BACKTEST),
         ),
+    ]
+    if scenario is not None:
+        sentences.append(
+            answers.Sentence("scenario", scenario_answer_text(scenario), answers.anchor(SCENARIOS))
+        )
+    sentences += [
         answers.Sentence(
-            "reading",
-            f"The week to {now['week_end'].date()} reads {now['reading']}: tech's "
-            f"{now['weeks']}-week drift against the market is {now['state']} (t = "
-            f"{now['t']:+.2f}).",
+            "drift",
+            f"Over the {now['weeks']} weeks to {now['week_end'].date()} tech returned "
+            f"{now['total']:+.1f}% against the market ({drift_words(now)}).",
             answers.anchor(SCENARIOS),
         ),
         answers.Sentence(
@@ -285,13 +297,19 @@ def answer(
         answers.Number(
             f"{row['hit_rate']:.0%}", "direction right (hit rate)", answers.anchor(BACKTEST)
         ),
+    ]
+    if scenario is not None:
+        numbers.append(
+            answers.Number(
+                scenario.label, "scenario reading (conditions)", answers.anchor(SCENARIOS)
+            )
+        )
+    significance = "" if now["significant"] else ", not significant"
+    numbers += [
         answers.Number(
-            reading_label(now),
-            f"reading, week to {now['week_end'].date()}",
+            f"{now['t']:+.2f}",
+            f"t of tech's {now['weeks']}-week drift (p = {now['p']:.2f}{significance})",
             answers.anchor(SCENARIOS),
-        ),
-        answers.Number(
-            f"{now['t']:+.2f}", f"t of tech's {now['weeks']}-week drift", answers.anchor(SCENARIOS)
         ),
         answers.Number(
             f"{median_after:+.2f}%",

@@ -26,9 +26,14 @@ Figure = dict[str, object]
 # 1. AI capex against operating cash flow
 
 
-def article_amazon_capex(path: str | Path | None = None) -> dict[str, object]:
-    """The articles' Amazon 2026 capex and operating cash flow (USD bn), their ratio and date."""
-    article = fundamentals.reported_figures(path).set_index("id")
+def article_amazon_capex(
+    path: str | Path | None = None, as_of: object = None
+) -> dict[str, object] | None:
+    """The articles' Amazon 2026 capex and operating cash flow (USD bn), their ratio and date;
+    None when they were reported after as_of (a run as of then cannot know them)."""
+    article = fundamentals.reported_figures(path, as_of).set_index("id")
+    if not {"capex_amzn_2026", "ocf_amzn"} <= set(article.index):
+        return None
     capex, ocf = article.loc[["capex_amzn_2026", "ocf_amzn"], "value"]
     return {
         "capex": capex,

@@ -11,6 +11,8 @@ import seaborn as sns
 from pandas.io.formats.style import Styler
 
 from techflows.analysis import drawdowns, flows, markets, notional
+from techflows.data import freshness
+from techflows.data.source import MEMBERS_INPUT, Source
 from techflows.views import answers, plots, tables
 from techflows.views.tables import show
 
@@ -32,11 +34,40 @@ def fund_classes_text(by_fund: pd.DataFrame, without_flows: list[str] | None = N
     return text
 
 
+def tech_makeup(by_group: pd.DataFrame) -> str:
+    """What the tech flows sum, kind by kind with its share of the gross weekly tech flow
+    (flows.tech_makeup): 'Nasdaq-100 (QQQ) 74%, sector tech (XLC, XLK) 19%, ...'."""
+    kinds = by_group.attrs.get("kinds") or {}
+    return ", ".join(
+        f"{kind} ({', '.join(part['funds'])}) {part['share']:.0%}"
+        for kind, part in kinds.items()
+        if kind != "left out"
+    )
+
+
+def tech_left_out(by_group: pd.DataFrame) -> str:
+    """The tech funds shown but not summed, with why: 'SOXX (reported 6 of its 58 listed
+    days)'; '' when none."""
+    kinds = by_group.attrs.get("kinds") or {}
+    why = by_group.attrs.get("left_out") or {}
+    left = kinds.get("left out", {}).get("funds", [])
+    return ", ".join(f"{t} ({why.get(t, 'too few days reported')})" for t in left)
+
+
+def tech_makeup_text(by_group: pd.DataFrame, by_fund: pd.DataFrame | None = None) -> str:
+    """The note under the tech headline: its kinds, each kind's share of the gross weekly tech
+    flow, and the tech funds left out of the sums (reporting under half their days)."""
+    text = f"**Tech flows are made of:** {tech_makeup(by_group)} of the gross weekly tech flow"
+    if left := tech_left_out(by_group):
+        text += f"; left out of the sums, too few days reported: {left}"
+    return text + "."
+
+
 def coverage_text(table: pd.DataFrame) -> str:
     """How many funds are listed, used and dropped, and which report the fewest days."""
     used = table[table["status"] == "used"]
-    dropped = table[table["status"] != "used"]
-    sparse = used[used["share_reported"] < 0.9].sort_values("share_reported")
+    sparse = table[table["status"].str.startswith("left out")]
+    dropped = table[table["status"].str.startswith("dropped")]
     first, last = table.attrs["first"].date(), table.attrs["last"].date()
     text = (
         f"The flow file lists {len(table)} funds from {first} to {last} "
@@ -47,6 +78,13 @@ def coverage_text(table: pd.DataFrame) -> str:
             f"{t} ({s.removeprefix('dropped: ')})" for t, s in dropped["status"].items()
         )
         text += f" Dropped: {why}."
+    if len(sparse):
+        why = ", ".join(sparse.index)
+        text += (
+            f" Left out of every sum, shown per fund only (under half of their listed days "
+            f"reported): {why}."
+        )
+    sparse = used[used["share_reported"] < 0.9].sort_values("share_reported")
     if len(sparse):
         listed = ", ".join(f"{t} {s:.0%}" for t, s in sparse["share_reported"].items())
         text += (
@@ -77,14 +115,14 @@ def styled_coverage(table: pd.DataFrame) -> Styler:
     they were dropped.
     """
     shown = table[(table["class"] != "other") | (table["status"] != "used")]
-    aum_date = table.attrs.get("aum_date")
-    caption = "Flow coverage per tech, sector and market fund" + (
-        f" (assets as of {aum_date.date()}, the file's only snapshot)" if aum_date else ""
-    )
+    note = table.attrs.get("aum_note")
+    caption = "Flow coverage per tech, sector and market fund" + (f" ({note})" if note else "")
     return show(shown[list(COVERAGE_COLUMNS)].rename_axis("fund"), caption)
 
 
-def flagged_text(marked: pd.DataFrame, aum_date: pd.Timestamp | None) -> str:
+def flagged_text(
+    marked: pd.DataFrame, aum_date: pd.Timestamp | None, aum_note: str = ""
+) -> str:
     """The rule that flags a print, and how many prints it flagged (tech ones named)."""
     if aum_date is None:
         return (
@@ -96,10 +134,13 @@ def flagged_text(marked: pd.DataFrame, aum_date: pd.Timestamp | None) -> str:
         f"{r.ticker} {r.flow_usd / 1e6:+,.0f}m on {r.date.date()} ({r.pct_aum:+.1f}% of assets)"
         for r in tech.itertuples()
     )
+    scale = aum_note or f"assets as of {aum_date.date()}"
     return (
         f"A daily print is **flagged** when it is at least {flows.OUTLIER_MIN_PCT_AUM:g}% of the "
-        f"fund's assets (as of {aum_date.date()}) and at least "
-        f"{flows.OUTLIER_TIMES_TYPICAL:g} times the fund's median day: {len(marked)} prints "
+        f"fund's assets ({scale}) and at least {flows.OUTLIER_TIMES_TYPICAL:g} times the "
+        f"fund's median day, or when two funds of one segment print opposite flows the same "
+        f"day, each at least {flows.OFFSET_MIN_PCT_AUM:g}% of its assets, that cancel "
+        f"(a swap between funds such as IVV and VOO, not money moving): {len(marked)} prints "
         f"flagged{', tech: ' + named if named else ''}. Every tech flow below is shown with "
         "and without them."
     )
@@ -376,6 +417,12 @@ def notional_week_text(ranked: pd.DataFrame, label: str, years: int) -> str:
     )
 
 
+def notional_inputs(src: Source) -> tuple[str, ...]:
+    """The input ledger's names behind the notional ranking: the index members' prices when the
+    source has them (notional.tech_dollar_volume), else none named (its funds are dated)."""
+    return ("index member prices", MEMBERS_INPUT) if src.has_members else ()
+
+
 def styled_top_weeks(ranked: pd.DataFrame, years: int, n: int = 5) -> Styler:
     """The n largest notional weeks in the window: rank at the time and that week's price move."""
     window = markets.last_years(ranked, years)
@@ -442,8 +489,9 @@ def drawdown_chart(close: pd.Series, years: int) -> plt.Axes:
 def styled_against_assets(table: pd.DataFrame) -> Styler:
     """flows.against_assets: each fund's flows in USD bn and % of assets beside its returns."""
     attrs = table.attrs
+    scale = attrs.get("aum_note") or f"assets as of {attrs['aum_date'].date()}"
     caption = (
-        f"Net flows against assets (as of {attrs['aum_date'].date()}) and price returns: the "
+        f"Net flows against assets ({scale}) and price returns: the "
         f"week ending {attrs['week'].date()} and the {attrs['weeks']} weeks to it"
     )
     columns = [
@@ -558,6 +606,41 @@ NOTIONAL = "Notional buying: the largest week in a decade?"
 STALE_FLOW_WEEKS = 2  # a latest flow week this many weeks before the prices says how old it is
 
 
+def flows_sentence(by_group: pd.DataFrame, prices_date: pd.Timestamp) -> str:
+    """The latest flow week and the year so far, in the past tense when the flows are older
+    than the freshness limit against the prices' date, with what the tech flows are made of."""
+    week, tech = by_group.index[-1], by_group["tech"].iloc[-1]
+    year = flows.year_to_date(by_group, week.year).iloc[-1]
+    span, noun = flows.signed_record_span(by_group["tech"], week)
+    tech_year = answers.signed_bn(year["tech"] / 1e9)
+    other_year = answers.signed_bn(year["non-tech sector"] / 1e9)
+    made_of = tech_makeup(by_group)
+    made_of = f" Tech here is {made_of} of the gross weekly tech flow" if made_of else ""
+    if left := tech_left_out(by_group):
+        made_of += f"; left out, too few days reported: {left}"
+    made_of += "." if made_of else ""
+    if freshness.is_stale(week, prices_date):
+        return (
+            f"The flow data end with the week to {week.day_name()} {week.date()}, "
+            f"{freshness.stale_words(week, prices_date)}: in that week tech ETFs had net "
+            f"{noun}s of {abs(tech) / 1e9:.2f} USD bn, {flows.span_text(span, noun)}; from the "
+            f"start of {week.year} to then their net flow was {tech_year}, against "
+            f"{other_year} for non-tech sector funds.{made_of}"
+        )
+    behind = (prices_date - week).days // 7
+    dated = (
+        f" (the flow data's last complete week, {behind} weeks before {prices_date.date()})"
+        if behind >= STALE_FLOW_WEEKS
+        else ""
+    )
+    return (
+        f"Tech ETFs had net {noun}s of {abs(tech) / 1e9:.2f} USD bn in the week to "
+        f"{week.day_name()} {week.date()}{dated}, {flows.span_text(span, noun)}; since the "
+        f"start of {week.year} their net flow is {tech_year}, against {other_year} for "
+        f"non-tech sector funds.{made_of}"
+    )
+
+
 def flows_verdict(week: float, year: float) -> str:
     """The answer's first words from the latest week's and the year's tech flows."""
     if week > 0:
@@ -583,24 +666,11 @@ def answer(
     if by_group is not None:
         week, tech = by_group.index[-1], by_group["tech"].iloc[-1]
         year = flows.year_to_date(by_group, week.year).iloc[-1]
-        span, noun = flows.signed_record_span(by_group["tech"], week)
-        verdict = flows_verdict(tech, year["tech"])
-        behind = (pd.Timestamp(now["date"]) - week).days // 7
-        dated = (
-            f" (the flow data's last complete week, {behind} weeks before {now['date'].date()})"
-            if behind >= STALE_FLOW_WEEKS
-            else ""
-        )
+        prices_date = pd.Timestamp(now["date"])
+        stale = freshness.is_stale(week, prices_date)
+        verdict = freshness.unknown_since(week) if stale else flows_verdict(tech, year["tech"])
         sentences.append(
-            answers.Sentence(
-                "flows",
-                f"Tech ETFs had net {noun}s of {abs(tech) / 1e9:.2f} USD bn in the week to "
-                f"{week.day_name()} {week.date()}{dated}, {flows.span_text(span, noun)}; since the "
-                f"start of {week.year} their net flow is {answers.signed_bn(year['tech'] / 1e9)}, "
-                f"against {answers.signed_bn(year['non-tech sector'] / 1e9)} for non-tech "
-                "sector funds.",
-                answers.anchor(FLOWS),
-            )
+            answers.Sentence("flows", flows_sentence(by_group, prices_date), answers.anchor(FLOWS))
         )
         numbers += [
             answers.Number(
@@ -610,12 +680,12 @@ def answer(
             ),
             answers.Number(
                 answers.signed_bn(year["tech"] / 1e9),
-                f"tech ETF net flow, {week.year} to date",
+                f"tech ETF net flow, {week.year} to {week.date() if stale else 'date'}",
                 answers.anchor(FLOWS),
             ),
             answers.Number(
                 answers.signed_bn(year["non-tech sector"] / 1e9),
-                f"non-tech sector funds, {week.year} to date",
+                f"non-tech sector funds, {week.year} to {week.date() if stale else 'date'}",
                 answers.anchor(FLOWS),
             ),
         ]

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from techflows.views import plots
 
-# A scenario reading is a label ("base (no clear drift)"); charts place it on this scale.
+# A scenario reading is a label ("base", "undetermined"); charts place it on this scale.
 SCENARIO_LEVELS = ("bear", "base", "bull")
 
 
@@ -61,12 +61,12 @@ CHARTS = (
     ),
     Chart(
         "reading",
-        "Scenario reading (drift and breadth)",
+        "Scenario reading",
         "04_predictions",
-        (("Scenario reading of the latest complete week (drift and breadth rule)", "reading"),),
+        (("Scenario reading (seed 002's conditions on the checklist)", "reading"),),
         "",
-        "Tech's 26-week drift against the market and the share of IT stocks at 52-week highs, "
-        "read as bull, base or bear for the latest complete week.",
+        "The run's one scenario reading: seed 002's conditions judged on the checklist, bull, "
+        "base or bear (no point: undetermined, too few conditions can be judged).",
         levels=SCENARIO_LEVELS,
     ),
     Chart(
