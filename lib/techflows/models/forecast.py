@@ -47,10 +47,11 @@ def model_inputs(
     what = f"weekly changes in the {used} (source: {panel.attrs['nominal_source']})"
     last, end = changes.index[-1], y.index[-1]
     if freshness.is_stale(last, end):
-        return y, None, (
+        dropped = (
             f"none: the {what} end {last.date()}, {freshness.stale_words(last, end)}, so they "
-            f"are dropped and the model uses tech's returns alone"
+            "are dropped and the model uses tech's returns alone"
         )
+        return y, None, dropped
     # A week without a yield change (a gap, or after the yields end) counts as no change.
     exog = changes.reindex(y.index).fillna(0.0)
     carried = int((y.index > last).sum())

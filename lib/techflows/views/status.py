@@ -120,9 +120,7 @@ def styled_coverage(table: pd.DataFrame) -> Styler:
     return show(shown[list(COVERAGE_COLUMNS)].rename_axis("fund"), caption)
 
 
-def flagged_text(
-    marked: pd.DataFrame, aum_date: pd.Timestamp | None, aum_note: str = ""
-) -> str:
+def flagged_text(marked: pd.DataFrame, aum_date: pd.Timestamp | None, aum_note: str = "") -> str:
     """The rule that flags a print, and how many prints it flagged (tech ones named)."""
     if aum_date is None:
         return (
