@@ -112,12 +112,14 @@ title="the evidence">{{ s.href.split('/')[0][:2] }} ›</a>{% endif %}{% endfor 
 {%- endfor %}
 </div>
 
-{%- if ledger.rows %}
+{%- if ledger.rows or ledger.stale_unused %}
 <h2 id="inputs">How current the inputs are</h2>
-<p class="note">Each input behind a headline (and every stale one): its last date, its age against
-the as-of date, and the headlines resting on it. An input more than {{ ledger.limit }} days old is
-stale: a verdict on it says since when it is unknown.{% if ledger.others %} {{ ledger.others }}
-more input(s), all current, are listed in each report's figures.json.{% endif %}</p>
+<p class="note">Each input a headline rests on: its last date, its age against the as-of date, and
+the headlines using it. An input more than {{ ledger.limit }} days old is stale: a verdict on it
+says since when it is unknown.{% if ledger.stale_unused %} Stale, but no headline rests on them:
+{{ ledger.stale_unused | join(", ") }}.{% endif %}{% if ledger.others %} {{ ledger.others }} more
+input(s), all current, are listed in each report's figures.json.{% endif %}</p>
+{%- if ledger.rows %}
 <table>
 <thead><tr><th>Input</th><th>Last date</th><th>Age</th><th>Status</th><th>Headlines using it</th>
 </tr></thead>
@@ -130,6 +132,7 @@ more input(s), all current, are listed in each report's figures.json.{% endif %}
 {%- endfor %}
 </tbody>
 </table>
+{%- endif %}
 {%- endif %}
 
 <h2>Reports</h2>
@@ -279,19 +282,24 @@ def data_sources(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def input_ledger(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """The sections' input ledgers merged: inputs a headline uses or that are stale, oldest
-    first, each with the headlines (section: figure) resting on it; others counted."""
+    """The sections' input ledgers merged: the inputs headlines rest on, oldest first, each
+    with the headlines ('01: figure') using it; stale inputs no headline uses; a count of the
+    other inputs."""
     merged: dict[str, dict[str, Any]] = {}
     for record in records:
-        title = record.get("title") or record.get("name", "")
+        section = str(record.get("name", "")).split("_", 1)[0]
         for row in record.get("inputs") or []:
             if not isinstance(row, dict) or "input" not in row:
                 continue
             entry = merged.setdefault(row["input"], {**row, "used_by": []})
-            entry["used_by"] += [f"{title}: {name}" for name in row.get("used_by") or []]
-    shown = [r for r in merged.values() if r["used_by"] or r.get("stale")]
-    shown.sort(key=lambda r: (r.get("last") or "9999", r["input"]))
-    return {"rows": shown, "others": len(merged) - len(shown), "limit": config.STALE_DAYS}
+            entry["used_by"] += [f"{section}: {name}" for name in row.get("used_by") or []]
+    rows = sorted(
+        (r for r in merged.values() if r["used_by"]),
+        key=lambda r: (r.get("last") or "9999", r["input"]),
+    )
+    stale = sorted(r["input"] for r in merged.values() if r.get("stale") and not r["used_by"])
+    others = len(merged) - len(rows) - len(stale)
+    return {"rows": rows, "stale_unused": stale, "others": others, "limit": config.STALE_DAYS}
 
 
 def overall_answer(records: Sequence[dict[str, Any]]) -> list[answers.Part]:
