@@ -81,3 +81,23 @@ def test_offsetting_swings_between_two_funds_are_flagged():
 @pytest.mark.parametrize(("ivv", "voo"), [(10e9, 10e9), (10e9, -2e9), (1e9, -1e9)])
 def test_same_side_lopsided_or_small_moves_are_not_offsetting_swings(ivv, voo):
     assert not flows.flag_prints(_swings(ivv, voo), AUM, SEGMENTS)["flagged"].any()
+
+
+def test_offsetting_weekly_swings_of_40bn_are_flagged():
+    # IVV +8bn a day and VOO -7bn a day for a week: each day is about 1% of its fund's assets
+    # (no single print stands out), but the week moves $40bn into one S&P 500 fund and $35bn
+    # out of the other, 5.7% and 4.4% of their assets: a swap, not money coming or going.
+    days = pd.bdate_range("2026-03-02", periods=15)
+    rows = [(d, "IVV", 0.3e9 * (-1) ** i) for i, d in enumerate(days[:10])]
+    rows += [(d, "VOO", -0.2e9 * (-1) ** i) for i, d in enumerate(days[:10])]
+    rows += [(d, "IVV", 8e9) for d in days[10:]] + [(d, "VOO", -7e9) for d in days[10:]]
+    daily = pd.DataFrame(rows, columns=["date", "ticker", "flow_usd"])
+    marked = flows.flag_prints(daily, AUM, SEGMENTS)
+    flagged = marked[marked["flagged"]]
+    assert len(flagged) == 10 and set(flagged["date"]) == set(days[10:])
+    weekly = flows.weekly_by_fund(marked, "W-FRI").set_index(["week_end", "ticker"])
+    swing = weekly.xs(pd.Timestamp("2026-03-20"), level="week_end")
+    assert swing["flow_usd"].to_dict() == pytest.approx({"IVV": 40e9, "VOO": -35e9})
+    assert swing["flow_ex_flagged_usd"].to_dict() == pytest.approx({"IVV": 0.0, "VOO": 0.0})
+    lopsided = daily.assign(flow_usd=daily["flow_usd"].where(daily["ticker"] != "VOO", -1e9))
+    assert not flows.flag_prints(lopsided, AUM, SEGMENTS)["flagged"].any()
