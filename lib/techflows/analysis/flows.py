@@ -67,11 +67,15 @@ def classify(
 
 OUTLIER_TIMES_TYPICAL = 5.0  # a day this many times the fund's median |flow| ...
 OUTLIER_MIN_PCT_AUM = 2.0  # ... and at least this % of its assets is flagged
-# Two funds of one segment (IVV and VOO) printing opposite flows the same day, each at least
-# this % of its assets and far above its typical day, that cancel to within OFFSET_MAX_NET of
-# the larger: a swap between funds (or a data error), not money moving. Both are flagged.
+# Two funds of one segment (IVV and VOO) moving opposite ways by amounts that cancel to within
+# OFFSET_MAX_NET of the larger: a swap between funds (or a data error), not money moving. Caught
+# on one day (each print at least OFFSET_MIN_PCT_AUM % of its fund's assets and far above its
+# typical day) and over any OFFSET_SESSIONS sessions (each fund's sum at least
+# OUTLIER_MIN_PCT_AUM % of its assets: its prints in the swing's direction that are far above
+# its typical day are flagged).
 OFFSET_MIN_PCT_AUM = 1.0
 OFFSET_MAX_NET = 0.25
+OFFSET_SESSIONS = 5
 
 
 def sessions(src: Source) -> pd.DatetimeIndex | None:
@@ -90,8 +94,8 @@ def flag_prints(
     A day is flagged when its flow is at least OUTLIER_MIN_PCT_AUM % of the fund's assets and
     at least OUTLIER_TIMES_TYPICAL times the fund's median absolute daily flow (its own history
     in the rows given). With segments (ticker -> segment), offsetting swings between funds of
-    one segment are flagged too (offsetting). Without assets (aum None) nothing can be
-    flagged: pct_aum is NaN.
+    one segment are flagged too, on one day (offsetting) and over a few sessions
+    (offsetting_runs). Without assets (aum None) nothing can be flagged: pct_aum is NaN.
     """
     out = daily.copy()
     size = out["ticker"].map(aum["aum_usd"]) if aum is not None else np.nan
@@ -100,9 +104,11 @@ def flag_prints(
     big = out["pct_aum"].abs()
     unusual = big >= OUTLIER_TIMES_TYPICAL * typical
     out["flagged"] = (big >= OUTLIER_MIN_PCT_AUM) & unusual
-    if segments is not None:
+    if segments is not None and aum is not None:
         candidates = out[(big >= OFFSET_MIN_PCT_AUM) & unusual]
         out["flagged"] |= out.index.isin(offsetting(candidates, segments))
+        runs = offsetting_runs(out, aum, segments)
+        out["flagged"] |= out.index.isin(runs) & unusual
     return out
 
 
@@ -115,9 +121,42 @@ def offsetting(prints: pd.DataFrame, segments: pd.Series) -> pd.Index:
         rows = list(day.itertuples())
         for i, first in enumerate(rows):
             for second in rows[i + 1 :]:
-                a, b = first.flow_usd, second.flow_usd
-                if a * b < 0 and abs(a + b) <= OFFSET_MAX_NET * max(abs(a), abs(b)):
+                if _cancel(first.flow_usd, second.flow_usd):
                     found |= {first.Index, second.Index}
+    return pd.Index(sorted(found))
+
+
+def _cancel(a: pd.Series | float, b: pd.Series | float) -> pd.Series | bool:
+    """Opposite flows that net to at most OFFSET_MAX_NET of the larger."""
+    larger = np.maximum(np.abs(a), np.abs(b))
+    return (a * b < 0) & (np.abs(a + b) <= OFFSET_MAX_NET * larger)
+
+
+def offsetting_runs(
+    daily: pd.DataFrame, aum: pd.DataFrame, segments: pd.Series, sessions: int = OFFSET_SESSIONS
+) -> pd.Index:
+    """Row labels of prints in offsetting swings over `sessions` days: two funds of a segment
+    whose sums over the same days are opposite, each at least OUTLIER_MIN_PCT_AUM % of its
+    assets, and cancel (_cancel); each fund's prints in its swing's direction are flagged."""
+    wide = daily.pivot_table(index="date", columns="ticker", values="flow_usd", aggfunc="sum")
+    sums = wide.fillna(0.0).rolling(sessions, min_periods=1).sum()
+    size = aum["aum_usd"].reindex(sums.columns)
+    big = 100 * sums.abs().div(size, axis=1) >= OUTLIER_MIN_PCT_AUM
+    dates = sums.index
+    found: set[object] = set()
+    for _, members in segments.dropna().groupby(segments.dropna()):
+        funds = [t for t in members.index if t in sums.columns]
+        for i, a in enumerate(funds):
+            for b in funds[i + 1 :]:
+                hits = big[a] & big[b] & _cancel(sums[a], sums[b])
+                for end in dates[hits.to_numpy()]:
+                    window = dates[
+                        max(0, dates.get_loc(end) - sessions + 1) : dates.get_loc(end) + 1
+                    ]
+                    for fund in (a, b):
+                        side = np.sign(sums.at[end, fund])
+                        rows = daily[(daily["ticker"] == fund) & daily["date"].isin(window)]
+                        found |= set(rows.index[np.sign(rows["flow_usd"]) == side])
     return pd.Index(sorted(found))
 
 
