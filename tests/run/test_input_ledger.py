@@ -74,3 +74,25 @@ def test_the_index_shows_the_ledger(src, tmp_path):
     row = page.split("SMH prices", 1)[1].split("</tr>", 1)[0]
     assert "2026-06-05" in row and "77 days" in row and "stale" in row
     assert "semis over the market" in row
+
+
+def test_a_stale_headline_card_says_its_data_date():
+    record = {
+        "name": "01_current_status",
+        "status": "ok",
+        "as_of": "2026-08-21",
+        "headlines": [
+            {
+                "name": "latest weekly tech net flow",
+                "value": -2.59,
+                "unit": "USD bn",
+                "as_of": "2026-03-27",
+            },
+            {"name": "XLK drawdown from peak", "value": -7.4, "unit": "%", "as_of": "2026-08-21"},
+        ],
+    }
+    page = index_page.render([record], "2026-08-21T21:20:00+00:00")
+    flow = page.split("latest weekly tech net flow", 1)[1].split("</li>", 1)[0]
+    assert "(data to 2026-03-27: stale)" in flow
+    drawdown = page.split("XLK drawdown from peak", 1)[1].split("</li>", 1)[0]
+    assert "stale" not in drawdown

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +101,8 @@ title="the evidence">{{ s.href.split('/')[0][:2] }} ›</a>{% endif %}{% endfor 
 <ul>
 {%- for f in r.headlines %}
 <li>{% if r.html %}<a href="{{ r.html }}">{{ f.name }}</a>{% else %}{{ f.name }}{% endif %}:
-<span class="value">{{ f.value_text }}</span>{{ f.unit_text }}</li>
+<span class="value">{{ f.value_text }}</span>{{ f.unit_text }}
+{%- if f.stale %} <span class="note">(data to {{ f.as_of }}: stale)</span>{% endif %}</li>
 {%- endfor %}
 </ul>
 {%- if not r.figures_current %}<div class="note">figures from the last good run</div>{% endif %}
@@ -216,6 +217,16 @@ def format_figure(value: object, unit: str) -> tuple[str, str]:
     return format_value(value), f" {unit}" if unit else ""
 
 
+def stale_figure(figure_as_of: object, run_as_of: object) -> bool:
+    """True when a figure's data are older than the freshness limit against the run's as-of
+    date (config.STALE_DAYS): its card says so, never showing it as current."""
+    try:
+        age = date.fromisoformat(str(run_as_of)) - date.fromisoformat(str(figure_as_of))
+    except ValueError:
+        return False
+    return age.days > config.STALE_DAYS
+
+
 def format_seconds(seconds: object) -> str:
     """Run time for reading: '42.3 s', '12 min 05 s'."""
     if not isinstance(seconds, int | float) or isinstance(seconds, bool):
@@ -259,7 +270,10 @@ def _view(record: dict[str, Any]) -> dict[str, Any]:
     view["headlines"] = []
     for figure in record.get("headlines") or []:
         value_text, unit_text = format_figure(figure.get("value"), figure.get("unit") or "")
-        view["headlines"].append({**figure, "value_text": value_text, "unit_text": unit_text})
+        stale = stale_figure(figure.get("as_of"), record.get("as_of"))
+        view["headlines"].append(
+            {**figure, "value_text": value_text, "unit_text": unit_text, "stale": stale}
+        )
     view.setdefault("figures_current", True)
     view["good"] = record.get("status") in GOOD
     return view
