@@ -136,9 +136,11 @@ def flagged_text(marked: pd.DataFrame, aum_date: pd.Timestamp | None, aum_note: 
     return (
         f"A daily print is **flagged** when it is at least {flows.OUTLIER_MIN_PCT_AUM:g}% of the "
         f"fund's assets ({scale}) and at least {flows.OUTLIER_TIMES_TYPICAL:g} times the "
-        f"fund's median day, or when two funds of one segment print opposite flows the same "
-        f"day, each at least {flows.OFFSET_MIN_PCT_AUM:g}% of its assets, that cancel "
-        f"(a swap between funds such as IVV and VOO, not money moving): {len(marked)} prints "
+        f"fund's median day, or when two funds of one segment move opposite ways by amounts "
+        f"that cancel, on one day (each at least {flows.OFFSET_MIN_PCT_AUM:g}% of its assets) "
+        f"or over {flows.OFFSET_SESSIONS} sessions (each at least "
+        f"{flows.OUTLIER_MIN_PCT_AUM:g}%): a swap between funds such as IVV and VOO, not money "
+        f"moving. {len(marked)} prints "
         f"flagged{', tech: ' + named if named else ''}. Every tech flow below is shown with "
         "and without them."
     )
