@@ -17,12 +17,6 @@ def closes(start: str, end: str, level: float = 100.0, weekly: float = 0.0) -> p
     return pd.DataFrame({"Close": level * growth, "Volume": 1e6}, index=days.rename("Date"))
 
 
-def series(start: str, end: str, level: float, step: float = 0.0) -> pd.Series:
-    """A daily (weekday) rate series from start to end, moving by `step` a day."""
-    days = pd.bdate_range(start, end)
-    return pd.Series(level + step * np.arange(len(days)), index=days)
-
-
 class FrameAdapter(Adapter):
     """Prices, series, flows, assets, shares and members from the frames it is given."""
 

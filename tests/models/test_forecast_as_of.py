@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from handmade import series, source
+from handmade import source
 from techflows.models import forecast
 
 AS_OF = pd.Timestamp("2026-08-21")  # a Friday: the week ending that day is complete
@@ -17,13 +17,17 @@ def _prices(seed: int) -> pd.DataFrame:
     return pd.DataFrame({"Close": close, "Volume": 1e6}, index=days)
 
 
+def _yield(seed: int, level: float, end: str) -> pd.Series:
+    """A daily yield in percent, a random walk from `level`, to `end`."""
+    days = pd.bdate_range("2021-01-04", end)
+    steps = np.random.default_rng(seed).normal(0.0, 0.05, len(days))
+    return pd.Series(level + np.cumsum(steps), index=days)
+
+
 def _source(yields_end: str):
     return source(
         prices={"XLK": _prices(1), "SPY": _prices(2)},
-        series={
-            "DGS10": series("2021-01-04", yields_end, 1.0, step=0.002),
-            "DFII10": series("2021-01-04", yields_end, -1.0, step=0.0015),
-        },
+        series={"DGS10": _yield(3, 1.0, yields_end), "DFII10": _yield(4, -1.0, yields_end)},
     )
 
 
