@@ -77,29 +77,6 @@ def test_flow_events_use_only_earlier_weeks():
     assert fr.flow_events(flows.iloc[:7]).empty
 
 
-def _long(after: np.ndarray, usual: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "week_end": weeks(len(usual) + len(after)),
-            "group": [fr.ALL_WEEKS] * len(usual) + [fr.RECORD] * len(after),
-            "horizon": 13,
-            "excess": np.r_[usual, after],
-        }
-    )
-
-
-def test_consolidation_verdict():
-    rng = np.random.default_rng(0)
-    usual = rng.normal(1.0, 2.0, 300)
-    weaker = _long(rng.normal(-3.0, 1.0, 20), usual)
-    assert fr.consolidation_verdict(weaker)[0] == "supported"
-    stronger = _long(rng.normal(4.0, 1.0, 20), usual)
-    assert fr.consolidation_verdict(stronger)[0] == "not supported"
-    few = _long(np.array([-5.0, -4.0]), usual)
-    label, sentence = fr.consolidation_verdict(few)
-    assert label == "not testable" and "Only 2" in sentence
-
-
 def _study(excess: np.ndarray, events: list[int]) -> pd.DataFrame:
     """A long table as event_returns gives it: every week, and the event weeks again."""
     dates = weeks(len(excess))
@@ -113,6 +90,14 @@ def _study(excess: np.ndarray, events: list[int]) -> pd.DataFrame:
 # 13 record weeks in 6 clusters (each event within 13 weeks of the one before is the same one)
 EVENTS = [40, 41, 42, 43, 120, 121, 200, 202, 204, 260, 300, 301, 350]
 FIRSTS = [40, 120, 200, 260, 300, 350]
+
+
+def test_consolidation_not_supported_when_events_did_better():
+    rng = np.random.default_rng(0)
+    excess = rng.normal(1.0, 2.0, 400)
+    excess[EVENTS] = 6.0 + np.arange(len(EVENTS)) / 10
+    result = fr.consolidation_test(_study(excess, EVENTS), fr.RECORD, 13)
+    assert result["label"] == "not supported" and not result["headline"]
 
 
 def test_consolidation_is_tested_on_independent_events_against_non_overlapping_weeks():

@@ -76,7 +76,11 @@ def test_shocks_are_standard_deviations_of_each_horizons_changes(panel):
     table = rate_shocks.scenario_table(panel)
     assert set(table["horizon"]) == {"1 week", "13 weeks"}
     real = table[(table["model"] == "alone") & (table["shocked"] == "10y real yield (TIPS)")]
-    for periods in (1, 13):
+    quarter = real[real["periods"] == 13].set_index("sd_multiple")
+    # over 13 weeks the shock is 2 sd of every 13-week window's change (the fit: blocks, below)
+    sd13 = rate_shocks.horizon_panel(panel, 13)["d_real"].std()
+    assert quarter.loc[2.0, "shock_bp"] == pytest.approx(200 * sd13)
+    for periods in (1,):
         data = rate_shocks.horizon_panel(panel, periods)
         fit = _hac_fit(data, ["d_real"], lags=max(4, periods))
         sd = data["d_real"].std()

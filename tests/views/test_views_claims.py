@@ -27,6 +27,7 @@ def table() -> pd.DataFrame:
         window="week ending Wed 2026-02-04 (2026-01-29 to 2026-02-04)",
         measured_without_flagged=["$6.00bn", "-$0.87bn", "", ""],
         verdict_without_flagged=[ledger.CONSISTENT, ledger.CONSISTENT, "", ""],
+        check=["proxy", "proxy", "", ""],
     )
 
 
@@ -64,7 +65,7 @@ def test_styled_unmeasured_lists_only_the_unchecked_claims(table):
 
 def test_verdict_chart_builds(table):
     ax = view.verdict_chart(table)
-    assert ax.get_title() == "Claims per article by verdict"
+    assert ax.get_title() == "Claims per article by verdict, exact and proxy checks"
 
 
 def _ledger(consistent: int, differs: int, unmeasured: int, later: int, proxy: int = 0):

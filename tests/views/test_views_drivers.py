@@ -142,7 +142,7 @@ def test_rate_sentences(panel, roll):
     assert view.rate_sensitivity_sentence(panel, head) == (
         "XLK minus SPY, weekly, 2026-01-09 to 2026-01-23 (3 periods). Nominal: FRED DGS10; "
         "real: FRED DFII10. Beta to the 10y nominal yield: **-0.54% per +1pp** "
-        "(HAC se 0.81, p = 0.51, R² = 0.006)."
+        "(HAC se 0.81, p = 0.51, not significant, R² = 0.006)."
     )
     assert view.rolling_beta_sentence(roll, "10y real yield (TIPS)", 52, "weekly") == (
         "Latest rolling 52-week beta to the 10y real yield (TIPS): +5.91% per +1pp "

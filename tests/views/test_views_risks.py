@@ -46,7 +46,11 @@ def head():
             "beta": -4.45,
             "beta_p": 0.000002,
             "r2": 0.156,
-            "n": 510,
+            "n": 39,
+            "offsets": 13,
+            "p_low": 1e-7,
+            "p_high": 0.0004,
+            "p_below": 13,
             "yields_from": "FRED DFII10",
         }
     )
@@ -86,6 +90,8 @@ def now():
         "asked": -0.107,
         "deeper": -0.2,
         "since": pd.Timestamp("1998-12-22"),
+        "comparable": True,
+        "rebounded": True,
     }
 
 
@@ -94,6 +100,7 @@ def summary():
     return {
         "episodes": 12,
         "went_deeper": 5,
+        "share": intervals.share(5, 12),
         "median_days_to_deeper": 29.0,
         "n_6m": 12,
         "median_6m": 0.168,
@@ -168,7 +175,11 @@ def test_rate_shock_figures_and_sentences(head):
     assert [(f["name"], f["unit"], f["headline"]) for f in figures] == [
         (name, "% (tech minus market)", True),
         (f"{name}: size of the rise", "bp", False),
-        (f"{name}: p-value of the beta (HAC)", "p", True),
+        (
+            f"{name}: p-value of the beta (median of 13 offsets of non-overlapping 13-week blocks)",
+            "p",
+            True,
+        ),
         (f"{name}: R² of the regression", "R²", True),
     ]
     assert [f["value"] for f in figures] == pytest.approx([-1.57, 35.3, 0.000002, 0.156])
@@ -188,8 +199,10 @@ def test_rate_shock_figures_and_sentences(head):
         "Weekly data, XLK minus SPY, 2016-02-19 to 2026-02-13; nominal yield: FRED DGS10; real "
         "yield: FRED DFII10. Over 13 weeks, a 1-sd rise in the 10y real yield (TIPS) (+35 bp) "
         "goes with a -1.57% relative return (95% CI -2.22% to -0.92%); beta -4.45% per +1pp, "
-        "p < 0.001, R² = 0.156 (510 overlapping windows). Within 1 week: beta -0.97% per +1pp, "
-        "p = 0.097, R² = 0.006; a 1-sd rise (+10 bp) goes with -0.10%."
+        "p < 0.001, significant at 5%, R² = 0.156 (39 non-overlapping 13-week blocks at the "
+        "offset with the median p; p ranges from < 0.001 to < 0.001 across the 13 offsets, 13 of "
+        "13 below 0.05). Week to week (section 02): beta -0.97% per +1pp, p = 0.097, "
+        "significant at 10% only, R² = 0.006; a 1-sd rise (+10 bp) goes with -0.10%."
     )
     scale = pd.DataFrame(
         {
@@ -357,23 +370,30 @@ def test_today_drawdown_figures_and_sentence(now, summary):
         "as_of": DAY,
         "headline": True,
     }
-    assert figures[1]["name"] == "XLK: past drawdowns that reached the current one's depth (-10.7%)"
+    state = "reached -10.7% (its trough so far) and came back to -8.1% (today's depth) before -20%"
+    assert figures[1]["name"] == f"XLK: past drawdowns that {state}"
     assert figures[1]["value"] == 12
-    assert figures[2]["name"] == (
-        "XLK: share of past drawdowns as deep as the current one (-10.7%) that went on to -20%"
-    )
+    assert figures[2]["name"] == f"XLK: share of past drawdowns that {state}, that went on to -20%"
     assert figures[2]["value"] == pytest.approx(100 * 5 / 12)
+    assert figures[2]["interval"] == pytest.approx((15.17, 72.33), abs=0.01)
     assert figures[3]["value"] == pytest.approx(36.6)
     assert view.today_drawdown_sentence("XLK", now, summary) == (
         "**XLK** on 2026-02-13: 8.1% below its 2025-10-29 peak (107 days ago); at its low on "
-        "2026-02-05 it was 10.7% down. Since 1998-12-22, 12 earlier drawdowns reached 10.7%: 5 "
-        "went on to -20% (median 29 days after reaching 10.7%), 7 recovered first. Over the 6 "
-        "months after reaching 10.7%: median +16.8%, positive in 83% of 12. Over the 12 months "
-        "after reaching 10.7%: median +36.6%, positive in 73% of 11."
+        "2026-02-05 it was 10.7% down. Since 1998-12-22, 12 earlier drawdowns reached -10.7% and "
+        "came back to -8.1% before -20%: 5 of 12 (42%; 95% CI 15-72%) went on to -20% (median "
+        "29 days later), 7 recovered first. Over the next 6 months from that point: median "
+        "+16.8%, positive in 83% of 12. Over the next 12 months from that point: median +36.6%, "
+        "positive in 73% of 11."
     )
-    none = summary | {"episodes": 0, "went_deeper": 0}
+    none = summary | {"episodes": 0, "went_deeper": 0, "share": intervals.share(0, 0)}
+    # no past drawdown to share out: the count, and no share or median without episodes
+    assert [f["unit"] for f in view.today_drawdown_figures("XLK", now, none, True)] == [
+        "%",
+        "drawdowns",
+    ]
     assert view.today_drawdown_sentence("XLK", now, none).endswith(
-        "10.7% down. No earlier drawdown since 1998-12-22 reached 10.7%."
+        "10.7% down. No earlier drawdown since 1998-12-22 reached -10.7% and came back to -8.1% "
+        "before -20%."
     )
 
 

@@ -115,9 +115,18 @@ class Figures:
         return str(self.source.end.date())
 
     def add(
-        self, name: str, value: object, unit: str, as_of: object = None, headline: bool = False
+        self,
+        name: str,
+        value: object,
+        unit: str,
+        as_of: object = None,
+        headline: bool = False,
+        interval: tuple[float, float] | None = None,
     ) -> object:
-        """Record one figure; headline ones also appear on the index page. Returns the value."""
+        """Record one figure; headline ones also appear on the index page. Returns the value.
+
+        interval: its 95% interval (low, high) in the figure's unit, kept beside the value.
+        """
         if isinstance(value, float) and math.isfinite(value):
             stored: object = round(value, 6)
         elif isinstance(value, float):
@@ -127,16 +136,19 @@ class Figures:
         import pandas as pd
 
         when = str(pd.Timestamp(as_of).date()) if as_of is not None else self.as_of
-        self.figures.append(
-            {
-                "name": name,
-                "value": stored,
-                "unit": unit,
-                "as_of": when,
-                "source": self.source.name,
-                "headline": headline,
-            }
-        )
+        figure = {
+            "name": name,
+            "value": stored,
+            "unit": unit,
+            "as_of": when,
+            "source": self.source.name,
+            "headline": headline,
+        }
+        if interval is not None:
+            figure["interval"] = [
+                round(float(b), 6) if math.isfinite(float(b)) else None for b in interval
+            ]
+        self.figures.append(figure)
         return value
 
     def table(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
