@@ -223,3 +223,18 @@ def test_no_analogue_at_a_new_high():
     now = analogues.place_today(close)
     assert now["depth"] == 0 and not now["comparable"]
     assert analogues.after_today(close, now).empty
+
+
+def test_todays_state_on_the_default_run():
+    """issue 17: XLK is 7.4% below its peak after a -15.9% low; in that state 1 of 3 past XLK
+    drawdowns went on to -20% (not 5 of 7), and 1 of 19 for the NASDAQ (not 13 of 31)."""
+    import techflows
+
+    histories = analogues.tech_histories(techflows.open_source("snapshot"))
+    for ticker, counts in {"XLK": (1, 3), "^IXIC": (1, 19)}.items():
+        now = analogues.place_today(histories[ticker])
+        summary = analogues.conditional_summary(analogues.after_today(histories[ticker], now))
+        assert (summary["went_deeper"], summary["episodes"]) == counts, ticker
+    xlk = analogues.place_today(histories["XLK"])
+    assert round(100 * xlk["depth"], 1) == -7.4 and round(100 * xlk["reached"], 1) == -15.9
+    assert xlk["trough"] == pd.Timestamp("2026-07-29")

@@ -492,7 +492,7 @@ def today_drawdown_sentence(ticker: str, now: dict[str, object], summary: dict[s
 
 
 def styled_after_reaching(table: pd.DataFrame) -> Styler:
-    """Past drawdowns that reached today's depth (analogues.after_reaching), what followed."""
+    """Past drawdowns that stood where today stands (analogues.after_today), what followed."""
     return show(table[["ticker", *table.columns.drop("ticker")]])
 
 
