@@ -116,6 +116,8 @@ def test_consolidation_is_tested_on_independent_events_against_non_overlapping_w
     assert (result["p_low"], result["p_high"]) == pytest.approx((ps.min(), ps.max()))
     assert result["p_below"] == int((ps < 0.05).sum()) and result["offsets"] == 13
     assert result["median"] == pytest.approx(np.median(after))
+    # six values: only (min, max) reaches 95% (1 - 2 / 2**6 = 97%)
+    assert result["median_interval"] == (after.min(), after.max())
     assert result["median_all"] == pytest.approx(np.median(excess))
     if result["p"] > 0.10:
         assert "not significant" in result["label"] and not result["headline"]

@@ -244,6 +244,7 @@ RECORDS = {
     "events": 13,
     "independent": 6,
     "median": -1.45,
+    "median_interval": (-6.2, 3.1),
     "median_all": 1.40,
     "p": 0.18,
     "p_low": 0.09,
@@ -285,6 +286,7 @@ def test_record_weeks_not_significant_are_no_headline(backtest, now):
     figures = view.record_week_figures(RECORDS)
     median = figures[0]
     assert median["value"] == -1.45 and not median["headline"]
+    assert median["interval"] == (-6.2, 3.1)
     assert "not significant" in median["name"] and "6 independent" in median["name"]
     assert [f["unit"] for f in figures[1:]] == ["p"]
     box = view.answer(backtest, now, -1.45, 1.40, RECORDS, NO_CLAIMS)

@@ -108,6 +108,7 @@ def summary():
         "n_12m": 11,
         "median_12m": 0.366,
         "positive_12m": 0.7273,
+        "interval_12m": (0.12, 0.51),
     }
 
 
@@ -377,6 +378,7 @@ def test_today_drawdown_figures_and_sentence(now, summary):
     assert figures[2]["value"] == pytest.approx(100 * 5 / 12)
     assert figures[2]["interval"] == pytest.approx((15.17, 72.33), abs=0.01)
     assert figures[3]["value"] == pytest.approx(36.6)
+    assert figures[3]["interval"] == pytest.approx((12.0, 51.0))
     assert view.today_drawdown_sentence("XLK", now, summary) == (
         "**XLK** on 2026-02-13: 8.1% below its 2025-10-29 peak (107 days ago); at its low on "
         "2026-02-05 it was 10.7% down. Since 1998-12-22, 12 earlier drawdowns reached -10.7% and "
@@ -542,6 +544,7 @@ def _summary(k: int, n: int) -> dict:
         "n_12m": n,
         "median_12m": 0.2,
         "positive_12m": 1.0,
+        "interval_12m": (-0.1, 0.4),
     }
 
 

@@ -212,7 +212,8 @@ def after_today(
 
 def conditional_summary(table: pd.DataFrame) -> dict[str, object]:
     """Counts and medians of after_reaching: how many went deeper (a share with its exact
-    interval, intervals.share), how fast, and what followed."""
+    interval, intervals.share), how fast, and what followed (each median with its
+    order-statistic interval, intervals.median_interval)."""
     deeper = table[table["went_deeper"].astype(bool)]
     out: dict[str, object] = {
         "episodes": len(table),
@@ -225,6 +226,7 @@ def conditional_summary(table: pd.DataFrame) -> dict[str, object]:
         name = column.removeprefix("return_")
         out[f"n_{name}"] = len(known)
         out[f"median_{name}"] = float(known.median()) if len(known) else np.nan
+        out[f"interval_{name}"] = intervals.median_interval(known)[:2]
         out[f"positive_{name}"] = float((known > 0).mean()) if len(known) else np.nan
     return out
 

@@ -120,8 +120,9 @@ def consolidation_test(
     non-overlapping ones, at each of the `horizon` phase offsets, by a one-sided Mann-Whitney
     test; p is the median across offsets (with its range). Supported = a lower median and a
     lower share positive than all weeks, and p <= 0.05. Keys: label, sentence, headline (p <=
-    0.10 and weaker), events, independent, median (of the independent events), median_all,
-    p, p_low, p_high, p_below, offsets.
+    0.10 and weaker), events, independent, median (of the independent events) and
+    median_interval (intervals.median_interval), median_all, p, p_low, p_high, p_below,
+    offsets.
     """
     at = long.loc[long["horizon"] == horizon]
     flagged = at.loc[at["group"] == group]
@@ -136,6 +137,7 @@ def consolidation_test(
             "events": len(flagged),
             "independent": len(after),
             "median": float(after.median()) if len(after) else np.nan,
+            "median_interval": intervals.median_interval(after)[:2],
             "median_all": float(usual.median()) if len(usual) else np.nan,
             "headline": False,
         }
@@ -144,7 +146,7 @@ def consolidation_test(
     )
     counted = (
         f"{len(flagged)} {group} ({len(after)} independent: the first of each run of "
-        f"events less than {horizon} weeks apart)"
+        f"events within {horizon} weeks of the one before)"
     )
     if len(after) < MIN_EVENTS:
         return out | {
@@ -171,8 +173,8 @@ def consolidation_test(
         label = "not supported"
     sentence = (
         f"Over the {horizon} weeks after the {counted}, tech's return over the market had a "
-        f"median of {after.median():+.2f}% and was positive {(after > 0).mean():.0%} of the "
-        f"time, against {usual.median():+.2f}% and {(usual > 0).mean():.0%} for all weeks "
+        f"median of {after.median():+.2f}% ({median_words(after)}) and was positive in "
+        f"{intervals.share(int((after > 0).sum()), len(after)).text()}, against {usual.median():+.2f}% and {(usual > 0).mean():.0%} for all weeks "
         f"(one-sided Mann-Whitney against non-overlapping {horizon}-week windows: p = {p:.2f}, "
         f"the median of {spread['offsets']} phase offsets, from {spread['low']:.2f} to "
         f"{spread['high']:.2f}; {words}). Verdict on {claim}: **{label}**."
@@ -187,6 +189,13 @@ def consolidation_test(
         "p_below": spread["below"],
         "offsets": spread["offsets"],
     }
+
+
+def median_words(values: pd.Series) -> str:
+    """'95% interval -3.10% to +0.40%' of a median (intervals.median_interval), at the
+    coverage its order statistics reach (97% for six values)."""
+    low, high, level = intervals.median_interval(values)
+    return f"{level:.0%} interval {low:+.2f}% to {high:+.2f}%"
 
 
 def relative_price(weekly: pd.DataFrame, start: object = None) -> pd.Series:

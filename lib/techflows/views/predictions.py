@@ -159,7 +159,13 @@ def record_week_figures(result: Mapping[str, Any]) -> list[dict[str, object]]:
         f"{'' if significant else '; not significant'})"
     )
     figures: list[dict[str, object]] = [
-        {"name": name, "value": result["median"], "unit": "%", "headline": significant}
+        {
+            "name": name,
+            "value": result["median"],
+            "unit": "%",
+            "headline": significant,
+            "interval": result["median_interval"],
+        }
     ]
     if pd.notna(result["p"]):
         figures.append(

@@ -446,6 +446,7 @@ def today_drawdown_figures(
             "value": 100 * summary["median_12m"],
             "unit": "%",
             "as_of": now["date"],
+            "interval": tuple(100 * bound for bound in summary["interval_12m"]),
         },
     ]
     return figures
