@@ -203,7 +203,8 @@ def test_analogues_condition_on_the_trough_so_far_and_todays_depth(rebounded):
     )
     summary = analogues.conditional_summary(after)
     assert (summary["episodes"], summary["went_deeper"]) == (2, 1)
-    assert summary["interval_5d"] == tuple(sorted(after["return_5d"]))  # n = 2: min, max
+    low, high, coverage = summary["interval_5d"]  # n = 2: min and max, covering 50%
+    assert (low, high, coverage) == (*sorted(after["return_5d"]), 0.5)
     share = summary["share"]
     exact = stats.binomtest(1, 2).proportion_ci(0.95, method="exact")
     assert (share.k, share.n) == (1, 2)

@@ -108,7 +108,7 @@ def summary():
         "n_12m": 11,
         "median_12m": 0.366,
         "positive_12m": 0.7273,
-        "interval_12m": (0.12, 0.51),
+        "interval_12m": (0.12, 0.51, 0.96),
     }
 
 
@@ -544,7 +544,7 @@ def _summary(k: int, n: int) -> dict:
         "n_12m": n,
         "median_12m": 0.2,
         "positive_12m": 1.0,
-        "interval_12m": (-0.1, 0.4),
+        "interval_12m": (-0.1, 0.4, 0.75),
     }
 
 
@@ -554,6 +554,7 @@ REBOUND_SUMMARY = _summary(1, 3)
 def test_analogue_labels_name_the_trough_so_far_and_todays_depth_with_an_interval():
     figures = view.today_drawdown_figures("XLK", REBOUND, REBOUND_SUMMARY, headline=True)
     share = next(f for f in figures if "went on to" in f["name"])
+    assert "interval" not in figures[-1]  # three medians cover only 75%: no 95% interval
     assert "-15.9% (its trough so far)" in share["name"]
     assert "-7.4% (today's depth)" in share["name"]
     assert share["value"] == pytest.approx(100 / 3)

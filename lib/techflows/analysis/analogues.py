@@ -226,7 +226,7 @@ def conditional_summary(table: pd.DataFrame) -> dict[str, object]:
         name = column.removeprefix("return_")
         out[f"n_{name}"] = len(known)
         out[f"median_{name}"] = float(known.median()) if len(known) else np.nan
-        out[f"interval_{name}"] = intervals.median_interval(known)[:2]
+        out[f"interval_{name}"] = intervals.median_interval(known)  # (low, high, coverage)
         out[f"positive_{name}"] = float((known > 0).mean()) if len(known) else np.nan
     return out
 

@@ -174,7 +174,8 @@ def consolidation_test(
     sentence = (
         f"Over the {horizon} weeks after the {counted}, tech's return over the market had a "
         f"median of {after.median():+.2f}% ({median_words(after)}) and was positive in "
-        f"{intervals.share(int((after > 0).sum()), len(after)).text()}, against {usual.median():+.2f}% and {(usual > 0).mean():.0%} for all weeks "
+        f"{intervals.share(int((after > 0).sum()), len(after)).text()}, against "
+        f"{usual.median():+.2f}% and {(usual > 0).mean():.0%} for all weeks "
         f"(one-sided Mann-Whitney against non-overlapping {horizon}-week windows: p = {p:.2f}, "
         f"the median of {spread['offsets']} phase offsets, from {spread['low']:.2f} to "
         f"{spread['high']:.2f}; {words}). Verdict on {claim}: **{label}**."

@@ -446,9 +446,11 @@ def today_drawdown_figures(
             "value": 100 * summary["median_12m"],
             "unit": "%",
             "as_of": now["date"],
-            "interval": tuple(100 * bound for bound in summary["interval_12m"]),
         },
     ]
+    low, high, coverage = summary["interval_12m"]
+    if coverage >= intervals.LEVEL:  # too few episodes reach 95%: no interval is claimed
+        figures[-1]["interval"] = (100 * low, 100 * high)
     return figures
 
 
