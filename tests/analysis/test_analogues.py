@@ -1,7 +1,11 @@
 """Analogue drawdowns against known facts (the dot-com NASDAQ) and a hand-made series."""
 
+import itertools
+
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from techflows.analysis import analogues
 
@@ -157,3 +161,82 @@ def test_csv_histories_reach_back_to_the_dot_com_peak(snapshot_source):
     table = analogues.analogue_table(histories["XLK"]).set_index("episode")
     assert table.loc["dot-com bust", "depth"] < -0.7
     assert table.loc["2022 rate shock", "recovered"]
+
+
+def _waypoints(*levels: float, steps: int = 5) -> pd.Series:
+    """Closes moving in straight lines between the levels, `steps` sessions per leg."""
+    path = [levels[0]]
+    for start, end in itertools.pairwise(levels):
+        path += list(np.linspace(start, end, steps + 1)[1:])
+    return pd.Series(path, index=pd.bdate_range("2010-01-04", periods=len(path)))
+
+
+@pytest.fixture
+def rebounded() -> pd.Series:
+    """Three past falls through -16% and today's: -15.9% at the low, back to -7.4% now.
+
+    A: -16%, back to -7%, recovers. B: -16% then straight on to -22.8% (it never stood where
+    today stands). C: -16%, back to -6.9%, then down to -21.6%. D: a -10% dip.
+    """
+    return _waypoints(
+        100, 84, 93, 101,  # A
+        84.84, 78, 102,  # B
+        85.68, 95, 80, 103,  # C
+        92.7, 104,  # D
+        104 * 0.841, 104 * 0.926,  # today: trough -15.9%, now -7.4%
+    )  # fmt: skip
+
+
+def test_analogues_condition_on_the_trough_so_far_and_todays_depth(rebounded):
+    close = rebounded
+    now = analogues.place_today(close)
+    assert now["reached"] == pytest.approx(-0.159) and now["depth"] == pytest.approx(-0.074)
+    after = analogues.after_today(close, now, {"5d": 5})
+    # B went to -20% before it came back to today's depth: it never was where today is.
+    peaks = [close.index[0], close.index[30]]  # A's and C's peaks
+    assert after["peak"].tolist() == peaks
+    assert after["went_deeper"].tolist() == [False, True]
+    # Each is matched on the day it came back to -7.4%, and what followed is measured from it.
+    assert after["matched"].tolist() == [close.index[10], close.index[40]]
+    assert after["return_5d"].tolist() == pytest.approx(
+        [close.iloc[15] / close.iloc[10] - 1, close.iloc[45] / close.iloc[40] - 1]
+    )
+    summary = analogues.conditional_summary(after)
+    assert (summary["episodes"], summary["went_deeper"]) == (2, 1)
+    low, high, coverage = summary["interval_5d"]  # n = 2: min and max, covering 50%
+    assert (low, high, coverage) == (*sorted(after["return_5d"]), 0.5)
+    share = summary["share"]
+    exact = stats.binomtest(1, 2).proportion_ci(0.95, method="exact")
+    assert (share.k, share.n) == (1, 2)
+    assert (share.low, share.high) == pytest.approx((exact.low, exact.high))
+
+
+def test_todays_low_alone_is_the_condition_when_there_is_no_rebound(rebounded):
+    close = rebounded.iloc[:-5]  # ends at today's low, -15.9%
+    now = analogues.place_today(close)
+    assert now["depth"] == pytest.approx(now["reached"])
+    after = analogues.after_today(close, now)
+    assert len(after) == 3 and after["went_deeper"].tolist() == [False, True, True]
+    assert after["matched"].tolist() == after["reached"].tolist()
+
+
+def test_no_analogue_at_a_new_high():
+    close = _waypoints(100, 90, 101, 103)
+    now = analogues.place_today(close)
+    assert now["depth"] == 0 and not now["comparable"]
+    assert analogues.after_today(close, now).empty
+
+
+def test_todays_state_on_the_default_run():
+    """issue 17: XLK is 7.4% below its peak after a -15.9% low; in that state 1 of 3 past XLK
+    drawdowns went on to -20% (not 5 of 7), and 1 of 19 for the NASDAQ (not 13 of 31)."""
+    import techflows
+
+    histories = analogues.tech_histories(techflows.open_source("snapshot"))
+    for ticker, counts in {"XLK": (1, 3), "^IXIC": (1, 19)}.items():
+        now = analogues.place_today(histories[ticker])
+        summary = analogues.conditional_summary(analogues.after_today(histories[ticker], now))
+        assert (summary["went_deeper"], summary["episodes"]) == counts, ticker
+    xlk = analogues.place_today(histories["XLK"])
+    assert round(100 * xlk["depth"], 1) == -7.4 and round(100 * xlk["reached"], 1) == -15.9
+    assert xlk["trough"] == pd.Timestamp("2026-07-29")

@@ -77,24 +77,59 @@ def test_flow_events_use_only_earlier_weeks():
     assert fr.flow_events(flows.iloc[:7]).empty
 
 
-def _long(after: np.ndarray, usual: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "week_end": weeks(len(usual) + len(after)),
-            "group": [fr.ALL_WEEKS] * len(usual) + [fr.RECORD] * len(after),
-            "horizon": 13,
-            "excess": np.r_[usual, after],
-        }
+def _study(excess: np.ndarray, events: list[int]) -> pd.DataFrame:
+    """A long table as event_returns gives it: every week, and the event weeks again."""
+    dates = weeks(len(excess))
+    every = pd.DataFrame(
+        {"week_end": dates, "group": fr.ALL_WEEKS, "horizon": 13, "excess": excess}
     )
+    flagged = every.iloc[events].assign(group=fr.RECORD)
+    return pd.concat([every, flagged], ignore_index=True)
 
 
-def test_consolidation_verdict():
+# 13 record weeks in 6 clusters (each event within 13 weeks of the one before is the same one)
+EVENTS = [40, 41, 42, 43, 120, 121, 200, 202, 204, 260, 300, 301, 350]
+FIRSTS = [40, 120, 200, 260, 300, 350]
+
+
+def test_consolidation_not_supported_when_events_did_better():
     rng = np.random.default_rng(0)
-    usual = rng.normal(1.0, 2.0, 300)
-    weaker = _long(rng.normal(-3.0, 1.0, 20), usual)
-    assert fr.consolidation_verdict(weaker)[0] == "supported"
-    stronger = _long(rng.normal(4.0, 1.0, 20), usual)
-    assert fr.consolidation_verdict(stronger)[0] == "not supported"
-    few = _long(np.array([-5.0, -4.0]), usual)
-    label, sentence = fr.consolidation_verdict(few)
-    assert label == "not testable" and "Only 2" in sentence
+    excess = rng.normal(1.0, 2.0, 400)
+    excess[EVENTS] = 6.0 + np.arange(len(EVENTS)) / 10
+    result = fr.consolidation_test(_study(excess, EVENTS), fr.RECORD, 13)
+    assert result["label"] == "not supported" and not result["headline"]
+
+
+def test_consolidation_is_tested_on_independent_events_against_non_overlapping_weeks():
+    from scipy.stats import mannwhitneyu
+
+    rng = np.random.default_rng(1)
+    excess = rng.normal(1.0, 4.0, 400)
+    excess[EVENTS] -= 2.0
+    result = fr.consolidation_test(_study(excess, EVENTS), fr.RECORD, 13)
+    assert (result["events"], result["independent"]) == (13, 6)
+    after = excess[FIRSTS]
+    ps = np.array(
+        [mannwhitneyu(after, excess[o::13], alternative="less").pvalue for o in range(13)]
+    )
+    assert result["p"] == pytest.approx(np.median(ps))
+    assert (result["p_low"], result["p_high"]) == pytest.approx((ps.min(), ps.max()))
+    assert result["p_below"] == int((ps < 0.05).sum()) and result["offsets"] == 13
+    assert result["median"] == pytest.approx(np.median(after))
+    # six values: only (min, max) reaches 95% (1 - 2 / 2**6 = 97%)
+    assert result["median_interval"] == (after.min(), after.max())
+    assert result["median_all"] == pytest.approx(np.median(excess))
+    if result["p"] > 0.10:
+        assert "not significant" in result["label"] and not result["headline"]
+    assert "6 independent" in result["sentence"] and "13 record" in result["sentence"]
+
+
+def test_consolidation_supported_only_when_independent_events_are_significantly_weaker():
+    rng = np.random.default_rng(2)
+    excess = rng.normal(1.0, 2.0, 400)
+    excess[EVENTS] = -8.0 - np.arange(len(EVENTS)) / 10
+    strong = fr.consolidation_test(_study(excess, EVENTS), fr.RECORD, 13)
+    assert strong["label"] == "supported" and strong["headline"] and strong["p"] < 0.05
+    few = fr.consolidation_test(_study(excess, EVENTS[:6]), fr.RECORD, 13)  # 2 independent
+    assert few["label"] == "not testable" and not few["headline"]
+    assert "Only 2 independent" in few["sentence"]

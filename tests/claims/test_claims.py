@@ -494,24 +494,15 @@ def test_a000_27_into_materials_and_industrials_fails_on_one_outflow():
     assert both_in["verdict"] == ledger.CONSISTENT
 
 
-def test_a000_34_microsoft_attracting_funds_fails_when_it_lags():
-    prices = _segment_prices({"SPY": 1.02})
-    msft = prices["SPY"].copy()
-    msft.loc["2026-01-01":, "Close"] *= 0.83 / 1.02  # -17% while the market gained 2%
-    prices["MSFT"] = msft
-    result = _verdict("A000-34", BuiltAdapter(prices))
-    assert result["verdict"] == ledger.DIFFERS and result["measured_value"] < -15
-
-
 def test_a001_03_record_buying_fails_when_the_record_week_fell():
     prices = _segment_prices({})
-    heavy = pd.bdate_range("2026-01-29", "2026-02-04")  # one Wednesday week
+    heavy = pd.bdate_range("2026-02-02", "2026-02-06")  # one trading week (seed 001's)
     xlk = prices["XLK"].copy()
     xlk.loc[heavy, "Volume"] = 1e9
     xlk.loc["2026-02-02":, "Close"] *= 0.93  # the record week fell 7%
     prices["XLK"] = xlk
     result = _verdict("A001-03", BuiltAdapter(prices))
-    assert result["window"] == "week ending Wed 2026-02-04 (2026-01-29 to 2026-02-04)"
+    assert result["window"] == "week ending Fri 2026-02-06 (2026-01-31 to 2026-02-06)"
     assert result["measured_value"] == pytest.approx(-7.0, abs=0.01)
     assert result["verdict"] == ledger.DIFFERS
     # The same week on rising prices is "buying".
@@ -566,11 +557,105 @@ def test_every_ledger_row_names_its_window(snapshot_source):
 
 
 def test_record_notional_week_fell_in_price(snapshot_source):
+    """Seed 001 names no data vendor: its 'week' is a trading week, Monday to Friday."""
     table = ledger.ledger(
         snapshot_source, ledger.load_claims().loc[["A001-01", "A001-03"]], "W-WED"
     )
     rank, move = table.set_index("id").loc["A001-01"], table.set_index("id").loc["A001-03"]
     assert rank["verdict"] == ledger.CONSISTENT  # the busiest week in ten years ...
-    assert "XLK -7.4% (-6.1% vs SPY)" in rank["note"]
-    assert move["measured_value"] == pytest.approx(-6.1, abs=0.05)  # ... fell against the market
+    assert rank["window"] == "week ending Fri 2026-02-06 (2026-01-31 to 2026-02-06)"
+    assert "XLK -1.9% (-1.7% vs SPY)" in rank["note"]
+    assert "not the run's Wednesday weeks" in rank["note"]
+    assert move["measured_value"] == pytest.approx(-1.7, abs=0.05)  # ... fell against the market
     assert move["verdict"] == ledger.DIFFERS
+
+
+# ---- each claim on its own source's calendar; exact and proxy checks -----------------------
+
+
+def _tech_and_value_flows() -> pd.DataFrame:
+    """Tech (XLK) and value-fund flows whose Wednesday and Friday weeks disagree.
+
+    The Wednesday week to 2026-02-04 (29 Jan - 4 Feb): XLK -2.34bn, XLI/XLB/XME in. Friday
+    the 6th turns both around: the Friday week to 02-06 has XLK +1.66bn and XME out.
+    """
+    rows = [("2026-01-29", "XLK", -1.0e9), ("2026-02-03", "XLK", -1.34e9)]
+    rows += [("2026-02-06", "XLK", 4.0e9), ("2026-02-06", "XME", -0.5e9)]
+    for fund in ("XLI", "XLB", "XME"):
+        rows += [("2026-01-29", fund, 0.1e9), ("2026-02-04", fund, 0.1e9)]
+    frame = pd.DataFrame(rows, columns=["date", "ticker", "flow_usd"])
+    days = pd.bdate_range("2026-01-02", "2026-02-13")
+    quiet = [(d, t, 0.0) for d in days for t in ("XLK", "XLI", "XLB", "XME")]
+    frame = pd.concat([frame, pd.DataFrame(quiet, columns=frame.columns)])
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame.groupby(["date", "ticker"], as_index=False)["flow_usd"].sum()
+
+
+@pytest.mark.parametrize("claim_id", ["A000-06", "A000-07"])
+def test_bofa_claims_are_measured_on_wednesday_weeks_whatever_the_run_uses(claim_id):
+    adapter = BuiltAdapter(_segment_prices({}), _tech_and_value_flows())
+    friday, wednesday = (_verdict(claim_id, adapter, week_end=w) for w in ("W-FRI", "W-WED"))
+    assert (
+        friday["window"]
+        == wednesday["window"]
+        == ("week ending Wed 2026-02-04 (2026-01-29 to 2026-02-04)")
+    )
+    assert friday["measured_value"] == pytest.approx(wednesday["measured_value"])
+    assert friday["verdict"] == wednesday["verdict"] == ledger.CONSISTENT
+
+
+def test_every_weekly_claim_declares_the_week_of_its_source():
+    table = ledger.load_claims()
+    weekly = table[table["metric"].map(lambda m: METRICS[m].weekly)]
+    assert len(weekly) >= 10 and weekly["week_end"].isin(["W-WED", "W-FRI"]).all()
+    epfr = weekly[weekly["source"].isin(["BofA", "Deutsche Bank"])]
+    assert len(epfr) >= 7 and (epfr["week_end"] == "W-WED").all()  # EPFR weeks end Wednesday
+    assert table.loc[~table.index.isin(weekly.index), "week_end"].eq("").all()
+
+
+def test_a_weekly_claim_without_a_calendar_is_a_clear_error(tmp_path):
+    good = ledger.load_claims().reset_index(drop=True)
+    blank = good.assign(week_end=good["week_end"].where(good["id"] != "A000-06", ""))
+    path = tmp_path / "claims.csv"
+    blank.to_csv(path, index=False)
+    with pytest.raises(DataError, match="week_end"):
+        ledger.load_claims(path)
+
+
+def test_the_ledger_does_not_depend_on_the_runs_week(snapshot_source):
+    claims = ledger.load_claims()
+    weekly = claims[claims["metric"].map(lambda m: METRICS[m].weekly)]  # the ones weeks touch
+    friday = ledger.ledger(snapshot_source, weekly, week_end="W-FRI")
+    wednesday = ledger.ledger(snapshot_source, weekly, week_end="W-WED")
+    columns = ["id", "window", "measured", "verdict", "check"]
+    pd.testing.assert_frame_equal(friday[columns], wednesday[columns])
+
+
+def test_the_ledger_separates_exact_from_proxy_checks(snapshot_source):
+    wanted = ["A000-01", "A000-06", "A000-08", "A000-15", "A001-01", "A002-01"]
+    table = ledger.ledger(snapshot_source, ledger.load_claims().loc[wanted]).set_index("id")
+    assert table.loc["A000-08", "check"] == "exact"  # IYW's $196.32 close, as quoted
+    assert table.loc["A000-15", "check"] == "exact"
+    assert table.loc["A002-01", "check"] == "exact"
+    for proxy in ("A000-01", "A000-06", "A001-01"):  # ETF flows for EPFR; dollar volume
+        assert table.loc[proxy, "check"] == "proxy"
+    counts = ledger.verdict_counts(table.reset_index())
+    all_claims = counts.loc["all"]
+    assert (
+        all_claims["consistent, exact"] + all_claims["consistent, proxy"]
+        == (table["verdict"] == ledger.CONSISTENT).sum()
+    )
+    assert (
+        all_claims["differs, exact"] + all_claims["differs, proxy"]
+        == (table["verdict"] == ledger.DIFFERS).sum()
+    )
+
+
+def test_a000_34_microsoft_flows_are_not_judged_by_its_price():
+    prices = _segment_prices({"SPY": 1.02})
+    msft = prices["SPY"].copy()
+    msft.loc["2026-01-01":, "Close"] *= 0.83 / 1.02  # -17% while the market gained 2%
+    prices["MSFT"] = msft
+    result = _verdict("A000-34", BuiltAdapter(prices))
+    assert result["verdict"] == ledger.NOT_MEASURABLE and result["measured_value"] is None
+    assert "flow" in result["note"]  # names who would measure money going into Microsoft

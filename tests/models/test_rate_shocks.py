@@ -76,7 +76,11 @@ def test_shocks_are_standard_deviations_of_each_horizons_changes(panel):
     table = rate_shocks.scenario_table(panel)
     assert set(table["horizon"]) == {"1 week", "13 weeks"}
     real = table[(table["model"] == "alone") & (table["shocked"] == "10y real yield (TIPS)")]
-    for periods in (1, 13):
+    quarter = real[real["periods"] == 13].set_index("sd_multiple")
+    # over 13 weeks the shock is 2 sd of every 13-week window's change (the fit: blocks, below)
+    sd13 = rate_shocks.horizon_panel(panel, 13)["d_real"].std()
+    assert quarter.loc[2.0, "shock_bp"] == pytest.approx(200 * sd13)
+    for periods in (1,):
         data = rate_shocks.horizon_panel(panel, periods)
         fit = _hac_fit(data, ["d_real"], lags=max(4, periods))
         sd = data["d_real"].std()
@@ -155,3 +159,65 @@ def test_rate_shocks_on_real_data_are_in_scale(snapshot_source):
     assert week["r2"] < 0.02 and week["beta_p"] > 0.05  # weekly: almost nothing explained
     head = rate_shocks.headline_shock(table)
     assert head["horizon"] == "13 weeks" and head["impact"] < 0
+
+
+def _block_fits(panel: pd.DataFrame, regressor: str, periods: int) -> list:
+    """Plain OLS on the sums of complete non-overlapping blocks, one fit per phase offset."""
+    regular = panel.asfreq(panel.attrs["rule"])
+    fits = []
+    for offset in range(periods):
+        part = regular.iloc[offset:]
+        part = part.iloc[: len(part) // periods * periods]
+        sums = part.groupby(np.arange(len(part)) // periods).sum()
+        fits.append(sm.OLS(sums["tech_excess"], sm.add_constant(sums[[regressor]])).fit())
+    return fits
+
+
+@pytest.fixture(scope="module")
+def weak() -> pd.DataFrame:
+    """Tech's excess return weakly tied to the real yield's weekly change."""
+    rng = np.random.default_rng(5)
+    n = 260
+    d_real = rng.normal(0, 0.08, n)
+    frame = pd.DataFrame(
+        {"tech_excess": -0.01 * d_real + rng.normal(0, 0.012, n), "d_real": d_real},
+        index=pd.date_range("2016-01-08", periods=n, freq="W-FRI"),
+    )
+    frame.attrs.update({"frequency": "weekly", "rule": "W-FRI", "real_source": "FRED DFII10"})
+    return frame
+
+
+def test_multi_week_shocks_are_tested_on_non_overlapping_blocks_at_every_offset(weak):
+    table = rate_shocks.scenario_table(weak, sd_multiples=(1.0,))
+    row = table[table["periods"] == 13].iloc[0]
+    fits = _block_fits(weak, "d_real", 13)
+    ps = np.array([fit.pvalues["d_real"] for fit in fits])
+    median = int(np.argsort(ps)[6])  # the offset whose p is the median of 13
+    assert row["offsets"] == 13
+    assert ps[median] == pytest.approx(np.median(ps))
+    assert row["beta_p"] == pytest.approx(ps[median])
+    assert (row["p_low"], row["p_high"]) == pytest.approx((ps.min(), ps.max()))
+    assert row["p_below"] == int((ps < 0.05).sum())
+    # impact, interval and R^2 all come from that one fit, not from 248 overlapping sums
+    fit = fits[median]
+    assert row["n"] == fit.nobs < 21
+    assert row["beta"] == pytest.approx(100 * fit.params["d_real"])
+    assert row["r2"] == pytest.approx(fit.rsquared)
+    scale = rate_shocks.horizon_panel(weak, 13)["d_real"].std()  # the shock's size: all windows
+    low, high = fit.conf_int().loc["d_real"]
+    assert (row["lower"], row["upper"]) == pytest.approx((low * scale, high * scale))
+    week = table[table["periods"] == 1].iloc[0]
+    assert week["offsets"] == 1 and week["p_low"] == week["p_high"] == week["beta_p"]
+
+
+def test_the_13_week_rate_shock_on_the_default_run_is_weak_on_non_overlapping_blocks():
+    """issue 17: p = 0.0005 from 510 overlapping sums; on non-overlapping 13-week blocks the
+    median p across the 13 offsets is 0.06, and only 5 of 13 offsets fall below 0.05."""
+    import techflows
+
+    latest = techflows.open_source("snapshot")
+    panel = rates.weekly_rate_panel(latest, "W-FRI", years=10)
+    head = rate_shocks.headline_shock(rate_shocks.scenario_table(panel))
+    assert head["horizon"] == "13 weeks" and head["offsets"] == 13
+    assert round(head["beta_p"], 2) == 0.06 and head["p_below"] == 5
+    assert head["n"] in (39, 40)

@@ -3,7 +3,7 @@ few of seed 002's conditions can be judged."""
 
 import pandas as pd
 
-from techflows.models.forecast import MODEL
+from techflows.models.forecast import MODEL, NAIVE
 from techflows.monitor import rules
 from techflows.monitor import scenarios as sc
 from techflows.views import answers
@@ -74,9 +74,26 @@ def _score() -> pd.Series:
 
 def _model() -> dict[str, object]:
     metrics = pd.DataFrame(
-        {"n": [78], "mase": [0.97], "mae_vs_best_naive": [1.0], "hit_rate": [0.59]}, index=[MODEL]
+        {
+            "n": [78, 78],
+            "mae": [1.61, 1.60],
+            "mase": [0.97, 0.96],
+            "mae_vs_best_naive": [1.0, 1.0],
+            "hit_rate": [0.59, 0.5],
+        },
+        index=[MODEL, NAIVE[-1]],
     )
     return {"metrics": metrics, "label": "no skill"}
+
+
+# What followed record weeks (forward_returns.consolidation_test), not significant.
+CONSOLIDATION = {
+    "events": 13,
+    "independent": 6,
+    "label": "weaker, not significant",
+    "p": 0.15,
+    "headline": False,
+}
 
 
 def _drift() -> dict[str, object]:
@@ -101,9 +118,7 @@ def test_04_and_05_print_the_one_reading():
     reading = sc.reading(summary)
     items = pd.DataFrame(columns=["key", "signal", "value", "shown", "stale", "as_of"])
     box05 = monitor_view.answer(_score(), summary, items, CLAIMS)
-    box04 = predictions_view.answer(
-        _model(), _drift(), -1.45, 1.40, ("weaker but not significant", ""), CLAIMS, reading
-    )
+    box04 = predictions_view.answer(_model(), _drift(), -1.46, 1.40, CONSOLIDATION, CLAIMS, reading)
     said05, said04 = box05.sentence("scenario"), box04.sentence("scenario")
     assert said05 is not None and said04 is not None
     assert said04.text == said05.text and reading.text in said05.text

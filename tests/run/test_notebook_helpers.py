@@ -49,6 +49,16 @@ def test_figures_file_is_deterministic_and_complete(sample_source, tmp_path):
     ]
 
 
+def test_a_figure_carries_its_interval(sample_source, tmp_path):
+    figs = nb.Figures("99_test", sample_source, tmp_path)
+    figs.add("share that went deeper", 100 / 3, "%", interval=(0.8403, 90.5707214))
+    figs.add("no interval", 1.0, "x", interval=(float("nan"), 2.0))
+    figs.write()
+    share, partial = json.loads(figs.path.read_text())["figures"]
+    assert share["interval"] == [0.8403, 90.570721] and share["value"] == 33.333333
+    assert partial["interval"] == [None, 2.0]
+
+
 def test_only_missing_data_is_swallowed(sample_source, tmp_path):
     figs = nb.Figures("99_test", sample_source, tmp_path)
     with pytest.raises(tf.DataError), figs.unless_missing():

@@ -146,12 +146,36 @@ def test_section_verdicts():
     assert monitor.concordance_verdict(pd.Series(score | {"net_score": -0.5})) == "No, broadly"
     no_data = pd.Series(score | {"measured": 0})
     assert monitor.concordance_verdict(no_data) == "Cannot tell from this source"
-    assert [claims.claims_verdict(c, d) for c, d in ((9, 1), (19, 14), (1, 5), (0, 0))] == [
-        "Mostly",
-        "Partly",
-        "Mostly not",
-        "Cannot tell from this source",
-    ]
+    assert drivers.drivers_verdict(rates_matter=True, rotation=False) == "Rates"
+    assert risks.drawdown_verdict(0.0) == "At its peak"
+
+
+def _claims_verdict(exact_hold: int, exact_differ: int, unmeasured: int = 0, proxy: int = 0):
+    verdicts = [ledger.CONSISTENT] * (exact_hold + proxy) + [ledger.DIFFERS] * exact_differ
+    checks = ["exact"] * exact_hold + ["proxy"] * proxy + ["exact"] * exact_differ
+    table = pd.DataFrame(
+        {
+            "verdict": verdicts + [ledger.NOT_MEASURABLE] * unmeasured,
+            "check": checks + [""] * unmeasured,
+        }
+    )
+    return claims.claims_verdict(claims.tally(table))
+
+
+def test_claims_verdict_rests_on_exact_checks_and_says_how_many_were_checkable():
+    assert (
+        _claims_verdict(18, 2) == "Mostly: 18 of 20 exact checks hold (20 of 20 claims checkable)"
+    )
+    assert _claims_verdict(14, 6, 16, proxy=12) == (
+        "Partly: 14 of 20 exact checks hold (32 of 48 claims checkable)"
+    )
+    assert _claims_verdict(2, 10).startswith("Mostly not: 2 of 12")
+    # 3 of 49 checkable is no "Mostly"; neither are many proxies with few exact checks
+    assert _claims_verdict(3, 0, 46) == "Too few to tell: 3 of 49 claims checkable (3 exactly)"
+    assert _claims_verdict(2, 2, proxy=20) == (
+        "Too few to tell: 24 of 24 claims checkable (4 exactly)"
+    )
+    assert _claims_verdict(0, 0, 5).startswith("Too few to tell: 0 of 5")
 
 
 def test_status_answer_on_the_articles_week(snapshot_source):
@@ -223,19 +247,22 @@ def test_claims_answer_counts_each_verdict_and_lists_what_differs():
                 ledger.DIFFERS,
                 ledger.NOT_YET,
             ],
+            "check": ["proxy", "exact", "", "proxy", ""],
         }
     )
     box = claims.answer(table)
-    assert box.verdict == "Mostly not"  # 1 of the 3 checkable claims holds
+    assert box.verdict == "Too few to tell: 3 of 5 claims checkable (1 exactly)"
     assert box.sentence("claims").text == (
-        "Of the articles' 5 quantitative claims, the data can check 3: 1 hold and 2 differ; "
-        "1 cannot be measured from this source and 1 is not yet observable."
+        "Of the articles' 5 quantitative claims, the data can check 3 of 5: 1 hold and 0 differ "
+        "on exact checks, 0 hold and 2 differ on proxy checks (a stand-in measure, such as ETF "
+        "flows for EPFR's fund totals); 1 cannot be measured from this source and 1 is not yet "
+        "observable."
     )
     assert (
         box.sentence("articles").text
         == "By article, seed 000: 1 of 4 differ; seed 001: 1 of 1 differ."
     )
-    assert [n.value for n in box.numbers] == ["5", "1", "2", "1", "1"]
+    assert [n.value for n in box.numbers] == ["5", "1 of 1", "0 of 2", "1", "1"]
     assert [c.id for c in box.contradicted] == ["A000-01", "A001-03"] and box.checked == 3
 
 

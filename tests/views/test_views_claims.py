@@ -27,6 +27,7 @@ def table() -> pd.DataFrame:
         window="week ending Wed 2026-02-04 (2026-01-29 to 2026-02-04)",
         measured_without_flagged=["$6.00bn", "-$0.87bn", "", ""],
         verdict_without_flagged=[ledger.CONSISTENT, ledger.CONSISTENT, "", ""],
+        check=["proxy", "proxy", "", ""],
     )
 
 
@@ -64,4 +65,46 @@ def test_styled_unmeasured_lists_only_the_unchecked_claims(table):
 
 def test_verdict_chart_builds(table):
     ax = view.verdict_chart(table)
-    assert ax.get_title() == "Claims per article by verdict"
+    assert ax.get_title() == "Claims per article by verdict, exact and proxy checks"
+
+
+def _ledger(consistent: int, differs: int, unmeasured: int, later: int, proxy: int = 0):
+    """A hand-made ledger: `proxy` of the consistent claims are proxy checks."""
+    verdicts = (
+        [ledger.CONSISTENT] * consistent
+        + [ledger.DIFFERS] * differs
+        + [ledger.NOT_MEASURABLE] * unmeasured
+        + [ledger.NOT_YET] * later
+    )
+    checks = ["proxy"] * proxy + ["exact"] * (consistent - proxy) + ["exact"] * differs
+    checks += [""] * (unmeasured + later)
+    n = len(verdicts)
+    return pd.DataFrame(
+        {
+            "id": [f"A000-{i:02d}" for i in range(n)],
+            "article": "000",
+            "claim": "c",
+            "reported": "r",
+            "measured": "m",
+            "window": "w",
+            "verdict": verdicts,
+            "check": checks,
+        }
+    )
+
+
+def test_three_checkable_claims_of_49_are_not_mostly():
+    box = view.answer(_ledger(3, 0, 24, 22))
+    assert not box.verdict.startswith(("Mostly", "Partly"))
+    assert "3 of 49" in box.verdict
+    assert "3 of 49" in box.sentence("claims").text
+
+
+def test_the_claims_answer_separates_exact_from_proxy_checks():
+    box = view.answer(_ledger(19, 14, 15, 1, proxy=5))
+    text = box.sentence("claims").text
+    assert "33 of 49" in text
+    assert "14 hold and 14 differ on exact checks" in text
+    assert "5 hold and 0 differ on proxy checks" in text
+    assert "19 hold" not in text
+    assert "exact" in box.verdict and "33 of 49" in box.verdict

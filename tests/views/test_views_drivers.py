@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from pandas.io.formats.style import Styler
 
-from techflows.analysis import fundamentals
+from techflows.analysis import fed, fundamentals
 from techflows.views import drivers as view
 from techflows.views import tables
 
@@ -142,7 +142,7 @@ def test_rate_sentences(panel, roll):
     assert view.rate_sensitivity_sentence(panel, head) == (
         "XLK minus SPY, weekly, 2026-01-09 to 2026-01-23 (3 periods). Nominal: FRED DGS10; "
         "real: FRED DFII10. Beta to the 10y nominal yield: **-0.54% per +1pp** "
-        "(HAC se 0.81, p = 0.51, R² = 0.006)."
+        "(HAC se 0.81, p = 0.51, not significant, R² = 0.006)."
     )
     assert view.rolling_beta_sentence(roll, "10y real yield (TIPS)", 52, "weekly") == (
         "Latest rolling 52-week beta to the 10y real yield (TIPS): +5.91% per +1pp "
@@ -337,3 +337,70 @@ def test_market_path_sentence_table_and_chart():
     assert "2025-09-17" in html and "-0.82" in html and "+0.17" in html
     fig = view.market_path_chart(market, around, years=1)
     assert fig.axes[0].get_title() == "The rate path the market prices, last 1 year"
+
+
+NO_CLAIMS = pd.DataFrame(columns=["id", "article", "claim", "reported", "measured", "window"])
+NO_CLAIMS["verdict"] = []
+RANGE = {"label": "3.50-3.75%", "date": T("2026-06-05"), "lower": 3.5, "upper": 3.75}
+WEEKLY = {
+    "regressor": "d_real",
+    "label": "10y real yield (TIPS)",
+    "source": "FRED DFII10",
+    "frequency": "weekly",
+    "n": 522,
+    "beta": -0.736,
+    "se": 0.85,
+    "p": 0.386,
+    "r2": 0.003,
+}
+BLOCKS = {
+    "horizon": "13 weeks",
+    "periods": 13,
+    "offsets": 13,
+    "beta": -3.83,
+    "beta_p": 0.06,
+    "p_low": 0.0002,
+    "p_high": 0.879,
+    "p_below": 5,
+    "r2": 0.09,
+    "n": 39,
+}
+
+
+def test_a_beta_with_p_above_010_is_no_headline_and_its_label_says_not_significant():
+    figures = view.beta_figures(WEEKLY, T("2026-07-17"))
+    assert [f["unit"] for f in figures] == ["% excess return per +1pp", "p", "R²"]
+    assert not any(f["headline"] for f in figures)
+    assert all("not significant" in f["name"] for f in figures)
+    assert figures[0]["value"] == pytest.approx(-0.736) and figures[1]["value"] == 0.386
+    strong = view.beta_figures(WEEKLY | {"p": 0.01}, T("2026-07-17"))
+    assert all(f["headline"] for f in strong)
+    assert not any("significant" in f["name"] for f in strong)
+
+
+def test_the_weekly_beta_and_the_13_week_blocks_name_each_other(panel):
+    sentence = view.rate_sensitivity_sentence(panel, WEEKLY, BLOCKS)
+    assert "p = 0.39, not significant" in sentence
+    assert "section 03" in sentence and "13 weeks" in sentence
+    assert "p = 0.06 (the median of 13 phase offsets of non-overlapping blocks" in sentence
+    assert "5 of 13 offsets below 0.05" in sentence
+    box = view.answer(RANGE, None, None, WEEKLY, None, None, NO_CLAIMS, BLOCKS)
+    rates = box.sentence("rates").text
+    assert "not significant" in rates and "p = 0.06" in rates and "section 03" in rates
+    number = next(n for n in box.numbers if "beta" in n.label)
+    assert number.label.endswith("not significant")
+
+
+def test_a_two_year_yield_well_above_the_funds_rate_reads_as_hikes():
+    index = pd.bdate_range("2026-06-01", "2026-07-22")
+    market = pd.DataFrame({"two_year": 4.32, "funds": 3.64, "curve": 0.36}, index=index)
+    market["spread"] = market["two_year"] - market["funds"]
+    market.attrs["funds_id"] = "DFF"
+    box = view.answer(RANGE, None, market, WEEKLY, None, None, NO_CLAIMS)
+    text = box.sentence("fed").text
+    assert "68 bp above the effective funds rate" in text
+    assert "hikes" in text and "no further cuts" not in text
+    assert "hikes" in view.market_path_sentence(market, pd.DataFrame())
+    assert fed.priced_moves(0.68) == "hikes"
+    assert fed.priced_moves(-0.24) == "cuts"
+    assert fed.priced_moves(0.05) == "no change"  # within half a 25 bp move

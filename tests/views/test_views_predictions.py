@@ -234,3 +234,68 @@ def test_group_median(study):
     row = spread[(spread["group"] == fr.RECORD) & (spread["horizon"] == 1)]
     assert fr.group_median(spread, fr.RECORD, 1) == row["median"].iloc[0]
     assert np.isnan(fr.group_median(spread, fr.RECORD, 13))
+
+
+NO_CLAIMS = pd.DataFrame(columns=["id", "article", "claim", "reported", "measured", "window"])
+NO_CLAIMS["verdict"] = []
+RECORDS = {
+    "group": fr.RECORD,
+    "horizon": 13,
+    "label": "weaker, not significant",
+    "headline": False,
+    "events": 13,
+    "independent": 6,
+    "median": -1.45,
+    "median_interval": (-6.2, 3.1),
+    "median_all": 1.40,
+    "p": 0.18,
+    "p_low": 0.09,
+    "p_high": 0.33,
+    "p_below": 0,
+    "offsets": 13,
+    "sentence": "",
+}
+
+
+@pytest.fixture
+def backtest() -> dict:
+    """A model whose error equals the best naive forecast's, with a MASE below 1."""
+    metrics = pd.DataFrame(
+        {
+            "n": [78, 78, 78, 78],
+            "mae": [1.380, 1.904, 1.395, 1.3745],
+            "mase": [0.966, 1.333, 0.977, 0.962],
+            "mae_vs_best_naive": [1.004, 1.385, 1.015, 1.0],
+            "dm_p": [0.68, 0.99, 0.89, np.nan],
+            "hit_rate": [0.59, 0.56, np.nan, 0.60],
+            "hit_p": [0.07, 0.15, np.nan, 0.04],
+        },
+        index=pd.Index([MODEL, "last value", "zero", "historical mean"], name="forecaster"),
+    )
+    return {"metrics": metrics, "label": "no skill"}
+
+
+def test_mase_is_shown_beside_the_best_naive_forecasts(backtest, now):
+    box = view.answer(backtest, now, -1.45, 1.40, RECORDS, NO_CLAIMS)
+    mase = next(n for n in box.numbers if "MASE" in n.label)
+    assert "below 1 beats naive" not in mase.label
+    assert "historical mean" in mase.label and "0.96" in mase.label
+    forecast = box.sentence("forecast").text
+    assert "MASE 0.97 against 0.96 for the best naive forecast (historical mean)" in forecast
+
+
+def test_record_weeks_not_significant_are_no_headline(backtest, now):
+    figures = view.record_week_figures(RECORDS)
+    median = figures[0]
+    assert median["value"] == -1.45 and not median["headline"]
+    assert median["interval"] == (-6.2, 3.1)
+    assert "not significant" in median["name"] and "6 independent" in median["name"]
+    assert [f["unit"] for f in figures[1:]] == ["p"]
+    box = view.answer(backtest, now, -1.45, 1.40, RECORDS, NO_CLAIMS)
+    text = box.sentence("consolidation").text
+    assert "not significant" in text and "6 independent" in text and "p = 0.18" in text
+    assert not any("after record weeks" in n.label for n in box.numbers)
+    significant = RECORDS | {"label": "supported", "headline": True, "p": 0.01}
+    assert view.record_week_figures(significant)[0]["headline"]
+    box = view.answer(backtest, now, -1.45, 1.40, significant, NO_CLAIMS)
+    assert any("after record weeks" in n.label for n in box.numbers)

@@ -5,6 +5,7 @@ import pytest
 
 from techflows.analysis import analogues
 from techflows.models import rate_shocks, volatility
+from techflows.stats import intervals
 from techflows.views import risks as view
 from techflows.views import tables
 
@@ -45,7 +46,11 @@ def head():
             "beta": -4.45,
             "beta_p": 0.000002,
             "r2": 0.156,
-            "n": 510,
+            "n": 39,
+            "offsets": 13,
+            "p_low": 1e-7,
+            "p_high": 0.0004,
+            "p_below": 13,
             "yields_from": "FRED DFII10",
         }
     )
@@ -85,6 +90,8 @@ def now():
         "asked": -0.107,
         "deeper": -0.2,
         "since": pd.Timestamp("1998-12-22"),
+        "comparable": True,
+        "rebounded": True,
     }
 
 
@@ -93,6 +100,7 @@ def summary():
     return {
         "episodes": 12,
         "went_deeper": 5,
+        "share": intervals.share(5, 12),
         "median_days_to_deeper": 29.0,
         "n_6m": 12,
         "median_6m": 0.168,
@@ -100,6 +108,7 @@ def summary():
         "n_12m": 11,
         "median_12m": 0.366,
         "positive_12m": 0.7273,
+        "interval_12m": (0.12, 0.51, 0.96),
     }
 
 
@@ -167,7 +176,11 @@ def test_rate_shock_figures_and_sentences(head):
     assert [(f["name"], f["unit"], f["headline"]) for f in figures] == [
         (name, "% (tech minus market)", True),
         (f"{name}: size of the rise", "bp", False),
-        (f"{name}: p-value of the beta (HAC)", "p", True),
+        (
+            f"{name}: p-value of the beta (median of 13 offsets of non-overlapping 13-week blocks)",
+            "p",
+            True,
+        ),
         (f"{name}: R² of the regression", "R²", True),
     ]
     assert [f["value"] for f in figures] == pytest.approx([-1.57, 35.3, 0.000002, 0.156])
@@ -187,8 +200,10 @@ def test_rate_shock_figures_and_sentences(head):
         "Weekly data, XLK minus SPY, 2016-02-19 to 2026-02-13; nominal yield: FRED DGS10; real "
         "yield: FRED DFII10. Over 13 weeks, a 1-sd rise in the 10y real yield (TIPS) (+35 bp) "
         "goes with a -1.57% relative return (95% CI -2.22% to -0.92%); beta -4.45% per +1pp, "
-        "p < 0.001, R² = 0.156 (510 overlapping windows). Within 1 week: beta -0.97% per +1pp, "
-        "p = 0.097, R² = 0.006; a 1-sd rise (+10 bp) goes with -0.10%."
+        "p < 0.001, significant at 5%, R² = 0.156 (39 non-overlapping 13-week blocks at the "
+        "offset with the median p; p ranges from < 0.001 to < 0.001 across the 13 offsets, 13 of "
+        "13 below 0.05). Week to week (section 02): beta -0.97% per +1pp, p = 0.097, "
+        "significant at 10% only, R² = 0.006; a 1-sd rise (+10 bp) goes with -0.10%."
     )
     scale = pd.DataFrame(
         {
@@ -356,23 +371,31 @@ def test_today_drawdown_figures_and_sentence(now, summary):
         "as_of": DAY,
         "headline": True,
     }
-    assert figures[1]["name"] == "XLK: past drawdowns that reached the current one's depth (-10.7%)"
+    state = "reached -10.7% (its trough so far) and came back to -8.1% (today's depth) before -20%"
+    assert figures[1]["name"] == f"XLK: past drawdowns that {state}"
     assert figures[1]["value"] == 12
-    assert figures[2]["name"] == (
-        "XLK: share of past drawdowns as deep as the current one (-10.7%) that went on to -20%"
-    )
+    assert figures[2]["name"] == f"XLK: share of past drawdowns that {state}, that went on to -20%"
     assert figures[2]["value"] == pytest.approx(100 * 5 / 12)
+    assert figures[2]["interval"] == pytest.approx((15.17, 72.33), abs=0.01)
     assert figures[3]["value"] == pytest.approx(36.6)
+    assert figures[3]["interval"] == pytest.approx((12.0, 51.0))
     assert view.today_drawdown_sentence("XLK", now, summary) == (
         "**XLK** on 2026-02-13: 8.1% below its 2025-10-29 peak (107 days ago); at its low on "
-        "2026-02-05 it was 10.7% down. Since 1998-12-22, 12 earlier drawdowns reached 10.7%: 5 "
-        "went on to -20% (median 29 days after reaching 10.7%), 7 recovered first. Over the 6 "
-        "months after reaching 10.7%: median +16.8%, positive in 83% of 12. Over the 12 months "
-        "after reaching 10.7%: median +36.6%, positive in 73% of 11."
+        "2026-02-05 it was 10.7% down. Since 1998-12-22, 12 earlier drawdowns reached -10.7% and "
+        "came back to -8.1% before -20%: 5 of 12 (42%; 95% CI 15-72%) went on to -20% (median "
+        "29 days later), 7 recovered first. Over the next 6 months from that point: median "
+        "+16.8%, positive in 83% of 12. Over the next 12 months from that point: median +36.6%, "
+        "positive in 73% of 11."
     )
-    none = summary | {"episodes": 0, "went_deeper": 0}
+    none = summary | {"episodes": 0, "went_deeper": 0, "share": intervals.share(0, 0)}
+    # no past drawdown to share out: the count, and no share or median without episodes
+    assert [f["unit"] for f in view.today_drawdown_figures("XLK", now, none, True)] == [
+        "%",
+        "drawdowns",
+    ]
     assert view.today_drawdown_sentence("XLK", now, none).endswith(
-        "10.7% down. No earlier drawdown since 1998-12-22 reached 10.7%."
+        "10.7% down. No earlier drawdown since 1998-12-22 reached -10.7% and came back to -8.1% "
+        "before -20%."
     )
 
 
@@ -420,3 +443,158 @@ def test_analogue_tables_stack_histories_and_the_paths_chart_builds():
     assert ax.get_title().startswith("^IXIC: drawdowns aligned")
     colours = {line.get_label(): line.get_color() for line in ax.get_lines()}
     assert colours.get(analogues.TODAY) == "black"
+
+
+NO_CLAIMS = pd.DataFrame(columns=["id", "article", "claim", "reported", "measured", "window"])
+NO_CLAIMS["verdict"] = []
+
+
+@pytest.fixture
+def blocks(head):
+    """The 13-week headline as fitted on non-overlapping blocks (median p of 13 offsets)."""
+    row = head.copy()
+    row[["impact", "lower", "upper", "pvalue", "beta", "beta_p", "r2", "n"]] = [
+        -0.0135,
+        -0.0271,
+        0.0001,
+        0.06,
+        -3.83,
+        0.06,
+        0.09,
+        39,
+    ]
+    row["offsets"], row["p_low"], row["p_high"], row["p_below"] = 13, 0.0002, 0.879, 5
+    return row
+
+
+def _weekly(row: pd.Series) -> pd.Series:
+    week = row.copy()
+    week[["horizon", "periods", "shock_bp", "impact", "beta", "beta_p", "r2", "n"]] = [
+        "1 week",
+        1,
+        10.5,
+        -0.0008,
+        -0.74,
+        0.386,
+        0.003,
+        522,
+    ]
+    week[["offsets", "p_low", "p_high", "p_below"]] = [1, 0.386, 0.386, 0]
+    return week
+
+
+def test_a_13_week_shock_is_judged_on_non_overlapping_blocks_and_names_the_weekly_p(blocks):
+    figures = view.rate_shock_figures(blocks, DAY)
+    impact, p = figures[0], figures[2]
+    assert impact["headline"] and impact["interval"] == pytest.approx((-2.71, 0.01))
+    assert p["value"] == 0.06 and p["headline"]
+    assert "median of 13 offsets of non-overlapping 13-week blocks" in p["name"]
+    panel = pd.DataFrame(index=pd.date_range("2016-02-19", periods=3, freq="W-FRI"))
+    panel.attrs = {"frequency": "weekly", "tech": "XLK", "market": "SPY"}
+    panel.attrs |= {"nominal_source": "FRED DGS10", "real_source": "FRED DFII10"}
+    table = pd.DataFrame([_weekly(blocks), blocks])
+    sentence = view.rate_shock_sentence(panel, table, blocks, DAY)
+    assert "overlapping windows" not in sentence
+    assert "39 non-overlapping 13-week blocks" in sentence
+    assert "p ranges from < 0.001 to 0.879 across the 13 offsets, 5 of 13 below 0.05" in sentence
+    assert "Week to week (section 02): beta -0.74% per +1pp, p = 0.386, not significant" in sentence
+    box = view.answer("XLK", REBOUND, REBOUND_SUMMARY, blocks, LEAD, None, NO_CLAIMS)
+    rates = box.sentence("rates").text
+    assert "p = 0.06" in rates and "significant at 10% only" in rates and "section 02" in rates
+
+
+def test_a_shock_with_p_above_010_is_no_headline_and_says_not_significant(blocks):
+    weak = blocks.copy()
+    weak[["pvalue", "beta_p"]] = [0.2, 0.2]
+    figures = view.rate_shock_figures(weak, DAY)
+    assert not any(f["headline"] for f in figures)
+    assert "not significant" in figures[0]["name"]
+    box = view.answer("XLK", REBOUND, REBOUND_SUMMARY, weak, LEAD, None, NO_CLAIMS)
+    assert "not significant" in box.sentence("rates").text
+    assert not any("rises 1 sd" in n.label for n in box.numbers)
+
+
+LEAD = pd.Series({"ticker": "SOXX", "vol_next_day": 0.679, "vol_long_run": 0.482})
+REBOUND = {
+    "date": pd.Timestamp("2026-08-21"),
+    "close": 262.0,
+    "depth": -0.074,
+    "peak": pd.Timestamp("2026-06-02"),
+    "peak_close": 283.0,
+    "days_since_peak": 80,
+    "trough": pd.Timestamp("2026-07-29"),
+    "reached": -0.159,
+    "asked": -0.159,
+    "deeper": -0.2,
+    "since": pd.Timestamp("1998-12-22"),
+    "comparable": True,
+    "rebounded": True,
+}
+
+
+def _summary(k: int, n: int) -> dict:
+    return {
+        "episodes": n,
+        "went_deeper": k,
+        "share": intervals.share(k, n),
+        "median_days_to_deeper": 20.0,
+        "n_6m": n,
+        "median_6m": 0.05,
+        "positive_6m": 2 / 3,
+        "n_12m": n,
+        "median_12m": 0.2,
+        "positive_12m": 1.0,
+        "interval_12m": (-0.1, 0.4, 0.75),
+    }
+
+
+REBOUND_SUMMARY = _summary(1, 3)
+
+
+def test_analogue_labels_name_the_trough_so_far_and_todays_depth_with_an_interval():
+    figures = view.today_drawdown_figures("XLK", REBOUND, REBOUND_SUMMARY, headline=True)
+    share = next(f for f in figures if "went on to" in f["name"])
+    assert "interval" not in figures[-1]  # three medians cover only 75%: no 95% interval
+    assert "-15.9% (its trough so far)" in share["name"]
+    assert "-7.4% (today's depth)" in share["name"]
+    assert share["value"] == pytest.approx(100 / 3)
+    low, high = intervals.clopper_pearson(1, 3)
+    assert share["interval"] == pytest.approx((100 * low, 100 * high))
+    sentence = view.today_drawdown_sentence("XLK", REBOUND, REBOUND_SUMMARY)
+    assert "reached -15.9% and came back to -7.4% before -20%" in sentence
+    assert "1 of 3 (33%; 95% CI 1-91%)" in sentence
+    box = view.answer("XLK", REBOUND, REBOUND_SUMMARY, None, LEAD, None, NO_CLAIMS)
+    text = box.sentence("drawdown").text
+    assert "7.4% below its 2026-06-02 peak" in text and "-15.9% on 2026-07-29" in text
+    assert "1 of 3 (33%; 95% CI 1-91%)" in text and "as deep" not in text
+    number = next(n for n in box.numbers if n.value == "1 of 3")
+    assert "-15.9%" in number.label and "-7.4%" in number.label
+
+
+def test_at_a_new_high_no_analogue_is_claimed():
+    peak = pd.Timestamp("2025-06-30")
+    now = {
+        "date": peak,
+        "close": 250.0,
+        "depth": 0.0,
+        "peak": peak,
+        "peak_close": 250.0,
+        "days_since_peak": 0,
+        "trough": peak,
+        "reached": 0.0,
+        "asked": -0.05,
+        "deeper": -0.2,
+        "since": pd.Timestamp("1998-12-22"),
+        "comparable": False,
+        "rebounded": False,
+    }
+    summary = analogues.conditional_summary(analogues.after_today(pd.Series(dtype=float), now))
+    figures = view.today_drawdown_figures("XLK", now, summary, headline=True)
+    assert [f["name"] for f in figures] == ["XLK drawdown from its peak"]
+    sentence = view.today_drawdown_sentence("XLK", now, summary)
+    box = view.answer("XLK", now, summary, None, LEAD, None, NO_CLAIMS)
+    text = box.sentence("drawdown").text
+    for words in (sentence, text):
+        assert "at its peak" in words
+        assert "-0.0%" not in words and "depth so far" not in words and "5.0%" not in words
+    assert box.verdict == "At its peak"

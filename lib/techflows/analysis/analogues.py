@@ -10,6 +10,7 @@ from techflows.analysis import drawdowns
 from techflows.data.source import Source
 from techflows.data.sources.base import PRICES_PROVIDER, SERIES_PROVIDER
 from techflows.errors import DataUnavailable
+from techflows.stats import intervals
 
 HISTORY_CANDIDATES = ("^IXIC", "XLK", "IYW")
 # Each era is searched for its deepest episode whose peak falls between the two dates.
@@ -115,7 +116,9 @@ def place_today(close: pd.Series) -> dict[str, object]:
 
     Keys: drawdowns.current's, plus days_since_peak, trough, reached (the trough's depth,
     negative), asked (the depth the conditional question starts from: reached, at least
-    MIN_DEPTH deep), deeper (the first of DEEPER_LEVELS beyond it, negative), since.
+    MIN_DEPTH deep), deeper (the first of DEEPER_LEVELS beyond it, negative), since,
+    comparable (the trough so far is at least MIN_DEPTH deep: past drawdowns can be matched
+    to today's) and rebounded (today's close is above that trough).
     """
     close = close.dropna()
     now = drawdowns.current(close)
@@ -132,20 +135,29 @@ def place_today(close: pd.Series) -> dict[str, object]:
         "asked": asked,
         "deeper": deeper,
         "since": close.index[0],
+        "comparable": reached <= -MIN_DEPTH + 1e-9,
+        "rebounded": now["depth"] > reached + 1e-9,
     }
 
 
 def after_reaching(
-    close: pd.Series, depth: float, deeper: float, forward: dict[str, int] = FORWARD_SESSIONS
+    close: pd.Series,
+    depth: float,
+    deeper: float,
+    forward: dict[str, int] = FORWARD_SESSIONS,
+    back_to: float | None = None,
 ) -> pd.DataFrame:
     """Every past drawdown that reached `depth` (negative fraction): what happened next.
 
     One row per recovered episode (drawdowns.episodes) at least that deep; the running,
-    unrecovered one is today's and left out. Columns: peak, reached (first close at or below
-    the peak x (1 + depth)), depth (the episode's deepest), went_deeper (reached `deeper`),
-    deeper_date, days_to_deeper (calendar days from reached), recovery, and per forward
-    window the price return from the reached close over that many sessions (NaN when the data
-    end first).
+    unrecovered one is today's and left out. With back_to (today's depth, above `depth`),
+    an episode must also have come back to it after reaching `depth` and before `deeper`:
+    the state today is in. Columns: peak, reached (first close at or below the peak x
+    (1 + depth)), matched (the day it stood where today stands: reached, or the first close
+    back at back_to), depth (the episode's deepest), went_deeper (reached `deeper` after
+    matched), deeper_date, days_to_deeper (calendar days from matched), recovery, and per
+    forward window the price return from the matched close over that many sessions (NaN when
+    the data end first).
     """
     close = close.dropna()
     past = drawdowns.episodes(close, min_depth=-depth)
@@ -154,16 +166,23 @@ def after_reaching(
     for episode in past.itertuples():
         path = close.loc[episode.peak : episode.recovery] / episode.peak_close - 1
         reached = path.index[path.le(depth).to_numpy().argmax()]
-        deep = path.le(deeper)
-        deeper_date = path.index[deep.to_numpy().argmax()] if deep.any() else pd.NaT
-        at = close.index.get_loc(reached)
+        matched = reached
+        if back_to is not None:
+            back = path.loc[reached:].ge(back_to)
+            matched = back.index[back.to_numpy().argmax()]
+            if path.loc[:matched].le(deeper).any():
+                continue  # it went deeper before it stood where today stands
+        deep = path.loc[matched:].le(deeper)
+        deeper_date = deep.index[deep.to_numpy().argmax()] if deep.any() else pd.NaT
+        at = close.index.get_loc(matched)
         row = {
             "peak": episode.peak,
             "reached": reached,
+            "matched": matched,
             "depth": episode.depth,
             "went_deeper": bool(deep.any()),
             "deeper_date": deeper_date,
-            "days_to_deeper": (deeper_date - reached).days if deep.any() else np.nan,
+            "days_to_deeper": (deeper_date - matched).days if deep.any() else np.nan,
             "recovery": episode.recovery,
         }
         for name, sessions in forward.items():
@@ -172,19 +191,34 @@ def after_reaching(
                 close.iloc[later] / close.iloc[at] - 1 if later < len(close) else np.nan
             )
         rows.append(row)
-    columns = ["peak", "reached", "depth", "went_deeper", "deeper_date", "days_to_deeper"]
-    columns += ["recovery", *(f"return_{name}" for name in forward)]
+    columns = ["peak", "reached", "matched", "depth", "went_deeper", "deeper_date"]
+    columns += ["days_to_deeper", "recovery", *(f"return_{name}" for name in forward)]
     table = pd.DataFrame(rows, columns=columns)
-    table.attrs.update({"depth": depth, "deeper": deeper})
+    table.attrs.update({"depth": depth, "deeper": deeper, "back_to": back_to})
     return table
 
 
-def conditional_summary(table: pd.DataFrame) -> dict[str, float]:
-    """Counts and medians of after_reaching: how many went deeper, how fast, what followed."""
-    deeper = table[table["went_deeper"]]
-    out: dict[str, float] = {
+def after_today(
+    close: pd.Series, now: dict[str, object], forward: dict[str, int] = FORWARD_SESSIONS
+) -> pd.DataFrame:
+    """The past drawdowns that stood where today's stands (place_today): they reached today's
+    trough so far and, when today has rebounded from it, came back to today's depth before
+    going deeper. Empty when today's fall is not yet MIN_DEPTH deep: nothing compares."""
+    if not now["comparable"]:
+        return after_reaching(close.iloc[:0], now["asked"], now["deeper"], forward)
+    back_to = now["depth"] if now["rebounded"] else None
+    return after_reaching(close, now["asked"], now["deeper"], forward, back_to)
+
+
+def conditional_summary(table: pd.DataFrame) -> dict[str, object]:
+    """Counts and medians of after_reaching: how many went deeper (a share with its exact
+    interval, intervals.share), how fast, and what followed (each median with its
+    order-statistic interval, intervals.median_interval)."""
+    deeper = table[table["went_deeper"].astype(bool)]
+    out: dict[str, object] = {
         "episodes": len(table),
         "went_deeper": len(deeper),
+        "share": intervals.share(len(deeper), len(table)),
         "median_days_to_deeper": float(deeper["days_to_deeper"].median()),
     }
     for column in [c for c in table.columns if c.startswith("return_")]:
@@ -192,6 +226,7 @@ def conditional_summary(table: pd.DataFrame) -> dict[str, float]:
         name = column.removeprefix("return_")
         out[f"n_{name}"] = len(known)
         out[f"median_{name}"] = float(known.median()) if len(known) else np.nan
+        out[f"interval_{name}"] = intervals.median_interval(known)  # (low, high, coverage)
         out[f"positive_{name}"] = float((known > 0).mean()) if len(known) else np.nan
     return out
 

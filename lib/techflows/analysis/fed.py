@@ -245,6 +245,19 @@ def market_path(src: Source) -> pd.DataFrame:
     return path
 
 
+# Within half a standard 25 bp move of the funds rate, the 2-year prices about no change.
+HALF_MOVE = 0.125
+
+
+def priced_moves(spread: float) -> str:
+    """What the 2-year minus funds spread (pp, market_path) prices, term premium aside: 'cuts'
+    (a lower average funds rate over two years), 'hikes' (a higher one) or 'no change' (within
+    half a 25 bp move)."""
+    if spread <= -HALF_MOVE:
+        return "cuts"
+    return "hikes" if spread >= HALF_MOVE else "no change"
+
+
 def around_moves(moves: pd.DataFrame, market: pd.DataFrame, days: int = 30) -> pd.DataFrame:
     """For each FOMC move (rate_changes rows): the 2-year yield, the funds rate, their spread and
     the 2s10s curve `days` calendar days before the announcement, on the day before it, and

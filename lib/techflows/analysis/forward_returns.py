@@ -7,15 +7,15 @@ import pandas as pd
 from scipy.stats import mannwhitneyu
 
 from techflows.errors import DataError
+from techflows.stats import blocks, intervals
 
 HORIZONS = (4, 13)
 ALL_WEEKS = "all weeks"
 RECORD = "record notional weeks"
 TOP_DECILE = "top-decile weeks of their year"
 LARGE_INFLOW = "large tech-fund inflow weeks"
-MIN_EVENTS = 5
+MIN_EVENTS = 5  # independent events needed for a test
 MIN_PRIOR_WEEKS = 52
-VERDICT_P = 0.05
 
 
 def forward_excess(weekly: pd.DataFrame, horizons: tuple[int, ...] = HORIZONS) -> pd.DataFrame:
@@ -81,11 +81,8 @@ def event_returns(forward: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
 
 
 def _independent(weeks: pd.Series, horizon: int) -> int:
-    """Events not within `horizon` weeks of an earlier event (windows that do not overlap)."""
-    dates = pd.DatetimeIndex(sorted(weeks))
-    if dates.empty:
-        return 0
-    return int((dates.to_series().diff() > pd.Timedelta(weeks=horizon)).sum()) + 1
+    """Events whose windows do not overlap an earlier one's (blocks.independent)."""
+    return len(blocks.independent(weeks, horizon))
 
 
 def distribution(long: pd.DataFrame) -> pd.DataFrame:
@@ -113,40 +110,93 @@ def distribution(long: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def consolidation_verdict(
+def consolidation_test(
     long: pd.DataFrame, group: str = RECORD, horizon: int = 13
-) -> tuple[str, str]:
-    """Label and sentence: is tech's excess return after `group` weeks weaker than usual?"""
-    # Supported = lower median AND lower share positive than all weeks AND a one-sided
-    # Mann-Whitney p < VERDICT_P; the same direction without significance is said as such.
+) -> dict[str, object]:
+    """Is tech's excess return after `group` weeks weaker than usual? Tested without overlap.
+
+    Events whose windows overlap an earlier event's are one event (blocks.independent): only
+    the first of each cluster is kept. They are compared with every week's window thinned to
+    non-overlapping ones, at each of the `horizon` phase offsets, by a one-sided Mann-Whitney
+    test; p is the median across offsets (with its range). Supported = a lower median and a
+    lower share positive than all weeks, and p <= 0.05. Keys: label, sentence, headline (p <=
+    0.10 and weaker), events, independent, median (of the independent events) and
+    median_interval (intervals.median_interval), median_all, p, p_low, p_high, p_below,
+    offsets.
+    """
     at = long.loc[long["horizon"] == horizon]
-    after = at.loc[at["group"] == group, "excess"]
-    usual = at.loc[at["group"] == ALL_WEEKS, "excess"]
+    flagged = at.loc[at["group"] == group]
+    kept = blocks.independent(flagged["week_end"], horizon)
+    after = flagged.loc[flagged["week_end"].isin(kept), "excess"]
+    usual = at.loc[at["group"] == ALL_WEEKS].sort_values("week_end")["excess"]
     claim = "seed 001's 'historic inflows are often followed by bouts of consolidation'"
+    out: dict[str, object] = (
+        {
+            "group": group,
+            "horizon": horizon,
+            "events": len(flagged),
+            "independent": len(after),
+            "median": float(after.median()) if len(after) else np.nan,
+            "median_interval": intervals.median_interval(after)[:2],
+            "median_all": float(usual.median()) if len(usual) else np.nan,
+            "headline": False,
+        }
+        | dict.fromkeys(("p", "p_low", "p_high"), np.nan)
+        | {"p_below": 0, "offsets": 0}
+    )
+    counted = (
+        f"{len(flagged)} {group} ({len(after)} independent: the first of each run of "
+        f"events within {horizon} weeks of the one before)"
+    )
     if len(after) < MIN_EVENTS:
-        return "not testable", (
-            f"Only {len(after)} {group} with a complete {horizon}-week window (at least "
-            f"{MIN_EVENTS} needed): {claim} cannot be tested on this data."
-        )
+        return out | {
+            "label": "not testable",
+            "sentence": f"Only {len(after)} independent {group} with a complete {horizon}-week "
+            f"window (at least {MIN_EVENTS} needed; {len(flagged)} in all, overlapping): {claim} "
+            "cannot be tested on this data.",
+        }
     if usual.empty:
-        raise DataError(f"consolidation verdict: no '{ALL_WEEKS}' rows at {horizon} weeks")
-    p = float(mannwhitneyu(after, usual, alternative="less").pvalue)
+        raise DataError(f"consolidation test: no '{ALL_WEEKS}' rows at {horizon} weeks")
+    ps = [
+        float(mannwhitneyu(after, usual.iloc[offset::horizon], alternative="less").pvalue)
+        for offset in range(min(horizon, len(usual)))
+    ]
+    spread = blocks.offset_summary(ps)
+    p = spread["median"]
     weaker = after.median() < usual.median() and (after > 0).mean() < (usual > 0).mean()
-    if weaker and p < VERDICT_P:
+    words = intervals.significance(p)
+    if weaker and p <= intervals.SIGNIFICANT:
         label = "supported"
     elif weaker:
-        label = "weaker but not significant"
+        label = f"weaker, {words}"
     else:
         label = "not supported"
     sentence = (
-        f"Over the {horizon} weeks after the {len(after)} {group}, tech's return over the "
-        f"market had a median of {after.median():+.2f}% and was positive "
-        f"{(after > 0).mean():.0%} of the time, against {usual.median():+.2f}% and "
-        f"{(usual > 0).mean():.0%} for all weeks "
-        f"(one-sided Mann-Whitney p = {p:.2f}; windows overlap, so p is optimistic). "
-        f"Verdict on {claim}: **{label}**."
+        f"Over the {horizon} weeks after the {counted}, tech's return over the market had a "
+        f"median of {after.median():+.2f}% ({median_words(after)}) and was positive in "
+        f"{intervals.share(int((after > 0).sum()), len(after)).text()}, against "
+        f"{usual.median():+.2f}% and {(usual > 0).mean():.0%} for all weeks "
+        f"(one-sided Mann-Whitney against non-overlapping {horizon}-week windows: p = {p:.2f}, "
+        f"the median of {spread['offsets']} phase offsets, from {spread['low']:.2f} to "
+        f"{spread['high']:.2f}; {words}). Verdict on {claim}: **{label}**."
     )
-    return label, sentence
+    return out | {
+        "label": label,
+        "sentence": sentence,
+        "headline": bool(weaker and intervals.headline(p)),
+        "p": p,
+        "p_low": spread["low"],
+        "p_high": spread["high"],
+        "p_below": spread["below"],
+        "offsets": spread["offsets"],
+    }
+
+
+def median_words(values: pd.Series) -> str:
+    """'95% interval -3.10% to +0.40%' of a median (intervals.median_interval), at the
+    coverage its order statistics reach (97% for six values)."""
+    low, high, level = intervals.median_interval(values)
+    return f"{level:.0%} interval {low:+.2f}% to {high:+.2f}%"
 
 
 def relative_price(weekly: pd.DataFrame, start: object = None) -> pd.Series:

@@ -152,9 +152,10 @@ def weekly_rate_panel(
 
 
 def fit_rate_sensitivity(
-    panel: pd.DataFrame, regressors: list[str] | None = None, hac_lags: int = 4
+    panel: pd.DataFrame, regressors: list[str] | None = None, hac_lags: int | None = 4
 ) -> RegressionResultsWrapper:
-    """OLS of tech_excess on a constant and yield changes, Newey-West (HAC) standard errors."""
+    """OLS of tech_excess on a constant and yield changes, Newey-West (HAC) standard errors;
+    hac_lags None: plain OLS errors (observations that do not overlap, such as block sums)."""
     regressors = regressors or [c for c in REGRESSOR_LABELS if c in panel]
     missing = [c for c in ["tech_excess", *regressors] if c not in panel]
     if missing:
@@ -163,6 +164,8 @@ def fit_rate_sensitivity(
     if len(data) <= len(regressors) + 1:
         raise DataError(f"rate panel: {len(data)} complete rows, too few to fit {regressors}")
     exog = sm.add_constant(data[regressors], has_constant="add")
+    if hac_lags is None:
+        return sm.OLS(data["tech_excess"], exog).fit()
     return sm.OLS(data["tech_excess"], exog).fit(
         cov_type="HAC", cov_kwds={"maxlags": int(hac_lags)}
     )

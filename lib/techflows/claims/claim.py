@@ -22,7 +22,7 @@ class Claim:
     reported: float
     unit: str = ""
     params: dict[str, str] = field(default_factory=dict)
-    week_end: str = weeks.DEFAULT  # the run's week calendar: every weekly claim uses it
+    week_end: str = weeks.DEFAULT  # the week its source uses (claims.csv week_end)
 
     def param(self, key: str, default: str | None = None) -> str:
         """A parameter from the params column; DataError if missing and no default."""

@@ -1,7 +1,8 @@
-"""Claims about fund flows on the run's week calendar, from ETF flows (a labelled EPFR proxy).
+"""Claims about fund flows on their source's week, from ETF flows (a labelled EPFR proxy).
 
-Every flow claim is measured on the same complete weeks as section 01 (flows.weekly_flows
-with the claim's week_end), so a claim and the section print the same number for a week.
+Every flow claim is measured on complete weeks of its own calendar (flows.weekly_flows with
+the claim's week_end: Wednesday for EPFR and BofA), the weeks section 01 shows when the run
+uses the same calendar, so a claim and the section print the same number for a week.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def _selection(src: Source, claim: Claim, prefix: str = "") -> tuple[pd.DataFram
 
 
 def _window_weeks(src: Source, weekly: pd.DataFrame, claim: Claim) -> pd.DatetimeIndex:
-    """The complete weeks of the claim window on the run's calendar.
+    """The complete weeks of the claim window on the claim's calendar.
 
     From the week containing start to the week containing end; with weeks=N, the first N
     complete weeks from the week containing start. NotYetObservable when the last week ends

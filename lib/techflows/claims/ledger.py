@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import math
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pandas as pd
 from techflows import config
 from techflows.analysis import weeks
 from techflows.claims.claim import Claim, Measurement, NotMeasurable, NotYetObservable
-from techflows.claims.metrics import METRICS
+from techflows.claims.metrics import METRICS, weekly
 from techflows.data import schemas, validate
 from techflows.data.source import Source
 from techflows.errors import DataError, DataUnavailable
@@ -30,6 +31,7 @@ COLUMNS = (
     "source",
     "tolerance",
     "tolerance_kind",
+    "week_end",
 )
 ARTICLES = ("000", "001", "002")
 KINDS = ("abs", "rel", "at_least", "at_most")
@@ -39,6 +41,10 @@ DIFFERS = "differs"
 NOT_MEASURABLE = "not measurable from this source"
 NOT_YET = "not yet observable"
 VERDICTS = (CONSISTENT, DIFFERS, NOT_MEASURABLE, NOT_YET)
+# A measured claim is checked exactly (the quantity it states) or through a proxy (a stand-in
+# measure, such as ETF flows for EPFR's fund totals: Metric.stands_in).
+EXACT, PROXY = "exact", "proxy"
+CHECKS = (EXACT, PROXY)
 # Float noise must not turn an exact boundary (196.33 vs 196.32 +- 0.01) into a miss.
 EPSILON = 1e-9
 
@@ -68,13 +74,16 @@ def load_claims(path: str | Path | None = None) -> pd.DataFrame:
     path = Path(path) if path else CLAIMS_FILE
     if not path.is_file():
         raise DataError(f"claims '{path}': file not found")
-    schema = schemas.claims(METRICS, ARTICLES, KINDS)
+    schema = schemas.claims(METRICS, ARTICLES, KINDS, weekly())
     frame = validate.read_csv(path, schema, f"claims '{path}'")
     return frame.set_index("id", drop=False)
 
 
 def claim_of(row: pd.Series, week_end: str = weeks.DEFAULT) -> Claim:
-    """The Claim a measurement function receives, on the run's week calendar."""
+    """The Claim a measurement function receives, on its source's week (claims.csv week_end).
+
+    Only a claim that is not measured on weeks has no week of its own; it gets week_end.
+    """
     reported = (
         pd.Timestamp(row["reported_value"])
         if row["unit"] == "date"
@@ -88,7 +97,7 @@ def claim_of(row: pd.Series, week_end: str = weeks.DEFAULT) -> Claim:
         reported=reported,
         unit=row["unit"],
         params=parse_params(row["params"]),
-        week_end=week_end,
+        week_end=row.get("week_end") or week_end,
     )
 
 
@@ -168,7 +177,10 @@ def claim_dates(row: pd.Series) -> str:
 def evaluate(src: Source, row: pd.Series, week_end: str = weeks.DEFAULT) -> dict[str, object]:
     """Measure one claim and give its verdict, the exact window measured, basis and notes.
 
-    Flow claims are also judged without flagged prints (without_flagged, verdict_without).
+    A weekly claim is measured on its source's week whatever the run's week_end; the note
+    says so when the two differ. check says whether a measured claim was checked exactly or
+    through a proxy (Metric.stands_in). Flow claims are also judged without flagged prints
+    (without_flagged, verdict_without).
     """
     claim = claim_of(row, week_end)
     metric = METRICS[row["metric"]]
@@ -179,6 +191,7 @@ def evaluate(src: Source, row: pd.Series, week_end: str = weeks.DEFAULT) -> dict
         "window": claim_dates(row),
         "without_flagged": None,
         "verdict_without": "",
+        "check": "",
     }
     if metric.measure is None:
         return out | {"verdict": NOT_MEASURABLE, "note": f"would need {metric.external}"}
@@ -198,6 +211,11 @@ def evaluate(src: Source, row: pd.Series, week_end: str = weeks.DEFAULT) -> dict
         found.lower_bound,
     )
     note = found.detail
+    if metric.weekly and claim.week_end != week_end:
+        own, run = (calendar.day_name[weeks.weekday(w)] for w in (claim.week_end, week_end))
+        note = (
+            f"{note}; measured on weeks ending {own} (its source's), not the run's {run} weeks"
+        ).lstrip("; ")
     if verdict is None:
         verdict = NOT_MEASURABLE
         note = f"{note}; history too short to decide, would need {found.needs}".lstrip("; ")
@@ -218,6 +236,7 @@ def evaluate(src: Source, row: pd.Series, week_end: str = weeks.DEFAULT) -> dict
         "note": note,
         "verdict": verdict,
         "window": found.window or out["window"],
+        "check": "" if verdict == NOT_MEASURABLE else (PROXY if metric.stands_in else EXACT),
     }
 
 
@@ -226,9 +245,11 @@ def ledger(
 ) -> pd.DataFrame:
     """One row per claim: what the article says, what the data says, and the verdict.
 
-    week_end is the run's week calendar: weekly claims use the same weeks as section 01.
-    window is the exact span measured; flow claims carry their value and verdict without
-    flagged prints too.
+    Each weekly claim is measured on its source's week (claims.csv week_end: EPFR and BofA
+    weeks end Wednesday), so no verdict depends on the run's week_end; a note says when the
+    two differ. window is the exact span measured; check is exact or proxy for a measured
+    claim (what stands in for the claim's quantity is in basis); flow claims carry their
+    value and verdict without flagged prints too.
     """
     claims = load_claims() if claims is None else claims
     rows = []
@@ -255,6 +276,7 @@ def ledger(
                 "measured": f"≥ {shown}" if result.get("lower_bound") and shown else shown,
                 "tolerance": tolerance_text(row),
                 "verdict": result["verdict"],
+                "check": result["check"],
                 "measured_without_flagged": ""
                 if clean is None
                 else format_value(clean, row["unit"]),
@@ -270,13 +292,25 @@ def ledger(
 
 
 def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
-    """Claims per article and verdict (all verdicts as columns, a total row)."""
+    """Claims per article and verdict (all verdicts as columns, a total row), and the measured
+    ones split by check: 'consistent, exact', 'consistent, proxy', 'differs, exact', ..."""
     counts = pd.crosstab(table["article"], table["verdict"]).reindex(
         columns=list(VERDICTS), fill_value=0
     )
+    for verdict in (CONSISTENT, DIFFERS):
+        for check in CHECKS:
+            hit = (table["verdict"] == verdict) & (table["check"] == check)
+            counts[split(verdict, check)] = (
+                hit.groupby(table["article"]).sum().reindex(counts.index, fill_value=0)
+            )
     counts.loc["all"] = counts.sum()
-    counts["claims"] = counts.sum(axis=1)
+    counts["claims"] = counts[list(VERDICTS)].sum(axis=1)
     return counts.rename_axis(index="article", columns=None)
+
+
+def split(verdict: str, check: str) -> str:
+    """The column (and figure) name of one verdict and check: 'consistent, exact'."""
+    return f"{verdict}, {check}"
 
 
 # The figures.json label of each verdict's count.

@@ -254,10 +254,26 @@ def _params_are_pairs(params: pd.Series) -> pd.Series:
     return params.str.strip().eq("") | params.str.fullmatch(rf"{pair}(?:;{pair})*")
 
 
+WEEK_END_TEXT = r"^(?:W-(?:MON|TUE|WED|THU|FRI|SAT|SUN))?$"
+
+
 def claims(
-    metrics: Collection[str], articles: Collection[str], kinds: Collection[str]
+    metrics: Collection[str],
+    articles: Collection[str],
+    kinds: Collection[str],
+    weekly: Collection[str] = (),
 ) -> pa.DataFrameSchema:
-    """data/claims.csv; the metric names are those the claims layer knows how to measure."""
+    """data/claims.csv; the metric names are those the claims layer knows how to measure.
+
+    weekly: the metrics measured on weeks; their claims declare the week their source uses
+    (week_end, e.g. W-WED for EPFR and BofA), every other claim leaves it blank.
+    """
+
+    def _week_declared(frame: pd.DataFrame) -> pd.Series:
+        unknown = ~frame["metric"].isin(list(metrics))  # the metric column's own error
+        declared = frame["week_end"].astype(str).ne("")
+        return unknown | (frame["metric"].isin(list(weekly)) == declared)
+
     return pa.DataFrameSchema(
         {
             "id": text(blank=False, unique=True),
@@ -273,10 +289,18 @@ def claims(
             "source": text(),
             "tolerance": number(NON_NEGATIVE),
             "tolerance_kind": choice(kinds),
+            "week_end": text(
+                pa.Check.str_matches(WEEK_END_TEXT, error="is not a week (W-MON .. W-SUN)")
+            ),
         },
         checks=[
             pa.Check(_ends_after_start, error="ends before it starts"),
             pa.Check(_value_fits_unit, error="reported_value does not fit its unit"),
+            pa.Check(
+                _week_declared,
+                error="week_end: a weekly claim names its source's week (W-WED for EPFR and "
+                "BofA), any other claim leaves it blank",
+            ),
         ],
         name="claims",
     )

@@ -1,6 +1,12 @@
 """Rate-path scenarios in the regression's own units: yield moves of 1 and 2 standard deviations
 over one period and over a quarter, turned into tech's relative return through betas fitted at
-that horizon, each with its p-value and R^2."""
+that horizon, each with its p-value and R^2.
+
+A multi-period horizon is fitted on sums over non-overlapping blocks, once per phase offset
+(stats.blocks): overlapping windows share all but one period with their neighbours and would
+overstate the evidence. The figures come from the offset whose p-value is the median; the range
+of p across offsets and how many fall below 0.05 go with them.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from statsmodels.regression.linear_model import RegressionResultsWrapper
 
 from techflows.analysis import rates
 from techflows.errors import DataError
+from techflows.stats import blocks
 
 JOINT = "joint"
 BOTH = "nominal and real together (breakevens unchanged)"
@@ -54,6 +61,46 @@ def horizon_panel(panel: pd.DataFrame, periods: int) -> pd.DataFrame:
     return out
 
 
+def block_fits(
+    panel: pd.DataFrame, regressors: list[str], periods: int
+) -> list[RegressionResultsWrapper]:
+    """One OLS per phase offset on sums over non-overlapping blocks of `periods` periods.
+
+    Blocks do not overlap, so plain OLS errors apply (Newey-West on a few dozen blocks would
+    understate them). A block holding a missing or running period is left out.
+    """
+    rule = panel.attrs.get("rule")
+    if not rule:
+        raise DataError("rate panel: no 'rule' in its attrs, so its periods cannot be summed")
+    regular = panel.asfreq(rule)
+    return [
+        rates.fit_rate_sensitivity(blocks.block_sums(regular, periods, offset), regressors, None)
+        for offset in range(periods)
+    ]
+
+
+def block_beta(panel: pd.DataFrame, regressor: str, periods: int | None = None) -> dict:
+    """The beta of tech's return to one yield over the longest horizon (or `periods`), fitted
+    on non-overlapping blocks: from the offset with the median p-value, in % per +1pp, with
+    the range of p across offsets and how many fall below 0.05."""
+    periods = periods or max(horizons(panel))
+    fits = block_fits(panel, [regressor], periods)
+    spread = blocks.offset_summary([fit.pvalues[regressor] for fit in fits])
+    fit = fits[spread["median_offset"]]
+    return {
+        "horizon": horizon_label(panel, periods),
+        "periods": periods,
+        "beta": 100 * float(fit.params[regressor]),
+        "beta_p": spread["median"],
+        "p_low": spread["low"],
+        "p_high": spread["high"],
+        "p_below": spread["below"],
+        "offsets": spread["offsets"],
+        "r2": float(fit.rsquared),
+        "n": int(fit.nobs),
+    }
+
+
 def shock_table(
     results: RegressionResultsWrapper, vectors: pd.DataFrame, alpha: float = 0.05
 ) -> pd.DataFrame:
@@ -89,8 +136,10 @@ def scenario_table(
 
     A yield alone is its total association with tech's relative return (the other yield free
     to co-move). With both yields in the panel, the joint fit's combined shock (both rising by
-    the real yield's move) is a real-yield rise with breakevens unchanged. Overlapping
-    multi-period sums get Newey-West lags of at least the horizon.
+    the real yield's move) is a real-yield rise with breakevens unchanged. One period is
+    fitted with Newey-West errors (hac_lags); a longer horizon on non-overlapping blocks at
+    every phase offset (block_fits), reported from the offset with the median p-value, with
+    offsets, p_low, p_high and p_below (offsets with p < 0.05).
     """
     present = [c for c in rates.REGRESSOR_LABELS if c in panel]
     if not present:
@@ -100,15 +149,19 @@ def scenario_table(
     groups = [[c] for c in present] + ([present] if len(present) > 1 else [])
     parts = []
     for h in periods or horizons(panel):
-        data = horizon_panel(panel, h)
-        lags = max(hac_lags, h)
+        scales = horizon_panel(panel, h)  # a shock's size: the sd over every h-period window
         for group in groups:
-            fit = rates.fit_rate_sensitivity(data, group, lags)
-            scale = data[group[-1]].std()  # the real yield's when both move
+            scale = scales[group[-1]].std()  # the real yield's when both move
             vectors = pd.DataFrame(
                 [dict.fromkeys(group, k * scale) for k in sd_multiples], index=list(sd_multiples)
             )
-            table = shock_table(fit, vectors, alpha)
+            if h == 1:
+                fits = [rates.fit_rate_sensitivity(panel, group, hac_lags)]
+            else:
+                fits = block_fits(panel, group, h)
+            tables = [shock_table(fit, vectors, alpha) for fit in fits]
+            spread = blocks.offset_summary([t["pvalue"].iloc[0] for t in tables])
+            fit, table = fits[spread["median_offset"]], tables[spread["median_offset"]]
             joint = len(group) > 1
             table = table.assign(
                 horizon=horizon_label(panel, h),
@@ -121,12 +174,17 @@ def scenario_table(
                 beta_p=[fit.pvalues[group[0]]] * len(table) if not joint else np.nan,
                 r2=fit.rsquared,
                 n=int(fit.nobs),
+                offsets=spread["offsets"],
+                p_low=spread["low"],
+                p_high=spread["high"],
+                p_below=spread["below"],
                 yields_from="; ".join(measured_by[c] for c in group),
             )
             parts.append(table)
     columns = ["horizon", "periods", "model", "shocked", "sd_multiple", "shock_bp"]
     columns += ["impact", "se", "lower", "upper", "pvalue", "beta", "beta_p", "r2", "n"]
-    return pd.concat(parts, ignore_index=True)[[*columns, "yields_from"]]
+    columns += ["offsets", "p_low", "p_high", "p_below", "yields_from"]
+    return pd.concat(parts, ignore_index=True)[columns]
 
 
 def headline_shock(table: pd.DataFrame, sd_multiple: float = 1.0) -> pd.Series:

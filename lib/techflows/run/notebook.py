@@ -129,12 +129,14 @@ class Figures:
         as_of: object = None,
         headline: bool = False,
         inputs: Iterable[str] = (),
+        interval: tuple[float, float] | None = None,
     ) -> object:
         """Record one figure; headline ones also appear on the index page. Returns the value.
 
         as_of: the date of the data behind the figure. inputs: the input ledger's names of what
         it rests on (Source.inputs); without as_of, the figure is dated by the oldest of them
         (an answer is only as current as its oldest input), and only then by the run's date.
+        interval: its 95% interval (low, high) in the figure's unit, kept beside the value.
         """
         if isinstance(value, float) and math.isfinite(value):
             stored: object = round(value, 6)
@@ -148,16 +150,19 @@ class Figures:
         if as_of is None:
             as_of = self._oldest(inputs)
         when = str(pd.Timestamp(as_of).date()) if as_of is not None else self.as_of
-        self.figures.append(
-            {
-                "name": name,
-                "value": stored,
-                "unit": unit,
-                "as_of": when,
-                "source": self.source.name,
-                "headline": headline,
-            }
-        )
+        figure = {
+            "name": name,
+            "value": stored,
+            "unit": unit,
+            "as_of": when,
+            "source": self.source.name,
+            "headline": headline,
+        }
+        if interval is not None:
+            figure["interval"] = [
+                round(float(b), 6) if math.isfinite(float(b)) else None for b in interval
+            ]
+        self.figures.append(figure)
         if headline:
             for used in inputs:
                 self.uses.setdefault(used, []).append(name)

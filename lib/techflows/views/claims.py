@@ -10,10 +10,12 @@ from pandas.io.formats.style import Styler
 from techflows.claims.ledger import (
     CONSISTENT,
     DIFFERS,
+    EXACT,
     NOT_MEASURABLE,
     NOT_YET,
+    PROXY,
     VERDICTS,
-    verdict_counts,
+    split,
 )
 from techflows.views import answers, plots
 from techflows.views.tables import show
@@ -39,6 +41,7 @@ DISPLAY = (
     "measured",
     "tolerance",
     "verdict",
+    "check",
     "measured_without_flagged",
     "verdict_without_flagged",
     "basis",
@@ -99,9 +102,29 @@ def claim_line(table: pd.DataFrame, claim_id: str) -> str:
     return line
 
 
+CHART_KINDS = (
+    split(CONSISTENT, EXACT),
+    split(CONSISTENT, PROXY),
+    split(DIFFERS, EXACT),
+    split(DIFFERS, PROXY),
+    NOT_MEASURABLE,
+    NOT_YET,
+)
+CHART_KIND_COLOURS = dict(
+    zip(
+        CHART_KINDS,
+        ("#55a868", "#a9d4b3", "#c44e52", "#e6a5a7", "#8c8c8c", "#dd8452"),
+        strict=True,
+    )
+)
+
+
 def verdict_chart(table: pd.DataFrame, ax: plt.Axes | None = None) -> plt.Axes:
-    """Claims per article, stacked by verdict."""
-    counts = verdict_counts(table).drop(index="all")[list(VERDICTS)]
+    """Claims per article, stacked by verdict, the measured ones split into exact and proxy."""
+    kind = table["verdict"].where(
+        ~table["verdict"].isin([CONSISTENT, DIFFERS]), table["verdict"] + ", " + table["check"]
+    )
+    counts = pd.crosstab(table["article"], kind).reindex(columns=list(CHART_KINDS), fill_value=0)
     long = counts.rename_axis(columns="verdict").stack().rename("claims").reset_index()
     long["article"] = "seed " + long["article"]
     long = plots.as_category(long, "verdict", "article")
@@ -111,13 +134,15 @@ def verdict_chart(table: pd.DataFrame, ax: plt.Axes | None = None) -> plt.Axes:
         y="article",
         weights="claims",
         hue="verdict",
-        hue_order=list(VERDICTS),
+        hue_order=list(CHART_KINDS),
         multiple="stack",
-        palette=CHART_COLOURS,
+        palette=CHART_KIND_COLOURS,
         shrink=0.7,
         ax=ax,
     )
-    ax.set(title="Claims per article by verdict", xlabel="claims", ylabel="")
+    ax.set(
+        title="Claims per article by verdict, exact and proxy checks", xlabel="claims", ylabel=""
+    )
     sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), title="verdict", frameon=False)
     return ax
 
@@ -129,25 +154,51 @@ VERDICTS_HEADING = "1. The verdicts"
 UNMEASURED_HEADING = "5. What would settle the rest"
 
 
-def claims_verdict(consistent: int, differs: int) -> str:
-    """The answer's first words from the share of checkable claims that hold."""
-    if not consistent + differs:
-        return "Cannot tell from this source"
-    share = consistent / (consistent + differs)
-    if share >= 0.75:
-        return "Mostly"
-    return "Partly" if share >= 0.5 else "Mostly not"
+# Below these the data cannot say whether the articles hold up: a verdict word would overstate
+# what little it checked.
+MIN_CHECKABLE_SHARE = 0.5  # of all claims, checked exactly or through a proxy
+MIN_EXACT = 10  # exact checks, which the verdict word rests on
+
+
+def tally(table: pd.DataFrame) -> dict[str, int]:
+    """Claims of a ledger (claims.ledger) per verdict and, for measured ones, per check."""
+    out = {verdict: int((table["verdict"] == verdict).sum()) for verdict in VERDICTS}
+    for verdict in (CONSISTENT, DIFFERS):
+        for check in (EXACT, PROXY):
+            hit = (table["verdict"] == verdict) & (table["check"] == check)
+            out[split(verdict, check)] = int(hit.sum())
+    out["claims"] = len(table)
+    out["checkable"] = out[CONSISTENT] + out[DIFFERS]
+    out[EXACT] = out[split(CONSISTENT, EXACT)] + out[split(DIFFERS, EXACT)]
+    out[PROXY] = out[split(CONSISTENT, PROXY)] + out[split(DIFFERS, PROXY)]
+    return out
+
+
+def claims_verdict(counts: dict[str, int]) -> str:
+    """The answer's first words, from the exact checks (tally), saying how many could be
+    checked: no 'Mostly' or 'Partly' when too few claims are checkable, or too few exactly."""
+    n, checkable, exact = counts["claims"], counts["checkable"], counts[EXACT]
+    reach = f"{checkable} of {n} claims checkable"
+    if checkable < MIN_CHECKABLE_SHARE * n or exact < MIN_EXACT:
+        return f"Too few to tell: {reach} ({exact} exactly)"
+    hold = counts[split(CONSISTENT, EXACT)]
+    share = hold / exact
+    word = "Mostly" if share >= 0.75 else "Partly" if share >= 0.5 else "Mostly not"
+    return f"{word}: {hold} of {exact} exact checks hold ({reach})"
 
 
 def answer(table: pd.DataFrame) -> answers.Answer:
-    """06's answer: how many claims hold, differ or cannot be checked, per article too."""
-    counts = table["verdict"].value_counts()
-    consistent, differs = int(counts.get(CONSISTENT, 0)), int(counts.get(DIFFERS, 0))
-    unmeasured, later = int(counts.get(NOT_MEASURABLE, 0)), int(counts.get(NOT_YET, 0))
+    """06's answer: how many claims hold or differ on exact and on proxy checks, how many
+    cannot be checked, per article too."""
+    counts = tally(table)
+    unmeasured, later = counts[NOT_MEASURABLE], counts[NOT_YET]
     text = (
-        f"Of the articles' {len(table)} quantitative claims, the data can check "
-        f"{consistent + differs}: {consistent} hold and {differs} differ; {unmeasured} cannot "
-        "be measured from this source"
+        f"Of the articles' {counts['claims']} quantitative claims, the data can check "
+        f"{counts['checkable']} of {counts['claims']}: "
+        f"{counts[split(CONSISTENT, EXACT)]} hold and {counts[split(DIFFERS, EXACT)]} differ "
+        f"on exact checks, {counts[split(CONSISTENT, PROXY)]} hold and "
+        f"{counts[split(DIFFERS, PROXY)]} differ on proxy checks (a stand-in measure, such as "
+        f"ETF flows for EPFR's fund totals); {unmeasured} cannot be measured from this source"
     )
     text += f" and {later} {'is' if later == 1 else 'are'} not yet observable." if later else "."
     per_article = "; ".join(
@@ -162,15 +213,21 @@ def answer(table: pd.DataFrame) -> answers.Answer:
     ]
     numbers = [
         answers.Number(
-            str(len(table)), "claims in the three articles", answers.anchor(VERDICTS_HEADING)
+            str(counts["claims"]), "claims in the three articles", answers.anchor(VERDICTS_HEADING)
         ),
         answers.Number(
-            str(consistent), "consistent with the data", answers.anchor(VERDICTS_HEADING)
+            f"{counts[split(CONSISTENT, EXACT)]} of {counts[EXACT]}",
+            "exact checks that hold",
+            answers.anchor(VERDICTS_HEADING),
         ),
-        answers.Number(str(differs), "the data contradicts", answers.anchor(VERDICTS_HEADING)),
+        answers.Number(
+            f"{counts[split(CONSISTENT, PROXY)]} of {counts[PROXY]}",
+            "proxy checks that hold",
+            answers.anchor(VERDICTS_HEADING),
+        ),
         answers.Number(
             str(unmeasured), "not measurable from this source", answers.anchor(UNMEASURED_HEADING)
         ),
         answers.Number(str(later), "not yet observable", answers.anchor(UNMEASURED_HEADING)),
     ]
-    return answers.answer(QUESTION, claims_verdict(consistent, differs), sentences, numbers, table)
+    return answers.answer(QUESTION, claims_verdict(counts), sentences, numbers, table)

@@ -9,6 +9,7 @@ from matplotlib.ticker import PercentFormatter
 from pandas.io.formats.style import Styler
 
 from techflows.analysis import fed, fundamentals, rotation
+from techflows.stats import intervals
 from techflows.views import answers, plots, tables
 from techflows.views.tables import show
 
@@ -74,8 +75,12 @@ def market_path_sentence(market: pd.DataFrame, around: pd.DataFrame, days: int =
         f"{abs(gap):.0f} bp {'below' if gap < 0 else 'above'} the effective funds rate "
         f"({last['funds']:.2f}%, FRED {market.attrs['funds_id']})"
     )
-    if gap < 0:
-        text += ": the market priced a lower average funds rate over the next two years"
+    text += {
+        "cuts": ": the market priced a lower average funds rate over the next two years",
+        "hikes": ": the market priced a higher average funds rate over the next two years, "
+        "consistent with hikes",
+        "no change": ": within half a 25 bp move, about no change priced",
+    }[fed.priced_moves(last["spread"])]
     text += " (term premium aside)"
     if pd.notna(last["curve"]):
         text += f"; the 10-year yield stood {100 * last['curve']:+.0f} bp over the 2-year"
@@ -152,16 +157,54 @@ def market_path_chart(market: pd.DataFrame, moves: pd.DataFrame, years: int = 2)
 # 2. Rate sensitivity
 
 
-def rate_sensitivity_sentence(panel: pd.DataFrame, head: dict[str, object]) -> str:
-    """What was regressed on what, over which dates, and the headline beta with its HAC stats."""
-    attrs = panel.attrs
+def beta_figures(head: dict[str, object], as_of: object) -> list[dict[str, object]]:
+    """The headline beta (rates.headline_beta), its HAC p-value and R^2, dated by the panel's
+    last period. A p above 0.10 makes none of them a headline, and each name says so."""
+    headline = intervals.headline(head["p"])
+    name = f"Tech beta to the {head['label']} ({head['frequency']})"
+    name += "" if headline else ", not significant"
+    figures = [
+        (name, head["beta"], "% excess return per +1pp"),
+        (f"{name}: p-value (HAC)", head["p"], "p"),
+        (f"{name}: R² of the regression", head["r2"], "R²"),
+    ]
+    return [
+        {"name": n, "value": v, "unit": u, "as_of": as_of, "headline": headline}
+        for n, v, u in figures
+    ]
+
+
+def longer_text(longer: dict[str, object]) -> str:
+    """The beta over the longest horizon, as section 03 tests it (rate_shocks.block_beta)."""
+    offsets = int(longer["offsets"])
+    low = f"{longer['p_low']:.3f}" if longer["p_low"] >= 0.001 else "< 0.001"
     return (
+        f"over {longer['horizon']} (section 03's rate-path scenarios): beta "
+        f"{longer['beta']:+.2f}% per +1pp, p = {longer['beta_p']:.2f} (the median of {offsets} "
+        f"phase offsets of non-overlapping blocks, from {low} to {longer['p_high']:.2f}; "
+        f"{int(longer['p_below'])} of {offsets} offsets below 0.05), "
+        f"{intervals.significance(longer['beta_p'])}"
+    )
+
+
+def rate_sensitivity_sentence(
+    panel: pd.DataFrame, head: dict[str, object], longer: dict[str, object] | None = None
+) -> str:
+    """What was regressed on what, over which dates, the headline beta with its HAC stats, and
+    the same beta over the longest horizon on non-overlapping blocks (section 03's test)."""
+    attrs = panel.attrs
+    text = (
         f"{attrs['tech']} minus {attrs['market']}, {head['frequency']}, "
         f"{panel.index[0].date()} to {panel.index[-1].date()} ({head['n']} periods). "
         f"Nominal: {attrs['nominal_source']}; real: {attrs['real_source']}. "
         f"Beta to the {head['label']}: **{head['beta']:+.2f}% per +1pp** "
-        f"(HAC se {head['se']:.2f}, p = {head['p']:.2f}, R² = {head['r2']:.3f})."
+        f"(HAC se {head['se']:.2f}, p = {head['p']:.2f}, {intervals.significance(head['p'])}, "
+        f"R² = {head['r2']:.3f})."
     )
+    if longer is not None:
+        words = longer_text(longer)
+        text += f" {words[0].upper()}{words[1:]}."
+    return text
 
 
 def styled_rate_sensitivity(sens: pd.DataFrame) -> Styler:
@@ -445,10 +488,12 @@ def answer(
     strength: pd.DataFrame | None,
     start: pd.Timestamp | None,
     claims: pd.DataFrame,
+    longer: dict[str, object] | None = None,
 ) -> answers.Answer:
     """02's answer: the Fed's moves and the path the market prices (fed.current_range,
-    fed.versus_articles, fed.market_path), tech's beta to yields (rates.headline_beta) and its
-    relative strength against the sectors money rotated into (rotation.relative_strength)."""
+    fed.versus_articles, fed.market_path), tech's beta to yields (rates.headline_beta, and over
+    the longest horizon on non-overlapping blocks: rate_shocks.block_beta) and its relative
+    strength against the sectors money rotated into (rotation.relative_strength)."""
     sentences, numbers = [], []
     fed_text = f"The Fed's target range is {now['label']} on {pd.Timestamp(now['date']).date()}"
     numbers.append(
@@ -464,7 +509,12 @@ def answer(
         )
     if market is not None:
         gap = 100 * market["spread"].iloc[-1]
-        priced = "further cuts" if gap < 0 else "no further cuts"
+        priced = {
+            "cuts": "further cuts",
+            "hikes": "a higher funds rate over the next two years, consistent with hikes rather "
+            "than cuts (term premium aside)",
+            "no change": "about no change",
+        }[fed.priced_moves(market["spread"].iloc[-1])]
         fed_text += (
             f"; the 2-year yield stands {abs(gap):.0f} bp {'below' if gap < 0 else 'above'} the "
             f"effective funds rate, so the market prices {priced}"
@@ -475,20 +525,24 @@ def answer(
             )
         )
     sentences.append(answers.Sentence("fed", fed_text + ".", answers.anchor(FED)))
-    rates_matter = head["p"] < SIGNIFICANT
-    sentences.append(
-        answers.Sentence(
-            "rates",
-            f"Week to week, tech's return over the market "
-            f"{'moves' if rates_matter else 'barely moves'} with the {head['label']}: beta "
-            f"{head['beta']:+.2f}% per +1pp, p = {head['p']:.2f}, R² = {head['r2']:.3f}.",
-            answers.anchor(SENSITIVITY),
-        )
+    rates_matter = head["p"] < SIGNIFICANT or (
+        longer is not None and longer["beta_p"] < SIGNIFICANT
     )
+    period = _period(str(head["frequency"]))
+    rates_text = (
+        f"{period.capitalize()} to {period}, tech's return over the market "
+        f"{'moves' if head['p'] < SIGNIFICANT else 'barely moves'} with the {head['label']}: "
+        f"beta {head['beta']:+.2f}% per +1pp, p = {head['p']:.2f}, "
+        f"{intervals.significance(head['p'])}, R² = {head['r2']:.3f}"
+    )
+    if longer is not None:
+        rates_text += f"; {longer_text(longer)}"
+    sentences.append(answers.Sentence("rates", rates_text + ".", answers.anchor(SENSITIVITY)))
+    label = f"tech's beta to the {head['label']}, per +1pp"
     numbers.append(
         answers.Number(
             f"{head['beta']:+.2f}% (p {head['p']:.2f})",
-            f"tech's beta to the {head['label']}, per +1pp",
+            label if intervals.headline(head["p"]) else f"{label}, not significant",
             answers.anchor(SENSITIVITY),
         )
     )

@@ -14,7 +14,7 @@ from pandas.io.formats.style import Styler
 
 from techflows.analysis import forward_returns as fr
 from techflows.models import regimes
-from techflows.models.forecast import MODEL
+from techflows.models.forecast import MODEL, NAIVE
 from techflows.monitor.scenarios import Reading
 from techflows.views import answers, plots
 from techflows.views.monitor import scenario_answer_text
@@ -151,6 +151,45 @@ def flow_history_sentence(tech_flows: pd.Series) -> str:
     )
 
 
+def record_week_figures(result: Mapping[str, Any]) -> list[dict[str, object]]:
+    """The median return after event weeks (forward_returns.consolidation_test) and its p-value.
+
+    The median is of the independent events, the ones the test uses. A p above 0.10 (or no
+    test) makes neither a headline, and the name says 'not significant'.
+    """
+    significant = bool(result["headline"])
+    name = (
+        f"Median {result['horizon']}-week tech relative return after {result['group']} "
+        f"({result['independent']} independent of {result['events']}"
+        f"{'' if significant else '; not significant'})"
+    )
+    figures: list[dict[str, object]] = [
+        {
+            "name": name,
+            "value": result["median"],
+            "unit": "%",
+            "headline": significant,
+            "interval": result["median_interval"],
+        }
+    ]
+    if pd.notna(result["p"]):
+        figures.append(
+            {
+                "name": f"{name}: p-value (one-sided Mann-Whitney, median of "
+                f"{result['offsets']} offsets of non-overlapping windows)",
+                "value": result["p"],
+                "unit": "p",
+                "headline": significant,
+            }
+        )
+    return figures
+
+
+def best_naive(metrics: pd.DataFrame) -> str:
+    """The naive forecast with the lowest error in a backtest table (forecast.evaluate)."""
+    return metrics.loc[[c for c in NAIVE if c in metrics.index], "mae"].idxmin()
+
+
 # Charts
 
 
@@ -248,26 +287,37 @@ def answer(
     now: Mapping[str, Any],
     median_after: float,
     median_all: float,
-    consolidation: tuple[str, str],
+    consolidation: Mapping[str, Any],
     claims: pd.DataFrame,
     scenario: Reading | None = None,
 ) -> answers.Answer:
-    """04's answer: forecast skill (forecast.evaluate), the run's scenario reading
-    (scenarios.reading, the same as 05's), tech's drift (regimes.current) and what followed
-    record notional weeks (consolidation_verdict)."""
-    row = model["metrics"].loc[MODEL]
+    """04's answer: forecast skill (forecast.evaluate; MASE beside the best naive forecast's),
+    the run's scenario reading (scenarios.reading, the same as 05's), tech's drift
+    (regimes.current) and what followed record notional weeks
+    (forward_returns.consolidation_test: a headline number only when significant)."""
+    metrics = model["metrics"]
+    row = metrics.loc[MODEL]
+    best = best_naive(metrics)
     skill = model["label"] == "skill"
     verdict = f"{'Some' if skill else 'No'} forecasting skill"
     if scenario is not None:
         verdict += f"; scenario {scenario.scenario}"
     beat = "beats" if skill else "does no better than"
+    after = (
+        f"After record notional weeks ({consolidation['independent']} independent of "
+        f"{consolidation['events']}) tech's median 13-week return over the market was "
+        f"{median_after:+.2f}%, against {median_all:+.2f}% after all weeks: seed 001's "
+        f"consolidation claim: {consolidation['label']}"
+    )
+    if pd.notna(consolidation["p"]):
+        after += f" (p = {consolidation['p']:.2f}, non-overlapping windows)"
     sentences = [
         answers.Sentence(
             "forecast",
             f"A {MODEL} forecast of tech's weekly return over the market {beat} naive forecasts "
-            f"over {int(row['n'])} weeks (MASE {row['mase']:.2f}, "
-            f"{row['mae_vs_best_naive']:.2f}x the best naive error, hit rate "
-            f"{row['hit_rate']:.0%}).",
+            f"over {int(row['n'])} weeks (MASE {row['mase']:.2f} against "
+            f"{metrics.loc[best, 'mase']:.2f} for the best naive forecast ({best}), "
+            f"{row['mae_vs_best_naive']:.2f}x its error, hit rate {row['hit_rate']:.0%}).",
             answers.anchor(BACKTEST),
         ),
     ]
@@ -282,17 +332,14 @@ def answer(
             f"{now['total']:+.1f}% against the market ({drift_words(now)}).",
             answers.anchor(SCENARIOS),
         ),
-        answers.Sentence(
-            "consolidation",
-            f"After record notional weeks tech's median 13-week return over the market was "
-            f"{median_after:+.2f}%, against {median_all:+.2f}% after all weeks: seed 001's "
-            f"consolidation claim: {consolidation[0]}.",
-            answers.anchor(AFTER_RECORDS),
-        ),
+        answers.Sentence("consolidation", after + ".", answers.anchor(AFTER_RECORDS)),
     ]
     numbers = [
         answers.Number(
-            f"{row['mase']:.2f}", f"{MODEL} MASE (below 1 beats naive)", answers.anchor(BACKTEST)
+            f"{row['mase']:.2f}",
+            f"{MODEL} MASE; the best naive forecast ({best}) scores "
+            f"{metrics.loc[best, 'mase']:.2f}",
+            answers.anchor(BACKTEST),
         ),
         answers.Number(
             f"{row['hit_rate']:.0%}", "direction right (hit rate)", answers.anchor(BACKTEST)
@@ -305,16 +352,19 @@ def answer(
             )
         )
     significance = "" if now["significant"] else ", not significant"
-    numbers += [
+    numbers.append(
         answers.Number(
             f"{now['t']:+.2f}",
             f"t of tech's {now['weeks']}-week drift (p = {now['p']:.2f}{significance})",
             answers.anchor(SCENARIOS),
-        ),
-        answers.Number(
-            f"{median_after:+.2f}%",
-            "median 13-week return over the market after record weeks",
-            answers.anchor(AFTER_RECORDS),
-        ),
-    ]
+        )
+    )
+    if consolidation["headline"]:
+        numbers.append(
+            answers.Number(
+                f"{median_after:+.2f}%",
+                "median 13-week return over the market after record weeks",
+                answers.anchor(AFTER_RECORDS),
+            )
+        )
     return answers.answer(QUESTION, verdict, sentences, numbers, claims)

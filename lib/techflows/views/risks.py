@@ -13,6 +13,7 @@ from pandas.io.formats.style import Styler
 
 from techflows.analysis import analogues, fundamentals
 from techflows.models import rate_shocks, volatility
+from techflows.stats import intervals
 from techflows.views import answers, plots, tables
 from techflows.views.tables import show, show_by_row
 
@@ -90,39 +91,75 @@ def styled_reported_capex(capex: pd.DataFrame) -> Styler:
 # 2. Rate-path scenarios
 
 
+def shock_p(head: pd.Series) -> float:
+    """The p-value of a shock row: its beta's (one yield), else the combined impact's."""
+    return float(head["beta_p"]) if pd.notna(head.get("beta_p")) else float(head["pvalue"])
+
+
+def blocks_words(head: pd.Series) -> str:
+    """'non-overlapping 13-week blocks' for a multi-period row's fit."""
+    count, noun = str(head["horizon"]).split(" ", 1)
+    return f"non-overlapping {count}-{noun.removesuffix('s')} blocks"
+
+
 def rate_shock_figures(head: pd.Series, as_of: pd.Timestamp) -> list[Figure]:
-    """Headline shock (rate_shocks.headline_shock): its impact in %, and the size of the move,
-    the beta's p-value and the regression's R^2 next to it."""
+    """Headline shock (rate_shocks.headline_shock): its impact in % with its 95% interval, the
+    size of the move, the beta's p-value and the regression's R^2. A p above 0.10 makes none
+    of them a headline, and the names say 'not significant'."""
+    p = shock_p(head)
+    headline = intervals.headline(p)
     name = (
         f"Tech relative return over {head['horizon']} in which the {head['shocked']} "
         f"({head['yields_from']}) rises {head['sd_multiple']:g} sd"
+    ) + ("" if headline else ", not significant")
+    how = (
+        f"median of {int(head['offsets'])} offsets of {blocks_words(head)}"
+        if head.get("offsets", 1) > 1
+        else "HAC"
     )
     figures = [
-        (name, 100 * head["impact"], "% (tech minus market)", True),
+        (name, 100 * head["impact"], "% (tech minus market)", headline),
         (f"{name}: size of the rise", head["shock_bp"], "bp", False),
-        (f"{name}: p-value of the beta (HAC)", head["beta_p"], "p", True),
-        (f"{name}: R² of the regression", head["r2"], "R²", True),
+        (f"{name}: p-value of the beta ({how})", p, "p", headline),
+        (f"{name}: R² of the regression", head["r2"], "R²", headline),
     ]
-    return [
+    out: list[Figure] = [
         {"name": n, "value": float(v), "unit": u, "as_of": as_of, "headline": h}
         for n, v, u, h in figures
     ]
+    out[0]["interval"] = (100 * float(head["lower"]), 100 * float(head["upper"]))
+    return out
+
+
+def fit_words(head: pd.Series, noun: str) -> str:
+    """How a shock row was fitted, in a parenthesis: blocks and the spread across offsets."""
+    if head.get("offsets", 1) > 1:
+        offsets = int(head["offsets"])
+        return (
+            f"{int(head['n'])} {blocks_words(head)} at the offset with the median p; p ranges "
+            f"from {p_text(head['p_low']).removeprefix('= ')} to "
+            f"{p_text(head['p_high']).removeprefix('= ')} across the {offsets} offsets, "
+            f"{int(head['p_below'])} of {offsets} below 0.05"
+        )
+    return f"{int(head['n'])} {noun}s, Newey-West errors"
 
 
 def rate_shock_sentence(
     panel: pd.DataFrame, table: pd.DataFrame, head: pd.Series, last: pd.Timestamp
 ) -> str:
-    """What was regressed on what, the headline shock with its CI, beta, p and R^2, and the
-    same yield over one period for contrast."""
+    """What was regressed on what, the headline shock with its CI, beta, p (and how it was
+    tested) and R^2, and the same yield over one period as section 02 shows it."""
     attrs = panel.attrs
+    noun = rate_shocks.period_noun(panel)
+    p = shock_p(head)
     text = (
         f"{attrs['frequency'].capitalize()} data, {attrs['tech']} minus {attrs['market']}, "
         f"{panel.index[0].date()} to {last.date()}; nominal yield: {attrs['nominal_source']}; "
         f"real yield: {attrs['real_source']}. Over {head['horizon']}, a "
         f"{head['sd_multiple']:g}-sd rise in the {head['shocked']} ({head['shock_bp']:+.0f} bp) "
         f"goes with a {head['impact']:+.2%} relative return (95% CI {head['lower']:+.2%} to "
-        f"{head['upper']:+.2%}); beta {head['beta']:+.2f}% per +1pp, p {p_text(head['beta_p'])}, "
-        f"R² = {head['r2']:.3f} ({int(head['n'])} overlapping windows)."
+        f"{head['upper']:+.2%}); beta {head['beta']:+.2f}% per +1pp, p {p_text(p)}, "
+        f"{intervals.significance(p)}, R² = {head['r2']:.3f} ({fit_words(head, noun)})."
     )
     short = table[
         (table["periods"] == 1)
@@ -132,9 +169,10 @@ def rate_shock_sentence(
     if not short.empty and head["periods"] != 1:
         one = short.iloc[0]
         text += (
-            f" Within {one['horizon']}: beta {one['beta']:+.2f}% per +1pp, p "
-            f"{p_text(one['beta_p'])}, R² = {one['r2']:.3f}; a {one['sd_multiple']:g}-sd rise "
-            f"({one['shock_bp']:+.0f} bp) goes with {one['impact']:+.2%}."
+            f" {noun.capitalize()} to {noun} (section 02): beta {one['beta']:+.2f}% per +1pp, p "
+            f"{p_text(one['beta_p'])}, {intervals.significance(one['beta_p'])}, R² = "
+            f"{one['r2']:.3f}; a {one['sd_multiple']:g}-sd rise ({one['shock_bp']:+.0f} bp) goes "
+            f"with {one['impact']:+.2%}."
         )
     return text
 
@@ -357,75 +395,112 @@ def rolling_spread_chart(rolling: pd.DataFrame) -> plt.Axes:
 # 5. Historical analogues
 
 
+def state_text(now: dict[str, object], rebound_words: str = " and came back to") -> str:
+    """Today's state as past drawdowns must match it (analogues.after_today): 'reached -15.9%',
+    plus ' and came back to -7.4% before -20%' when today has rebounded from its low."""
+    text = f"reached {now['reached']:.1%}"
+    if now["rebounded"]:
+        text += f"{rebound_words} {now['depth']:.1%} before {now['deeper']:.0%}"
+    return text
+
+
 def today_drawdown_figures(
-    ticker: str, now: dict[str, object], summary: dict[str, float], headline: bool
+    ticker: str, now: dict[str, object], summary: dict[str, object], headline: bool
 ) -> list[Figure]:
-    """Today's drawdown, and what followed past drawdowns as deep (analogues.after_reaching)."""
-    depth, deeper = f"{now['asked']:.1%}", f"{now['deeper']:.0%}"
-    went = summary["went_deeper"] / summary["episodes"] if summary["episodes"] else float("nan")
-    return [
+    """Today's drawdown, and what followed past drawdowns in today's state (analogues.after_today):
+    the share that went deeper carries its exact interval. No analogue figure when today's low
+    is not yet analogues.MIN_DEPTH deep."""
+    figures: list[Figure] = [
         {
             "name": f"{ticker} drawdown from its peak",
             "value": 100 * now["depth"],
             "unit": "%",
             "as_of": now["date"],
             "headline": headline,
-        },
+        }
+    ]
+    if not now["comparable"]:
+        return figures
+    state = f"reached {now['reached']:.1%} (its trough so far)"
+    if now["rebounded"]:
+        state += f" and came back to {now['depth']:.1%} (today's depth) before {now['deeper']:.0%}"
+    share = summary["share"]
+    figures.append(
         {
-            "name": f"{ticker}: past drawdowns that reached the current one's depth ({depth})",
+            "name": f"{ticker}: past drawdowns that {state}",
             "value": summary["episodes"],
             "unit": "drawdowns",
             "as_of": now["date"],
-        },
+        }
+    )
+    if not summary["episodes"]:
+        return figures
+    figures += [
         {
-            "name": f"{ticker}: share of past drawdowns as deep as the current one ({depth}) "
-            f"that went on to {deeper}",
-            "value": 100 * went,
+            "name": f"{ticker}: share of past drawdowns that {state}, that went on to "
+            f"{now['deeper']:.0%}",
+            "value": 100 * share.value,
             "unit": "%",
             "as_of": now["date"],
             "headline": headline,
+            "interval": share.percent_interval(),
         },
         {
-            "name": f"{ticker}: median return 12 months after reaching {depth}",
+            "name": f"{ticker}: median return over the 12 months after past drawdowns that "
+            f"{state_text(now)}",
             "value": 100 * summary["median_12m"],
             "unit": "%",
             "as_of": now["date"],
         },
     ]
+    low, high, coverage = summary["interval_12m"]
+    if coverage >= intervals.LEVEL:  # too few episodes reach 95%: no interval is claimed
+        figures[-1]["interval"] = (100 * low, 100 * high)
+    return figures
 
 
-def today_drawdown_sentence(ticker: str, now: dict[str, object], summary: dict[str, float]) -> str:
-    """Today's drawdown, and of past drawdowns that reached its depth: how many went deeper,
-    how fast, and what the next 6 and 12 months returned (analogues.conditional_summary)."""
-    depth, deeper = f"{-now['asked']:.1%}", f"{now['deeper']:.0%}"
+def today_drawdown_sentence(ticker: str, now: dict[str, object], summary: dict[str, object]) -> str:
+    """Today's drawdown, and of past drawdowns in today's state (its low so far, and today's
+    depth when it has rebounded): how many went deeper with the share's interval, how fast, and
+    what the next 6 and 12 months returned (analogues.conditional_summary)."""
+    when = now["date"].date()
+    if now["depth"] >= 0:
+        return f"**{ticker}** on {when}: at its peak, a new closing high: no drawdown to compare."
     text = (
-        f"**{ticker}** on {now['date'].date()}: {-now['depth']:.1%} below its "
-        f"{now['peak'].date()} peak ({now['days_since_peak']} days ago)"
+        f"**{ticker}** on {when}: {-now['depth']:.1%} below its {now['peak'].date()} peak "
+        f"({now['days_since_peak']} days ago)"
     )
-    if now["reached"] < now["depth"]:
+    if not now["comparable"]:
+        return text + (
+            f"; at its worst {-now['reached']:.1%} down, less than "
+            f"{analogues.MIN_DEPTH:.0%}: no past drawdown is compared."
+        )
+    if now["rebounded"]:
         text += f"; at its low on {now['trough'].date()} it was {-now['reached']:.1%} down"
+    state, deeper = state_text(now), f"{now['deeper']:.0%}"
     n = summary["episodes"]
     if not n:
-        return text + f". No earlier drawdown since {now['since'].date()} reached {depth}."
+        return text + f". No earlier drawdown since {now['since'].date()} {state}."
     went = summary["went_deeper"]
     text += (
-        f". Since {now['since'].date()}, {n} earlier drawdowns reached {depth}: {went} went on "
-        f"to {deeper}"
+        f". Since {now['since'].date()}, {n} earlier drawdowns {state}: "
+        f"{summary['share'].text()} went on to {deeper}"
     )
     if went:
-        text += f" (median {summary['median_days_to_deeper']:.0f} days after reaching {depth})"
+        text += f" (median {summary['median_days_to_deeper']:.0f} days later)"
     text += f", {n - went} recovered first."
     for name, words in (("6m", "6 months"), ("12m", "12 months")):
         if summary[f"n_{name}"]:
             text += (
-                f" Over the {words} after reaching {depth}: median {summary[f'median_{name}']:+.1%}"
-                f", positive in {summary[f'positive_{name}']:.0%} of {summary[f'n_{name}']}."
+                f" Over the next {words} from that point: median "
+                f"{summary[f'median_{name}']:+.1%}, positive in "
+                f"{summary[f'positive_{name}']:.0%} of {summary[f'n_{name}']}."
             )
     return text
 
 
 def styled_after_reaching(table: pd.DataFrame) -> Styler:
-    """Past drawdowns that reached today's depth (analogues.after_reaching), what followed."""
+    """Past drawdowns that stood where today stands (analogues.after_today), what followed."""
     return show(table[["ticker", *table.columns.drop("ticker")]])
 
 
@@ -499,65 +574,97 @@ CORRECTION, BEAR = -0.10, -0.20  # the usual names of a fall from the peak
 
 
 def drawdown_verdict(depth: float) -> str:
-    """A pullback (less than 10% down), a correction (10-20%) or a bear market (20% or more)."""
+    """At its peak, a pullback (less than 10% down), a correction (10-20%) or a bear market
+    (20% or more)."""
+    if depth >= 0:
+        return "At its peak"
     if depth <= BEAR:
         return "A bear market"
     return "A correction" if depth <= CORRECTION else "A pullback so far"
 
 
+def shock_text(head: pd.Series, week: pd.Series | None = None) -> str:
+    """The answer's sentence on the headline rate shock: impact, interval, R^2, and its p as
+    tested (blocks at a multi-period horizon), next to the one-period beta of section 02."""
+    p = shock_p(head)
+    text = (
+        f"A {head['sd_multiple']:g}-sd rise in the {head['shocked']} over {head['horizon']} "
+        f"({head['shock_bp']:+.0f} bp) goes with {head['impact']:+.2%} for tech against the "
+        f"market (95% CI {head['lower']:+.2%} to {head['upper']:+.2%}, R² {head['r2']:.2f}); "
+        f"p = {p:.2f}"
+    )
+    if head.get("offsets", 1) > 1:
+        text += f" on {blocks_words(head)} (median of {int(head['offsets'])} offsets)"
+    text += f", {intervals.significance(p)}"
+    if week is not None and head["periods"] != 1:
+        text += (
+            f"; {week['horizon']} at a time (section 02): p = {week['beta_p']:.2f}, "
+            f"{intervals.significance(week['beta_p'])}"
+        )
+    else:
+        text += "; the one-period beta is in section 02"
+    return text + "."
+
+
+def drawdown_text(ticker: str, now: dict[str, object], summary: dict[str, object]) -> str:
+    """The answer's sentence on today's drawdown and what followed past ones in its state."""
+    if now["depth"] >= 0:
+        return f"{ticker} closed at its peak on {now['date'].date()}: no drawdown to compare."
+    text = f"{ticker} is {-now['depth']:.1%} below its {now['peak'].date()} peak"
+    if not now["comparable"]:
+        return text + (
+            f", {-now['reached']:.1%} at its worst: less than {analogues.MIN_DEPTH:.0%}, so no "
+            "past drawdown is compared."
+        )
+    if now["rebounded"]:
+        text += f", up from {now['reached']:.1%} on {now['trough'].date()}"
+    else:
+        text += ", at its low so far"
+    if not summary["episodes"]:
+        return text + f"; no past drawdown {state_text(now)}."
+    return text + (
+        f"; of past drawdowns that {state_text(now)}, {summary['share'].text()} went on to "
+        f"{now['deeper']:.0%}."
+    )
+
+
 def answer(
     ticker: str,
     now: dict[str, object],
-    summary: dict[str, float],
+    summary: dict[str, object],
     head: pd.Series | None,
     lead: pd.Series,
     spreads: pd.DataFrame | None,
     claims: pd.DataFrame,
+    week: pd.Series | None = None,
 ) -> answers.Answer:
-    """03's answer: today's drawdown and what followed past ones as deep (analogues), the
+    """03's answer: today's drawdown and what followed past ones in its state (analogues), the
     headline rate shock (rate_shocks.headline_shock), semiconductor volatility (the GARCH lead
     series) and equal- against cap-weight (concentration.equal_vs_cap)."""
-    n, went = int(summary["episodes"]), int(summary["went_deeper"])
-    depth, deeper = f"{-now['asked']:.1%}", f"{now['deeper']:.0%}"
-    text = f"{ticker} is {-now['depth']:.1%} below its {now['peak'].date()} peak"
-    if n:
-        text += (
-            f"; of the {n} past drawdowns that reached its depth so far ({depth}), {went} went "
-            f"on to {deeper} and {n - went} recovered first"
-        )
-    sentences = [answers.Sentence("drawdown", text + ".", answers.anchor(ANALOGUES))]
-    numbers = [
-        answers.Number(
-            f"{now['depth']:+.1%}", f"{ticker} below its peak", answers.anchor(ANALOGUES)
-        )
+    sentences = [
+        answers.Sentence("drawdown", drawdown_text(ticker, now, summary), answers.anchor(ANALOGUES))
     ]
-    if n:
+    depth = f"{now['depth']:+.1%}" if now["depth"] < 0 else "0.0%"
+    numbers = [answers.Number(depth, f"{ticker} below its peak", answers.anchor(ANALOGUES))]
+    if now["comparable"] and summary["episodes"]:
         numbers.append(
             answers.Number(
-                f"{went} of {n}",
-                f"past drawdowns as deep that went on to {deeper}",
+                f"{summary['went_deeper']} of {summary['episodes']}",
+                f"past drawdowns that {state_text(now)} that went on to {now['deeper']:.0%}",
                 answers.anchor(ANALOGUES),
             )
         )
     if head is not None:
-        sentences.append(
-            answers.Sentence(
-                "rates",
-                f"A {head['sd_multiple']:g}-sd rise in the {head['shocked']} over "
-                f"{head['horizon']} ({head['shock_bp']:+.0f} bp) goes with {head['impact']:+.2%} "
-                f"for tech against the market (95% CI {head['lower']:+.2%} to "
-                f"{head['upper']:+.2%}, R² {head['r2']:.2f}).",
-                answers.anchor(SHOCKS),
+        sentences.append(answers.Sentence("rates", shock_text(head, week), answers.anchor(SHOCKS)))
+        if intervals.headline(shock_p(head)):
+            numbers.append(
+                answers.Number(
+                    f"{head['impact']:+.2%}",
+                    f"tech vs market if the {head['shocked']} rises {head['sd_multiple']:g} sd "
+                    f"over {head['horizon']}",
+                    answers.anchor(SHOCKS),
+                )
             )
-        )
-        numbers.append(
-            answers.Number(
-                f"{head['impact']:+.2%}",
-                f"tech vs market if the {head['shocked']} rises {head['sd_multiple']:g} sd "
-                f"over {head['horizon']}",
-                answers.anchor(SHOCKS),
-            )
-        )
     sentences.append(
         answers.Sentence(
             "semis",

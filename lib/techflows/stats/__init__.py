@@ -1,0 +1,1 @@
+"""Statistics every section shares: intervals on shares and medians, non-overlapping blocks."""
