@@ -202,7 +202,8 @@ def test_an_unchanged_rerun_is_reused_and_changes_nothing(tmp_path, notebooks):
     run_at(notebooks, out, "2026-08-21")
     before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     again = run_at(notebooks, out, "2026-08-21")
-    assert [r.status for r in again] == ["reused", "reused"]
+    assert [r.status for r in again] == ["reused", "reused"]  # the panel kept the stamp true
+    assert "Since the report of 2026-08-14" in text(out / "05_monitor" / "05_monitor.html")
     after = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     ignored = {out / "index.html", out / "runs.json", out / "archive" / "index.html"}
     ignored |= set((out / "archive").glob("*/index.html")) | set(
@@ -237,6 +238,7 @@ def test_a_failed_run_keeps_the_previous_good_archive(tmp_path, notebooks, monke
     run_at(notebooks, out, "2026-08-21")
     kept = out / "archive" / "2026-08-21"
     before = {p: p.read_bytes() for p in sorted(kept.rglob("*")) if p.is_file()}
+    assert kept / "05_monitor" / "05_monitor.html" in before
     monkeypatch.setattr(execute, "_execute", fake_sections(fail=SECTIONS))
     assert not any(r.ok for r in run_at(notebooks, out, "2026-08-21", force=True))
     assert {p: p.read_bytes() for p in sorted(kept.rglob("*")) if p.is_file()} == before
