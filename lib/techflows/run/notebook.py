@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the index page reads LIVE_HINT without loading pandas
     import pandas as pd
 
     from techflows.data.source import Source
+    from techflows.monitor.rules import Rule
 
 __all__ = ["Figures", "banner", "check_parameters", "data_quality", "markdown_text", "note"]
 
@@ -115,9 +116,20 @@ class Figures:
         return str(self.source.end.date())
 
     def add(
-        self, name: str, value: object, unit: str, as_of: object = None, headline: bool = False
+        self,
+        name: str,
+        value: object,
+        unit: str,
+        as_of: object = None,
+        headline: bool = False,
+        status: str | None = None,
+        rule: Rule | None = None,
     ) -> object:
-        """Record one figure; headline ones also appear on the index page. Returns the value."""
+        """Record one figure; headline ones also appear on the index page. Returns the value.
+
+        A checklist signal also records its status (green, amber, red, no data) and its rule
+        (in words, and its green and red thresholds).
+        """
         if isinstance(value, float) and math.isfinite(value):
             stored: object = round(value, 6)
         elif isinstance(value, float):
@@ -135,6 +147,12 @@ class Figures:
                 "as_of": when,
                 "source": self.source.name,
                 "headline": headline,
+                **({"status": status} if status is not None else {}),
+                **(
+                    {"rule": rule.describe(), "thresholds": {"green": rule.green, "red": rule.red}}
+                    if rule is not None
+                    else {}
+                ),
             }
         )
         return value

@@ -1,0 +1,512 @@
+"""What changed since the previous report, and which input moved it.
+
+compare() is a pure function of two runs of a section (their figures.json, and the stamps
+run.fingerprint keeps beside them): the verdicts that flipped (the answer's, and label-valued
+headline figures such as a scenario reading), the checklist signals that changed colour (with
+the threshold crossed), the headline figures that moved, and for each the inputs that explain
+it: new data (the figure's data date, or its inputs' last dates in the input ledger, moved),
+revised data (same data date, changed files), a changed parameter, changed code, or only the
+as-of date. figures.json keeps the result under "changes"; panel_html and index_panel_html
+show it as the "Since <date>" panel of a report's answer box and of the index.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from techflows.views import answers
+
+Figure = Mapping[str, Any]
+# A figure's value and unit for reading: run.index_page.format_figure.
+Formatter = Callable[[object, str], tuple[str, str]]
+
+NO_EARLIER = "No earlier report in the archive to compare with."
+GREEN, AMBER, RED, NO_DATA = "green", "amber", "red", "no data"
+# Parameters that are not an analyst's choice: the date (its own cause) and where files go.
+NOT_CHOICES = ("as_of", "as_of (resolved)", "output_dir")
+# Parameters whose values are local paths: named, never printed.
+PATHS = ("data_dir", "universe")
+# The stamp's data inputs, for reading (others are repository files such as data/claims.csv).
+DATA_NAMES = {
+    "snapshot": "the embedded snapshot",
+    "data_dir": "the csv folder",
+    "cache": "the live cache",
+    "latest close": "the latest market close",
+    "universe": "the universe file",
+}
+
+
+# Reading a run
+
+
+def _by_name(run: Mapping[str, Any] | None) -> dict[str, Figure]:
+    figures = (run or {}).get("figures") or []
+    found: dict[str, Figure] = {}
+    for figure in figures:
+        if isinstance(figure, Mapping) and figure.get("name") not in found:
+            found[str(figure.get("name"))] = figure
+    return found
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _verdict(run: Mapping[str, Any] | None) -> str:
+    answer = (run or {}).get("answer") or {}
+    return str(answer.get("verdict") or "") if isinstance(answer, Mapping) else ""
+
+
+def input_dates(run: Mapping[str, Any] | None) -> dict[str, dict[str, Any]] | None:
+    """Each input's last date and the figures using it, from the run's input ledger.
+
+    The ledger (figures.json "inputs": a list of {"input", "last_date", "headlines"}) is the
+    adapter's only assumption about it; None when the run has none.
+    """
+    ledger = (run or {}).get("inputs")
+    if not isinstance(ledger, list):
+        return None
+    dates = {}
+    for entry in ledger:
+        if isinstance(entry, Mapping) and entry.get("input"):
+            uses = entry.get("headlines") or ()
+            dates[str(entry["input"])] = {
+                "last_date": entry.get("last_date"),
+                "uses": [str(u) for u in uses],
+            }
+    return dates
+
+
+# The inputs of the two runs (their stamps)
+
+
+def input_changes(
+    before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """What differs between two runs' recorded inputs: parameters, data files, code, as_of.
+
+    known is False when either run has no stamp (its inputs were not recorded).
+    """
+    old = (before or {}).get("inputs")
+    new = (after or {}).get("inputs")
+    if not isinstance(old, Mapping) or not isinstance(new, Mapping):
+        return {"known": False, "parameters": [], "data": [], "code": [], "as_of": None}
+    old_params, new_params = old.get("parameters") or {}, new.get("parameters") or {}
+    parameters = []
+    for name in sorted(set(old_params) | set(new_params)):
+        if name in NOT_CHOICES or old_params.get(name) == new_params.get(name):
+            continue
+        shown = name not in PATHS
+        parameters.append(
+            {
+                "name": name,
+                "before": old_params.get(name) if shown else None,
+                "after": new_params.get(name) if shown else None,
+            }
+        )
+
+    def differing(kind: str) -> list[str]:
+        mine, theirs = old.get(kind) or {}, new.get(kind) or {}
+        return sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k))
+
+    code = differing("code")
+    if old.get("notebook") != new.get("notebook"):
+        code = ["the notebook", *code]
+    dates = (old_params.get("as_of (resolved)"), new_params.get("as_of (resolved)"))
+    return {
+        "known": True,
+        "parameters": parameters,
+        "data": differing("data"),
+        "code": code,
+        "as_of": list(dates) if dates[0] != dates[1] else None,
+    }
+
+
+# Why one figure moved
+
+
+def _parameter_text(change: Mapping[str, Any]) -> str:
+    if change["before"] is None and change["after"] is None:
+        return f"changed parameter: {change['name']}"
+    return f"changed parameter: {change['name']} {change['before']} → {change['after']}"
+
+
+def _data_text(names: Iterable[str]) -> str:
+    return ", ".join(DATA_NAMES.get(n, n) for n in names)
+
+
+def causes(
+    name: str | None,
+    before: Figure | None,
+    after: Figure | None,
+    inputs: Mapping[str, Any],
+    ledgers: tuple[dict | None, dict | None] = (None, None),
+) -> list[dict[str, Any]]:
+    """The inputs that moved a figure (name) between two runs, most specific first.
+
+    New data: the last dates of the inputs the ledger says it uses moved, else its own data
+    date did. Revised data: its data date did not move but data files changed. Without either,
+    a moved as-of date (the same data read later). Changed parameters and code always count.
+    """
+    found: list[dict[str, Any]] = []
+    old_ledger, new_ledger = ledgers
+    used = [
+        i
+        for i, entry in (new_ledger or {}).items()
+        if name is not None and name in entry["uses"] and old_ledger is not None
+    ]
+    for key in used:
+        was, now = (old_ledger or {}).get(key, {}).get("last_date"), new_ledger[key]["last_date"]
+        if was != now:
+            found.append(
+                {
+                    "kind": "new data",
+                    "input": key,
+                    "before": was,
+                    "after": now,
+                    "text": f"new data: {key} to {now} (was {was})",
+                }
+            )
+    was, now = (before or {}).get("as_of"), (after or {}).get("as_of")
+    if not used and before and after and was != now:
+        found.append(
+            {
+                "kind": "new data",
+                "before": was,
+                "after": now,
+                "text": f"new data: to {now} (was {was})",
+            }
+        )
+    if not found and inputs.get("data"):
+        same = f", data still to {now}" if now and now == was else ""
+        found.append(
+            {
+                "kind": "revised data",
+                "inputs": list(inputs["data"]),
+                "text": f"revised data: {_data_text(inputs['data'])} changed{same}",
+            }
+        )
+    if not found and inputs.get("as_of"):
+        first, last = inputs["as_of"]
+        still = f"; its data still end {now}" if now else ""
+        found.append(
+            {
+                "kind": "as-of date",
+                "before": first,
+                "after": last,
+                "text": f"the as-of date moved ({first} → {last}){still}",
+            }
+        )
+    found += [
+        {"kind": "changed parameter", **p, "text": _parameter_text(p)}
+        for p in inputs.get("parameters", [])
+    ]
+    if inputs.get("code"):
+        modules = ", ".join(m.removeprefix("techflows.") for m in inputs["code"])
+        text = f"changed code: {modules}"
+        found.append({"kind": "changed code", "modules": list(inputs["code"]), "text": text})
+    if not found and not inputs.get("known"):
+        found.append({"kind": "unknown", "text": "the earlier run's inputs were not recorded"})
+    return found
+
+
+def _union(groups: Iterable[Sequence[dict[str, Any]]]) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for group in groups:
+        for cause in group:
+            seen.setdefault(cause["text"], cause)
+    return list(seen.values())
+
+
+# The comparison
+
+
+def crossed(before: Figure, after: Figure) -> dict[str, Any] | None:
+    """The threshold a signal's value crossed to change colour, or None (to or from no data)."""
+    thresholds = after.get("thresholds") or before.get("thresholds") or {}
+    old, new = before.get("status"), after.get("status")
+    if not thresholds or NO_DATA in (old, new):
+        return None
+    side = new if new in (GREEN, RED) else old
+    if side not in (GREEN, RED) or side not in thresholds:
+        return None
+    return {"threshold": side, "at": thresholds[side]}
+
+
+def _state(figure: Figure | None) -> dict[str, Any] | None:
+    if figure is None:
+        return None
+    state = {"value": figure.get("value"), "as_of": figure.get("as_of")}
+    if "status" in figure:
+        state["status"] = figure["status"]
+    return state
+
+
+def compare(
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any],
+    before_stamp: Mapping[str, Any] | None = None,
+    after_stamp: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What changed in a section from one run (before, its figures.json) to the next.
+
+    before None: there is no earlier report, and the comparison says so.
+    """
+    as_of = after.get("as_of")
+    if before is None:
+        return {"as_of": as_of, "previous": None, "note": NO_EARLIER}
+    inputs = input_changes(before_stamp, after_stamp)
+    ledgers = (input_dates(before), input_dates(after))
+    old, new = _by_name(before), _by_name(after)
+    names = list(dict.fromkeys([*new, *old]))
+
+    def why(name: str) -> list[dict[str, Any]]:
+        return causes(name, old.get(name), new.get(name), inputs, ledgers)
+
+    signals, flips, headlines = [], [], []
+    for name in names:
+        was, now = old.get(name), new.get(name)
+        if "status" in (now or {}) or "status" in (was or {}):
+            if was and now and was.get("status") != now.get("status"):
+                signals.append(
+                    {
+                        "name": name,
+                        "unit": now.get("unit") or "",
+                        "before": _state(was),
+                        "after": _state(now),
+                        "rule": now.get("rule") or was.get("rule") or "",
+                        "crossed": crossed(was, now),
+                        "causes": why(name),
+                    }
+                )
+            continue
+        if not ((now or {}).get("headline") or (was or {}).get("headline")):
+            continue
+        old_value, new_value = (was or {}).get("value"), (now or {}).get("value")
+        unit = (now or was or {}).get("unit") or ""
+        numeric = _number(old_value), _number(new_value)
+        if None not in numeric and abs(numeric[1] - numeric[0]) <= 1e-9 * max(1, abs(numeric[0])):
+            continue
+        if old_value == new_value:
+            continue
+        labels = isinstance(new_value, str) and isinstance(old_value, str) and unit != "date"
+        entry = {
+            "name": name,
+            "unit": unit,
+            "before": _state(was),
+            "after": _state(now),
+            "causes": why(name),
+        }
+        if labels:
+            flips.append(entry)
+        else:
+            change = numeric[1] - numeric[0] if None not in numeric else None
+            headlines.append({**entry, "change": None if change is None else round(change, 6)})
+    verdicts = []
+    if _verdict(before) != _verdict(after):
+        moved_by = [s["name"] for s in signals] + [f["name"] for f in flips]
+        found = _union(item["causes"] for item in [*signals, *flips, *headlines])
+        verdicts.append(
+            {
+                "question": str((after.get("answer") or {}).get("question") or ""),
+                "before": _verdict(before),
+                "after": _verdict(after),
+                "moved_by": moved_by,
+                "causes": found or causes(None, None, None, inputs),
+            }
+        )
+    return {
+        "as_of": as_of,
+        "previous": before.get("as_of"),
+        "verdicts": verdicts + flips,
+        "signals": signals,
+        "headlines": headlines,
+        "inputs": inputs,
+    }
+
+
+# The panel
+
+
+PANEL_CSS = """
+.tf-changes { margin: 10px 0 2px; padding: 8px 12px; background: #fff; border: 1px solid #dde3ee;
+  border-radius: 4px; font: 13.5px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif;
+  color: #222; }
+.tf-changes p { margin: 0 0 4px; font-size: 13.5px; }
+.tf-changes ul { margin: 2px 0 0; padding-left: 18px; }
+.tf-changes li { margin: 2px 0; }
+.tf-changes .tf-was { color: #666; }
+.tf-changes .tf-now { font-weight: 700; }
+.tf-changes .tf-why { color: #555; font-size: 12.5px; }
+.tf-changes .tf-st { font-weight: 700; padding: 0 4px; border-radius: 3px; color: #fff; }
+.tf-changes .tf-green { background: #2e7d32; } .tf-changes .tf-amber { background: #c77800; }
+.tf-changes .tf-red { background: #c62828; } .tf-changes .tf-no-data { background: #888; }
+"""
+
+e = html.escape
+
+
+def _value(value: object, unit: str, fmt: Formatter) -> str:
+    if value is None:
+        return "not available"
+    text, unit_text = fmt(value, unit)
+    # '(from -1 to +1)', '(t)': the figure's name says what it is; a before → after pair
+    # reads better without it twice.
+    return text if unit_text.startswith(" (") else f"{text}{unit_text}"
+
+
+def change_text(change: float | None, unit: str, fmt: Formatter) -> str:
+    """A headline's change for reading: '+0.51 pp' for percentages, '-0.25' for a score."""
+    if change is None or unit in ("rank", "date"):
+        return ""
+    if unit == "fraction":
+        return f"{100 * change:+.1f} pp"
+    if unit.startswith("%"):
+        return f"{change:+.2f} pp"
+    text, unit_text = fmt(abs(change), unit)
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    unit_text = "" if unit_text.startswith(" (") else unit_text
+    return f"{sign}{text.lstrip('+-')}{unit_text}"
+
+
+def _why(items: Sequence[Mapping[str, Any]]) -> str:
+    text = "; ".join(c["text"] for c in items)
+    return f' <span class="tf-why">({e(text)})</span>' if text else ""
+
+
+def _status(status: object) -> str:
+    word = str(status or NO_DATA)
+    return f'<span class="tf-st tf-{e(word.replace(" ", "-"))}">{e(word)}</span>'
+
+
+def _was_now(before: str, after: str) -> str:
+    return f'<span class="tf-was">{e(before)}</span> → <span class="tf-now">{e(after)}</span>'
+
+
+def verdict_item(item: Mapping[str, Any], label: str) -> str:
+    """One flipped verdict (or label figure): what, before → after, moved by what."""
+    before = item.get("before")
+    after = item.get("after")
+    old = before.get("value") if isinstance(before, Mapping) else before
+    new = after.get("value") if isinstance(after, Mapping) else after
+    moved = item.get("moved_by") or ()
+    by = f"; moved by: {e(', '.join(moved))}" if moved else ""
+    why = _why(item.get("causes", ()))
+    return f"<li><b>{e(label)}</b> {_was_now(str(old), str(new))}{by}{why}</li>"
+
+
+def signal_item(item: Mapping[str, Any], fmt: Formatter) -> str:
+    """One signal that changed colour: its values, the threshold crossed, why."""
+    unit = item.get("unit") or ""
+    before, after = item["before"], item["after"]
+    values = _was_now(_value(before["value"], unit, fmt), _value(after["value"], unit, fmt))
+    crossed_at = item.get("crossed")
+    threshold = ""
+    if crossed_at:
+        word = "≥" if (after["value"] or 0) >= crossed_at["at"] else "≤"
+        limit = _value(crossed_at["at"], unit, fmt)
+        threshold = f", crossing the {e(crossed_at['threshold'])} line ({word} {e(limit)})"
+    return (
+        f"<li>{e(item['name'])}: {_status(before.get('status'))} → "
+        f"{_status(after.get('status'))}, {values}{threshold}{_why(item.get('causes', ()))}</li>"
+    )
+
+
+def headline_text(item: Mapping[str, Any], fmt: Formatter) -> str:
+    """One headline figure: 'name a → b (+change)'."""
+    unit = item.get("unit") or ""
+    before, after = item["before"] or {}, item["after"] or {}
+    moved = _was_now(_value(before.get("value"), unit, fmt), _value(after.get("value"), unit, fmt))
+    delta = change_text(item.get("change"), unit, fmt)
+    return f"{e(item['name'])} {moved}" + (f" ({e(delta)})" if delta else "")
+
+
+def _items(changes: Mapping[str, Any], fmt: Formatter, question: str = "") -> list[list[str]]:
+    """The panel's lines by kind: flipped verdicts, signals that changed colour, headlines."""
+    flips = []
+    for verdict in changes.get("verdicts", ()):
+        # The section's answer (the index asks its own question), or a label-valued figure.
+        answer = "question" in verdict
+        label = (question or verdict["question"]) if answer else verdict["name"]
+        flips.append(verdict_item(verdict, label))
+    signals = [signal_item(s, fmt) for s in changes.get("signals", ())]
+    headlines = []
+    if heads := changes.get("headlines"):
+        why = _why(_union(h["causes"] for h in heads))
+        texts = "; ".join(headline_text(h, fmt) for h in heads)
+        headlines.append(f"<li>Headline figures: {texts}{why}</li>")
+    return [flips, signals, headlines]
+
+
+def _since(previous: str, href: str = "") -> str:
+    date = e(previous)
+    return f'<a href="{e(href)}">{date}</a>' if href else date
+
+
+def panel_html(changes: Mapping[str, Any] | None, fmt: Formatter) -> str:
+    """The "Since <date>" panel of a report's answer box (its date first)."""
+    if not changes:
+        return ""
+    head = f"<b>As of {e(str(changes.get('as_of') or ''))}.</b>"
+    previous = changes.get("previous")
+    if not previous:
+        body = f"<p>{head} {e(NO_EARLIER)}</p>"
+    elif items := [line for kind in _items(changes, fmt) for line in kind]:
+        body = f"<p>{head} Since the report of {_since(previous)}:</p><ul>{''.join(items)}</ul>"
+    else:
+        body = f"<p>{head} Since the report of {_since(previous)}: {e(nothing_changed())}</p>"
+    return f'<div class="tf-changes"><style>{PANEL_CSS}</style>{body}</div>'
+
+
+def nothing_changed() -> str:
+    """The panel's line when nothing moved."""
+    return "no verdict, signal colour or headline figure changed."
+
+
+def overall_questions() -> dict[str, str]:
+    """The index's question for the section whose verdict answers it (views.answers.OVERALL)."""
+    return {section: question for question, section, _ in answers.OVERALL}
+
+
+def _rank(order: list[str], name: str) -> tuple[int, str]:
+    return (order.index(name) if name in order else len(order), name)
+
+
+def index_panel_html(
+    records: Sequence[Mapping[str, Any]], fmt: Formatter, href: Callable[[str], str]
+) -> str:
+    """The index's "Since <date>" panel from each section's changes (runs.json records).
+
+    href: the link to an earlier date's index. Empty when no section has a comparison.
+    """
+    compared = [r for r in records if isinstance(r.get("changes"), Mapping)]
+    if not compared:
+        return ""
+    dates = sorted({str(r["changes"]["previous"]) for r in compared if r["changes"]["previous"]})
+    as_of = sorted({str(r["changes"].get("as_of")) for r in compared})
+    head = f"<b>As of {e(' to '.join(dict.fromkeys([as_of[0], as_of[-1]])))}.</b>"
+    if not dates:
+        body = f"<p>{head} {e(NO_EARLIER)}</p>"
+        return f'<div class="tf-changes"><style>{PANEL_CSS}</style>{body}</div>'
+    questions = overall_questions()
+    order = list(questions)
+    kinds: list[list[str]] = [[], [], []]
+    for record in sorted(compared, key=lambda r: _rank(order, str(r.get("name")))):
+        name = str(record.get("name"))
+        title = str(record.get("title") or name).split(":")[0]
+        tag = f'<li><span class="tf-why">{e(title)}:</span> '
+        found = _items(record["changes"], fmt, questions.get(name, ""))
+        for kind, lines in zip(kinds, found, strict=True):
+            kind += [line.replace("<li>", tag, 1) for line in lines]
+    items = [line for kind in kinds for line in kind]
+    since = ", ".join(_since(d, href(d)) for d in dates)
+    if not items:
+        body = f"<p>{head} Since the report of {since}: {e(nothing_changed())}</p>"
+    else:
+        body = f"<p>{head} Since the report of {since}:</p><ul>{''.join(items)}</ul>"
+    return f'<div class="tf-changes"><style>{PANEL_CSS}</style>{body}</div>'
