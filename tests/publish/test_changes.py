@@ -108,7 +108,7 @@ def test_each_flip_names_the_input_that_moved_it():
     """New data: the figure's data date moved; the stale flow's did not and it did not move."""
     found = changes.compare(BEFORE, AFTER, stamp("2026-08-14"), stamp("2026-08-21"))
     texts = [c["text"] for c in found["signals"][0]["causes"]]
-    assert texts == ["new data: to 2026-08-21 (was 2026-08-14)"]
+    assert texts == ["new data to 2026-08-21 (was 2026-08-14)"]
     assert found["verdicts"][0]["causes"][0]["kind"] == "new data"
     assert found["inputs"]["as_of"] == ["2026-08-14", "2026-08-21"]
     assert found["inputs"]["parameters"] == [] and found["inputs"]["data"] == []
@@ -173,7 +173,7 @@ def test_the_input_ledger_names_the_inputs_a_figure_uses():
     found = changes.compare(before, after, stamp("2026-08-14"), stamp("2026-08-21"))
     (cause,) = found["signals"][0]["causes"]
     assert (cause["kind"], cause["input"]) == ("new data", "constituent prices")
-    assert cause["text"] == "new data: constituent prices to 2026-08-21 (was 2026-08-14)"
+    assert cause["text"] == "new data in constituent prices, to 2026-08-21 (was 2026-08-14)"
     assert changes.input_dates(before)["FRED DFII10"] == {
         "last_date": "2026-07-15",
         "uses": [NET],
@@ -194,11 +194,11 @@ def test_the_panel_reads_as_a_sentence_per_change_and_escapes():
     panel = changes.panel_html(found, format_figure)
     text = re.sub(r"<style>.*?</style>|<[^>]+>", "", panel, flags=re.DOTALL)
     assert text.startswith("As of 2026-08-21. Since the report of 2026-08-14:")
-    assert "Mixed → Leaning &lt;b&gt;no&lt;/b&gt;" in text
+    assert "The answer: Mixed → Leaning &lt;b&gt;no&lt;/b&gt;" in text
     assert f"{BREADTH}: amber → red, 4.70% → 2.50%, crossing the red line (≤ 3.00%)" in text
     assert "bull (leading) → base (leading)" in text
-    assert "+0.00 → -0.25 (−0.25)" in text  # the net score, with its change
-    assert "new data: to 2026-08-21 (was 2026-08-14)" in text
+    assert "+0.00 → -0.25 (-0.25)" in text  # the net score, with its change
+    assert text.endswith("What moved them: new data to 2026-08-21 (was 2026-08-14).")
     assert "<b>no</b>" not in panel
 
 
@@ -232,3 +232,26 @@ def test_the_index_panel_asks_the_index_question():
 def test_the_as_of_date_is_in_every_page_title():
     assert page.dated_title("05 · Monitor", "2026-08-21") == "05 · Monitor · as of 2026-08-21"
     assert page.dated_title("05 · Monitor", "") == "05 · Monitor"
+
+
+def test_counts_change_by_whole_numbers():
+    before, after = copy.deepcopy(BEFORE), copy.deepcopy(AFTER)
+    before["figures"].append(figure("checklist signals red", 1, "signals", "2026-08-14", True))
+    after["figures"].append(figure("checklist signals red", 2, "signals", "2026-08-21", True))
+    found = changes.compare(before, after)
+    (count,) = [h for h in found["headlines"] if h["name"] == "checklist signals red"]
+    assert count["change"] == 1 and isinstance(count["change"], int)
+    assert "1 signal → 2 signals (+1 signal)" in re.sub(
+        r"<[^>]+>", "", changes.panel_html(found, format_figure)
+    )
+
+
+def test_sections_compared_with_different_dates_say_with_which():
+    older = run("2026-08-07", "Mixed", 0.0, 4.7, "amber", "bull (leading)")
+    records = [
+        {"name": "04_predictions", "title": "04 · P", "changes": changes.compare(older, AFTER)},
+        {"name": "05_monitor", "title": "05 · M", "changes": changes.compare(BEFORE, AFTER)},
+    ]
+    panel = re.sub(r"<[^>]+>", "", changes.index_panel_html(records, format_figure, str))
+    assert "Since the report of 2026-08-07, 2026-08-14:" in panel
+    assert "04 · P (since 2026-08-07):" in panel and "05 · M (since 2026-08-14):" in panel

@@ -149,7 +149,7 @@ def test_two_weekly_runs_keep_both_reports_and_say_what_changed(tmp_path, notebo
     assert "Is tech recovering? Mixed → Leaning no" in words
     assert f"{BREADTH}: amber → red, 4.70% → 2.50%, crossing the red line (≤ 3.00%)" in words
     assert "bull (leading) → base (leading)" in words
-    assert "new data: to 2026-08-21 (was 2026-08-14)" in words
+    assert "What moved them: new data to 2026-08-21 (was 2026-08-14)." in words
     assert 'href="archive/2026-08-14/index.html"' in index
     assert "<title>techflows reports · as of 2026-08-21</title>" in index
 

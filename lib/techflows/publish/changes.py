@@ -169,7 +169,7 @@ def causes(
                     "input": key,
                     "before": was,
                     "after": now,
-                    "text": f"new data: {key} to {now} (was {was})",
+                    "text": f"new data in {key}, to {now} (was {was})",
                 }
             )
     was, now = (before or {}).get("as_of"), (after or {}).get("as_of")
@@ -179,7 +179,7 @@ def causes(
                 "kind": "new data",
                 "before": was,
                 "after": now,
-                "text": f"new data: to {now} (was {was})",
+                "text": f"new data to {now} (was {was})",
             }
         )
     if not found and inputs.get("data"):
@@ -306,7 +306,10 @@ def compare(
             flips.append(entry)
         else:
             change = numeric[1] - numeric[0] if None not in numeric else None
-            headlines.append({**entry, "change": None if change is None else round(change, 6)})
+            if change is not None:
+                whole = all(isinstance(v, int) for v in (old_value, new_value))
+                change = int(change) if whole else round(change, 6)
+            headlines.append({**entry, "change": change})
     verdicts = []
     if _verdict(before) != _verdict(after):
         moved_by = [s["name"] for s in signals] + [f["name"] for f in flips]
@@ -369,7 +372,7 @@ def change_text(change: float | None, unit: str, fmt: Formatter) -> str:
     if unit.startswith("%"):
         return f"{change:+.2f} pp"
     text, unit_text = fmt(abs(change), unit)
-    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    sign = "+" if change > 0 else "-" if change < 0 else "±"
     unit_text = "" if unit_text.startswith(" (") else unit_text
     return f"{sign}{text.lstrip('+-')}{unit_text}"
 
@@ -388,20 +391,29 @@ def _was_now(before: str, after: str) -> str:
     return f'<span class="tf-was">{e(before)}</span> → <span class="tf-now">{e(after)}</span>'
 
 
-def verdict_item(item: Mapping[str, Any], label: str) -> str:
-    """One flipped verdict (or label figure): what, before → after, moved by what."""
-    before = item.get("before")
-    after = item.get("after")
+Line = tuple[str, list[dict[str, Any]]]  # a panel line's HTML (inside <li>) and its causes
+
+
+def _flip_pair(item: Mapping[str, Any]) -> str:
+    before, after = item.get("before"), item.get("after")
     old = before.get("value") if isinstance(before, Mapping) else before
     new = after.get("value") if isinstance(after, Mapping) else after
-    moved = item.get("moved_by") or ()
-    by = f"; moved by: {e(', '.join(moved))}" if moved else ""
-    why = _why(item.get("causes", ()))
-    return f"<li><b>{e(label)}</b> {_was_now(str(old), str(new))}{by}{why}</li>"
+    return _was_now(str(old), str(new))
 
 
-def signal_item(item: Mapping[str, Any], fmt: Formatter) -> str:
-    """One signal that changed colour: its values, the threshold crossed, why."""
+def verdict_text(item: Mapping[str, Any], label: str, flips: Mapping[str, Mapping]) -> str:
+    """A flipped verdict: its question, before → after, and the signals or label figures that
+    moved it (a label figure with its own before → after)."""
+    moved = [
+        f"{e(name)} {_flip_pair(flips[name])}" if name in flips else e(name)
+        for name in item.get("moved_by") or ()
+    ]
+    by = f"; moved by: {', '.join(moved)}" if moved else ""
+    return f"<b>{e(label)}</b> {_flip_pair(item)}{by}"
+
+
+def signal_text(item: Mapping[str, Any], fmt: Formatter) -> str:
+    """A signal that changed colour: its statuses and values, and the threshold crossed."""
     unit = item.get("unit") or ""
     before, after = item["before"], item["after"]
     values = _was_now(_value(before["value"], unit, fmt), _value(after["value"], unit, fmt))
@@ -412,8 +424,8 @@ def signal_item(item: Mapping[str, Any], fmt: Formatter) -> str:
         limit = _value(crossed_at["at"], unit, fmt)
         threshold = f", crossing the {e(crossed_at['threshold'])} line ({word} {e(limit)})"
     return (
-        f"<li>{e(item['name'])}: {_status(before.get('status'))} → "
-        f"{_status(after.get('status'))}, {values}{threshold}{_why(item.get('causes', ()))}</li>"
+        f"{e(item['name'])}: {_status(before.get('status'))} → "
+        f"{_status(after.get('status'))}, {values}{threshold}"
     )
 
 
@@ -426,21 +438,36 @@ def headline_text(item: Mapping[str, Any], fmt: Formatter) -> str:
     return f"{e(item['name'])} {moved}" + (f" ({e(delta)})" if delta else "")
 
 
-def _items(changes: Mapping[str, Any], fmt: Formatter, question: str = "") -> list[list[str]]:
-    """The panel's lines by kind: flipped verdicts, signals that changed colour, headlines."""
-    flips = []
-    for verdict in changes.get("verdicts", ()):
-        # The section's answer (the index asks its own question), or a label-valued figure.
-        answer = "question" in verdict
-        label = (question or verdict["question"]) if answer else verdict["name"]
-        flips.append(verdict_item(verdict, label))
-    signals = [signal_item(s, fmt) for s in changes.get("signals", ())]
-    headlines = []
+def lines(changes: Mapping[str, Any], fmt: Formatter, question: str = "") -> list[list[Line]]:
+    """The panel's lines by kind (flipped verdicts, signals that changed colour, headlines),
+    each with its causes. A label figure that moved a flipped answer is told in that line."""
+    verdicts = changes.get("verdicts", ())
+    flips = {v["name"]: v for v in verdicts if "name" in v}
+    told = {name for v in verdicts if "question" in v for name in v.get("moved_by", ())}
+    answers_: list[Line] = []
+    for verdict in verdicts:
+        if "question" in verdict:  # the section's answer; the index asks its own question
+            text = verdict_text(verdict, question or verdict["question"], flips)
+            answers_.append((text, verdict["causes"]))
+        elif verdict["name"] not in told:
+            answers_.append(
+                (f"<b>{e(verdict['name'])}</b> {_flip_pair(verdict)}", verdict["causes"])
+            )
+    signals = [(signal_text(s, fmt), s["causes"]) for s in changes.get("signals", ())]
+    headlines: list[Line] = []
     if heads := changes.get("headlines"):
-        why = _why(_union(h["causes"] for h in heads))
         texts = "; ".join(headline_text(h, fmt) for h in heads)
-        headlines.append(f"<li>Headline figures: {texts}{why}</li>")
-    return [flips, signals, headlines]
+        headlines.append((f"Headline figures: {texts}", _union(h["causes"] for h in heads)))
+    return [answers_, signals, headlines]
+
+
+def _list(found: Sequence[Line]) -> str:
+    """The lines as a list; causes shared by every line are said once, after it."""
+    kinds = {tuple(c["text"] for c in causes) for _, causes in found}
+    shared = next(iter(kinds)) if len(kinds) == 1 else ()
+    items = "".join(f"<li>{text}{'' if shared else _why(causes)}</li>" for text, causes in found)
+    tail = f'<p class="tf-why">What moved them: {e("; ".join(shared))}.</p>' if shared else ""
+    return f"<ul>{items}</ul>{tail}"
 
 
 def _since(previous: str, href: str = "") -> str:
@@ -456,8 +483,8 @@ def panel_html(changes: Mapping[str, Any] | None, fmt: Formatter) -> str:
     previous = changes.get("previous")
     if not previous:
         body = f"<p>{head} {e(NO_EARLIER)}</p>"
-    elif items := [line for kind in _items(changes, fmt) for line in kind]:
-        body = f"<p>{head} Since the report of {_since(previous)}:</p><ul>{''.join(items)}</ul>"
+    elif found := [line for kind in lines(changes, fmt, "The answer:") for line in kind]:
+        body = f"<p>{head} Since the report of {_since(previous)}:</p>{_list(found)}"
     else:
         body = f"<p>{head} Since the report of {_since(previous)}: {e(nothing_changed())}</p>"
     return f'<div class="tf-changes"><style>{PANEL_CSS}</style>{body}</div>'
@@ -495,18 +522,19 @@ def index_panel_html(
         return f'<div class="tf-changes"><style>{PANEL_CSS}</style>{body}</div>'
     questions = overall_questions()
     order = list(questions)
-    kinds: list[list[str]] = [[], [], []]
+    kinds: list[list[Line]] = [[], [], []]
     for record in sorted(compared, key=lambda r: _rank(order, str(r.get("name")))):
         name = str(record.get("name"))
-        title = str(record.get("title") or name).split(":")[0]
-        tag = f'<li><span class="tf-why">{e(title)}:</span> '
-        found = _items(record["changes"], fmt, questions.get(name, ""))
-        for kind, lines in zip(kinds, found, strict=True):
-            kind += [line.replace("<li>", tag, 1) for line in lines]
-    items = [line for kind in kinds for line in kind]
+        title = e(str(record.get("title") or name).split(":")[0])
+        if len(dates) > 1:  # sections compared with different dates say with which
+            title += f" (since {e(str(record['changes']['previous']))})"
+        found = lines(record["changes"], fmt, questions.get(name, ""))
+        for kind, mine in zip(kinds, found, strict=True):
+            kind += [(f'<span class="tf-why">{title}:</span> {text}', c) for text, c in mine]
+    every = [line for kind in kinds for line in kind]
     since = ", ".join(_since(d, href(d)) for d in dates)
-    if not items:
+    if not every:
         body = f"<p>{head} Since the report of {since}: {e(nothing_changed())}</p>"
     else:
-        body = f"<p>{head} Since the report of {since}:</p><ul>{''.join(items)}</ul>"
+        body = f"<p>{head} Since the report of {since}:</p>{_list(every)}"
     return f'<div class="tf-changes"><style>{PANEL_CSS}</style>{body}</div>'

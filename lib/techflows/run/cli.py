@@ -33,6 +33,8 @@ output layout (OUTPUT_DIR, default outputs/ in the repository):
   NAME/NAME.ipynb           the executed notebook
   NAME/figures.json, *.csv  the section's figures (source, as_of, headline flags) and tables
   NAME/NAME.failed.ipynb    only after a failed run: the executed notebook, for debugging
+  archive/DATE/             every good report also kept by its as-of date, with that date's
+                            index (removed only by: techflows archive prune)
 
 A run writes into a staging folder first: a failed notebook leaves its previous report, figures
 and tables in place. Other notebooks still run. Exit status: 0 all ran; 1 a notebook failed;
