@@ -74,7 +74,7 @@ Machine-readable summary: <a href="runs.json">runs.json</a>.</p>
 </a> · <a href="{{ archive_href }}">every dated report</a>.</p>
 {%- endif %}
 {%- if dates %}
-<p class="meta">{% if latest_href %}Other dates{% else %}Earlier reports{% endif %}:
+<p class="meta">{% if earlier %}Earlier reports{% else %}Other dates{% endif %}:
 {% for d, href in dates.items() %}<a href="{{ href }}">{{ d }}</a>{{ " · " if not loop.last }}
 {%- endfor %}{% if not latest_href %} (<a href="{{ archive_href }}">all, with their answers</a>)
 {%- endif %}.</p>
@@ -309,6 +309,7 @@ def render(
         dates=dates,
         archive_href=archive_href,
         latest_href=latest_href,
+        earlier=not latest_href and all(d < min(as_of.split(" to ")) for d in dates),
         since=markupsafe.Markup(since),
         records=views,
         generated_text=format_time(generated),

@@ -27,6 +27,7 @@ td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }
 .reused { color: #2e7d32; }
 .pair { display: grid; grid-template-columns: minmax(0, 3fr) minmax(14rem, 2fr); gap: 1rem;
         align-items: start; }
+.stack .values { margin-top: .4rem; }
 .values { overflow: auto; max-height: 26rem; }
 .values table { font-size: .82rem; }
 .values th { white-space: normal; font-weight: 600; }
@@ -65,7 +66,7 @@ Every figure of every run: <a href="figures.csv">figures.csv</a>,
 {%- for c in shown %}
 <section id="{{ c.key }}">
 <h2>{{ c.title }}</h2>
-<div class="pair">
+<div class="{{ 'stack' if c.wide else 'pair' }}">
 <img class="chart" alt="{{ c.title }} against the as-of date"
  src="data:image/png;base64,{{ c.png }}">
 <div class="values"><table>
@@ -219,6 +220,7 @@ def render(summary: Summary, table: pd.DataFrame) -> str:
                 "table": values_table(signals),
                 "has_stale": bool(signals["stale"].any()),
                 "thresholds": True,
+                "wide": True,  # a panel per signal: the chart takes the width, its values below
             },
         )
     counts = summary.counts
