@@ -148,11 +148,13 @@ def test_changed_code_and_the_as_of_alone_are_causes_too():
     after["figures"][1].update(status="no data")  # its data did not move: too old to vote now
     new_code = stamp("2026-08-21")
     new_code["inputs"]["code"]["techflows.monitor.checklist"] = "c2"
+    new_code["inputs"]["versions"]["python"] = "3.13"
     found = changes.compare(before, after, stamp("2026-08-14"), new_code)
     texts = [c["text"] for c in found["signals"][0]["causes"]]
     assert texts == [
         "the as-of date moved (2026-08-14 → 2026-08-21); its data still end 2026-08-14",
         "changed code: monitor.checklist",
+        "python 3.12 → 3.13",
     ]
     unknown = changes.compare(before, after)  # no stamps: the inputs are unknown, and said so
     assert [c["kind"] for c in unknown["signals"][0]["causes"]] == ["unknown"]

@@ -95,7 +95,14 @@ def input_changes(
     old = (before or {}).get("inputs")
     new = (after or {}).get("inputs")
     if not isinstance(old, Mapping) or not isinstance(new, Mapping):
-        return {"known": False, "parameters": [], "data": [], "code": [], "as_of": None}
+        return {
+            "known": False,
+            "parameters": [],
+            "data": [],
+            "code": [],
+            "packages": [],
+            "as_of": None,
+        }
     old_params, new_params = old.get("parameters") or {}, new.get("parameters") or {}
     parameters = []
     for name in sorted(set(old_params) | set(new_params)):
@@ -117,12 +124,18 @@ def input_changes(
     code = differing("code")
     if old.get("notebook") != new.get("notebook"):
         code = ["the notebook", *code]
+    old_versions, new_versions = old.get("versions") or {}, new.get("versions") or {}
+    packages = [
+        {"name": p, "before": old_versions.get(p), "after": new_versions.get(p)}
+        for p in differing("versions")
+    ]
     dates = (old_params.get("as_of (resolved)"), new_params.get("as_of (resolved)"))
     return {
         "known": True,
         "parameters": parameters,
         "data": differing("data"),
         "code": code,
+        "packages": packages,
         "as_of": list(dates) if dates[0] != dates[1] else None,
     }
 
@@ -155,13 +168,11 @@ def causes(
     """
     found: list[dict[str, Any]] = []
     old_ledger, new_ledger = ledgers
-    used = [
-        i
-        for i, entry in (new_ledger or {}).items()
-        if name is not None and name in entry["uses"] and old_ledger is not None
-    ]
+    used = []
+    if name is not None and old_ledger is not None and new_ledger is not None:
+        used = [key for key, entry in new_ledger.items() if name in entry["uses"]]
     for key in used:
-        was, now = (old_ledger or {}).get(key, {}).get("last_date"), new_ledger[key]["last_date"]
+        was, now = old_ledger.get(key, {}).get("last_date"), new_ledger[key]["last_date"]
         if was != now:
             found.append(
                 {
@@ -210,6 +221,9 @@ def causes(
         modules = ", ".join(m.removeprefix("techflows.") for m in inputs["code"])
         text = f"changed code: {modules}"
         found.append({"kind": "changed code", "modules": list(inputs["code"]), "text": text})
+    if packages := inputs.get("packages"):
+        versions = ", ".join(f"{p['name']} {p['before']} → {p['after']}" for p in packages)
+        found.append({"kind": "changed packages", "packages": packages, "text": versions})
     if not found and not inputs.get("known"):
         found.append({"kind": "unknown", "text": "the earlier run's inputs were not recorded"})
     return found
@@ -247,6 +261,41 @@ def _state(figure: Figure | None) -> dict[str, Any] | None:
     return state
 
 
+def _signal(name: str, was: Figure, now: Figure, why: list[dict[str, Any]]) -> dict[str, Any]:
+    """A signal that changed colour: its states, rule, the threshold crossed, and why."""
+    return {
+        "name": name,
+        "unit": now.get("unit") or "",
+        "before": _state(was),
+        "after": _state(now),
+        "rule": now.get("rule") or was.get("rule") or "",
+        "crossed": crossed(was, now),
+        "causes": why,
+    }
+
+
+def _moved(name: str, was: Figure | None, now: Figure | None) -> dict[str, Any] | None:
+    """A headline figure that moved: a label that flipped (no 'change'), or a number or date
+    with its change; None when it did not move or is no headline."""
+    if not ((now or {}).get("headline") or (was or {}).get("headline")):
+        return None
+    old_value, new_value = (was or {}).get("value"), (now or {}).get("value")
+    unit = (now or was or {}).get("unit") or ""
+    numbers = _number(old_value), _number(new_value)
+    if None not in numbers and abs(numbers[1] - numbers[0]) <= 1e-9 * max(1, abs(numbers[0])):
+        return None
+    if old_value == new_value:
+        return None
+    entry = {"name": name, "unit": unit, "before": _state(was), "after": _state(now)}
+    if isinstance(new_value, str) and isinstance(old_value, str) and unit != "date":
+        return entry
+    change = None
+    if None not in numbers:
+        whole = all(isinstance(v, int) for v in (old_value, new_value))
+        change = int(numbers[1] - numbers[0]) if whole else round(numbers[1] - numbers[0], 6)
+    return {**entry, "change": change}
+
+
 def compare(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any],
@@ -273,43 +322,10 @@ def compare(
         was, now = old.get(name), new.get(name)
         if "status" in (now or {}) or "status" in (was or {}):
             if was and now and was.get("status") != now.get("status"):
-                signals.append(
-                    {
-                        "name": name,
-                        "unit": now.get("unit") or "",
-                        "before": _state(was),
-                        "after": _state(now),
-                        "rule": now.get("rule") or was.get("rule") or "",
-                        "crossed": crossed(was, now),
-                        "causes": why(name),
-                    }
-                )
-            continue
-        if not ((now or {}).get("headline") or (was or {}).get("headline")):
-            continue
-        old_value, new_value = (was or {}).get("value"), (now or {}).get("value")
-        unit = (now or was or {}).get("unit") or ""
-        numeric = _number(old_value), _number(new_value)
-        if None not in numeric and abs(numeric[1] - numeric[0]) <= 1e-9 * max(1, abs(numeric[0])):
-            continue
-        if old_value == new_value:
-            continue
-        labels = isinstance(new_value, str) and isinstance(old_value, str) and unit != "date"
-        entry = {
-            "name": name,
-            "unit": unit,
-            "before": _state(was),
-            "after": _state(now),
-            "causes": why(name),
-        }
-        if labels:
-            flips.append(entry)
-        else:
-            change = numeric[1] - numeric[0] if None not in numeric else None
-            if change is not None:
-                whole = all(isinstance(v, int) for v in (old_value, new_value))
-                change = int(change) if whole else round(change, 6)
-            headlines.append({**entry, "change": change})
+                signals.append(_signal(name, was, now, why(name)))
+        elif (moved := _moved(name, was, now)) is not None:
+            moved["causes"] = why(name)
+            (flips if "change" not in moved else headlines).append(moved)
     verdicts = []
     if _verdict(before) != _verdict(after):
         moved_by = [s["name"] for s in signals] + [f["name"] for f in flips]
