@@ -28,5 +28,6 @@ bench: $(STAMP)  ## time the data layer, each notebook, incremental reruns and s
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/batch.py $(BENCH_ARGS)
 
-clean:
-	rm -rf $(VENV) outputs/*/ outputs/index.html outputs/runs.json data/cache
+clean:  ## the venv, the reports and the cache; the dated archive stays (techflows archive prune)
+	rm -rf $(VENV) $(filter-out outputs/archive/,$(wildcard outputs/*/)) outputs/index.html \
+		outputs/runs.json data/cache

@@ -31,6 +31,7 @@ from techflows.monitor.rules import (
     STATUSES,
     TREND_DAYS,
     Measure,
+    Rule,
     Signal,
 )
 from techflows.monitor.signals import ANALYST_KEYS, SIGNALS
@@ -214,6 +215,11 @@ def history_ranges(
             }
         )
     return pd.DataFrame(rows)
+
+
+def rule(key: str) -> Rule:
+    """A checklist signal's rule, by its key."""
+    return next(s.rule for s in SIGNALS if s.key == key)
 
 
 def signals_with_history() -> list[Signal]:

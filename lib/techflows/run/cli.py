@@ -33,6 +33,8 @@ output layout (OUTPUT_DIR, default outputs/ in the repository):
   NAME/NAME.ipynb           the executed notebook
   NAME/figures.json, *.csv  the section's figures (source, as_of, headline flags) and tables
   NAME/NAME.failed.ipynb    only after a failed run: the executed notebook, for debugging
+  archive/DATE/             every good report also kept by its as-of date, with that date's
+                            index (removed only by: techflows archive prune)
 
 A run writes into a staging folder first: a failed notebook leaves its previous report, figures
 and tables in place. Other notebooks still run. Exit status: 0 all ran; 1 a notebook failed;
@@ -143,6 +145,7 @@ def build_parser() -> Parser:
     add_run_options(report, DEFAULT_JOBS, "notebooks run at the same time")
     add_sweep_command(commands)
     add_snapshot_commands(commands)
+    add_archive_commands(commands)
     return parser
 
 
@@ -320,6 +323,54 @@ def add_snapshot_commands(commands: argparse._SubParsersAction) -> None:
     )
 
 
+ARCHIVE_DESCRIPTION = """\
+Every report run also keeps its pages under OUTPUT_DIR/archive/<as-of>/ (the pages, figures.json
+and tables of each section, that date's index; not the executed notebooks). Nothing removes
+them but this command.
+"""
+
+
+def _date(text: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def add_archive_commands(commands: argparse._SubParsersAction) -> None:
+    """techflows archive list | prune: the dated reports kept under OUTPUT_DIR/archive/."""
+    archive = commands.add_parser(
+        "archive",
+        help="list or prune the dated reports kept under OUTPUT_DIR/archive/",
+        description=ARCHIVE_DESCRIPTION,
+    )
+    actions = archive.add_subparsers(dest="action", title="actions", metavar="ACTION")
+    actions.required = True
+    listing = actions.add_parser("list", help="the archived dates and their sizes")
+    prune = actions.add_parser(
+        "prune",
+        help="remove archived dates: all but the newest N, or those before a date",
+        description="Remove archived dates. Give --keep, --before or both (a date goes when "
+        "either says so).",
+    )
+    prune.add_argument(
+        "--keep", metavar="N", type=_positive(int), help="keep the newest N dates, remove the rest"
+    )
+    prune.add_argument(
+        "--before", metavar="DATE", type=_date, help="remove the dates before DATE (YYYY-MM-DD)"
+    )
+    for action in (listing, prune):
+        action.add_argument(
+            "--output-dir",
+            metavar="DIR",
+            type=Path,
+            default=config.OUTPUT_DIR,
+            help=f"the reports' folder, whose archive/ this is (default: {config.OUTPUT_DIR})",
+        )
+
+
 def notebook_parameters(args: argparse.Namespace) -> dict[str, object]:
     """The parameters every notebook gets (the notebooks' declarations check them)."""
     return {**source_parameters(args), "as_of": args.as_of, **dict(args.param)}
@@ -399,7 +450,36 @@ def run_snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"report": run_report, "sweep": run_sweep, "snapshot": run_snapshot}
+def run_archive(args: argparse.Namespace) -> int:
+    """techflows archive list | prune: 0 when done, 2 for prune without --keep or --before."""
+    from techflows.publish import archive
+    from techflows.run import archiving
+
+    def log(message: str) -> None:
+        print(f"techflows archive: {message}", file=sys.stderr, flush=True)
+
+    root = archive.root(args.output_dir)
+    if args.action == "prune":
+        if args.keep is None and args.before is None:
+            raise DataError("archive prune: give --keep N or --before DATE (or both)")
+        removed = archiving.prune(args.output_dir, keep=args.keep, before=args.before)
+        log(f"removed {len(removed)} date(s){': ' + ', '.join(removed) if removed else ''}")
+    dates = archive.dates(args.output_dir)
+    if args.action == "list":
+        for date in dates:
+            megabytes = archive.size(archive.folder(args.output_dir, date)) / 1e6
+            print(f"{date}  {megabytes:6.1f} MB  {archive.folder(args.output_dir, date)}")
+    total = archive.size(root) / 1e6 if root.is_dir() else 0.0
+    log(f"{len(dates)} date(s) in {root}, {total:.1f} MB")
+    return 0
+
+
+COMMANDS = {
+    "report": run_report,
+    "sweep": run_sweep,
+    "snapshot": run_snapshot,
+    "archive": run_archive,
+}
 BAD_INPUT, INTERRUPTED = 2, 130
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from techflows import atomic, config
+from techflows.publish.archive import report_as_of
+from techflows.publish.page import dated_title
 from techflows.run.fingerprint import drop_stamp
 from techflows.run.staging import LOCK, STAGING, staging_folder
 
@@ -257,7 +259,8 @@ def run_notebook(job: Job, log: Log | None = None) -> RunResult:
                 break
         if error is None:
             try:
-                html = to_html(nbformat.read(executed, as_version=4), title)
+                page_title = dated_title(title, report_as_of(staging))
+                html = to_html(nbformat.read(executed, as_version=4), page_title)
                 atomic.write_text(staging / f"{name}.html", html)
                 files = publish(staging, final)
             except Exception as exc:

@@ -430,6 +430,19 @@ def read_stamp(folder: Path) -> dict[str, Any] | None:
     return stamp if isinstance(stamp, dict) else None
 
 
+def refresh_files(folder: Path, names: Iterable[str]) -> None:
+    """Record the new bytes of files of a stamped folder that the runner rewrote after its run
+    (the change panel): their inputs are unchanged, so the run stays reusable."""
+    stamp = read_stamp(folder)
+    files = stamp.get("files") if stamp else None
+    if not isinstance(files, dict):
+        return
+    for name in names:
+        if name in files:
+            files[name] = file_digest(Path(folder) / name)
+    atomic.write_text(stamp_path(folder), json.dumps(stamp, indent=1, default=str) + "\n")
+
+
 def drop_stamp(folder: Path) -> None:
     """Forget a folder's stamp (before its files are replaced)."""
     stamp_path(folder).unlink(missing_ok=True)

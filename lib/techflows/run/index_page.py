@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ import jinja2
 import markupsafe
 
 from techflows import atomic, config
+from techflows.publish import archive, changes, page
 from techflows.run.notebook import LIVE_HINT, STORED_SOURCES
 from techflows.views import answers
 
@@ -59,15 +60,25 @@ TEMPLATE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>techflows reports</title>
+<title>{{ page_title }}</title>
 <style>{{ style }}</style>
 </head>
 <body>
-<h1>techflows reports</h1>
+<h1>{{ page_title }}</h1>
 <p class="meta">Generated {{ generated_text }} · {{ records | length }} report(s):
 {{ n_ok }} ok{% if n_reused %} ({{ n_reused }} reused: inputs unchanged){% endif %}
 {%- if n_failed %}, <span class="failed-status">{{ n_failed }} failed</span>{% endif %}.
 Machine-readable summary: <a href="runs.json">runs.json</a>.</p>
+{%- if latest_href %}
+<p class="meta">The archived report of {{ as_of }}: <a href="{{ latest_href }}">the latest report
+</a> · <a href="{{ archive_href }}">every dated report</a>.</p>
+{%- endif %}
+{%- if dates %}
+<p class="meta">{% if earlier %}Earlier reports{% else %}Other dates{% endif %}:
+{% for d, href in dates.items() %}<a href="{{ href }}">{{ d }}</a>{{ " · " if not loop.last }}
+{%- endfor %}{% if not latest_href %} (<a href="{{ archive_href }}">all, with their answers</a>)
+{%- endif %}.</p>
+{%- endif %}
 {%- for d in data_sources %}
 <div class="banner">Data source: <b>{{ d.description }}</b>{% if d.range %} · market data
 {{ d.range[0] }} to {{ d.range[1] }}{% endif %}{% if d.fallback %}<br><b>Note:</b>
@@ -83,7 +94,10 @@ Machine-readable summary: <a href="runs.json">runs.json</a>.</p>
 {%- for s in part.sentences %} {{ s.text }}{% if s.href %}<a class="src" href="{{ s.href }}"
 title="the evidence">{{ s.href.split('/')[0][:2] }} ›</a>{% endif %}{% endfor %}</p>
 {%- endfor %}
+{{ since }}
 </section>
+{%- elif since %}
+<section class="answer" id="the-answer">{{ since }}</section>
 {%- endif %}
 
 <h2>Headlines</h2>
@@ -323,12 +337,38 @@ def overall_answer(records: Sequence[dict[str, Any]]) -> list[answers.Part]:
     return answers.overall(stored, pages)
 
 
-def render(records: Sequence[dict[str, Any]], generated: str) -> str:
-    """The index page of the runs.json records."""
+def as_of_text(records: Sequence[dict[str, Any]]) -> str:
+    """The as-of date of the reports ('2026-08-21', or '2026-08-14 to 2026-08-21' if mixed)."""
+    found = sorted({str(r["as_of"]) for r in records if r.get("as_of")})
+    return " to ".join(dict.fromkeys([found[0], found[-1]])) if found else ""
+
+
+def render(
+    records: Sequence[dict[str, Any]],
+    generated: str,
+    dates: Mapping[str, str] | None = None,
+    archive_href: str = "",
+    latest_href: str = "",
+) -> str:
+    """The index page of the runs.json records.
+
+    dates: links to the archived reports of other dates; archive_href: the list of them all;
+    latest_href: set on an archived index, the way to the latest report.
+    """
     env = jinja2.Environment(autoescape=True, undefined=jinja2.ChainableUndefined)
     views = [_view(r) for r in records]
     n_ok = sum(r.get("status") in GOOD for r in records)
+    dates = dict(dates or {})
+    as_of = as_of_text(records)
+    since = changes.index_panel_html(records, format_figure, lambda d: dates.get(d, ""))
     return env.from_string(TEMPLATE).render(
+        page_title=page.dated_title("techflows reports", as_of),
+        as_of=as_of,
+        dates=dates,
+        archive_href=archive_href,
+        latest_href=latest_href,
+        earlier=not latest_href and all(d < min(as_of.split(" to ")) for d in dates),
+        since=markupsafe.Markup(since),
         records=views,
         generated_text=format_time(generated),
         n_ok=n_ok,
@@ -343,5 +383,10 @@ def render(records: Sequence[dict[str, Any]], generated: str) -> str:
 
 
 def write(output_dir: Path, records: Sequence[dict[str, Any]], generated: str) -> Path:
-    """Write OUTPUT_DIR/index.html atomically."""
-    return atomic.write_text(Path(output_dir) / "index.html", render(records, generated))
+    """Write OUTPUT_DIR/index.html atomically, with links to the archived reports of other dates."""
+    own = {str(r.get("as_of")) for r in records}
+    links = {d: f"{archive.ARCHIVE}/{d}/index.html" for d in archive.dates(output_dir)}
+    dates = {d: links[d] for d in reversed(links) if d not in own}
+    listing = f"{archive.ARCHIVE}/index.html" if links else ""
+    html = render(records, generated, dates, listing)
+    return atomic.write_text(Path(output_dir) / "index.html", html)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the index page reads LIVE_HINT without loading pandas
     import pandas as pd
 
     from techflows.data.source import Source
+    from techflows.monitor.rules import Rule
 
 __all__ = ["Figures", "banner", "check_parameters", "data_quality", "markdown_text", "note"]
 
@@ -130,6 +131,8 @@ class Figures:
         headline: bool = False,
         inputs: Iterable[str] = (),
         interval: tuple[float, float] | None = None,
+        status: str | None = None,
+        rule: Rule | None = None,
     ) -> object:
         """Record one figure; headline ones also appear on the index page. Returns the value.
 
@@ -137,6 +140,8 @@ class Figures:
         it rests on (Source.inputs); without as_of, the figure is dated by the oldest of them
         (an answer is only as current as its oldest input), and only then by the run's date.
         interval: its 95% interval (low, high) in the figure's unit, kept beside the value.
+        A checklist signal also records its status (green, amber, red, no data) and its rule
+        (in words, and its green and red thresholds).
         """
         if isinstance(value, float) and math.isfinite(value):
             stored: object = round(value, 6)
@@ -162,6 +167,11 @@ class Figures:
             figure["interval"] = [
                 round(float(b), 6) if math.isfinite(float(b)) else None for b in interval
             ]
+        if status is not None:
+            figure["status"] = status
+        if rule is not None:
+            figure["rule"] = rule.describe()
+            figure["thresholds"] = {"green": rule.green, "red": rule.red}
         self.figures.append(figure)
         if headline:
             for used in inputs:

@@ -148,6 +148,7 @@ def report_record(result: RunResult, output_dir: Path) -> dict[str, Any]:
         missing=figures.get("missing", []),
         inputs=figures.get("inputs", []),
         answer=figures.get("answer"),
+        changes=figures.get("changes"),
     )
     return record
 
@@ -305,7 +306,11 @@ def run_reports(
     ran = run_jobs(todo, workers, log, inputs, done=len(reused), total=len(work))
     results = sorted(reused + ran, key=lambda r: r.name)
     staging.remove_stale(output_dir)
+    from techflows.run import archiving
+
+    archiving.mark_changes(results, output_dir)
     write_summary(results, output_dir)
+    archiving.keep(results, output_dir, log)
     failed = [r.name for r in results if not r.ok]
     tail = f": {', '.join(failed)}" if failed else ""
     counts = f"{len(ran) - len(failed)} ok, {len(reused)} reused, {len(failed)} failed{tail}"

@@ -25,6 +25,9 @@ FIGURE_COLUMNS = [
     "figure_as_of",
     "source",
     "headline",
+    "status",
+    "green_at",
+    "red_at",
 ]
 
 
@@ -38,9 +41,11 @@ def _figures(path: Path) -> list[dict[str, Any]]:
 
 
 def row(figure: dict[str, Any]) -> dict[str, Any]:
-    """A figure as value (numbers) or text (anything else: a date, a label), with its unit."""
+    """A figure as value (numbers) or text (anything else: a date, a label), with its unit; a
+    checklist signal also with its status and its green and red thresholds."""
     value = figure.get("value")
     numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    thresholds = figure.get("thresholds") or {}
     return {
         "figure": figure.get("name"),
         "value": float(value) if numeric else None,
@@ -49,6 +54,9 @@ def row(figure: dict[str, Any]) -> dict[str, Any]:
         "figure_as_of": figure.get("as_of"),
         "source": figure.get("source"),
         "headline": bool(figure.get("headline")),
+        "status": figure.get("status"),
+        "green_at": thresholds.get("green"),
+        "red_at": thresholds.get("red"),
     }
 
 
@@ -68,9 +76,10 @@ def gather(summary: Summary) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=[*RUN_COLUMNS, *swept, *FIGURE_COLUMNS])
     frame["as_of"] = pd.to_datetime(frame["as_of"])
     frame["figure_as_of"] = pd.to_datetime(frame["figure_as_of"], errors="coerce")
-    frame["value"] = frame["value"].astype("float64")
+    for column in ("value", "green_at", "red_at"):
+        frame[column] = frame[column].astype("float64")
     frame["headline"] = frame["headline"].astype(bool)
-    for column in ("run", "notebook", "figure", "text", "unit", "source"):
+    for column in ("run", "notebook", "figure", "text", "unit", "source", "status"):
         frame[column] = frame[column].astype("string")
     return frame
 

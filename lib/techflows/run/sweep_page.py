@@ -12,7 +12,7 @@ import jinja2
 import markupsafe
 
 from techflows import atomic
-from techflows.run.index_page import STYLE, error_line
+from techflows.run.index_page import STYLE, error_line, format_figure
 from techflows.views import sweep as charts
 
 if TYPE_CHECKING:
@@ -25,6 +25,17 @@ img.chart { max-width: 100%; height: auto; display: block; margin: .3rem 0 .2rem
 nav.toc a { margin-right: 1rem; white-space: nowrap; }
 td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }
 .reused { color: #2e7d32; }
+.pair { display: grid; grid-template-columns: minmax(0, 3fr) minmax(14rem, 2fr); gap: 1rem;
+        align-items: start; }
+.stack .values { margin-top: .4rem; }
+.values { overflow: auto; max-height: 26rem; }
+.values table { font-size: .82rem; }
+.values th { white-space: normal; font-weight: 600; }
+.stale { color: #8a5a00; font-size: .78rem; display: block; }
+.st { font-weight: 700; font-size: .75rem; padding: 0 .3rem; border-radius: 3px; color: #fff; }
+.st-green { background: #2e7d32; } .st-amber { background: #c77800; }
+.st-red { background: #c62828; } .st-no-data { background: #888; }
+@media (max-width: 900px) { .pair { grid-template-columns: 1fr; } }
 """
 
 TEMPLATE = """<!DOCTYPE html>
@@ -55,9 +66,26 @@ Every figure of every run: <a href="figures.csv">figures.csv</a>,
 {%- for c in shown %}
 <section id="{{ c.key }}">
 <h2>{{ c.title }}</h2>
+<div class="{{ 'stack' if c.wide else 'pair' }}">
 <img class="chart" alt="{{ c.title }} against the as-of date"
  src="data:image/png;base64,{{ c.png }}">
-<p class="note">{{ c.note }} From <code>{{ c.notebook }}</code>; figures.csv has the values.</p>
+<div class="values"><table>
+<thead><tr><th>as of</th>{% for h in c.table.columns %}<th>{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>
+{%- for row in c.table.rows %}
+<tr><td class="num">{{ row.as_of }}</td>{% for cell in row.cells %}<td class="num">
+{%- if cell.status %}<span class="st st-{{ cell.status | replace(' ', '-') }}">{{ cell.status }}
+</span> {% endif %}{{ cell.value }}
+{%- if cell.stale %}<span class="stale">data to {{ cell.stale }}</span>{% endif %}</td>
+{%- endfor %}</tr>
+{%- endfor %}
+</tbody></table></div>
+</div>
+<p class="note">{{ c.note }} From <code>{{ c.notebook }}</code>; figures.csv has every value.
+{%- if c.has_stale %} Hollow points, and values marked "data to", are figures whose data
+stopped more than a week before the run's as-of date: the run repeats an old number.
+{%- endif %}{% if c.thresholds %} Dashed lines: each signal's green and red thresholds.
+{%- endif %}</p>
 </section>
 {%- endfor %}
 {%- if absent %}
@@ -124,6 +152,35 @@ def _rows(summary: Summary) -> list[dict[str, Any]]:
     return rows
 
 
+def _cell(value: object, unit: str, stale: str = "", status: str = "") -> dict[str, str]:
+    text, unit_text = format_figure(value, unit)
+    unit_text = "" if unit_text.startswith(" (") else unit_text  # the chart names the scale
+    return {"value": f"{text}{unit_text}", "stale": stale, "status": status}
+
+
+def values_table(found: pd.DataFrame) -> dict[str, Any]:
+    """The chart's values beside it: a row per as-of date, a column per line; each value with
+    its data date when it is stale, and its status when it is a signal."""
+    import pandas as pd
+
+    lines = list(dict.fromkeys(found["line"]))
+    rows = []
+    for as_of, runs in found.groupby("as_of", sort=True):
+        by_line = {p.line: p for p in runs.itertuples()}
+        cells = []
+        for line in lines:
+            point = by_line.get(line)
+            if point is None:
+                cells.append(_cell(None, ""))
+                continue
+            shown = point.text if isinstance(point.text, str) else point.value
+            stale = str(point.data_as_of.date()) if point.stale else ""
+            status = str(getattr(point, "status", "") or "")
+            cells.append(_cell(shown, point.unit, stale, status))
+        rows.append({"as_of": str(pd.Timestamp(as_of).date()), "cells": cells})
+    return {"columns": lines, "rows": rows}
+
+
 def render(summary: Summary, table: pd.DataFrame) -> str:
     """The page's HTML: self-contained (charts embedded as PNG), nothing fetched from the web."""
     sweep = summary.sweep
@@ -136,12 +193,36 @@ def render(summary: Summary, table: pd.DataFrame) -> str:
     in_sweep = {n.stem for n in sweep.notebooks}
     shown, absent = [], []
     for chart in charts.CHARTS:
-        wide = charts.chart_frame(table, chart, list(swept))
+        found = charts.points(table, chart, list(swept))
         if chart.notebook not in in_sweep:
             absent.append(chart)
-        elif not wide.empty and wide.notna().any().any():
-            png = base64.b64encode(charts.chart_png(wide, chart)).decode()
-            shown.append({**chart.__dict__, "png": png})
+        elif not found.empty:
+            png = base64.b64encode(charts.chart_png(found, chart)).decode()
+            shown.append(
+                {
+                    **chart.__dict__,
+                    "png": png,
+                    "table": values_table(found),
+                    "has_stale": bool(found["stale"].any()),
+                }
+            )
+    signals = charts.signal_points(table)
+    if not signals.empty:
+        shown.insert(
+            1,
+            {
+                "key": "signals",
+                "title": "Checklist signals: value and status",
+                "notebook": ", ".join(sorted(set(table.loc[table["status"].notna(), "notebook"]))),
+                "note": "Each of seed 002's checklist signals measured from data, in the colour "
+                "of its status at each run (grey: no data, or too old to vote).",
+                "png": base64.b64encode(charts.signals_png(signals)).decode(),
+                "table": values_table(signals),
+                "has_stale": bool(signals["stale"].any()),
+                "thresholds": True,
+                "wide": True,  # a panel per signal: the chart takes the width, its values below
+            },
+        )
     counts = summary.counts
     env = jinja2.Environment(autoescape=True)
     return env.from_string(TEMPLATE).render(
