@@ -7,13 +7,13 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from techflows import atomic, config
+from techflows import atomic, config, local_paths
 from techflows.run.fingerprint import drop_stamp
 from techflows.run.staging import LOCK, STAGING, staging_folder
 
@@ -201,7 +201,30 @@ def publish(staging: Path, final: Path) -> list[str]:
     return [str(rel) for rel in staged]
 
 
-def save_failed(executed: Path, target: Path) -> str:
+def local_folders(
+    parameters: Mapping[str, Any],
+    output_dir: Path,
+    staging: tuple[Path, str] | None = None,
+    notebooks: Sequence[str | Path] = (),
+) -> list[local_paths.Root]:
+    """The folders of this machine a run's files may name, and what they say instead.
+
+    staging: (folder, report name): the staging folder is the report's own folder (NAME/); the
+    data folder, a universe file's folder, the output folder and the notebooks' folders are
+    named by their last part (techflows.local_paths).
+    """
+    universe = str(parameters.get("universe") or "")
+    folders: list[tuple[str | Path, str] | str | Path] = [
+        *([staging] if staging is not None else []),
+        str(parameters.get("data_dir") or ""),
+        str(config.resolve_folder(universe).parent) if universe else "",
+        output_dir,
+        *(Path(n).parent for n in notebooks if Path(n).is_absolute()),
+    ]
+    return local_paths.roots(folders)
+
+
+def save_failed(executed: Path, target: Path, folders: list[local_paths.Root] | None = None) -> str:
     """Keep a failed run's notebook as target, written atomically; '' or why it could not be.
 
     A notebook papermill could not finish writing (a full disk) is not kept: a truncated file
@@ -213,7 +236,8 @@ def save_failed(executed: Path, target: Path) -> str:
     try:
         if notebook is None:
             raise OSError("the executed notebook is missing or incomplete")
-        atomic.write_text(target, nbformat.writes(notebook))
+        text = nbformat.writes(notebook)
+        atomic.write_text(target, local_paths.redact(text, folders) if folders else text)
     except OSError as exc:
         with contextlib.suppress(OSError):
             target.unlink(missing_ok=True)
@@ -255,16 +279,18 @@ def run_notebook(job: Job, log: Log | None = None) -> RunResult:
                     continue
                 error = describe_error(exc, notebook, job.timeout)
                 break
+        folders = local_folders(job.parameters, job.output_dir, (staging, name), [job.notebook])
         if error is None:
             try:
                 html = to_html(nbformat.read(executed, as_version=4), title)
                 atomic.write_text(staging / f"{name}.html", html)
+                local_paths.publish_files(staging, folders)  # names no folder of this machine
                 files = publish(staging, final)
             except Exception as exc:
                 error = CellError(ename=type(exc).__name__, evalue=f"publishing failed: {exc}")
         if error is not None:
             final.mkdir(parents=True, exist_ok=True)
-            if problem := save_failed(executed, final / f"{name}.failed.ipynb"):
+            if problem := save_failed(executed, final / f"{name}.failed.ipynb", folders):
                 error.evalue = f"{error.evalue} ({problem})"
     return RunResult(
         name=name,

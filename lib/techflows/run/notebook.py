@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import re
@@ -12,10 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from IPython.display import HTML, Markdown, display
+from IPython.display import HTML, display
 
 from techflows import atomic, config
 from techflows.errors import DataUnavailable, OfflineFallbackWarning
+from techflows.markup import block, escape, note_html
 from techflows.run.parameters import check_parameters
 from techflows.views import answers
 
@@ -46,18 +46,23 @@ def banner(source: Source) -> None:
     first, last = source.date_range()
     as_of = "latest data" if source.as_of is None else f"as of {source.as_of.date()}"
     text = (
-        f"Data source: <b>{html.escape(source.description)}</b> · market data "
+        f"Data source: <b>{escape(source.description)}</b> · market data "
         f"{first.date()} to {last.date()} ({as_of})"
     )
     if source.fallback_reason:
-        text += f"<br><b>Note:</b> {html.escape(source.fallback_reason)}."
+        text += f"<br><b>Note:</b> {escape(source.fallback_reason)}."
     if source.fallback_reason or source.name in STORED_SOURCES:
         text += f"<br>{LIVE_HINT}"
     style = (
         "padding:6px 12px;border-left:4px solid #4c72b0;background:#eef2f8;margin:8px 0;"
         "font-size:13px;line-height:1.45"
     )
-    display(HTML(f'<div class="techflows-banner" style="{style}">{text}</div>'))
+    show_html(f'<div class="techflows-banner" style="{style}">{text}</div>')
+
+
+def show_html(markup: str) -> None:
+    """Show HTML built here from escaped text, where JupyterLab will not typeset it as math."""
+    display(HTML(block(markup)))
 
 
 def markdown_text(text: str) -> str:
@@ -66,8 +71,8 @@ def markdown_text(text: str) -> str:
 
 
 def note(text: str) -> None:
-    """Show one plain line of commentary computed by the notebook."""
-    display(Markdown(markdown_text(text)))
+    """Show a line of commentary: our **bold**, *italic*, lists and breaks; data as text."""
+    show_html(f'<div class="tf-note">{note_html(text)}</div>')
 
 
 QUALITY_STYLE = (
@@ -83,17 +88,15 @@ def data_quality(flags: pd.DataFrame) -> None:
     import pandas as pd
 
     items = "".join(
-        f"<li>{html.escape(str(f.input))}, {html.escape(str(f.column))} on "
-        f"{pd.Timestamp(f.date).date()}: {html.escape(str(f.problem))}</li>"
+        f"<li>{escape(f.input)}, {escape(f.column)} on "
+        f"{pd.Timestamp(f.date).date()}: {escape(f.problem)}</li>"
         for f in flags.itertuples()
     )
-    display(
-        HTML(
-            f'<div class="tf-quality" style="{QUALITY_STYLE}"><p><strong>Data-quality flags '
-            f"({len(flags)}):</strong> "
-            "values that passed validation but are hard to believe; the figures that use them "
-            f"may be wrong. Check the inputs named.</p><ul>{items}</ul></div>"
-        )
+    show_html(
+        f'<div class="tf-quality" style="{QUALITY_STYLE}"><p><strong>Data-quality flags '
+        f"({len(flags)}):</strong> "
+        "values that passed validation but are hard to believe; the figures that use them "
+        f"may be wrong. Check the inputs named.</p><ul>{items}</ul></div>"
     )
 
 
@@ -149,7 +152,7 @@ class Figures:
     def answer(self, box: answers.Answer) -> None:
         """Show the section's answer (the report puts it at the top) and keep it for the index."""
         self.answered = box.as_dict()
-        display(HTML(answers.box_html(box)))
+        show_html(answers.box_html(box))
         data_quality(self.source.quality)  # under the answer: what it may rest on
 
     @contextmanager
@@ -161,7 +164,10 @@ class Figures:
             # Every section that lacks the data says so; the figures file lists each gap once.
             if str(gap) not in self.missing:
                 self.missing.append(str(gap))
-            display(Markdown(markdown_text(f"> **Not available:** {gap}")))
+            show_html(
+                f'<blockquote class="tf-missing"><p><strong>Not available:</strong> '
+                f"{escape(gap)}</p></blockquote>"
+            )
 
     @property
     def path(self) -> Path:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from techflows import atomic, config
+from techflows import atomic, config, local_paths
 from techflows.data.snapshot.manifest import describe, read_manifest
 from techflows.errors import DataError
 from techflows.run import fingerprint, index_page, staging
@@ -22,6 +22,7 @@ from techflows.run.execute import (
     Job,
     Log,
     RunResult,
+    local_folders,
     log_to_stderr,
     reused_result,
     run_safely,
@@ -148,7 +149,9 @@ def report_record(result: RunResult, output_dir: Path) -> dict[str, Any]:
         missing=figures.get("missing", []),
         answer=figures.get("answer"),
     )
-    return record
+    # runs.json and the index are shared: no folder of this machine by its absolute path.
+    folders = local_folders(result.parameters, Path(output_dir), notebooks=[result.notebook])
+    return local_paths.redact(record, folders)
 
 
 def write_summary(results: Iterable[RunResult], output_dir: Path) -> list[dict[str, Any]]:

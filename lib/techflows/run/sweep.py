@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from techflows import atomic, config
+from techflows import atomic, config, local_paths
 from techflows.run import fingerprint
 from techflows.run.execute import (
     CellError,
@@ -34,6 +34,7 @@ from techflows.run.execute import (
     Log,
     RunResult,
     failed_result,
+    local_folders,
     log_to_stderr,
     reused_result,
     run_safely,
@@ -62,6 +63,10 @@ class Sweep:
         Every run's parameters are made here, once, before any kernel starts.
         """
         return {**self.parameters, **point.parameters()}
+
+    def local_folders(self) -> list[local_paths.Root]:
+        """The folders of this machine its shared files may name (techflows.local_paths)."""
+        return local_folders(self.parameters, self.output_dir, notebooks=self.notebooks)
 
 
 @dataclass(frozen=True)
@@ -255,6 +260,7 @@ def write_record(summary: Summary) -> None:
         "points": [{"run": p.name, **p.parameters()} for p in sweep.points],
         "runs": runs,
     }
+    payload = local_paths.redact(payload, sweep.local_folders())
     text = json.dumps(payload, indent=1, default=str) + "\n"
     atomic.write_text(sweep.output_dir / SWEEP_FILE, text)
 
