@@ -29,7 +29,7 @@ import techflows as tf
 from conftest import ARTICLES_DATE
 from conftest import FIXTURES as FIXTURE_ROOT
 from techflows.analysis import drawdowns, flows, markets, rates
-from techflows.run import cli, execute
+from techflows.run import cli, execute, locks
 
 NOTEBOOKS = FIXTURE_ROOT / "notebooks"
 YEAR, FIRST_WEEKS = 2026, 5
@@ -147,11 +147,11 @@ def clean_headlines(market_csv) -> dict[str, float]:
 
 
 def digest(folder: Path) -> dict[str, str]:
-    """sha256 of every file under folder, by relative path."""
+    """sha256 of every file under folder, by relative path (the runs' lock file aside)."""
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != locks.LOCK_FILE
     }
 
 

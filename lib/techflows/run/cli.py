@@ -15,6 +15,7 @@ from typing import NoReturn
 from techflows import config
 from techflows.config import resolve_folder
 from techflows.errors import DataError
+from techflows.run.grid import MAX_RUNS
 
 # Parameters the runner sets itself, or that have their own option.
 OWN_OPTION = {"source": "--source", "data_dir": "--data-dir", "as_of": "--as-of"}
@@ -215,15 +216,14 @@ examples:
 """
 
 
-def parse_param_values(text: str) -> tuple[str, list[str]]:
-    """NAME=V1,V2 for sweep --param: the name checked as --param checks it, values as text."""
-    from techflows.run.grid import parameter_values
+def parse_param_values(text: str) -> str:
+    """NAME=V1,V2 for sweep --param, its name checked as --param checks it.
 
+    The values are split once the notebooks are known: a list parameter's commas belong to
+    its value (grid.parameter_values).
+    """
     parse_param(text)
-    try:
-        return parameter_values(text)
-    except DataError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def add_sweep_command(commands: argparse._SubParsersAction) -> None:
@@ -256,7 +256,8 @@ def add_sweep_command(commands: argparse._SubParsersAction) -> None:
         default=[],
         help="a notebook parameter and its values (repeatable; checked against each notebook's "
         "declaration, as report --param is); several values are crossed with the dates and the "
-        "other parameters",
+        "other parameters. Values are separated by commas; those of a list parameter (declared "
+        "N ints or floats), whose values hold commas, by semicolons: shock_sds=1,2;0.5,1",
     )
     add_source_options(sweep)
     sweep.add_argument(
@@ -278,6 +279,13 @@ def add_sweep_command(commands: argparse._SubParsersAction) -> None:
         help="send the runs to this Dask distributed scheduler (tcp://HOST:8786), one task per "
         "run; workers need techflows installed from the same commit, and the data (see README). "
         "Default: a pool of --jobs local processes",
+    )
+    sweep.add_argument(
+        "--max-runs",
+        metavar="N",
+        type=_positive(int),
+        default=MAX_RUNS,
+        help="refuse a grid of more runs than this, before planning any (default: %(default)s)",
     )
     add_run_options(sweep, 2, "runs at the same time on this machine, without --scheduler")
 
@@ -360,17 +368,21 @@ def run_report(args: argparse.Namespace) -> int:
 def run_sweep(args: argparse.Namespace) -> int:
     """techflows sweep: 0 if every run is good (ran or reused), 1 if any failed."""
     from techflows.run import grid, sweep
-    from techflows.run.report import find_notebooks
+    from techflows.run.report import find_notebooks, require_parameters_cell
 
     dates = grid.as_of_dates(args.as_of)
-    swept = {name: values for name, values in args.param if len(values) > 1}
-    shared = {name: values[0] for name, values in args.param if len(values) == 1}
+    notebooks = find_notebooks(args.notebooks)
+    require_parameters_cell(notebooks)
+    values = grid.swept_values(args.param, notebooks)
+    swept = {name: found for name, found in values.items() if len(found) > 1}
+    shared = {name: found[0] for name, found in values.items() if len(found) == 1}
+    grid.check_size(len(dates), swept, len(notebooks), args.max_runs)
     name = args.name or f"{dates[0]}..{dates[-1]}"
     if grid.UNSAFE.search(name) or name.startswith("."):
         raise DataError(f"--name {name!r}: use letters, digits and . _ - only")
     spec = sweep.Sweep(
         name=name,
-        notebooks=tuple(find_notebooks(args.notebooks)),
+        notebooks=tuple(notebooks),
         points=tuple(grid.points(dates, swept)),
         parameters={**source_parameters(args), **shared},
         output_dir=Path(args.output_dir).resolve() / name,

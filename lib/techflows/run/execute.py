@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from techflows import atomic, config, local_paths
-from techflows.run.fingerprint import drop_stamp
+from techflows.run import cell_outputs
+from techflows.run.fingerprint import drop_stamp, file_digest
 from techflows.run.staging import LOCK, STAGING, staging_folder
 
 if TYPE_CHECKING:
@@ -80,7 +81,8 @@ class RunResult:
     attempts: int
     parameters: dict[str, Any]
     error: CellError | None = None
-    files: list[str] = field(default_factory=list)
+    # Every file the run published, with its sha256 as the run wrote it.
+    files: dict[str, str] = field(default_factory=dict)
     reused_from: str = ""  # a reused report: when the run that made it started
 
     @property
@@ -179,8 +181,11 @@ def _execute(job: Job, executed: Path, staging: Path) -> None:
     )
 
 
-def publish(staging: Path, final: Path) -> list[str]:
-    """Move every staged file into final (one os.replace each); drop files the run did not make."""
+def publish(staging: Path, final: Path) -> dict[str, str]:
+    """Move every staged file into final (one os.replace each); drop files the run did not make.
+
+    Returns each file published with the sha256 it had when staged: what this run wrote.
+    """
     final.mkdir(parents=True, exist_ok=True)
     # The folder's files stop matching their recorded inputs from the first replacement on.
     drop_stamp(final)
@@ -188,6 +193,7 @@ def publish(staging: Path, final: Path) -> list[str]:
         (p.relative_to(staging) for p in staging.rglob("*") if p.is_file() and p.name != LOCK),
         key=lambda rel: (rel.suffix == ".html", str(rel)),
     )
+    digests = {str(rel): file_digest(staging / rel) for rel in staged}
     for rel in staged:
         (final / rel).parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / rel, final / rel)
@@ -198,7 +204,7 @@ def publish(staging: Path, final: Path) -> list[str]:
             old.unlink()
         elif old.is_dir() and not any(old.iterdir()):
             old.rmdir()
-    return [str(rel) for rel in staged]
+    return digests
 
 
 def local_folders(
@@ -236,6 +242,7 @@ def save_failed(executed: Path, target: Path, folders: list[local_paths.Root] | 
     try:
         if notebook is None:
             raise OSError("the executed notebook is missing or incomplete")
+        cell_outputs.bound(notebook)
         text = nbformat.writes(notebook)
         atomic.write_text(target, local_paths.redact(text, folders) if folders else text)
     except OSError as exc:
@@ -258,7 +265,7 @@ def run_notebook(job: Job, log: Log | None = None) -> RunResult:
     started = datetime.now(UTC).isoformat(timespec="seconds")
     clock = time.monotonic()
     error: CellError | None = None
-    files: list[str] = []
+    files: dict[str, str] = {}
     attempts = 0
     with staging_folder(job.output_dir, name) as staging:
         executed = staging / f"{name}.ipynb"
@@ -282,7 +289,15 @@ def run_notebook(job: Job, log: Log | None = None) -> RunResult:
         folders = local_folders(job.parameters, job.output_dir, (staging, name), [job.notebook])
         if error is None:
             try:
-                html = to_html(nbformat.read(executed, as_version=4), title)
+                notebook = nbformat.read(executed, as_version=4)
+                for number, total in cell_outputs.bound(notebook):
+                    log(
+                        f"{name}: cell {number} output {total / cell_outputs.MB:.1f} MB, "
+                        "truncated in the report (it keeps "
+                        f"{cell_outputs.MAX_CELL_OUTPUT_BYTES / cell_outputs.MB:.1f} MB a cell)"
+                    )
+                    atomic.write_text(executed, nbformat.writes(notebook))
+                html = to_html(notebook, title)
                 atomic.write_text(staging / f"{name}.html", html)
                 local_paths.publish_files(staging, folders)  # names no folder of this machine
                 files = publish(staging, final)
@@ -335,7 +350,7 @@ def reused_result(
         seconds=0.0,
         attempts=0,
         parameters=dict(parameters),
-        files=sorted(stamp.get("files") or ()),
+        files=dict(sorted((stamp.get("files") or {}).items())),
         reused_from=str(run.get("started") or ""),
     )
 

@@ -429,13 +429,25 @@ def stamp_path(folder: Path) -> Path:
     return Path(folder) / STAMP
 
 
-def write_stamp(folder: Path, inputs: Inputs, files: Iterable[str], run: Mapping[str, Any]) -> None:
-    """Record that folder's files (relative paths) came from a run with these inputs."""
+def write_stamp(
+    folder: Path,
+    inputs: Inputs,
+    files: Mapping[str, str] | Iterable[str],
+    run: Mapping[str, Any],
+) -> None:
+    """Record that folder's files (relative paths) came from a run with these inputs.
+
+    files: each file with the sha256 it had when the run wrote it, so that a stamp never
+    describes files another run put there since; or just the names, to hash them now.
+    """
     folder = Path(folder)
+    digests = (
+        dict(files) if isinstance(files, Mapping) else {f: file_digest(folder / f) for f in files}
+    )
     stamp = {
         "digest": inputs.digest,
         "inputs": asdict(inputs),
-        "files": {f: file_digest(folder / f) for f in sorted(files)},
+        "files": dict(sorted(digests.items())),
         "run": dict(run),
     }
     atomic.write_text(stamp_path(folder), json.dumps(stamp, indent=1, default=str) + "\n")
