@@ -1,9 +1,10 @@
 """A stopped sweep takes its workers and kernels with it, and Ctrl-C prints one line.
 
 Issue 21 point 13. A real `techflows sweep` in its own session (as a terminal would start it)
-runs a notebook that sleeps in two real kernels; once both kernels are up, the sweep is killed
-(kill -9), terminated (kill) or interrupted (Ctrl-C to its process group), and every process
-it had started must be gone soon after.
+runs a notebook that sleeps, three runs in one or two real kernels at a time (forked from the
+warm-kernel zygote, or started the plain way); once they are up, the sweep is killed (kill -9),
+terminated (kill) or interrupted (Ctrl-C to its process group), and every process it had
+started, or starts after, must be gone soon after.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -69,9 +71,22 @@ def alive(pids: set[int]) -> set[int]:
     return {p for p in pids if (found := _stat(p)) is not None and found[1] != "Z"}
 
 
+def started_with(marker: str) -> set[int]:
+    """Live processes whose environment holds marker: every process a sweep of the test made."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            environ = (entry / "environ").read_bytes() if entry.name.isdigit() else b""
+        except OSError:
+            continue
+        if marker.encode() in environ.split(b"\0"):
+            found.add(int(entry.name))
+    return alive(found) - {os.getpid()}
+
+
 @pytest.fixture
 def sweep_running(tmp_path):
-    """Start a sweep of three sleeping runs, two at a time; yields a function starting it."""
+    """A function starting a sweep of three sleeping runs (the fixture ends what it leaves)."""
     folder = tmp_path / "notebooks"
     folder.mkdir()
     cells = [
@@ -87,11 +102,12 @@ def sweep_running(tmp_path):
     started: list[subprocess.Popen] = []
     seen: set[int] = set()
 
-    def start(warm: bool = True) -> tuple[subprocess.Popen, set[int], list[str], threading.Thread]:
+    def start(warm: bool, jobs: int) -> tuple[subprocess.Popen, Any, list[str], threading.Thread]:
+        """Start the sweep (3 runs, jobs at a time) and wait until jobs kernels run."""
         env = {**os.environ, "TECHFLOWS_TEST_MARKERS": str(markers)}
         env["TECHFLOWS_WARM_KERNELS"] = "1" if warm else "0"
         argv = [sys.executable, "-m", "techflows", "sweep", str(notebook), "--as-of"]
-        argv += ["2015-01-02,2015-01-09,2015-01-16", "--source", "sample", "--jobs", "2"]
+        argv += ["2015-01-02,2015-01-09,2015-01-16", "--source", "sample", "--jobs", str(jobs)]
         argv += ["--output-dir", str(tmp_path / "sweeps")]
         process = subprocess.Popen(
             argv, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True
@@ -101,7 +117,7 @@ def sweep_running(tmp_path):
         reader = threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True)
         reader.start()
         deadline = time.monotonic() + START_S
-        while len(list(markers.iterdir())) < 2:
+        while len(list(markers.iterdir())) < jobs:
             assert process.poll() is None, "".join(lines)
             assert time.monotonic() < deadline, f"the kernels never started: {''.join(lines)}"
             time.sleep(0.2)
@@ -109,45 +125,50 @@ def sweep_running(tmp_path):
         below = descendants(process.pid)
         assert kernels <= below, (kernels, below)
         seen.update(below)
-        return process, below, lines, reader
+
+        def ours() -> set[int]:
+            """Its processes of then, and any it started since (a kernel for a queued run)."""
+            return alive(below) | started_with(f"TECHFLOWS_TEST_MARKERS={markers}")
+
+        return process, ours, lines, reader
 
     yield start
     for process in started:  # whatever the outcome, leave nothing of ours running
         if process.poll() is None:
             process.kill()
         process.wait(timeout=30)
-    for pid in alive(seen):
+    for pid in alive(seen) | started_with(f"TECHFLOWS_TEST_MARKERS={markers}"):
         os.kill(pid, signal.SIGKILL)
 
 
-def gone_soon(pids: set[int]) -> set[int]:
-    """The processes of pids still alive after GONE_S."""
+def gone_soon(ours) -> set[int]:
+    """The processes of the sweep still alive after GONE_S."""
     deadline = time.monotonic() + GONE_S
-    while alive(pids) and time.monotonic() < deadline:
+    while ours() and time.monotonic() < deadline:
         time.sleep(0.2)
-    return alive(pids)
+    return ours()
 
 
 def test_kill_9_of_a_sweep_ends_its_workers_and_kernels(sweep_running):
-    process, below, _, _ = sweep_running()
+    process, ours, _, _ = sweep_running(warm=True, jobs=1)
     process.kill()
     process.wait(timeout=30)
-    assert not gone_soon(below), "still running after the sweep was killed"
+    assert not gone_soon(ours), "still running after the sweep was killed"
 
 
 def test_kill_of_a_sweep_with_plain_kernels_ends_everything_in_one_line(sweep_running):
-    process, below, lines, reader = sweep_running(warm=False)
+    process, ours, lines, reader = sweep_running(warm=False, jobs=1)
     before = len(lines)
     process.terminate()
     assert process.wait(timeout=60) == 128 + signal.SIGTERM
     reader.join(GONE_S)  # stderr ends when the last process holding it has gone
-    assert not gone_soon(below), "still running after the sweep was terminated"
+    assert not gone_soon(ours), "still running after the sweep was terminated"
     said = [s for s in re.split(r"[\r\n]", "".join(lines[before:])) if s.strip() and "%|" not in s]
     assert len(said) == 1 and "stopped" in said[0], said
 
 
 def test_ctrl_c_of_a_sweep_prints_one_line_and_ends_everything(sweep_running):
-    process, below, lines, reader = sweep_running()
+    process, ours, lines, reader = sweep_running(warm=False, jobs=2)
     before = len(lines)
     os.killpg(process.pid, signal.SIGINT)  # what the terminal sends to its foreground group
     assert process.wait(timeout=60) == 130
@@ -156,4 +177,4 @@ def test_ctrl_c_of_a_sweep_prints_one_line_and_ends_everything(sweep_running):
     assert "Traceback" not in err, err
     said = [s for s in re.split(r"[\r\n]", err) if s.strip() and "%|" not in s]
     assert len(said) == 1 and "interrupted" in said[0], said
-    assert not gone_soon(below), "still running after Ctrl-C"
+    assert not gone_soon(ours), "still running after Ctrl-C"

@@ -412,12 +412,23 @@ def run_snapshot(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"report": run_report, "sweep": run_sweep, "snapshot": run_snapshot}
-BAD_INPUT, INTERRUPTED = 2, 130
+BAD_INPUT, INTERRUPTED, TERMINATED = 2, 130, 128 + signal.SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """`kill` (SIGTERM): stop as Ctrl-C stops, cleaning up on the way (a sweep ends its workers)."""
+
+
+def terminate(signum: int, frame: object) -> None:
+    """SIGTERM: stop the run; a second one, or Ctrl-C, stops at once."""
+    signal.signal(signal.SIGTERM, stop_now)
+    signal.signal(signal.SIGINT, stop_now)
+    raise Terminated
 
 
 def stop_now(signum: int, frame: object) -> None:
     """A second Ctrl-C: stop at once, without a traceback (the next run cleans up)."""
-    os._exit(INTERRUPTED)
+    os._exit(TERMINATED if signum == signal.SIGTERM else INTERRUPTED)
 
 
 def first_interrupt(signum: int, frame: object) -> None:
@@ -438,6 +449,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, first_interrupt) if main_thread else None
+    previous_term = signal.signal(signal.SIGTERM, terminate) if main_thread else None
     try:
         code = COMMANDS[args.command](args)
     except DataError as exc:
@@ -447,6 +459,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = BAD_INPUT
         where = f" ({exc.filename})" if exc.filename else ""
         print(f"techflows {args.command}: error: {exc.strerror or exc}{where}", file=sys.stderr)
+    except Terminated:
+        print(f"techflows {args.command}: stopped (terminated)", file=sys.stderr, flush=True)
+        return TERMINATED
     except KeyboardInterrupt:
         # Running notebooks finish or stop before the process exits; a second Ctrl-C ends
         # it at once.
@@ -460,6 +475,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return INTERRUPTED
     if previous is not None:
         signal.signal(signal.SIGINT, previous)
+    if previous_term is not None:
+        signal.signal(signal.SIGTERM, previous_term)
     return code
 
 
