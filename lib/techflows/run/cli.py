@@ -38,7 +38,7 @@ output layout (OUTPUT_DIR, default outputs/ in the repository):
 A run writes into a staging folder first: a failed notebook leaves its previous report, figures
 and tables in place. Other notebooks still run. Exit status: 0 all ran; 1 a notebook failed;
 2 bad input (an option, a parameter, the output folder, or a damaged data file a notebook
-stopped on); 130 interrupted.
+stopped on); 130 interrupted; 143 stopped by kill.
 
 examples:
   techflows report --source snapshot --as-of 2026-02-13 --param week_end=W-WED
@@ -212,6 +212,7 @@ output layout (OUTPUT_DIR/NAME/):
 examples:
   techflows sweep 01_current_status 05_monitor --as-of 2025-10-03..2026-06-26/W-FRI
   techflows sweep 05_monitor --as-of 2026-01-02,2026-02-13 --param week_end=W-WED,W-FRI
+  techflows sweep 03_risks --as-of 2026-02-13 --param "shock_sds=1,2;0.5,1"  (list values)
   techflows sweep --as-of 2026-01-02..2026-06-26/W-FRI --scheduler tcp://10.0.0.5:8786
 """
 
