@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,8 @@ from techflows import config
 TEXT_SUFFIXES = (".html", ".ipynb", ".json", ".csv", ".txt", ".md")
 PYTHON = "python"
 HOME = "~"
+# Where IPython keeps a kernel's cells as files: a warning from a cell names one.
+KERNEL_CELLS = re.compile(re.escape(tempfile.gettempdir()) + r"/ipykernel_\d+(?=/)")
 
 Encode = Callable[[str], str]
 
@@ -135,7 +138,7 @@ def redact(value: Any, known: list[Root]) -> Any:
                 return "" if match[1] else "."
             return shown + (match[1] or "")
 
-        return pattern.sub(sub, text)
+        return KERNEL_CELLS.sub("ipykernel", pattern.sub(sub, text))
 
     def walk(item: Any) -> Any:
         if isinstance(item, str):
