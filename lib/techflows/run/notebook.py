@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,9 +23,7 @@ if TYPE_CHECKING:  # the index page reads LIVE_HINT without loading pandas
 
     from techflows.data.source import Source
 
-__all__ = ["Figures", "banner", "check_parameters", "data_quality", "markdown_text", "note"]
-
-UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
+__all__ = ["Figures", "banner", "check_parameters", "data_quality", "note"]
 
 # Reports show the offline fallback in their banner; the warning would only repeat it.
 warnings.filterwarnings("ignore", category=OfflineFallbackWarning)
@@ -63,11 +60,6 @@ def banner(source: Source) -> None:
 def show_html(markup: str) -> None:
     """Show HTML built here from escaped text, where JupyterLab will not typeset it as math."""
     display(HTML(block(markup)))
-
-
-def markdown_text(text: str) -> str:
-    """Escape dollar signs so amounts like $6bn are not read as LaTeX math."""
-    return UNESCAPED_DOLLAR.sub(r"\\$", text)
 
 
 def note(text: str) -> None:
