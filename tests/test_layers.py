@@ -11,7 +11,7 @@ from conftest import REPO_ROOT
 PACKAGE = REPO_ROOT / "lib" / "techflows"
 # Lower layers first; a module may import its own layer and the ones before it.
 LAYERS = (
-    ("config", "errors", "atomic", "stats"),
+    ("config", "errors", "atomic", "stats", "markup", "local_paths"),
     ("data",),
     ("analysis",),
     ("models",),

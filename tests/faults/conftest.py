@@ -146,12 +146,15 @@ def clean_headlines(market_csv) -> dict[str, float]:
 # --- the command line ----------------------------------------------------------------------
 
 
+RUN_LOCK = ".run.lock"  # techflows.run.locks.LOCK_FILE: where a run holds its folder
+
+
 def digest(folder: Path) -> dict[str, str]:
-    """sha256 of every file under folder, by relative path."""
+    """sha256 of every file under folder, by relative path (the runs' lock file aside)."""
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != RUN_LOCK
     }
 
 

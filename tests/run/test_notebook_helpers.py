@@ -9,9 +9,13 @@ import techflows as tf
 from techflows.run import notebook as nb
 
 
-def test_dollar_amounts_are_not_read_as_math():
-    assert nb.markdown_text("took in $6bn, not $2.34bn") == r"took in \$6bn, not \$2.34bn"
-    assert nb.markdown_text(r"already \$5") == r"already \$5"
+def test_dollar_amounts_are_not_read_as_math(monkeypatch):
+    shown = []
+    monkeypatch.setattr(nb, "display", shown.append)
+    nb.note(r"took in $6bn, not $2.34bn; already \$5")
+    html = shown[0]._repr_html_()
+    assert "took in $6bn, not $2.34bn; already $5" in html
+    assert html.startswith('<div class="tex2jax_ignore mathjax_ignore">')
 
 
 def test_figures_file_is_deterministic_and_complete(sample_source, tmp_path):

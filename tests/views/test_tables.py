@@ -58,7 +58,7 @@ def test_show_relabels_formats_and_hides_the_row_number():
     assert "week ending" in html and "net flow (USD bn)" in html and "from 52-week high" in html
     assert "-4.94" in html and "+0.23" in html and "-8.08%" in html and "2026-02-11" in html
     assert not re.search(r">\s*[59]\s*<", html)  # the index's row numbers are not shown
-    assert "<caption>Tech flows</caption>" in html and 'class="tf-table"' in html
+    assert "<caption>Tech flows</caption>" in html and 'class="tf-table ' in html
 
 
 def test_show_makes_a_named_index_a_column_and_formats_data_columns():

@@ -15,6 +15,7 @@ from typing import NoReturn
 from techflows import config
 from techflows.config import resolve_folder
 from techflows.errors import DataError
+from techflows.run.grid import MAX_RUNS
 
 # Parameters the runner sets itself, or that have their own option.
 OWN_OPTION = {"source": "--source", "data_dir": "--data-dir", "as_of": "--as-of"}
@@ -39,7 +40,7 @@ output layout (OUTPUT_DIR, default outputs/ in the repository):
 A run writes into a staging folder first: a failed notebook leaves its previous report, figures
 and tables in place. Other notebooks still run. Exit status: 0 all ran; 1 a notebook failed;
 2 bad input (an option, a parameter, the output folder, or a damaged data file a notebook
-stopped on); 130 interrupted.
+stopped on); 130 interrupted; 143 stopped by kill.
 
 examples:
   techflows report --source snapshot --as-of 2026-02-13 --param week_end=W-WED
@@ -214,19 +215,19 @@ output layout (OUTPUT_DIR/NAME/):
 examples:
   techflows sweep 01_current_status 05_monitor --as-of 2025-10-03..2026-06-26/W-FRI
   techflows sweep 05_monitor --as-of 2026-01-02,2026-02-13 --param week_end=W-WED,W-FRI
+  techflows sweep 03_risks --as-of 2026-02-13 --param "shock_sds=1,2;0.5,1"  (list values)
   techflows sweep --as-of 2026-01-02..2026-06-26/W-FRI --scheduler tcp://10.0.0.5:8786
 """
 
 
-def parse_param_values(text: str) -> tuple[str, list[str]]:
-    """NAME=V1,V2 for sweep --param: the name checked as --param checks it, values as text."""
-    from techflows.run.grid import parameter_values
+def parse_param_values(text: str) -> str:
+    """NAME=V1,V2 for sweep --param, its name checked as --param checks it.
 
+    The values are split once the notebooks are known: a list parameter's commas belong to
+    its value (grid.parameter_values).
+    """
     parse_param(text)
-    try:
-        return parameter_values(text)
-    except DataError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def add_sweep_command(commands: argparse._SubParsersAction) -> None:
@@ -259,7 +260,8 @@ def add_sweep_command(commands: argparse._SubParsersAction) -> None:
         default=[],
         help="a notebook parameter and its values (repeatable; checked against each notebook's "
         "declaration, as report --param is); several values are crossed with the dates and the "
-        "other parameters",
+        "other parameters. Values are separated by commas; those of a list parameter (declared "
+        "N ints or floats), whose values hold commas, by semicolons: shock_sds=1,2;0.5,1",
     )
     add_source_options(sweep)
     sweep.add_argument(
@@ -281,6 +283,13 @@ def add_sweep_command(commands: argparse._SubParsersAction) -> None:
         help="send the runs to this Dask distributed scheduler (tcp://HOST:8786), one task per "
         "run; workers need techflows installed from the same commit, and the data (see README). "
         "Default: a pool of --jobs local processes",
+    )
+    sweep.add_argument(
+        "--max-runs",
+        metavar="N",
+        type=_positive(int),
+        default=MAX_RUNS,
+        help="refuse a grid of more runs than this, before planning any (default: %(default)s)",
     )
     add_run_options(sweep, 2, "runs at the same time on this machine, without --scheduler")
 
@@ -411,17 +420,21 @@ def run_report(args: argparse.Namespace) -> int:
 def run_sweep(args: argparse.Namespace) -> int:
     """techflows sweep: 0 if every run is good (ran or reused), 1 if any failed."""
     from techflows.run import grid, sweep
-    from techflows.run.report import find_notebooks
+    from techflows.run.report import find_notebooks, require_parameters_cell
 
     dates = grid.as_of_dates(args.as_of)
-    swept = {name: values for name, values in args.param if len(values) > 1}
-    shared = {name: values[0] for name, values in args.param if len(values) == 1}
+    notebooks = find_notebooks(args.notebooks)
+    require_parameters_cell(notebooks)
+    values = grid.swept_values(args.param, notebooks)
+    swept = {name: found for name, found in values.items() if len(found) > 1}
+    shared = {name: found[0] for name, found in values.items() if len(found) == 1}
+    grid.check_size(len(dates), swept, len(notebooks), args.max_runs)
     name = args.name or f"{dates[0]}..{dates[-1]}"
     if grid.UNSAFE.search(name) or name.startswith("."):
         raise DataError(f"--name {name!r}: use letters, digits and . _ - only")
     spec = sweep.Sweep(
         name=name,
-        notebooks=tuple(find_notebooks(args.notebooks)),
+        notebooks=tuple(notebooks),
         points=tuple(grid.points(dates, swept)),
         parameters={**source_parameters(args), **shared},
         output_dir=Path(args.output_dir).resolve() / name,
@@ -480,12 +493,23 @@ COMMANDS = {
     "snapshot": run_snapshot,
     "archive": run_archive,
 }
-BAD_INPUT, INTERRUPTED = 2, 130
+BAD_INPUT, INTERRUPTED, TERMINATED = 2, 130, 128 + signal.SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """`kill` (SIGTERM): stop as Ctrl-C stops, cleaning up on the way (a sweep ends its workers)."""
+
+
+def terminate(signum: int, frame: object) -> None:
+    """SIGTERM: stop the run; a second one, or Ctrl-C, stops at once."""
+    signal.signal(signal.SIGTERM, stop_now)
+    signal.signal(signal.SIGINT, stop_now)
+    raise Terminated
 
 
 def stop_now(signum: int, frame: object) -> None:
     """A second Ctrl-C: stop at once, without a traceback (the next run cleans up)."""
-    os._exit(INTERRUPTED)
+    os._exit(TERMINATED if signum == signal.SIGTERM else INTERRUPTED)
 
 
 def first_interrupt(signum: int, frame: object) -> None:
@@ -506,6 +530,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, first_interrupt) if main_thread else None
+    previous_term = signal.signal(signal.SIGTERM, terminate) if main_thread else None
     try:
         code = COMMANDS[args.command](args)
     except DataError as exc:
@@ -515,6 +540,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = BAD_INPUT
         where = f" ({exc.filename})" if exc.filename else ""
         print(f"techflows {args.command}: error: {exc.strerror or exc}{where}", file=sys.stderr)
+    except Terminated:
+        print(f"techflows {args.command}: stopped (terminated)", file=sys.stderr, flush=True)
+        return TERMINATED
     except KeyboardInterrupt:
         # Running notebooks finish or stop before the process exits; a second Ctrl-C ends
         # it at once.
@@ -528,6 +556,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return INTERRUPTED
     if previous is not None:
         signal.signal(signal.SIGINT, previous)
+    if previous_term is not None:
+        signal.signal(signal.SIGTERM, previous_term)
     return code
 
 

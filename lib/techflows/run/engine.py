@@ -6,6 +6,7 @@ hand results back as they complete, so the caller publishes each run as soon as 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -13,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Protocol
 
 from techflows.errors import DataError
+from techflows.run import lifetime
 
 Done = tuple[Any, Any]  # (task, its result, or the exception that ended it)
 
@@ -28,7 +30,7 @@ class Engine(Protocol):
 
 
 class LocalPool:
-    """A pool of `jobs` worker processes on this machine."""
+    """A pool of `jobs` worker processes on this machine, which end with this process."""
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
@@ -36,19 +38,42 @@ class LocalPool:
         self.pool: ProcessPoolExecutor | None = None
 
     def run(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[Done]:
-        """Run the tasks, jobs at a time, in fresh processes (spawned: no inherited threads)."""
+        """Run the tasks, jobs at a time, in fresh processes (spawned: no inherited threads).
+
+        Each worker ignores Ctrl-C and ends when this process ends, however it ends
+        (lifetime.sweep_worker); if this process is stopped mid-run, its workers are ended at
+        once, and their kernels with them.
+        """
         if not tasks:
             return
         workers = max(1, min(self.jobs, len(tasks)))
-        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        self.pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=lifetime.sweep_worker,
+            initargs=(os.getpid(),),
+        )
         futures = {self.pool.submit(fn, task): task for task in tasks}
         try:
             for future in as_completed(futures):
                 error = future.exception()
                 yield futures[future], error if error is not None else future.result()
         except BaseException:
-            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.stop()
             raise
+
+    def stop(self) -> None:
+        """End the workers now (their runs are lost, their kernels end with them)."""
+        if self.pool is None:
+            return
+        processes = list(getattr(self.pool, "_processes", {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(OSError):
+                process.kill()
+        for process in processes:
+            process.join(timeout=10)
+        self.pool = None
 
     def close(self) -> None:
         """Stop the worker processes."""

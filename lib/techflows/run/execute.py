@@ -7,16 +7,17 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from techflows import atomic, config
+from techflows import atomic, config, local_paths
 from techflows.publish.archive import report_as_of
 from techflows.publish.page import dated_title
-from techflows.run.fingerprint import drop_stamp
+from techflows.run import cell_outputs
+from techflows.run.fingerprint import drop_stamp, file_digest
 from techflows.run.staging import LOCK, STAGING, staging_folder
 
 if TYPE_CHECKING:
@@ -82,7 +83,8 @@ class RunResult:
     attempts: int
     parameters: dict[str, Any]
     error: CellError | None = None
-    files: list[str] = field(default_factory=list)
+    # Every file the run published, with its sha256 as the run wrote it.
+    files: dict[str, str] = field(default_factory=dict)
     reused_from: str = ""  # a reused report: when the run that made it started
 
     @property
@@ -181,8 +183,11 @@ def _execute(job: Job, executed: Path, staging: Path) -> None:
     )
 
 
-def publish(staging: Path, final: Path) -> list[str]:
-    """Move every staged file into final (one os.replace each); drop files the run did not make."""
+def publish(staging: Path, final: Path) -> dict[str, str]:
+    """Move every staged file into final (one os.replace each); drop files the run did not make.
+
+    Returns each file published with the sha256 it had when staged: what this run wrote.
+    """
     final.mkdir(parents=True, exist_ok=True)
     # The folder's files stop matching their recorded inputs from the first replacement on.
     drop_stamp(final)
@@ -190,6 +195,7 @@ def publish(staging: Path, final: Path) -> list[str]:
         (p.relative_to(staging) for p in staging.rglob("*") if p.is_file() and p.name != LOCK),
         key=lambda rel: (rel.suffix == ".html", str(rel)),
     )
+    digests = {str(rel): file_digest(staging / rel) for rel in staged}
     for rel in staged:
         (final / rel).parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / rel, final / rel)
@@ -200,10 +206,33 @@ def publish(staging: Path, final: Path) -> list[str]:
             old.unlink()
         elif old.is_dir() and not any(old.iterdir()):
             old.rmdir()
-    return [str(rel) for rel in staged]
+    return digests
 
 
-def save_failed(executed: Path, target: Path) -> str:
+def local_folders(
+    parameters: Mapping[str, Any],
+    output_dir: Path,
+    staging: tuple[Path, str] | None = None,
+    notebooks: Sequence[str | Path] = (),
+) -> list[local_paths.Root]:
+    """The folders of this machine a run's files may name, and what they say instead.
+
+    staging: (folder, report name): the staging folder is the report's own folder (NAME/); the
+    data folder, a universe file's folder, the output folder and the notebooks' folders are
+    named by their last part (techflows.local_paths).
+    """
+    universe = str(parameters.get("universe") or "")
+    folders: list[tuple[str | Path, str] | str | Path] = [
+        *([staging] if staging is not None else []),
+        str(parameters.get("data_dir") or ""),
+        str(config.resolve_folder(universe).parent) if universe else "",
+        output_dir,
+        *(Path(n).parent for n in notebooks if Path(n).is_absolute()),
+    ]
+    return local_paths.roots(folders)
+
+
+def save_failed(executed: Path, target: Path, folders: list[local_paths.Root] | None = None) -> str:
     """Keep a failed run's notebook as target, written atomically; '' or why it could not be.
 
     A notebook papermill could not finish writing (a full disk) is not kept: a truncated file
@@ -215,7 +244,9 @@ def save_failed(executed: Path, target: Path) -> str:
     try:
         if notebook is None:
             raise OSError("the executed notebook is missing or incomplete")
-        atomic.write_text(target, nbformat.writes(notebook))
+        cell_outputs.bound(notebook)
+        text = nbformat.writes(notebook)
+        atomic.write_text(target, local_paths.redact(text, folders) if folders else text)
     except OSError as exc:
         with contextlib.suppress(OSError):
             target.unlink(missing_ok=True)
@@ -236,7 +267,7 @@ def run_notebook(job: Job, log: Log | None = None) -> RunResult:
     started = datetime.now(UTC).isoformat(timespec="seconds")
     clock = time.monotonic()
     error: CellError | None = None
-    files: list[str] = []
+    files: dict[str, str] = {}
     attempts = 0
     with staging_folder(job.output_dir, name) as staging:
         executed = staging / f"{name}.ipynb"
@@ -257,17 +288,27 @@ def run_notebook(job: Job, log: Log | None = None) -> RunResult:
                     continue
                 error = describe_error(exc, notebook, job.timeout)
                 break
+        folders = local_folders(job.parameters, job.output_dir, (staging, name), [job.notebook])
         if error is None:
             try:
+                notebook = nbformat.read(executed, as_version=4)
+                for number, total in cell_outputs.bound(notebook):
+                    log(
+                        f"{name}: cell {number} output {total / cell_outputs.MB:.1f} MB, "
+                        "truncated in the report (it keeps "
+                        f"{cell_outputs.MAX_CELL_OUTPUT_BYTES / cell_outputs.MB:.1f} MB a cell)"
+                    )
+                    atomic.write_text(executed, nbformat.writes(notebook))
                 page_title = dated_title(title, report_as_of(staging))
-                html = to_html(nbformat.read(executed, as_version=4), page_title)
+                html = to_html(notebook, page_title)
                 atomic.write_text(staging / f"{name}.html", html)
+                local_paths.publish_files(staging, folders)  # names no folder of this machine
                 files = publish(staging, final)
             except Exception as exc:
                 error = CellError(ename=type(exc).__name__, evalue=f"publishing failed: {exc}")
         if error is not None:
             final.mkdir(parents=True, exist_ok=True)
-            if problem := save_failed(executed, final / f"{name}.failed.ipynb"):
+            if problem := save_failed(executed, final / f"{name}.failed.ipynb", folders):
                 error.evalue = f"{error.evalue} ({problem})"
     return RunResult(
         name=name,
@@ -312,7 +353,7 @@ def reused_result(
         seconds=0.0,
         attempts=0,
         parameters=dict(parameters),
-        files=sorted(stamp.get("files") or ()),
+        files=dict(sorted((stamp.get("files") or {}).items())),
         reused_from=str(run.get("started") or ""),
     )
 

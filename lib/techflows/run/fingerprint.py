@@ -4,10 +4,12 @@ The inputs of a run, each hashed:
 - the notebook's bytes, and the headings of the notebooks beside it (a report links to its
   neighbours by title);
 - its parameters, with as_of=latest resolved to the date it stands for;
-- code: every techflows module the notebook imports, directly or through other modules, plus
-  the runner code that turns the executed notebook into the report (html_export). Found by
-  reading import statements, which is exact because techflows imports nothing dynamically (a
-  test keeps it so). A module's parent packages count, since importing runs their __init__;
+- code: every module of the repository the notebook imports, directly or through other
+  modules: techflows's, and modules beside the notebook (`notebooks/mine_helpers.py`, which
+  its kernel imports first), plus the runner code that turns the executed notebook into the
+  report (html_export). Found by reading import statements, which is exact because techflows
+  imports nothing dynamically (a test keeps it so). A module's parent packages count, since
+  importing runs their __init__;
 - versions: Python and every installed distribution the code imports, with everything those
   require (extras included, when installed), plus the kernel and the exporter (ipykernel,
   papermill, nbconvert); pip-installing a package nothing there requires changes nothing;
@@ -134,12 +136,27 @@ def notebook_tree(path: Path) -> ast.Module:
 
 
 @cache
-def module_path(name: str) -> Path | None:
-    """The source file of a techflows module or package, None if there is none."""
+def _package_module(name: str) -> Path | None:
     parts = name.split(".")
-    if parts[0] != PACKAGE:
-        return None
     base = config.PACKAGE_DIR.joinpath(*parts[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def module_path(name: str, local_dir: Path | None = None) -> Path | None:
+    """The source file of a techflows module or package, or of a module beside the notebook.
+
+    local_dir: the notebook's folder, where its kernel starts: `import mine_helpers` there
+    loads local_dir/mine_helpers.py (or the package local_dir/mine_helpers/) before anything
+    installed. None if there is no such file.
+    """
+    if name.split(".")[0] == PACKAGE:
+        return _package_module(name)
+    if local_dir is None:
+        return None
+    base = Path(local_dir).joinpath(*name.split("."))
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
         if candidate.is_file():
             return candidate
@@ -190,19 +207,23 @@ def _module_imports(path: Path, stamp: tuple[int, int], module: str) -> frozense
     return frozenset(imported_names(ast.parse(path.read_text(encoding="utf-8")), package))
 
 
-def closure(roots: Iterable[str]) -> tuple[set[str], set[str]]:
-    """(techflows modules, other top-level modules) reachable from the imports in roots."""
+def closure(roots: Iterable[str], local_dir: Path | None = None) -> tuple[set[str], set[str]]:
+    """(modules of the repository, other top-level modules) reachable from the imports in roots.
+
+    Modules of the repository: techflows's, and those beside the notebook (local_dir), with
+    what they import in turn; the others are installed distributions (see version_inputs).
+    """
     own: set[str] = set()
     others: set[str] = set()
     todo = list(roots)
     while todo:
         name = todo.pop()
         top = name.split(".")[0]
-        if top != PACKAGE:
+        if top != PACKAGE and module_path(top, local_dir) is None:
             others.add(top)
             continue
         for module in with_parents(name):
-            path = module_path(module)
+            path = module_path(module, local_dir)
             if path is None or module in own:
                 continue
             own.add(module)
@@ -211,9 +232,9 @@ def closure(roots: Iterable[str]) -> tuple[set[str], set[str]]:
     return own, others
 
 
-def code_inputs(modules: Iterable[str]) -> dict[str, str]:
-    """sha256 of each module's source file."""
-    found = {m: module_path(m) for m in modules}
+def code_inputs(modules: Iterable[str], local_dir: Path | None = None) -> dict[str, str]:
+    """sha256 of each module's source file (techflows's, or beside the notebook in local_dir)."""
+    found = {m: module_path(m, local_dir) for m in modules}
     return {m: file_digest(p) for m, p in sorted(found.items()) if p is not None}
 
 
@@ -379,10 +400,9 @@ def parameter_inputs(parameters: Mapping[str, Any], source: str) -> dict[str, An
 
 
 @cache
-def _closure_of(notebook: Path, stamp: tuple[int, int]) -> tuple[frozenset[str], frozenset[str]]:
+def _notebook_imports(notebook: Path, stamp: tuple[int, int]) -> frozenset[str]:
     del stamp  # cache key only
-    own, others = closure(imported_names(notebook_tree(notebook)) | set(RUNNER_MODULES))
-    return frozenset(own), frozenset(others)
+    return frozenset(imported_names(notebook_tree(notebook)) | set(RUNNER_MODULES))
 
 
 def run_inputs(notebook: Path, parameters: Mapping[str, Any], source: str = "") -> Inputs:
@@ -395,7 +415,7 @@ def run_inputs(notebook: Path, parameters: Mapping[str, Any], source: str = "") 
         notebook=file_digest(notebook),
         neighbours=neighbour_inputs(notebook),
         parameters=parameter_inputs(parameters, source),
-        code=code_inputs(own),
+        code=code_inputs(own, notebook.parent),
         versions=version_inputs(others),
         data=data_inputs(parameters, source),
     )
@@ -409,13 +429,25 @@ def stamp_path(folder: Path) -> Path:
     return Path(folder) / STAMP
 
 
-def write_stamp(folder: Path, inputs: Inputs, files: Iterable[str], run: Mapping[str, Any]) -> None:
-    """Record that folder's files (relative paths) came from a run with these inputs."""
+def write_stamp(
+    folder: Path,
+    inputs: Inputs,
+    files: Mapping[str, str] | Iterable[str],
+    run: Mapping[str, Any],
+) -> None:
+    """Record that folder's files (relative paths) came from a run with these inputs.
+
+    files: each file with the sha256 it had when the run wrote it, so that a stamp never
+    describes files another run put there since; or just the names, to hash them now.
+    """
     folder = Path(folder)
+    digests = (
+        dict(files) if isinstance(files, Mapping) else {f: file_digest(folder / f) for f in files}
+    )
     stamp = {
         "digest": inputs.digest,
         "inputs": asdict(inputs),
-        "files": {f: file_digest(folder / f) for f in sorted(files)},
+        "files": dict(sorted(digests.items())),
         "run": dict(run),
     }
     atomic.write_text(stamp_path(folder), json.dumps(stamp, indent=1, default=str) + "\n")
@@ -479,7 +511,7 @@ def differences(inputs: Inputs, notebook: Path, parameters: Mapping[str, Any]) -
     A worker checks this before it runs a task: code, versions and data must be the client's.
     """
     here = {
-        "code": code_inputs(inputs.code),
+        "code": code_inputs(inputs.code, Path(notebook).resolve().parent),
         "versions": version_inputs(_closure_of_now(notebook)[1]),
         "data": data_inputs(parameters, resolve_source(parameters)),
     }
@@ -491,6 +523,8 @@ def differences(inputs: Inputs, notebook: Path, parameters: Mapping[str, Any]) -
     return found
 
 
-def _closure_of_now(notebook: Path) -> tuple[frozenset[str], frozenset[str]]:
+def _closure_of_now(notebook: Path) -> tuple[set[str], set[str]]:
+    """The closure of a notebook's imports as its files are now (each file parsed once)."""
+    notebook = Path(notebook).resolve()
     stat = notebook.stat()
-    return _closure_of(notebook, (stat.st_mtime_ns, stat.st_size))
+    return closure(_notebook_imports(notebook, (stat.st_mtime_ns, stat.st_size)), notebook.parent)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from techflows.errors import DataError
@@ -76,16 +78,61 @@ def as_of_dates(spec: str) -> list[str]:
     return [d.isoformat() for d in sorted(found)]
 
 
-def parameter_values(text: str) -> tuple[str, list[str]]:
-    """NAME=V1,V2 for sweep --param: the name and its values, as text (notebooks type them)."""
+LIST_KINDS = ("ints", "floats")  # declared `N ints` / `floats`: one value is a list
+MAX_RUNS = 1000  # a larger grid is a typo until --max-runs says otherwise
+
+
+def parameter_values(text: str, kind: str = "") -> tuple[str, list[str]]:
+    """NAME=V1,V2 for sweep --param: the name and its values, as text (notebooks type them).
+
+    kind: the parameter's declared kind. A list parameter's value holds commas itself
+    (event_window=-5,20 is one value), so its values are separated by semicolons
+    (shock_sds=1,2;0.5,1 is two); any other parameter's values by commas.
+    """
     name, sep, values = text.partition("=")
     name = name.strip()
     if not sep or not name.isidentifier():
         raise DataError(f"--param {text!r}: not NAME=VALUE[,VALUE...] (NAME a Python identifier)")
-    parsed = [v.strip() for v in values.split(",")]
+    parsed = [v.strip() for v in values.split(";" if kind in LIST_KINDS else ",")]
     if len(set(map(repr, parsed))) != len(parsed):
         raise DataError(f"--param {name}: a value is given twice")
     return name, parsed
+
+
+def swept_values(given: Sequence[str], notebooks: Sequence[Path]) -> dict[str, list[str]]:
+    """Each --param NAME=VALUES of a sweep: its values, split as the notebooks declare NAME.
+
+    Every value is checked against the declarations here, before anything runs.
+    """
+    from techflows.run.parameters import declarations, for_notebooks
+
+    declared = {}
+    for notebook in notebooks:
+        for name, declaration in declarations(notebook).items():
+            declared.setdefault(name, declaration)
+    found = {}
+    for text in given:
+        name = text.partition("=")[0].strip()
+        kind = declared[name].kind if name in declared else ""
+        name, values = parameter_values(text, kind)
+        for value in values:
+            for_notebooks(list(notebooks), {name: value})
+        found[name] = values
+    return found
+
+
+def check_size(dates: int, swept: Mapping[str, Sequence[object]], notebooks: int, cap: int) -> int:
+    """The number of runs of a grid; DataError in one line when it is more than cap."""
+    runs = dates * math.prod(len(v) for v in swept.values()) * notebooks
+    if runs > cap:
+        parts = [f"{dates:,} as-of date{'s' if dates != 1 else ''}"]
+        parts += [f"{len(v)} values of {k}" for k, v in sorted(swept.items())]
+        parts.append(f"{notebooks} notebook{'s' if notebooks != 1 else ''}")
+        raise DataError(
+            f"the grid has {runs:,} runs ({' x '.join(parts)}), more than --max-runs {cap:,}: "
+            f"narrow it, or pass --max-runs {runs}"
+        )
+    return runs
 
 
 def points(dates: Sequence[str], swept: Mapping[str, Sequence[object]]) -> list[Point]:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import html
 import json
 import math
-import re
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from IPython.display import HTML, Markdown, display
+from IPython.display import HTML, display
 
 from techflows import atomic, config
 from techflows.errors import DataUnavailable, OfflineFallbackWarning
+from techflows.markup import block, escape, note_html
 from techflows.run.parameters import check_parameters
 from techflows.views import answers
 
@@ -25,9 +24,7 @@ if TYPE_CHECKING:  # the index page reads LIVE_HINT without loading pandas
     from techflows.data.source import Source
     from techflows.monitor.rules import Rule
 
-__all__ = ["Figures", "banner", "check_parameters", "data_quality", "markdown_text", "note"]
-
-UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
+__all__ = ["Figures", "banner", "check_parameters", "data_quality", "note"]
 
 # Reports show the offline fallback in their banner; the warning would only repeat it.
 warnings.filterwarnings("ignore", category=OfflineFallbackWarning)
@@ -47,11 +44,11 @@ def banner(source: Source) -> None:
     first, last = source.date_range()
     as_of = "latest data" if source.as_of is None else f"as of {source.as_of.date()}"
     text = (
-        f"Data source: <b>{html.escape(source.description)}</b> · market data "
+        f"Data source: <b>{escape(source.description)}</b> · market data "
         f"{first.date()} to {last.date()} ({as_of})"
     )
     if source.fallback_reason:
-        text += f"<br><b>Note:</b> {html.escape(source.fallback_reason)}."
+        text += f"<br><b>Note:</b> {escape(source.fallback_reason)}."
     if source.as_of is not None and source.has_members:
         text += (
             f"<br><b>Index membership is today's:</b> S&amp;P 500 members are the source's "
@@ -64,17 +61,17 @@ def banner(source: Source) -> None:
         "padding:6px 12px;border-left:4px solid #4c72b0;background:#eef2f8;margin:8px 0;"
         "font-size:13px;line-height:1.45"
     )
-    display(HTML(f'<div class="techflows-banner" style="{style}">{text}</div>'))
+    show_html(f'<div class="techflows-banner" style="{style}">{text}</div>')
 
 
-def markdown_text(text: str) -> str:
-    """Escape dollar signs so amounts like $6bn are not read as LaTeX math."""
-    return UNESCAPED_DOLLAR.sub(r"\\$", text)
+def show_html(markup: str) -> None:
+    """Show HTML built here from escaped text, where JupyterLab will not typeset it as math."""
+    display(HTML(block(markup)))
 
 
 def note(text: str) -> None:
-    """Show one plain line of commentary computed by the notebook."""
-    display(Markdown(markdown_text(text)))
+    """Show a line of commentary: our **bold**, *italic*, lists and breaks; data as text."""
+    show_html(f'<div class="tf-note">{note_html(text)}</div>')
 
 
 QUALITY_STYLE = (
@@ -90,17 +87,15 @@ def data_quality(flags: pd.DataFrame) -> None:
     import pandas as pd
 
     items = "".join(
-        f"<li>{html.escape(str(f.input))}, {html.escape(str(f.column))} on "
-        f"{pd.Timestamp(f.date).date()}: {html.escape(str(f.problem))}</li>"
+        f"<li>{escape(f.input)}, {escape(f.column)} on "
+        f"{pd.Timestamp(f.date).date()}: {escape(f.problem)}</li>"
         for f in flags.itertuples()
     )
-    display(
-        HTML(
-            f'<div class="tf-quality" style="{QUALITY_STYLE}"><p><strong>Data-quality flags '
-            f"({len(flags)}):</strong> "
-            "values that passed validation but are hard to believe; the figures that use them "
-            f"may be wrong. Check the inputs named.</p><ul>{items}</ul></div>"
-        )
+    show_html(
+        f'<div class="tf-quality" style="{QUALITY_STYLE}"><p><strong>Data-quality flags '
+        f"({len(flags)}):</strong> "
+        "values that passed validation but are hard to believe; the figures that use them "
+        f"may be wrong. Check the inputs named.</p><ul>{items}</ul></div>"
     )
 
 
@@ -217,7 +212,7 @@ class Figures:
     def answer(self, box: answers.Answer) -> None:
         """Show the section's answer (the report puts it at the top) and keep it for the index."""
         self.answered = box.as_dict()
-        display(HTML(answers.box_html(box)))
+        show_html(answers.box_html(box))
         data_quality(self.source.quality)  # under the answer: what it may rest on
 
     @contextmanager
@@ -229,7 +224,10 @@ class Figures:
             # Every section that lacks the data says so; the figures file lists each gap once.
             if str(gap) not in self.missing:
                 self.missing.append(str(gap))
-            display(Markdown(markdown_text(f"> **Not available:** {gap}")))
+            show_html(
+                f'<blockquote class="tf-missing"><p><strong>Not available:</strong> '
+                f"{escape(gap)}</p></blockquote>"
+            )
 
     @property
     def path(self) -> Path:

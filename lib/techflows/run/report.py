@@ -13,15 +13,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from techflows import atomic, config
+from techflows import atomic, config, local_paths
 from techflows.data.snapshot.manifest import describe, read_manifest
 from techflows.errors import DataError
-from techflows.run import fingerprint, index_page, staging
+from techflows.run import fingerprint, index_page, locks, staging
 from techflows.run.execute import (
     DEFAULT_TIMEOUT_S,
     Job,
     Log,
     RunResult,
+    local_folders,
     log_to_stderr,
     reused_result,
     run_safely,
@@ -61,6 +62,27 @@ def find_notebooks(
     if len(set(stems)) != len(stems):
         raise DataError(f"notebooks {', '.join(stems)}: two share a name; reports would collide")
     return chosen
+
+
+def require_parameters_cell(notebooks: Sequence[Path]) -> None:
+    """DataError (one line) for a notebook without a cell tagged `parameters`, or with an empty one.
+
+    The runner passes --source, --as-of and the report's own folder through that cell; a
+    notebook without one would run on its own defaults and write outside --output-dir.
+    """
+    from techflows.run.parameters import parameters_cell
+
+    for notebook in notebooks:
+        try:
+            loaded = json.loads(Path(notebook).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise DataError(f"notebook {Path(notebook).stem}: cannot be read ({exc})") from None
+        if not isinstance(loaded, dict) or not parameters_cell(loaded).strip():
+            raise DataError(
+                f"notebook {Path(notebook).stem}: no cell tagged `parameters`, so the runner "
+                "cannot give it --source, --as-of or its output folder; tag the cell that sets "
+                "them (JupyterLab: the cell's property inspector, tag `parameters`)"
+            )
 
 
 def prepare_output_dir(output_dir: Path) -> None:
@@ -150,7 +172,9 @@ def report_record(result: RunResult, output_dir: Path) -> dict[str, Any]:
         answer=figures.get("answer"),
         changes=figures.get("changes"),
     )
-    return record
+    # runs.json and the index are shared: no folder of this machine by its absolute path.
+    folders = local_folders(result.parameters, Path(output_dir), notebooks=[result.notebook])
+    return local_paths.redact(record, folders)
 
 
 def write_summary(results: Iterable[RunResult], output_dir: Path) -> list[dict[str, Any]]:
@@ -274,9 +298,25 @@ def run_reports(
     log = log or log_to_stderr
     output_dir = Path(output_dir).resolve()
     # Bad input stops here, in one line, before any kernel starts or any file is written.
+    require_parameters_cell(notebooks)
     plan = for_notebooks([Path(nb).resolve() for nb in notebooks], dict(parameters or {}))
     shared = {k: v for typed in reversed(plan.values()) for k, v in typed.items()}
     prepare_output_dir(output_dir)
+    # One run at a time in a folder: what to reuse is decided, and stamps written, inside.
+    with locks.holding(output_dir, "techflows report", log):
+        return _run_locked(plan, shared, output_dir, timeout, jobs, log, force)
+
+
+def _run_locked(
+    plan: dict[Path, dict[str, Any]],
+    shared: dict[str, Any],
+    output_dir: Path,
+    timeout: float,
+    jobs: int,
+    log: Log,
+    force: bool,
+) -> list[RunResult]:
+    """run_reports once it holds the output folder's lock."""
     # Decided once per run: for 'auto' it means probing the network.
     source = fingerprint.resolve_source(shared)
     auto_offline = shared.get("source", "auto") == "auto" and source != "yahoo"

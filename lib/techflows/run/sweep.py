@@ -14,6 +14,7 @@ of every run), index.html (the charts), sweep.json (the grid and how each run we
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -21,19 +22,21 @@ import socket
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from techflows import atomic, config
-from techflows.run import fingerprint
+from techflows import atomic, config, local_paths
+from techflows.run import fingerprint, locks
 from techflows.run.execute import (
     CellError,
     Job,
     Log,
     RunResult,
     failed_result,
+    local_folders,
     log_to_stderr,
     reused_result,
     run_safely,
@@ -62,6 +65,10 @@ class Sweep:
         Every run's parameters are made here, once, before any kernel starts.
         """
         return {**self.parameters, **point.parameters()}
+
+    def local_folders(self) -> list[local_paths.Root]:
+        """The folders of this machine its shared files may name (techflows.local_paths)."""
+        return local_folders(self.parameters, self.output_dir, notebooks=self.notebooks)
 
 
 @dataclass(frozen=True)
@@ -178,14 +185,15 @@ def publish(sweep: Sweep, task: Task, outcome: Outcome) -> None:
                 "title": result.title,
                 "worker": outcome.worker,
             }
-            fingerprint.write_stamp(staged, task.inputs, outcome.files, run)
+            written = {f: hashlib.sha256(data).hexdigest() for f, data in outcome.files.items()}
+            fingerprint.write_stamp(staged, task.inputs, written, run)
         replace_folder(staged, folder, staging_root)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
 
 
-def plan(sweep: Sweep) -> list[Task]:
-    """One task per grid point and notebook, with its inputs as they are now."""
+def plan(sweep: Sweep, tick: Callable[[], object] = lambda: None) -> list[Task]:
+    """One task per grid point and notebook, with its inputs as they are now (tick after each)."""
     tasks = []
     source = fingerprint.resolve_source(sweep.parameters)  # once: 'auto' probes the network
     for point in sweep.points:
@@ -200,6 +208,7 @@ def plan(sweep: Sweep) -> list[Task]:
             tasks.append(
                 Task(notebook_reference(notebook), point.name, parameters, sweep.timeout, inputs)
             )
+            tick()
     return tasks
 
 
@@ -255,6 +264,7 @@ def write_record(summary: Summary) -> None:
         "points": [{"run": p.name, **p.parameters()} for p in sweep.points],
         "runs": runs,
     }
+    payload = local_paths.redact(payload, sweep.local_folders())
     text = json.dumps(payload, indent=1, default=str) + "\n"
     atomic.write_text(sweep.output_dir / SWEEP_FILE, text)
 
@@ -279,17 +289,56 @@ def run_sweep(
     log: Log | None = None,
     progress: bool = True,
 ) -> Summary:
-    """Run the sweep's tasks not yet done (all with force), then its table and page."""
+    """Run the sweep's tasks not yet done (all with force), then its table and page.
+
+    One sweep at a time in a sweep's folder: a second one of the same name waits, then reuses
+    what the first made.
+    """
+    from techflows.run.report import require_parameters_cell
+
+    require_parameters_cell(sweep.notebooks)
+    log = log or log_to_stderr
+    clock = time.monotonic()
+    total, notebooks = len(sweep.points) * len(sweep.notebooks), len(sweep.notebooks)
+    log(
+        f"sweep {sweep.name}: {total} runs ({len(sweep.points)} grid points x {notebooks} "
+        f"notebook{'s' if notebooks != 1 else ''}); checking which are done"
+    )
+    with locks.holding(sweep.output_dir, f"techflows sweep {sweep.name}", log):
+        return _run_locked(sweep, scheduler, jobs, force, log, progress, clock)
+
+
+def _bar(total: int, progress: bool, **options: Any) -> Any:
     from tqdm import tqdm
 
+    return tqdm(
+        total=total,
+        unit="run",
+        file=sys.stderr,
+        disable=not progress,
+        dynamic_ncols=True,
+        **options,
+    )
+
+
+def _run_locked(
+    sweep: Sweep,
+    scheduler: str,
+    jobs: int,
+    force: bool,
+    log: Log,
+    progress: bool,
+    clock: float,
+) -> Summary:
+    """run_sweep once it holds the sweep folder's lock."""
     from techflows.run import engine as engines
     from techflows.run import sweep_figures, sweep_page
 
-    log = log or log_to_stderr
-    clock = time.monotonic()
     root = sweep.output_dir
     _clear_staging(root)
-    tasks = plan(sweep)
+    checking = _bar(len(sweep.points) * len(sweep.notebooks), progress, desc="inputs", leave=False)
+    with checking:
+        tasks = plan(sweep, checking.update)
     results: dict[tuple[str, str], RunResult] = {}
     todo = []
     for task in tasks:
@@ -304,14 +353,7 @@ def run_sweep(
     engine = engines.engine(scheduler, jobs) if todo else None
     where = engine.description if engine else "nothing to run"
     log(f"sweep {sweep.name}: {len(tasks)} runs, {len(results)} already done; {where}")
-    bar = tqdm(
-        total=len(tasks),
-        initial=len(results),
-        unit="run",
-        file=sys.stderr,
-        disable=not progress,
-        dynamic_ncols=True,
-    )
+    bar = _bar(len(tasks), progress, initial=len(results))
     try:
         for task, outcome in engine.run(execute_task, todo) if engine else ():
             if isinstance(outcome, BaseException):
@@ -321,6 +363,9 @@ def run_sweep(
             bar.update()
             if not outcome.result.ok:
                 bar.write(f"techflows: {task.run} {task.name} failed: {_error(outcome.result)}")
+    except BaseException:
+        bar.leave = False  # stopped: the one line saying so is the command's
+        raise
     finally:
         bar.close()
         if engine is not None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 import markupsafe
 
-from techflows import atomic
+from techflows import atomic, local_paths
 from techflows.run.index_page import STYLE, error_line, format_figure
 from techflows.views import sweep as charts
 
@@ -248,4 +248,5 @@ def render(summary: Summary, table: pd.DataFrame) -> str:
 
 def write(summary: Summary, table: pd.DataFrame) -> Path:
     """Write the sweep's index.html atomically."""
-    return atomic.write_text(summary.sweep.output_dir / "index.html", render(summary, table))
+    page = local_paths.redact(render(summary, table), summary.sweep.local_folders())
+    return atomic.write_text(summary.sweep.output_dir / "index.html", page)

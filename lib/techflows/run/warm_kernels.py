@@ -33,6 +33,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
 from techflows import config
+from techflows.run import lifetime
 
 SWITCH = "TECHFLOWS_WARM_KERNELS"
 READY = "ready"
@@ -109,11 +110,12 @@ def preload() -> str:
     return ""
 
 
-def _become_kernel(request: dict[str, Any], reply_fd: int) -> None:
+def _become_kernel(request: dict[str, Any], reply_fd: int, zygote: int) -> None:
     """In the forked child: set up the process as the launcher would, then run ipykernel."""
     code = 1
     try:
         os.close(reply_fd)
+        lifetime.end_with_parent(zygote)  # the zygote's end is its kernels' end, however it comes
         os.setsid()  # its own session, as jupyter_client starts kernels
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -158,11 +160,12 @@ def serve(reply_fd: int) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped as they exit
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's to handle
     children: list[int] = []
+    me = os.getpid()
     for line in sys.stdin:
         request = json.loads(line)
         pid = os.fork()
         if pid == 0:
-            _become_kernel(request, reply_fd)
+            _become_kernel(request, reply_fd, me)
         children.append(pid)
         reply.write(json.dumps({"pid": pid}) + "\n")
     # The runner has gone: take its kernels with us.

@@ -20,6 +20,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from techflows.analysis import weeks
+from techflows.markup import NO_MATH, escape
 
 Format = Callable[[object], str]
 MISSING = "–"
@@ -123,6 +124,19 @@ PRICE = number(2)
 
 
 LONG_TEXT = 30  # text columns with longer values wrap; shorter ones stay on one line
+TABLE_ATTRIBUTES = f'class="tf-table {NO_MATH}"'
+
+
+def _label(header: str) -> str:
+    """A column label for Styler.relabel_index, which reads a label as a format string."""
+    return escape(header).replace("{", "{{").replace("}", "}}")
+
+
+def as_html(fmt: Format) -> Format:
+    """fmt, its text escaped for HTML: a value is shown as written, never read as markup."""
+    return lambda value: escape(fmt(value))
+
+
 WIDE_CELL = "white-space: normal; width: 20em; min-width: 14em; max-width: 32em"
 
 
@@ -529,10 +543,10 @@ def show(
     ]
     styler = (
         flat.reset_index(drop=True)
-        .style.format(formats, na_rep=MISSING)
+        .style.format({c: as_html(f) for c, f in formats.items()}, na_rep=MISSING)
         .hide(axis="index")
-        .relabel_index(headers, axis="columns")
-        .set_table_attributes('class="tf-table"')
+        .relabel_index([_label(h) for h in headers], axis="columns")
+        .set_table_attributes(TABLE_ATTRIBUTES)
     )
     rules = []
     for i, name in enumerate(flat.columns):
@@ -545,7 +559,7 @@ def show(
             rules.append({"selector": f"td.col{i}", "props": "white-space: normal"})
     styler = styler.set_table_styles(rules, overwrite=False)
     caption = caption_with_rows(caption, len(flat), total, where, file)
-    return styler.set_caption(caption) if caption else styler
+    return styler.set_caption(escape(caption)) if caption else styler
 
 
 def not_yet(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -565,8 +579,10 @@ def show_by_row(frame: pd.DataFrame, caption: str = "", table: str | None = None
     }
     shown = pd.DataFrame(rows).T.rename_axis(frame.index.name or "").reset_index()
     styler = (
-        shown.style.hide(axis="index")
-        .set_table_attributes('class="tf-table"')
+        shown.style.format(escape)
+        .format_index(escape, axis="columns")
+        .hide(axis="index")
+        .set_table_attributes(TABLE_ATTRIBUTES)
         .set_table_styles([{"selector": "td.col0, th.col0", "props": "text-align: left"}])
     )
-    return styler.set_caption(caption) if caption else styler
+    return styler.set_caption(escape(caption)) if caption else styler
