@@ -17,6 +17,7 @@ LAYERS = (
     ("models",),
     ("monitor", "claims"),
     ("views",),
+    ("publish",),
     ("run",),
 )
 RANK = {part: rank for rank, parts in enumerate(LAYERS) for part in parts}
