@@ -170,7 +170,7 @@ def test_interactive_sessions_have_autoreload(session):
     client.load_connection_file()
     client.start_channels()
     try:
-        probe = "'autoreload' in get_ipython().extension_manager.loaded"
+        probe = "any(e.endswith('autoreload') for e in get_ipython().extension_manager.loaded)"
         reply = client.execute_interactive("", user_expressions={"on": probe}, timeout=60)
         assert reply["content"]["user_expressions"]["on"]["data"]["text/plain"] == "True"
     finally:

@@ -29,15 +29,17 @@ def test_slug_is_the_heading_anchor():
     assert answers.slug("1. The Fed's policy path") == "1-the-feds-policy-path"
     assert answers.slug("Equal- vs cap-weight") == "equal-vs-cap-weight"
     assert answers.slug("χ² and *IYW*: the 5 February low") == "2-and-iyw-the-5-february-low"
-    assert answers.anchor("The checklist") == "#the-checklist"
-    assert answers.report_href("06_claims", "1. The verdicts") == (
+    # Answers link as JupyterLab follows them; the pages turn that into the slug (page_link).
+    assert answers.anchor("The checklist") == "#The-checklist"
+    assert answers.page_link(answers.anchor("The checklist")) == "#the-checklist"
+    assert answers.page_link(answers.report_href("06_claims", "1. The verdicts")) == (
         "../06_claims/06_claims.html#1-the-verdicts"
     )
 
 
 def test_box_html_escapes_and_carries_every_part():
     box = answers.box_html(_answer())
-    assert box.startswith('<section class="tf-answer" id="answer">')
+    assert box.startswith('<section class="tf-answer mathjax_ignore tex2jax_ignore" id="answer">')
     assert "Is money coming back?" in box and "Not yet." in box
     assert "Outflows of &lt;4.94&gt; USD bn." in box and "<4.94>" not in box
     assert '<a href="#weekly-flows"><span class="tf-value">-4.94 USD bn</span></a>' in box

@@ -339,10 +339,11 @@ def source_parameters(args: argparse.Namespace) -> dict[str, object]:
 
 def run_report(args: argparse.Namespace) -> int:
     """techflows report: 0 if all ran, 2 if those that failed stopped on bad data, else 1."""
+    from techflows.run.execute import log_to_stderr
     from techflows.run.report import find_notebooks, run_reports
 
     parameters = notebook_parameters(args)
-    notebooks = find_notebooks(args.notebooks)
+    notebooks = find_notebooks(args.notebooks, log=log_to_stderr)
     results = run_reports(
         notebooks,
         output_dir=args.output_dir,
@@ -360,6 +361,7 @@ def run_report(args: argparse.Namespace) -> int:
 def run_sweep(args: argparse.Namespace) -> int:
     """techflows sweep: 0 if every run is good (ran or reused), 1 if any failed."""
     from techflows.run import grid, sweep
+    from techflows.run.execute import log_to_stderr
     from techflows.run.report import find_notebooks
 
     dates = grid.as_of_dates(args.as_of)
@@ -370,7 +372,7 @@ def run_sweep(args: argparse.Namespace) -> int:
         raise DataError(f"--name {name!r}: use letters, digits and . _ - only")
     spec = sweep.Sweep(
         name=name,
-        notebooks=tuple(find_notebooks(args.notebooks)),
+        notebooks=tuple(find_notebooks(args.notebooks, log=log_to_stderr)),
         points=tuple(grid.points(dates, swept)),
         parameters={**source_parameters(args), **shared},
         output_dir=Path(args.output_dir).resolve() / name,

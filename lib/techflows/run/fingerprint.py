@@ -1,8 +1,8 @@
 """What a notebook run's outputs depend on, and whether a previous run of the same can be reused.
 
 The inputs of a run, each hashed:
-- the notebook's bytes, and the headings of the notebooks beside it (a report links to its
-  neighbours by title);
+- the notebook's cells (kind, source, tags; not outputs or metadata), and the headings of the
+  notebooks beside it (a report links to its neighbours by title);
 - its parameters, with as_of=latest resolved to the date it stands for;
 - code: every techflows module the notebook imports, directly or through other modules, plus
   the runner code that turns the executed notebook into the report (html_export). Found by
@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from techflows import atomic, config
+from techflows.run.sections import sections
 
 STAMP = ".inputs.json"
 PACKAGE = "techflows"
@@ -109,9 +110,18 @@ def headings(path: Path) -> str:
     return _sha256("\n".join(lines).encode())
 
 
+def notebook_digest(path: Path) -> str:
+    """sha256 of what a notebook runs: each cell's kind, source and tags; not its outputs,
+    execution counts or metadata, which change with every run or save in JupyterLab."""
+    cells = [
+        [c.get("cell_type"), _text(c), c.get("metadata", {}).get("tags", [])] for c in _cells(path)
+    ]
+    return _sha256(json.dumps(cells, sort_keys=True).encode())
+
+
 def neighbour_inputs(notebook: Path) -> dict[str, str]:
-    """The notebooks before and after this one in its folder, by name, with their headings."""
-    siblings = sorted(notebook.parent.glob("*.ipynb"))
+    """The section notebooks before and after this one in its folder, by name, with headings."""
+    siblings = sections(notebook.parent)
     if notebook not in siblings:
         return {}
     here = siblings.index(notebook)
@@ -392,7 +402,7 @@ def run_inputs(notebook: Path, parameters: Mapping[str, Any], source: str = "") 
     own, others = _closure_of_now(notebook)
     source = source or resolve_source(parameters)
     return Inputs(
-        notebook=file_digest(notebook),
+        notebook=notebook_digest(notebook),
         neighbours=neighbour_inputs(notebook),
         parameters=parameter_inputs(parameters, source),
         code=code_inputs(own),

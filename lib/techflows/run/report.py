@@ -26,7 +26,8 @@ from techflows.run.execute import (
     reused_result,
     run_safely,
 )
-from techflows.run.parameters import for_notebooks
+from techflows.run.parameters import for_notebooks, saved_edits
+from techflows.run.sections import HOW, is_section
 
 DEFAULT_JOBS = 2
 
@@ -34,16 +35,25 @@ DEFAULT_JOBS = 2
 RUNS_FILE = "runs.json"
 
 
+def section_notebooks(found: Sequence[Path], log: Log | None = None) -> list[Path]:
+    """The notebooks named like sections (NN_name.ipynb); one line names the others, skipped."""
+    skipped = [p.name for p in found if not is_section(p)]
+    if skipped and log is not None:
+        log(f"skipped {', '.join(skipped)}: not published ({HOW})")
+    return [p for p in found if is_section(p)]
+
+
 def find_notebooks(
-    names: Sequence[str] = (), notebook_dir: Path = config.NOTEBOOK_DIR
+    names: Sequence[str] = (), notebook_dir: Path = config.NOTEBOOK_DIR, log: Log | None = None
 ) -> list[Path]:
-    """All notebooks in notebook_dir (sorted), or those named by path or stem."""
+    """All section notebooks in notebook_dir (sorted), or those named by path or stem."""
     notebook_dir = Path(notebook_dir)
     available = sorted(notebook_dir.glob("*.ipynb")) if notebook_dir.is_dir() else []
     if not names:
-        if not available:
-            raise DataError(f"no notebooks found in {notebook_dir}")
-        return available
+        sections = section_notebooks(available, log)
+        if not sections:
+            raise DataError(f"no section notebooks found in {notebook_dir} ({HOW})")
+        return sections
     by_stem = {p.stem: p for p in available}
     chosen: list[Path] = []
     for name in names:
@@ -55,6 +65,8 @@ def find_notebooks(
         else:
             known = ", ".join(by_stem) or f"none in {notebook_dir}"
             raise DataError(f"notebook {name!r}: not found (known: {known})")
+        if not is_section(found):
+            raise DataError(f"notebook {name!r}: not a section; {HOW} (techflows new NN_name)")
         if found not in chosen:
             chosen.append(found)
     stems = [p.stem for p in chosen]
@@ -151,6 +163,13 @@ def report_record(result: RunResult, output_dir: Path) -> dict[str, Any]:
     return record
 
 
+def _still_there(record: dict[str, Any]) -> bool:
+    """True while the notebook of a report from an earlier run still exists as a section."""
+    notebook = Path(str(record.get("notebook") or ""))
+    path = notebook if notebook.is_absolute() else config.REPO_ROOT / notebook
+    return path.is_file() and is_section(path)
+
+
 def write_summary(results: Iterable[RunResult], output_dir: Path) -> list[dict[str, Any]]:
     """Write runs.json and index.html; sections not run this time keep their last entry."""
     output_dir = Path(output_dir)
@@ -158,7 +177,7 @@ def write_summary(results: Iterable[RunResult], output_dir: Path) -> list[dict[s
     previous = _read_json(output_dir / RUNS_FILE) or {}
     for old in previous.get("reports", []):
         name = old.get("name") if isinstance(old, dict) else None
-        if name and name not in fresh and (output_dir / name).is_dir():
+        if name and name not in fresh and (output_dir / name).is_dir() and _still_there(old):
             fresh[name] = old
     records = [fresh[name] for name in sorted(fresh)]
     generated = datetime.now(UTC).isoformat(timespec="seconds")
@@ -273,12 +292,19 @@ def run_reports(
     output_dir = Path(output_dir).resolve()
     # Bad input stops here, in one line, before any kernel starts or any file is written.
     plan = for_notebooks([Path(nb).resolve() for nb in notebooks], dict(parameters or {}))
+    for notebook in plan:  # every parameter is passed: a value saved in a notebook is unused
+        for edit in saved_edits(notebook):
+            log(f"warning: {edit}")
     shared = {k: v for typed in reversed(plan.values()) for k, v in typed.items()}
     prepare_output_dir(output_dir)
     # Decided once per run: for 'auto' it means probing the network.
     source = fingerprint.resolve_source(shared)
     auto_offline = shared.get("source", "auto") == "auto" and source != "yahoo"
-    work = [Job(nb, output_dir, typed, timeout) for nb, typed in plan.items()]
+    # output_dir as recorded: the report's folder beside the index (papermill gets the staging one)
+    work = [
+        Job(nb, output_dir, {**typed, "output_dir": f"{nb.stem}/"}, timeout)
+        for nb, typed in plan.items()
+    ]
     inputs = {job.name: job_inputs(job, source) for job in work}
     reused = [] if force else reusable_results(work, inputs)
     todo = longest_first([job for job in work if job.name not in {r.name for r in reused}])
