@@ -187,6 +187,16 @@ def write_summary(results: Iterable[RunResult], output_dir: Path) -> list[dict[s
     return records
 
 
+def travel(output_dir: Path, records: list[dict[str, Any]], log: Log) -> None:
+    """The PDFs and the zip of the report; a failure there is one line, the report stands."""
+    from techflows.publish import publish_report
+
+    try:
+        publish_report(output_dir, records, log)
+    except OSError as exc:
+        log(f"the PDFs and zip of the report could not be written: {exc.strerror or exc}")
+
+
 def offline(parameters: dict[str, Any]) -> str:
     """What source 'auto' reads without a network: the csv folder named first, then the snapshot."""
     snapshot = f"the {describe(read_manifest(config.SNAPSHOT_DIR))}"
@@ -330,7 +340,8 @@ def run_reports(
     ran = run_jobs(todo, workers, log, inputs, done=len(reused), total=len(work))
     results = sorted(reused + ran, key=lambda r: r.name)
     staging.remove_stale(output_dir)
-    write_summary(results, output_dir)
+    records = write_summary(results, output_dir)
+    travel(output_dir, records, log)
     failed = [r.name for r in results if not r.ok]
     tail = f": {', '.join(failed)}" if failed else ""
     counts = f"{len(ran) - len(failed)} ok, {len(reused)} reused, {len(failed)} failed{tail}"

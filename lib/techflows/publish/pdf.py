@@ -1,0 +1,190 @@
+"""PDFs of the report, printed by the system Chromium through Playwright (no browser download).
+
+Each section's page becomes NAME/NAME.pdf; the index and every section, in order, become the
+whole report, techflows-report.pdf. Every printed page carries its title and the data's as-of
+date at the top and its page number at the bottom; the whole report also numbers its pages
+through ("report page 7 of 40"). The pages' print styles (html_export, index_page) keep every
+column of a wide table and each chart on one page. A section's PDF is printed again only when
+its page changed. Without Chromium (or Playwright, or pypdf) the run still succeeds and says in
+one line that the PDFs were skipped and why.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from techflows import atomic
+
+CHROMIUM_ENV = "TECHFLOWS_CHROMIUM"  # another Chromium binary than the system's
+SYSTEM_CHROMIUM = "/usr/bin/chromium"
+REPORT_PDF = "techflows-report.pdf"
+INDEX_TITLE = "techflows reports"
+MARGINS = {"top": "18mm", "bottom": "16mm", "left": "12mm", "right": "12mm"}
+EDGE = "font: 8px system-ui, sans-serif; color: #555; width: 100%; margin: 0 12mm;"
+HEADER = (
+    f'<div style="{EDGE} display: flex; justify-content: space-between; gap: 12px;">'
+    "<span>{title}</span><span>data as of {as_of}</span></div>"
+)
+FOOTER = (
+    f'<div style="{EDGE} text-align: right;">page <span class="pageNumber"></span> of '
+    '<span class="totalPages"></span></div>'
+)
+REPORT_FOOTER = (
+    f'<div style="{EDGE} text-align: left;">report page <span class="pageNumber"></span> of '
+    '<span class="totalPages"></span></div>'
+)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One page to print: its HTML, its PDF, and what its header says."""
+
+    html: Path
+    pdf: Path
+    title: str
+    as_of: str
+
+    @property
+    def current(self) -> bool:
+        """True when the PDF was printed from the page as it is now."""
+        return self.pdf.is_file() and self.pdf.stat().st_mtime_ns >= self.html.stat().st_mtime_ns
+
+
+def chromium() -> Path:
+    """The Chromium that prints: TECHFLOWS_CHROMIUM, else chromium on the PATH, else the system's."""
+    named = os.environ.get(CHROMIUM_ENV) or shutil.which("chromium") or SYSTEM_CHROMIUM
+    return Path(named)
+
+
+def why_not(binary: Path) -> str:
+    """Why PDFs cannot be printed here ('' when they can)."""
+    if not binary.is_file():
+        return f"no Chromium at {binary} (apt-get install chromium, or set {CHROMIUM_ENV})"
+    for module, package in (("playwright.sync_api", "playwright"), ("pypdf", "pypdf")):
+        try:
+            __import__(module)
+        except ImportError:
+            return f"{package} is not installed (pip install -e '.[dev]')"
+    return ""
+
+
+def parts(output_dir: Path, records: Sequence[dict[str, Any]]) -> tuple[Part, list[Part]]:
+    """The index and each section with a report page, in the index's order."""
+    dates = sorted({str(r["as_of"]) for r in records if r.get("as_of")})
+    index = Part(
+        output_dir / "index.html",
+        output_dir / REPORT_PDF,  # the index is printed into the whole report only
+        INDEX_TITLE,
+        ", ".join(dates) or "n/a",
+    )
+    sections = [
+        Part(
+            output_dir / str(r["html"]),
+            output_dir / str(r["name"]) / f"{r['name']}.pdf",
+            str(r.get("title") or r["name"]),
+            str(r.get("as_of") or "n/a"),
+        )
+        for r in records
+        if r.get("html") and (output_dir / str(r["html"])).is_file()
+    ]
+    return index, sections
+
+
+def print_pdfs(
+    output_dir: Path, records: Sequence[dict[str, Any]], log: Callable[[str], None]
+) -> list[Path]:
+    """Print the sections' PDFs that are not current, and the whole report if any part changed."""
+    index, sections = parts(output_dir, records)
+    whole = output_dir / REPORT_PDF
+    todo = [p for p in sections if not p.current]
+    if not todo and whole.is_file() and sections:
+        return []
+    binary = chromium()
+    if reason := why_not(binary):
+        log(f"PDFs skipped: {reason}")
+        return []
+    from playwright.sync_api import Error, sync_playwright
+
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(binary), args=["--no-sandbox", "--disable-gpu"]
+            )
+            try:
+                printer = _Printer(browser)
+                for part in todo:
+                    atomic.write_bytes(part.pdf, printer.pdf(part, FOOTER))
+                ordered = [printer.pdf(index, FOOTER), *(p.pdf.read_bytes() for p in sections)]
+                atomic.write_bytes(whole, printer.whole(ordered, [index, *sections]))
+            finally:
+                browser.close()
+    except Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        log(f"PDFs skipped: Chromium at {binary} could not print ({first})")
+        return []
+    written = [p.pdf for p in todo] + [whole]
+    log(f"printed {len(todo)} section PDF(s) and {REPORT_PDF} ({len(written)} file(s))")
+    return written
+
+
+class _Printer:
+    """Prints pages with one browser."""
+
+    def __init__(self, browser: Any) -> None:
+        self.browser = browser
+
+    def pdf(self, part: Part, footer: str) -> bytes:
+        """The PDF of one page, its title and as-of date in every page's header."""
+        page = self.browser.new_page()
+        try:
+            page.goto(part.html.resolve().as_uri(), wait_until="load")
+            header = HEADER.format(title=html.escape(part.title), as_of=html.escape(part.as_of))
+            return page.pdf(
+                format="A4",
+                print_background=True,
+                display_header_footer=True,
+                header_template=header,
+                footer_template=footer,
+                margin=MARGINS,
+            )
+        finally:
+            page.close()
+
+    def numbers(self, count: int) -> bytes:
+        """count empty pages whose footers say 'report page N of count'."""
+        blank = '<div style="break-after: page; height: 1px"></div>' * (count - 1) + "<div></div>"
+        page = self.browser.new_page()
+        try:
+            page.set_content(f"<!DOCTYPE html><html><body>{blank}</body></html>")
+            return page.pdf(
+                format="A4",
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=REPORT_FOOTER,
+                margin=MARGINS,
+            )
+        finally:
+            page.close()
+
+    def whole(self, pdfs: Sequence[bytes], order: Sequence[Part]) -> bytes:
+        """The parts as one PDF, a bookmark per part, its pages numbered through."""
+        from pypdf import PdfReader, PdfWriter
+
+        writer = PdfWriter()
+        for data, part in zip(pdfs, order, strict=True):
+            start = len(writer.pages)
+            writer.append(PdfReader(io.BytesIO(data)))
+            writer.add_outline_item(part.title, start)
+        overlay = PdfReader(io.BytesIO(self.numbers(len(writer.pages))))
+        for page, numbers in zip(writer.pages, overlay.pages, strict=True):
+            page.merge_page(numbers)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
