@@ -143,7 +143,28 @@ def build_parser() -> Parser:
     add_run_options(report, DEFAULT_JOBS, "notebooks run at the same time")
     add_sweep_command(commands)
     add_snapshot_commands(commands)
+    add_new_command(commands)
     return parser
+
+
+def add_new_command(commands: argparse._SubParsersAction) -> None:
+    """techflows new: start a section notebook with the conventions in place."""
+    new = commands.add_parser(
+        "new",
+        help="write a new section notebook (NN_name) with the project's conventions in place",
+        description="Write NOTEBOOK_DIR/NAME.ipynb: the title, the shared parameters cell, the "
+        "set-up (parameter check, source, figures, banner), one measured example with its "
+        "method note, and the answer cell. It runs as it is; replace the example with the "
+        "section's own evidence (README: Adding a section).",
+    )
+    new.add_argument("name", metavar="NN_name", help="e.g. 07_semiconductors")
+    new.add_argument(
+        "--notebook-dir",
+        metavar="DIR",
+        type=Path,
+        default=config.NOTEBOOK_DIR,
+        help=f"where the notebook goes (default: {config.NOTEBOOK_DIR})",
+    )
 
 
 def add_source_options(command: argparse.ArgumentParser) -> None:
@@ -401,7 +422,20 @@ def run_snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"report": run_report, "sweep": run_sweep, "snapshot": run_snapshot}
+def run_new(args: argparse.Namespace) -> int:
+    """techflows new: 0 when the notebook is written."""
+    from techflows.run.new_section import write_section
+
+    path = write_section(args.name, args.notebook_dir)
+    print(
+        f"techflows new: wrote {path}; open it with make lab, then "
+        f"techflows report {args.name}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+COMMANDS = {"report": run_report, "sweep": run_sweep, "snapshot": run_snapshot, "new": run_new}
 BAD_INPUT, INTERRUPTED = 2, 130
 
 
