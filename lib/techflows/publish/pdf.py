@@ -58,7 +58,8 @@ class Part:
 
 
 def chromium() -> Path:
-    """The Chromium that prints: TECHFLOWS_CHROMIUM, else chromium on the PATH, else the system's."""
+    """The Chromium that prints: TECHFLOWS_CHROMIUM, else chromium on the PATH, else the system's
+    (/usr/bin/chromium)."""
     named = os.environ.get(CHROMIUM_ENV) or shutil.which("chromium") or SYSTEM_CHROMIUM
     return Path(named)
 
@@ -181,7 +182,7 @@ class _Printer:
         for data, part in zip(pdfs, order, strict=True):
             start = len(writer.pages)
             writer.append(PdfReader(io.BytesIO(data)))
-            writer.add_outline_item(part.title, start)
+            writer.add_outline_item(title=part.title, page_number=start)
         overlay = PdfReader(io.BytesIO(self.numbers(len(writer.pages))))
         for page, numbers in zip(writer.pages, overlay.pages, strict=True):
             page.merge_page(numbers)

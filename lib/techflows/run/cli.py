@@ -428,8 +428,7 @@ def run_new(args: argparse.Namespace) -> int:
 
     path = write_section(args.name, args.notebook_dir)
     print(
-        f"techflows new: wrote {path}; open it with make lab, then "
-        f"techflows report {args.name}",
+        f"techflows new: wrote {path}; open it with make lab, then techflows report {args.name}",
         file=sys.stderr,
     )
     return 0

@@ -11,10 +11,10 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from urllib.parse import unquote
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 if TYPE_CHECKING:  # the index page renders answers without loading pandas or the claims
     import pandas as pd
@@ -71,8 +71,8 @@ def report_href(section: str, heading: str = "") -> str:
 
 def page_link(href: str, page: str = "") -> str:
     """An answer link as the reports' pages need it: a heading's anchor is its slug, another
-    section is its report ('06_claims.ipynb#2.-Seed-000' -> '../06_claims/06_claims.html#2-seed-000');
-    page prefixes an in-page anchor (the index links into a report). Other links stay as they are."""
+    section is its report ('06_claims.ipynb#2.-Seed-000' -> '../06_claims/06_claims.html#2-seed-
+    000'); page prefixes an in-page anchor (the index links into a report). Other links stay."""
     found = NOTEBOOK_LINK.fullmatch(href)
     if not href or found is None:
         return href
