@@ -52,6 +52,16 @@ code { font-size: .85rem; }
 .answer a.src { font-size: .8rem; white-space: nowrap; background: #e3eaf6; border-radius: 3px;
                 padding: 0 .3rem; margin-left: .15rem; }
 .hint { color: #444; font-size: .9rem; }
+.tf-scroll { overflow-x: auto; max-width: 100%; }
+.tf-scroll code { overflow-wrap: anywhere; }
+@media (max-width: 700px) { .summary { grid-template-columns: 1fr; } }
+@page { size: A4; margin: 18mm 12mm 16mm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 11px; }
+  .tf-scroll { overflow: visible; }
+  table { font-size: 8.5px; } th, td { overflow-wrap: anywhere; padding: 2px 4px; }
+  .card, tr, .answer { break-inside: avoid; } h2 { break-after: avoid; }
+}
 """
 
 TEMPLATE = """<!DOCTYPE html>
@@ -113,6 +123,7 @@ title="the evidence">{{ s.href.split('/')[0][:2] }} ›</a>{% endif %}{% endfor 
 </div>
 
 <h2>Reports</h2>
+<div class="tf-scroll">
 <table>
 <thead><tr><th>Report</th><th>Status</th><th>Run time</th><th>Data</th><th>Parameters</th>
 <th>Files</th></tr></thead>
@@ -140,6 +151,7 @@ since this run</div>{% elif r.good %}<span class="ok">ok</span>{% else %}
 {%- endfor %}
 </tbody>
 </table>
+</div>
 </body>
 </html>
 """
