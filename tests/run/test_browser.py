@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import unicodedata
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -165,8 +166,7 @@ def test_the_answer_is_on_the_first_screen(pages):
 # --- on a phone --------------------------------------------------------------------------------
 
 PHONE = """() => {
-  const visible = (el) => !!el && el.getClientRects().length > 0
-    && getComputedStyle(el).visibility !== 'hidden';
+  const visible = (el) => !!el && el.checkVisibility({visibilityProperty: true});
   const toc = document.querySelector('.tf-toc');
   const list = toc && toc.querySelector('ul');
   const button = toc && toc.querySelector('summary, button');
@@ -297,7 +297,8 @@ def _parse(path: Path) -> _Page:
 
 
 def _squeezed(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """Text as compared: ligatures undone (a PDF's "ﬂ"), no whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 @pytest.fixture(scope="module")

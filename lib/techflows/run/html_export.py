@@ -108,10 +108,9 @@ h1, h2, h3 { scroll-margin-top: 52px; }
 .jp-RenderedHTMLCommon table.tf-table caption { white-space: nowrap; }
 .celltag_method { font-size: 13px; color: #4a5260; border-left: 3px solid #d5dbe5;
   padding-left: 12px; margin: 2px 0 10px; }
-.jp-OutputArea:has(> .jp-OutputArea-child:nth-child(2)):not(:has(> .jp-OutputArea-child >
-  .jp-OutputArea-output:not(.jp-RenderedImage))) { display: flex; flex-wrap: wrap; gap: 8px; }
-.jp-OutputArea:has(> .jp-OutputArea-child:nth-child(2)) > .jp-OutputArea-child {
-  flex: 1 1 440px; min-width: 0; }
+.jp-OutputArea { display: flex; flex-wrap: wrap; column-gap: 8px; }
+.jp-OutputArea > .jp-OutputArea-child { flex: 1 1 100%; min-width: 0; }
+.jp-OutputArea > .jp-OutputArea-child:has(> .jp-RenderedImage) { flex: 1 1 440px; }
 @media (max-width: 980px) { .tf-page { display: block; } .tf-toc { position: static;
   max-height: none; padding: 8px 12px 0; } }
 @media (max-width: 700px) {
