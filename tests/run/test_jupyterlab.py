@@ -108,7 +108,7 @@ def session(lab):
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
         )
         page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.goto(f"{base}/lab")
+        page.goto(f"{base}/")  # where `make lab` sends the browser
         page.wait_for_selector(".jp-DirListing-item", timeout=120_000)
         landing = {
             "url": page.url,
