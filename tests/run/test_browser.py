@@ -328,7 +328,9 @@ def test_the_pdfs_lose_no_column(articles_week_reports, pdfs):
             checked += 1
     assert checked > 100
     claims = _squeezed(" ".join(p["text"] for p in pdfs["06_claims"]))
-    assert "Measured" in claims and "Verdict" in claims
+    # The ledger's last columns, the ones a printed page used to cut off.
+    for header in ("what the article says", "data", "verdict", "window measured"):
+        assert _squeezed(header) in claims, header
 
 
 def test_every_printed_page_carries_title_as_of_and_page_number(articles_week_reports, pdfs):
