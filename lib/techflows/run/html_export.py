@@ -126,13 +126,19 @@ h1, h2, h3 { scroll-margin-top: 52px; }
   .tf-bar, .tf-toc, .tf-foot { display: none !important; }
   .tf-page { display: block; max-width: none; }
   .tf-page > main { padding: 0; }
+  .jp-OutputArea { display: block; }
   .jp-OutputArea-output { overflow: visible !important; }
+  /* Every table fits the page: its cells wrap, each keeps a readable width, and a table of
+     nine columns or more is set smaller. */
   .jp-RenderedHTMLCommon table, .jp-RenderedHTMLCommon table.tf-table { table-layout: auto;
     width: auto; max-width: 100%; font-size: 8.5px; }
   .jp-RenderedHTMLCommon table td, .jp-RenderedHTMLCommon table th,
   .jp-RenderedHTMLCommon table caption, .jp-RenderedHTMLCommon table.tf-table td,
   .jp-RenderedHTMLCommon table.tf-table caption {
     white-space: normal !important; overflow-wrap: anywhere; padding: 2px 4px; }
+  .jp-RenderedHTMLCommon table td, .jp-RenderedHTMLCommon table th { min-width: 5em !important; }
+  .jp-RenderedHTMLCommon table:has(th:nth-child(9)) { font-size: 7px; }
+  .jp-RenderedHTMLCommon table:has(th:nth-child(9)) :is(td, th) { min-width: 4.4em !important; }
   img, .jp-RenderedImage, .tf-answer, tr { break-inside: avoid; }
   img { max-height: 230mm; object-fit: contain; }
   h1, h2, h3 { break-after: avoid; }
