@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-report: $(STAMP) git-filter  ## run every notebook and write outputs/index.html (ARGS="--source csv ..." to customise)
+report: $(STAMP) $(KERNEL) git-filter  ## run every notebook and write outputs/index.html (ARGS="--source csv ..." to customise)
 	$(BIN)/techflows report $(ARGS)
 
 test: $(STAMP) git-filter lint  ## lint, then the test suite (offline; real-data tests skip without ../shared)
@@ -42,7 +42,7 @@ git-filter: $(STAMP)
 	  echo "git filter: a linked worktree; run make in the main checkout to install nbstripout"; \
 	fi
 
-bench: $(STAMP)  ## time the data layer, each notebook, incremental reruns and sweeps (BENCH_ARGS="--dates 4" for a short sweep)
+bench: $(STAMP) $(KERNEL)  ## time the data layer, each notebook, incremental reruns and sweeps (BENCH_ARGS="--dates 4" for a short sweep)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/batch.py $(BENCH_ARGS)
 
