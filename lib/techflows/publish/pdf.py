@@ -25,6 +25,7 @@ from techflows import atomic
 CHROMIUM_ENV = "TECHFLOWS_CHROMIUM"  # another Chromium binary than the system's
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
 REPORT_PDF = "techflows-report.pdf"
+GOOD = ("ok", "reused")  # runs whose page is current
 INDEX_TITLE = "techflows reports"
 MARGINS = {"top": "18mm", "bottom": "16mm", "left": "12mm", "right": "12mm"}
 EDGE = "font: 8px system-ui, sans-serif; color: #555; width: 100%; margin: 0 12mm;"
@@ -50,6 +51,7 @@ class Part:
     pdf: Path
     title: str
     as_of: str
+    good: bool = True  # a failed run's section keeps the PDF of its last good run
 
     @property
     def current(self) -> bool:
@@ -91,6 +93,7 @@ def parts(output_dir: Path, records: Sequence[dict[str, Any]]) -> tuple[Part, li
             output_dir / str(r["name"]) / f"{r['name']}.pdf",
             str(r.get("title") or r["name"]),
             str(r.get("as_of") or "n/a"),
+            r.get("status") in GOOD,
         )
         for r in records
         if r.get("html") and (output_dir / str(r["html"])).is_file()
@@ -101,11 +104,12 @@ def parts(output_dir: Path, records: Sequence[dict[str, Any]]) -> tuple[Part, li
 def print_pdfs(
     output_dir: Path, records: Sequence[dict[str, Any]], log: Callable[[str], None]
 ) -> list[Path]:
-    """Print the sections' PDFs that are not current, and the whole report if any part changed."""
+    """Print the PDFs of the sections that ran well and have none of their page as it is now,
+    then the whole report (the index and every section with a PDF) if any part changed."""
     index, sections = parts(output_dir, records)
     whole = output_dir / REPORT_PDF
-    todo = [p for p in sections if not p.current]
-    if not todo and whole.is_file() and sections:
+    todo = [p for p in sections if p.good and not p.current]
+    if not todo and (whole.is_file() or not any(p.pdf.is_file() for p in sections)):
         return []
     binary = chromium()
     if reason := why_not(binary):
@@ -122,8 +126,9 @@ def print_pdfs(
                 printer = _Printer(browser)
                 for part in todo:
                     atomic.write_bytes(part.pdf, printer.pdf(part, FOOTER))
-                ordered = [printer.pdf(index, FOOTER), *(p.pdf.read_bytes() for p in sections)]
-                atomic.write_bytes(whole, printer.whole(ordered, [index, *sections]))
+                printed = [p for p in sections if p.pdf.is_file()]
+                ordered = [printer.pdf(index, FOOTER), *(p.pdf.read_bytes() for p in printed)]
+                atomic.write_bytes(whole, printer.whole(ordered, [index, *printed]))
             finally:
                 browser.close()
     except Error as exc:

@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any
 
 from techflows import atomic, config
-from techflows.run.sections import sections
 
 STAMP = ".inputs.json"
 PACKAGE = "techflows"
@@ -120,8 +119,8 @@ def notebook_digest(path: Path) -> str:
 
 
 def neighbour_inputs(notebook: Path) -> dict[str, str]:
-    """The section notebooks before and after this one in its folder, by name, with headings."""
-    siblings = sections(notebook.parent)
+    """The notebooks before and after this one in its folder, by name, with their headings."""
+    siblings = sorted(notebook.parent.glob("*.ipynb"))
     if notebook not in siblings:
         return {}
     here = siblings.index(notebook)
