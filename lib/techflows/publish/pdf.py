@@ -12,6 +12,7 @@ one line that the PDFs were skipped and why.
 from __future__ import annotations
 
 import html
+import importlib.util
 import io
 import os
 import shutil
@@ -70,10 +71,8 @@ def why_not(binary: Path) -> str:
     """Why PDFs cannot be printed here ('' when they can)."""
     if not binary.is_file():
         return f"no Chromium at {binary} (apt-get install chromium, or set {CHROMIUM_ENV})"
-    for module, package in (("playwright.sync_api", "playwright"), ("pypdf", "pypdf")):
-        try:
-            __import__(module)
-        except ImportError:
+    for package in ("playwright", "pypdf"):
+        if importlib.util.find_spec(package) is None:
             return f"{package} is not installed (pip install -e '.[dev]')"
     return ""
 
