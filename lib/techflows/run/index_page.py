@@ -78,12 +78,6 @@ TEMPLATE = """<!DOCTYPE html>
 {{ n_ok }} ok{% if n_reused %} ({{ n_reused }} reused: inputs unchanged){% endif %}
 {%- if n_failed %}, <span class="failed-status">{{ n_failed }} failed</span>{% endif %}.
 Machine-readable summary: <a href="runs.json">runs.json</a>.</p>
-{%- for d in data_sources %}
-<div class="banner">Data source: <b>{{ d.description }}</b>{% if d.range %} · market data
-{{ d.range[0] }} to {{ d.range[1] }}{% endif %}{% if d.fallback %}<br><b>Note:</b>
-{{ d.fallback }}.{% endif %}{% if d.stored %}<br><span class="hint">{{ live_hint }}</span>
-{%- endif %}</div>
-{%- endfor %}
 
 {%- if overall %}
 <section class="answer" id="the-answer">
@@ -95,6 +89,12 @@ title="the evidence">{{ s.href.split('/')[0][:2] }} ›</a>{% endif %}{% endfor 
 {%- endfor %}
 </section>
 {%- endif %}
+{%- for d in data_sources %}
+<div class="banner">Data source: <b>{{ d.description }}</b>{% if d.range %} · market data
+{{ d.range[0] }} to {{ d.range[1] }}{% endif %}{% if d.fallback %}<br><b>Note:</b>
+{{ d.fallback }}.{% endif %}{% if d.stored %}<br><span class="hint">{{ live_hint }}</span>
+{%- endif %}</div>
+{%- endfor %}
 
 <h2>Headlines</h2>
 <div class="summary">
