@@ -34,11 +34,13 @@ lab: $(STAMP) $(KERNEL) git-filter  ## JupyterLab at the repository root, on not
 # nbstripout as git's clean filter for *.ipynb (.gitattributes). A linked worktree shares its
 # repository's config: there the main checkout's `make` installs it for every worktree.
 git-filter: $(STAMP)
-	@if [ "$$(git rev-parse --git-dir 2>/dev/null)" = "$$(git rev-parse --git-common-dir 2>/dev/null)" ]; then \
+	@if ! git rev-parse --git-dir >/dev/null 2>&1; then \
+	  true; \
+	elif [ "$$(git rev-parse --git-dir)" = "$$(git rev-parse --git-common-dir)" ]; then \
 	  git config filter.nbstripout.clean "'$(abspath $(BIN))/python' -m nbstripout $(STRIP)" && \
 	  git config filter.nbstripout.smudge cat && \
 	  git config diff.ipynb.textconv "'$(abspath $(BIN))/python' -m nbstripout -t $(STRIP)"; \
-	elif git rev-parse --git-dir >/dev/null 2>&1; then \
+	else \
 	  echo "git filter: a linked worktree; run make in the main checkout to install nbstripout"; \
 	fi
 
