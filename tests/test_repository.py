@@ -21,6 +21,9 @@ SHARED_PARAMETERS = (
     "week_end",
     "output_dir",
 )
+# Run records git must never see: they change with every run, not with the analysis.
+RUN_METADATA = ("language_info", "papermill", "widgets", "signature")
+CELL_RUN_METADATA = ("execution", "papermill", "ExecuteTime", "collapsed", "scrolled")
 
 
 def test_environment_yml_installs_exactly_the_pyproject_set():
@@ -57,4 +60,46 @@ def test_notebook_has_the_shared_parameters_cell(path):
     assert len(tagged) == 1, f"{path.name}: needs exactly one cell tagged 'parameters'"
     names = {line.split("=")[0].strip() for line in tagged[0].source.splitlines() if "=" in line}
     assert set(SHARED_PARAMETERS) <= names
-    assert notebook.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_the_shared_parameters_are_declared_once_in_lib():
+    from techflows.run.parameters import SHARED
+
+    assert tuple(SHARED) == SHARED_PARAMETERS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_saves_the_shared_defaults(path):
+    """A saved edit to a shared parameter fails the suite, naming the parameter."""
+    from techflows.run import parameters
+
+    assert parameters.saved_edits(path) == [], f"{path.name}: saved values differ from the defaults"
+    shared = parameters.parameter_lines(parameters.SHARED_CELL)
+    mine = parameters.parameter_lines(parameters.parameters_cell(nbformat.read(path, as_version=4)))
+    for name, line in shared.items():
+        assert mine[name] == line, f"{path.name}: {name} is declared unlike the shared one"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_names_the_project_kernel_and_keeps_no_run_metadata(path):
+    notebook = nbformat.read(path, as_version=4)
+    assert notebook.metadata["kernelspec"] == {
+        "display_name": "techflows",
+        "language": "python",
+        "name": "techflows",
+    }
+    assert not set(RUN_METADATA) & set(notebook.metadata), path.name
+    for cell in notebook.cells:
+        assert not set(CELL_RUN_METADATA) & set(cell.metadata), f"{path.name}: cell {cell.id}"
+
+
+def test_git_strips_notebooks_through_nbstripout():
+    attributes = (REPO_ROOT / ".gitattributes").read_text().splitlines()
+    assert "*.ipynb filter=nbstripout diff=ipynb" in attributes
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_section_notebooks_are_named_nn_name(path):
+    from techflows.run.sections import is_section
+
+    assert is_section(path), f"{path.name}: sections are named NN_name.ipynb"

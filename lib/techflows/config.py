@@ -9,7 +9,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent.parent
 DATA_DIR = REPO_ROOT / "data"
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
-OUTPUT_DIR = REPO_ROOT / "outputs"
+OUTPUT_DIR = Path(os.environ.get("TECHFLOWS_OUTPUT_DIR", REPO_ROOT / "outputs"))
+# Where a notebook run outside the runner (JupyterLab, plain papermill) writes its figures.
+LAB_OUTPUT_DIR = OUTPUT_DIR / "lab"
 CACHE_DIR = Path(os.environ.get("TECHFLOWS_CACHE_DIR", DATA_DIR / "cache"))
 UNIVERSE_FILE = DATA_DIR / "universe.csv"
 SNAPSHOT_DIR = DATA_DIR / "snapshot"

@@ -19,6 +19,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from faults.conftest import NOTEBOOKS
 from techflows.run import engine, execute, fingerprint, grid, report, sweep
+from techflows.run.parameters import for_notebooks
 
 OK = NOTEBOOKS / "01_ok.ipynb"
 PARAMETERS = """\
@@ -156,7 +157,10 @@ def test_a_second_report_into_the_same_folder_waits_for_the_first(tmp_path, monk
 
 
 def _job(out: Path, as_of: str) -> execute.Job:
-    return execute.Job(OK.resolve(), out.resolve(), {"source": "sample", "as_of": as_of})
+    """The job the runner makes: every declared parameter, given or default."""
+    notebook = OK.resolve()
+    values = for_notebooks([notebook], {"source": "sample", "as_of": as_of})[notebook]
+    return execute.Job(notebook, out.resolve(), values)
 
 
 def test_a_stamp_never_describes_files_another_run_wrote(tmp_path, monkeypatch):

@@ -208,7 +208,7 @@ def test_the_panel_goes_inside_the_answer_box_and_is_replaced_in_place():
     box = answers.box_html(answers.Answer("Q?", "Yes", ()))
     report = f"<html><body><h1>T</h1>{box}<p>evidence</p></body></html>"
     once = page.with_panel(report, '<div class="tf-changes">first</div>')
-    inside = once[once.index('<section class="tf-answer"') : once.index("</section>")]
+    inside = once[once.index('<section class="tf-answer') : once.index("</section>")]
     assert "first" in inside and once.index("first") < once.index("evidence")
     twice = page.with_panel(once, '<div class="tf-changes">second</div>')
     assert "second" in twice and "first" not in twice

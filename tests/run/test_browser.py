@@ -3,13 +3,20 @@
 One report run of the articles' week (the session fixture articles_week_reports) is opened page
 by page at 1400 px wide: no console errors, nothing wider than the page outside a scroll box,
 every in-page and cross-page anchor lands, every image loads, and the answer is on the first
-screen (screenshots saved, see SCREENSHOT_DIR).
+screen (screenshots saved, see SCREENSHOT_DIR). Then on a phone (390 px): contents behind a
+button, the answer first, tables scrolling in their box, charts stacked. Then what travels: the
+PDFs the run printed (every column header of every table in their text, each page with its
+title, as-of date and page number, no chart split across pages) and the zip of the whole report.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import unicodedata
+import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -18,6 +25,7 @@ import pytest
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 WIDTH, HEIGHT = 1400, 1000  # the first screen of a laptop browser window
+PHONE_WIDTH, PHONE_HEIGHT = 390, 844  # the first screen of a phone
 CHROMIUM = os.environ.get("TECHFLOWS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # Decided before any fixture runs, so a machine without a browser does not run the reports.
 pytestmark = [
@@ -153,3 +161,226 @@ def test_the_answer_is_on_the_first_screen(pages):
             f"screen ({HEIGHT} px); see {page['shot']}"
         )
         assert page["shot"].stat().st_size > 10_000
+
+
+# --- on a phone --------------------------------------------------------------------------------
+
+PHONE = """() => {
+  const visible = (el) => !!el && el.checkVisibility({visibilityProperty: true});
+  const toc = document.querySelector('.tf-toc');
+  const list = toc && toc.querySelector('ul');
+  const button = toc && toc.querySelector('summary, button');
+  const answer = document.querySelector('#answer, #the-answer');
+  const images = [...document.querySelectorAll('main img, body > img')].map(i => {
+    const r = i.getBoundingClientRect();
+    const box = i.closest('.jp-OutputArea-output, main, body').getBoundingClientRect();
+    return {top: Math.round(r.top), left: Math.round(r.left), width: r.width, box: box.width};
+  });
+  return {
+    tocListVisible: visible(list), tocButton: visible(button),
+    answerTop: answer ? answer.getBoundingClientRect().top + window.scrollY : null,
+    images: images,
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def phone_pages(articles_week_reports, browser, pages):
+    """Every page at 390 px: overflow, contents, answer, charts, and what the button opens."""
+    output_dir, results = articles_week_reports
+    shots = next(iter(pages.values()))["shot"].parent
+    files = [output_dir / "index.html", *(output_dir / n / f"{n}.html" for n in sorted(results))]
+    context = browser.new_context(
+        viewport={"width": PHONE_WIDTH, "height": PHONE_HEIGHT}, is_mobile=True, has_touch=True
+    )
+    seen = {}
+    for path in files:
+        page = context.new_page()
+        page.goto(path.as_uri(), wait_until="load")
+        page.screenshot(path=str(shots / f"{path.stem}-390.png"))
+        found = {"overflow": page.evaluate(OVERFLOWING), **page.evaluate(PHONE)}
+        if found["tocButton"]:
+            page.locator(".tf-toc summary, .tf-toc button").first.click()
+            found["tocOpens"] = page.evaluate(PHONE)["tocListVisible"]
+        seen[path.resolve()] = found
+        page.close()
+    context.close()
+    return seen
+
+
+def test_on_a_phone_nothing_widens_the_page(phone_pages):
+    for path, page in phone_pages.items():
+        overflow = page["overflow"]
+        assert overflow["pageScroll"] <= 0, f"{path.name} scrolls sideways at 390 px: {overflow}"
+        assert overflow["elements"] == [], f"{path.name}: {overflow['elements']}"
+
+
+def test_on_a_phone_the_contents_wait_behind_a_button_and_the_answer_comes_first(phone_pages):
+    for path, page in phone_pages.items():
+        assert page["answerTop"] is not None and page["answerTop"] < PHONE_HEIGHT * 0.75, (
+            f"{path.name}: the answer starts at {page['answerTop']} px on a phone"
+        )
+        if path.name == "index.html":
+            continue
+        assert page["tocButton"] and not page["tocListVisible"], f"{path.name}: contents open"
+        assert page["tocOpens"], f"{path.name}: the contents button does not open them"
+
+
+def test_on_a_phone_charts_are_stacked_full_width(phone_pages):
+    charts = 0
+    for path, page in phone_pages.items():
+        rows = [image["top"] for image in page["images"]]
+        assert len(rows) == len(set(rows)), f"{path.name}: charts side by side at 390 px"
+        for image in page["images"]:
+            assert image["width"] >= 0.9 * image["box"], f"{path.name}: a chart not full width"
+        charts += len(rows)
+    assert charts > 20
+
+
+def test_on_a_laptop_paired_charts_sit_side_by_side(articles_week_reports, browser):
+    """The flows' weekly and cumulative charts are two images, one beside the other."""
+    output_dir, _ = articles_week_reports
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+    page = context.new_page()
+    page.goto((output_dir / "01_current_status" / "01_current_status.html").as_uri())
+    rows = page.evaluate(
+        "() => [...document.querySelectorAll('main img')].map(i => Math.round(i.y))"
+    )
+    context.close()
+    assert any(rows.count(top) == 2 for top in rows), rows
+
+
+# --- pages that travel: PDFs and the zip --------------------------------------------------------
+
+
+class _Page(HTMLParser):
+    """The links, ids and table column headers of an HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.headers: list[str] = []
+        self._header: list[str] | None = None
+        self._thead = 0
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        if found.get("id"):
+            self.ids.add(found["id"])
+        for key in ("href", "src"):
+            if tag in ("a", "img", "link", "script") and found.get(key):
+                self.links.append(found[key])
+        if tag == "thead":
+            self._thead += 1
+        if tag == "th" and self._thead:
+            self._header = []
+
+    def handle_endtag(self, tag):
+        if tag == "thead":
+            self._thead -= 1
+        if tag == "th" and self._header is not None:
+            text = "".join(self._header).strip()
+            if text:
+                self.headers.append(text)
+            self._header = None
+
+    def handle_data(self, data):
+        if self._header is not None:
+            self._header.append(data)
+
+
+def _parse(path: Path) -> _Page:
+    parsed = _Page()
+    parsed.feed(path.read_text(encoding="utf-8"))
+    return parsed
+
+
+def _squeezed(text: str) -> str:
+    """Text as compared: ligatures undone (a PDF's "ﬂ"), no whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+@pytest.fixture(scope="module")
+def pdfs(articles_week_reports):
+    """Each printed PDF: its pages' text and the images drawn on each page."""
+    pypdf = pytest.importorskip("pypdf", reason="pypdf reads the PDFs")
+    output_dir, results = articles_week_reports
+    found = {}
+    for name in [*sorted(results), "techflows-report"]:
+        path = output_dir / (f"{name}/{name}.pdf" if name in results else f"{name}.pdf")
+        assert path.is_file(), f"no PDF {path.name}"
+        reader = pypdf.PdfReader(path)
+        found[name] = [
+            {"text": page.extract_text() or "", "images": len(page.images)} for page in reader.pages
+        ]
+    return found
+
+
+def test_the_pdfs_lose_no_column(articles_week_reports, pdfs):
+    output_dir, results = articles_week_reports
+    checked = 0
+    for name in sorted(results):
+        headers = _parse(output_dir / name / f"{name}.html").headers
+        text = _squeezed(" ".join(p["text"] for p in pdfs[name]))
+        for header in headers:
+            assert _squeezed(header) in text, f"{name}.pdf lost the column {header!r}"
+            checked += 1
+    assert checked > 100
+    claims = _squeezed(" ".join(p["text"] for p in pdfs["06_claims"]))
+    # The ledger's last columns, the ones a printed page used to cut off.
+    for header in ("what the article says", "data", "verdict", "window measured"):
+        assert _squeezed(header) in claims, header
+
+
+def test_every_printed_page_carries_title_as_of_and_page_number(articles_week_reports, pdfs):
+    _, results = articles_week_reports
+    for name in sorted(results):
+        title = results[name].title.split(":")[0]
+        for number, page in enumerate(pdfs[name], 1):
+            assert _squeezed(title) in _squeezed(page["text"]), f"{name} p{number}: no title"
+            assert "as of 2026-02-13" in page["text"], f"{name} p{number}: no as-of date"
+            assert f"page {number} of {len(pdfs[name])}" in page["text"], f"{name} p{number}"
+    whole = pdfs["techflows-report"]
+    assert len(whole) > sum(len(pdfs[n]) for n in results)  # the sections after the index
+    for number, page in enumerate(whole, 1):
+        assert f"report page {number} of {len(whole)}" in page["text"]
+
+
+def test_no_chart_is_split_across_pages(articles_week_reports, pdfs):
+    output_dir, results = articles_week_reports
+    for name in sorted(results):
+        drawn = sum(p["images"] for p in pdfs[name])
+        charts = sum(
+            link.startswith("data:image")
+            for link in _parse(output_dir / name / f"{name}.html").links
+        )
+        assert drawn == charts, f"{name}.pdf draws {drawn} images for {charts} charts"
+
+
+def test_the_whole_report_travels_as_one_zip(articles_week_reports, tmp_path):
+    output_dir, results = articles_week_reports
+    with zipfile.ZipFile(output_dir / "techflows-report.zip") as bundle:
+        names = set(bundle.namelist())
+        bundle.extractall(tmp_path)
+    assert {"index.html", "runs.json", "techflows-report.pdf"} <= names
+    for name in results:
+        figures = f"{name}/figures.json"
+        assert {f"{name}/{name}.html", f"{name}/{name}.pdf", figures} <= names
+    tables = [n for n in names if n.endswith(".csv")]
+    assert len(tables) > 20
+    assert not [n for n in names if "/." in n or n.startswith(".")]  # no stamps or staging
+    pages = {p.resolve(): _parse(p) for p in tmp_path.rglob("*.html")}
+    checked = 0
+    for path, page in pages.items():
+        for link in page.links:
+            if link.startswith(("data:", "http:", "https:", "mailto:")):
+                continue
+            target, _, fragment = link.partition("#")
+            landed = (path.parent / target).resolve() if target else path
+            assert landed.is_file(), f"{path.name}: {link} is not in the zip"
+            assert tmp_path.resolve() in landed.parents
+            if fragment and landed in pages:
+                assert fragment in pages[landed].ids, f"{path.name}: no anchor for {link}"
+            checked += 1
+    assert checked > 100

@@ -98,7 +98,16 @@ def test_report_exit_code_and_index(tmp_path, capsys):
     assert "02_raises: running" in err and "[1/1] 02_raises: FAILED" in err
     runs = json.loads((tmp_path / "runs.json").read_text())
     (record,) = runs["reports"]
-    assert record["parameters"] == {"source": "sample", "data_dir": "", "as_of": "latest"}
+    # Every parameter the notebook declares, given or default (issue 20: no saved edit leaks).
+    assert record["parameters"] == {
+        "as_of": "latest",
+        "lookback_years": 10,
+        "source": "sample",
+        "data_dir": "",
+        "universe": "",
+        "week_end": "W-FRI",
+        "output_dir": "02_raises/",
+    }
     assert record["error"]["evalue"] == "fixture error after total=2"
     assert "fixture error after total=2" in (tmp_path / "index.html").read_text()
 

@@ -130,3 +130,18 @@ def test_fixture_notebooks_still_render(tmp_path):
     notebook = nbformat.read(FIXTURES / "notebooks" / "01_ok.ipynb", as_version=4)
     html = html_export.to_html(notebook, "ok")
     assert "<main>" in html and "tf-toc" in html
+
+
+def test_answer_links_in_notebook_form_become_page_links():
+    """The box links as JupyterLab follows them; the page gets its own anchors and files."""
+    box = (
+        '<section class="tf-answer" id="answer"><a href="#1.-The-Fed&#x27;s-path">3.75%</a>'
+        '<a href="06_claims.ipynb#2.-Seed-000:-fund-flows,-IYW,-the-Fed,-AI-capex">A000-01</a>'
+        "</section>"
+    )
+    notebook = _executed()
+    notebook.cells[-1].outputs = [new_output("display_data", data={"text/html": box})]
+    page = html_export.to_html(notebook, "Middle")
+    assert 'href="#1-the-feds-path"' in page and 'id="1-the-feds-path"' in page
+    assert 'href="../06_claims/06_claims.html#2-seed-000-fund-flows-iyw-the-fed-ai-capex"' in page
+    assert ".ipynb#" not in page

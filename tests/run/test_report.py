@@ -94,7 +94,7 @@ def test_find_notebooks_all_sorted_by_stem_and_by_path():
 def test_find_notebooks_rejects_unknown_names(tmp_path):
     with pytest.raises(DataError, match=r"'99_nope'.*01_ok, 02_raises, 03_sleeps, 04_headlines"):
         report.find_notebooks(["99_nope"], FIXTURES)
-    with pytest.raises(DataError, match="no notebooks"):
+    with pytest.raises(DataError, match="no section notebooks"):
         report.find_notebooks([], tmp_path)
 
 

@@ -37,7 +37,7 @@ def test_every_page_carries_its_as_of_date_and_is_archived(articles_week_reports
         page = (output_dir / name / f"{name}.html").read_text()
         title = re.search(r"<title>(.*?)</title>", page)[1]
         assert title.endswith(f" · as of {ARTICLES_DATE}"), title
-        box = page[page.index('<section class="tf-answer"') :]
+        box = page[page.index('<section class="tf-answer') :]
         box = visible(box[: box.index("</section>")])
         assert f"As of {ARTICLES_DATE}. No earlier report in the archive" in box, name
         assert {p.name for p in (kept / name).iterdir()} >= {f"{name}.html", "figures.json"}

@@ -30,15 +30,17 @@ def test_slug_is_the_heading_anchor():
     assert answers.slug("1. The Fed's policy path") == "1-the-feds-policy-path"
     assert answers.slug("Equal- vs cap-weight") == "equal-vs-cap-weight"
     assert answers.slug("χ² and *IYW*: the 5 February low") == "2-and-iyw-the-5-february-low"
-    assert answers.anchor("The checklist") == "#the-checklist"
-    assert answers.report_href("06_claims", "1. The verdicts") == (
+    # Answers link as JupyterLab follows them; the pages turn that into the slug (page_link).
+    assert answers.anchor("The checklist") == "#The-checklist"
+    assert answers.page_link(answers.anchor("The checklist")) == "#the-checklist"
+    assert answers.page_link(answers.report_href("06_claims", "1. The verdicts")) == (
         "../06_claims/06_claims.html#1-the-verdicts"
     )
 
 
 def test_box_html_escapes_and_carries_every_part():
     box = answers.box_html(_answer())
-    assert box.startswith('<section class="tf-answer" id="answer">')
+    assert box.startswith('<section class="tf-answer mathjax_ignore tex2jax_ignore" id="answer">')
     assert "Is money coming back?" in box and "Not yet." in box
     assert "Outflows of &lt;4.94&gt; USD bn." in box and "<4.94>" not in box
     assert '<a href="#weekly-flows"><span class="tf-value">-4.94 USD bn</span></a>' in box
@@ -86,8 +88,11 @@ def test_contradicted_keeps_the_differing_claims_with_a_link_to_the_ledger():
     )
     found = answers.contradicted(table)
     assert [c.id for c in found] == ["A000-01", "A002-04"]
+    # The link JupyterLab follows; the report's pages get the page's own (answers.page_link).
+    heading = "4.-Seed-002:-leadership,-rotation-and-breadth,-made-measurable"
+    assert found[1].href == f"06_claims.ipynb#{heading}"
     assert (
-        found[1].href
+        answers.page_link(found[1].href)
         == "../06_claims/06_claims.html#4-seed-002-leadership-rotation-and-breadth-made-measurable"
     )
     assert answers.checked(table) == 3
@@ -307,3 +312,27 @@ def test_monitor_answer_from_the_concordance_and_the_scenarios():
     old = items.assign(stale=[False, True], as_of=pd.to_datetime(["2026-08-21", "2026-03-27"]))
     stale = monitor.answer(score, summary, old, pd.DataFrame(columns=["verdict"]))
     assert stale.numbers[4].label == "Net flows, last 4 weeks (to 2026-03-27: stale, not scored)"
+
+
+def test_answer_links_work_in_jupyterlab_and_on_the_page():
+    """JupyterLab ids a heading by its text with spaces as hyphens; the page by its slug."""
+    heading = "1. The Fed's policy path"
+    assert answers.anchor(heading) == "#1.-The-Fed's-policy-path"
+    assert answers.report_href("06_claims", heading) == "06_claims.ipynb#1.-The-Fed's-policy-path"
+    assert answers.page_link(answers.anchor(heading)) == "#1-the-feds-policy-path"
+    assert answers.page_link("#1.-The-Fed's-policy-path", "02_drivers/02_drivers.html") == (
+        "02_drivers/02_drivers.html#1-the-feds-policy-path"
+    )
+    assert answers.page_link("https://example.org/a#b") == "https://example.org/a#b"
+
+
+def test_the_box_is_not_typeset_as_math():
+    """JupyterLab's MathJax reads $...$ as math: the box opts out (mathjax_ignore)."""
+    box = answers.Answer(
+        "Did $6 billion flow in?",
+        "No",
+        (answers.Sentence("flows", "Tech took in $2.3 billion, not $6 billion."),),
+    )
+    markup = answers.box_html(box)
+    assert 'class="tf-answer mathjax_ignore tex2jax_ignore"' in markup
+    assert "$2.3 billion, not $6 billion" in markup

@@ -249,8 +249,9 @@ def test_styled_tables_render():
 
 def test_charts_build():
     by_group = _by_group()
-    fig = view.weekly_flow_charts(by_group, "W-WED")
-    assert [ax.get_title() for ax in fig.axes] == ["Weekly net flows", "Cumulative net flows"]
+    figures = view.weekly_flow_charts(by_group, "W-WED")  # two images: stacked on a phone
+    assert [f.axes[0].get_title() for f in figures] == ["Weekly net flows", "Cumulative net flows"]
+    assert all(len(f.axes) == 1 for f in figures)
     ax = view.segment_flow_bars(pd.Series({"materials": 1e9, "not in universe": 5e9}), "2 weeks")
     assert [t.get_text() for t in ax.get_yticklabels()] == ["materials"]
     last = pd.Series([3e6, 1e6, -2e6], index=["A", "B", "C"])

@@ -240,6 +240,13 @@ def evaluate(src: Source, row: pd.Series, week_end: str = weeks.DEFAULT) -> dict
     }
 
 
+COLUMNS = (
+    *("id", "article", "section", "claim", "cited_source", "metric", "claim_dates", "window"),
+    *("reported", "measured", "tolerance", "verdict", "measured_without_flagged"),
+    *("verdict_without_flagged", "reported_value", "measured_value", "unit", "basis", "note"),
+)
+
+
 def ledger(
     src: Source, claims: pd.DataFrame | None = None, week_end: str = weeks.DEFAULT
 ) -> pd.DataFrame:
@@ -288,7 +295,8 @@ def ledger(
                 "note": result["note"],
             }
         )
-    return pd.DataFrame(rows)
+    # A section without claims of its own (a new one) gets an empty ledger, not a shapeless one.
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=[*COLUMNS])
 
 
 def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:

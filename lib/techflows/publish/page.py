@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 PANEL_START, PANEL_END = "<!-- tf-changes -->", "<!-- /tf-changes -->"
-ANSWER_BOX = re.compile(r'<section class="tf-answer"[^>]*>.*?(?=</section>)', re.DOTALL)
+ANSWER_BOX = re.compile(r'<section class="tf-answer[ "][^>]*>.*?(?=</section>)', re.DOTALL)
 PANEL = re.compile(re.escape(PANEL_START) + ".*?" + re.escape(PANEL_END), re.DOTALL)
 
 

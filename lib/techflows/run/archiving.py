@@ -56,6 +56,10 @@ def mark_changes(results: Sequence[RunResult], output_dir: Path) -> None:
         figures = _read(folder / "figures.json")
         if not result.ok or not figures or not figures.get("as_of"):
             continue
+        report = folder / f"{result.name}.html"
+        # Only the files this run published are marked (and their new bytes stamped).
+        if not fingerprint.vouches_for(folder, ["figures.json", report.name]):
+            continue
         found = comparison(output_dir, result.name, figures)
         rewritten = []
         if figures.get("changes") != found:
@@ -63,7 +67,6 @@ def mark_changes(results: Sequence[RunResult], output_dir: Path) -> None:
             text = json.dumps(figures, indent=2, sort_keys=False, default=str) + "\n"
             atomic.write_text(folder / "figures.json", text)
             rewritten.append("figures.json")
-        report = folder / f"{result.name}.html"
         if report.is_file():
             html = report.read_text(encoding="utf-8")
             marked = page.with_panel(html, changes.panel_html(found, index_page.format_figure))

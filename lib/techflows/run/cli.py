@@ -147,7 +147,28 @@ def build_parser() -> Parser:
     add_sweep_command(commands)
     add_snapshot_commands(commands)
     add_archive_commands(commands)
+    add_new_command(commands)
     return parser
+
+
+def add_new_command(commands: argparse._SubParsersAction) -> None:
+    """techflows new: start a section notebook with the conventions in place."""
+    new = commands.add_parser(
+        "new",
+        help="write a new section notebook (NN_name) with the project's conventions in place",
+        description="Write NOTEBOOK_DIR/NAME.ipynb: the title, the shared parameters cell, the "
+        "set-up (parameter check, source, figures, banner), one measured example with its "
+        "method note, and the answer cell. It runs as it is; replace the example with the "
+        "section's own evidence (README: Adding a section).",
+    )
+    new.add_argument("name", metavar="NN_name", help="e.g. 07_semiconductors")
+    new.add_argument(
+        "--notebook-dir",
+        metavar="DIR",
+        type=Path,
+        default=config.NOTEBOOK_DIR,
+        help=f"where the notebook goes (default: {config.NOTEBOOK_DIR})",
+    )
 
 
 def add_source_options(command: argparse.ArgumentParser) -> None:
@@ -399,10 +420,11 @@ def source_parameters(args: argparse.Namespace) -> dict[str, object]:
 
 def run_report(args: argparse.Namespace) -> int:
     """techflows report: 0 if all ran, 2 if those that failed stopped on bad data, else 1."""
+    from techflows.run.execute import log_to_stderr
     from techflows.run.report import find_notebooks, run_reports
 
     parameters = notebook_parameters(args)
-    notebooks = find_notebooks(args.notebooks)
+    notebooks = find_notebooks(args.notebooks, log=log_to_stderr)
     results = run_reports(
         notebooks,
         output_dir=args.output_dir,
@@ -420,10 +442,11 @@ def run_report(args: argparse.Namespace) -> int:
 def run_sweep(args: argparse.Namespace) -> int:
     """techflows sweep: 0 if every run is good (ran or reused), 1 if any failed."""
     from techflows.run import grid, sweep
+    from techflows.run.execute import log_to_stderr
     from techflows.run.report import find_notebooks, require_parameters_cell
 
     dates = grid.as_of_dates(args.as_of)
-    notebooks = find_notebooks(args.notebooks)
+    notebooks = find_notebooks(args.notebooks, log=log_to_stderr)
     require_parameters_cell(notebooks)
     values = grid.swept_values(args.param, notebooks)
     swept = {name: found for name, found in values.items() if len(found) > 1}
@@ -487,11 +510,24 @@ def run_archive(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_new(args: argparse.Namespace) -> int:
+    """techflows new: 0 when the notebook is written."""
+    from techflows.run.new_section import write_section
+
+    path = write_section(args.name, args.notebook_dir)
+    print(
+        f"techflows new: wrote {path}; open it with make lab, then techflows report {args.name}",
+        file=sys.stderr,
+    )
+    return 0
+
+
 COMMANDS = {
     "report": run_report,
     "sweep": run_sweep,
     "snapshot": run_snapshot,
     "archive": run_archive,
+    "new": run_new,
 }
 BAD_INPUT, INTERRUPTED, TERMINATED = 2, 130, 128 + signal.SIGTERM
 

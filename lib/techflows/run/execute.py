@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 sys.modules.setdefault("rfc3987_syntax", None)
 
 DEFAULT_TIMEOUT_S = 900
+# Batch runs use the runner's own Python, not the notebooks' interactive "techflows" kernel.
+BATCH_KERNEL = "python3"
 __all__ = ["STAGING", "Job", "RunResult", "run_notebook", "run_safely"]
 
 
@@ -169,6 +171,7 @@ def _execute(job: Job, executed: Path, staging: Path) -> None:
         str(job.notebook),
         str(executed),
         parameters={**job.parameters, "output_dir": str(staging)},
+        kernel_name=BATCH_KERNEL,
         execution_timeout=job.timeout,
         progress_bar=False,
         log_output=False,

@@ -1,8 +1,8 @@
 """What a notebook run's outputs depend on, and whether a previous run of the same can be reused.
 
 The inputs of a run, each hashed:
-- the notebook's bytes, and the headings of the notebooks beside it (a report links to its
-  neighbours by title);
+- the notebook's cells (kind, source, tags; not outputs or metadata), and the headings of the
+  notebooks beside it (a report links to its neighbours by title);
 - its parameters, with as_of=latest resolved to the date it stands for;
 - code: every module of the repository the notebook imports, directly or through other
   modules: techflows's, and modules beside the notebook (`notebooks/mine_helpers.py`, which
@@ -109,6 +109,15 @@ def headings(path: Path) -> str:
         if line.startswith("#")
     ]
     return _sha256("\n".join(lines).encode())
+
+
+def notebook_digest(path: Path) -> str:
+    """sha256 of what a notebook runs: each cell's kind, source and tags; not its outputs,
+    execution counts or metadata, which change with every run or save in JupyterLab."""
+    cells = [
+        [c.get("cell_type"), _text(c), c.get("metadata", {}).get("tags", [])] for c in _cells(path)
+    ]
+    return _sha256(json.dumps(cells, sort_keys=True).encode())
 
 
 def neighbour_inputs(notebook: Path) -> dict[str, str]:
@@ -412,7 +421,7 @@ def run_inputs(notebook: Path, parameters: Mapping[str, Any], source: str = "") 
     own, others = _closure_of_now(notebook)
     source = source or resolve_source(parameters)
     return Inputs(
-        notebook=file_digest(notebook),
+        notebook=notebook_digest(notebook),
         neighbours=neighbour_inputs(notebook),
         parameters=parameter_inputs(parameters, source),
         code=code_inputs(own, notebook.parent),
@@ -460,6 +469,19 @@ def read_stamp(folder: Path) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return stamp if isinstance(stamp, dict) else None
+
+
+def vouches_for(folder: Path, names: Iterable[str]) -> bool:
+    """True when the folder's stamp records each named file with the bytes it has now: the
+    files are the ones its run published, not another run's."""
+    stamp = read_stamp(folder)
+    files = stamp.get("files") if stamp else None
+    if not isinstance(files, dict):
+        return False
+    return all(
+        (path := Path(folder) / name).is_file() and files.get(name) == file_digest(path)
+        for name in names
+    )
 
 
 def refresh_files(folder: Path, names: Iterable[str]) -> None:

@@ -10,7 +10,7 @@ answer box land on it.
 from __future__ import annotations
 
 import re
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,8 @@ from jinja2 import DictLoader, pass_context
 from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
-from techflows.views.answers import slug
+from techflows.run.sections import sections
+from techflows.views.answers import page_link, slug
 
 ANSWER_TAG = "answer"  # the cell whose output opens the report
 METHOD_TAG = "method"  # markdown cells on how a figure is measured, set in smaller type
@@ -47,11 +48,11 @@ HTML_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 <span class="tf-pager">{{ section_link(tf.previous, 'prev', 'left') }}
 {{ section_link(tf.next, 'next', 'right') }}</span></header>
 <div class="tf-page">
-<nav class="tf-toc" aria-label="Contents"><div class="tf-toc-title">Contents</div><ul>
+<details class="tf-toc" id="tf-toc"><summary class="tf-toc-title">Contents</summary><ul>
 {%- for h in tf.toc %}
 <li class="tf-toc-{{ h.level }}"><a href="#{{ h.id }}">{{ h.text }}</a></li>
 {%- endfor %}
-</ul></nav>
+</ul></details>
 <main>
 {%- endblock body_header -%}
 {%- block any_cell scoped -%}
@@ -80,8 +81,11 @@ body.tf-report { margin: 0; padding: 0; }
 .tf-toc { position: sticky; top: 44px; flex: 0 0 230px; max-height: calc(100vh - 60px);
   overflow-y: auto; padding: 16px 10px 16px 18px; font: 13px/1.35 system-ui, sans-serif; }
 .tf-toc-title { font-weight: 700; color: #5a6473; text-transform: uppercase;
-  letter-spacing: .05em; font-size: 11px; margin-bottom: 6px; }
+  letter-spacing: .05em; font-size: 11px; margin-bottom: 6px; cursor: pointer; }
 .tf-toc ul { list-style: none; margin: 0; padding: 0; }
+.tf-toc > summary { list-style: none; } .tf-toc > summary::-webkit-details-marker { display: none; }
+@media (min-width: 981px) { .tf-toc::details-content { content-visibility: visible; }
+  .tf-toc > summary { pointer-events: none; } }
 .tf-toc li { margin: 0 0 6px; } .tf-toc li.tf-toc-3 { padding-left: 12px; font-size: 12px; }
 .tf-toc a { color: #2a5ca8; text-decoration: none; } .tf-toc a:hover { text-decoration: underline; }
 .tf-page > main { flex: 1 1 auto; min-width: 0; padding: 4px 24px 40px 12px; }
@@ -104,8 +108,41 @@ h1, h2, h3 { scroll-margin-top: 52px; }
 .jp-RenderedHTMLCommon table.tf-table caption { white-space: nowrap; }
 .celltag_method { font-size: 13px; color: #4a5260; border-left: 3px solid #d5dbe5;
   padding-left: 12px; margin: 2px 0 10px; }
+.jp-OutputArea { display: flex; flex-wrap: wrap; column-gap: 8px; }
+.jp-OutputArea > .jp-OutputArea-child { flex: 1 1 100%; min-width: 0; }
+.jp-OutputArea > .jp-OutputArea-child:has(> .jp-RenderedImage) { flex: 1 1 440px; }
 @media (max-width: 980px) { .tf-page { display: block; } .tf-toc { position: static;
-  max-height: none; } }
+  max-height: none; padding: 8px 12px 0; } }
+@media (max-width: 700px) {
+  .tf-bar { padding: 8px 12px; gap: 10px; } .tf-pager { display: none; }
+  .tf-page > main { padding: 4px 12px 32px; }
+  .tf-toc .tf-toc-title { display: inline-block; padding: 6px 12px; border: 1px solid #c9d3e6;
+    border-radius: 4px; background: #f6f8fc; color: #2a5ca8; font-size: 12px; }
+  .tf-toc[open] ul { margin-top: 8px; }
+  .jp-RenderedHTMLCommon table.tf-table { font-size: 12px; }
+}
+@page { size: A4; margin: 18mm 12mm 16mm; }
+@media print {
+  .tf-bar, .tf-toc, .tf-foot { display: none !important; }
+  .tf-page { display: block; max-width: none; }
+  .tf-page > main { padding: 0; }
+  .jp-OutputArea { display: block; }
+  .jp-OutputArea-output { overflow: visible !important; }
+  /* Every table fits the page: its cells wrap, each keeps a readable width, and a table of
+     nine columns or more is set smaller. */
+  .jp-RenderedHTMLCommon table, .jp-RenderedHTMLCommon table.tf-table { table-layout: auto;
+    width: auto; max-width: 100%; font-size: 8.5px; }
+  .jp-RenderedHTMLCommon table td, .jp-RenderedHTMLCommon table th,
+  .jp-RenderedHTMLCommon table caption, .jp-RenderedHTMLCommon table.tf-table td,
+  .jp-RenderedHTMLCommon table.tf-table caption {
+    white-space: normal !important; overflow-wrap: anywhere; padding: 2px 4px; }
+  .jp-RenderedHTMLCommon table td, .jp-RenderedHTMLCommon table th { min-width: 5em !important; }
+  .jp-RenderedHTMLCommon table:has(th:nth-child(9)) { font-size: 7px; }
+  .jp-RenderedHTMLCommon table:has(th:nth-child(9)) :is(td, th) { min-width: 4.4em !important; }
+  img, .jp-RenderedImage, .tf-answer, tr { break-inside: avoid; }
+  img { max-height: 230mm; object-fit: contain; }
+  h1, h2, h3 { break-after: avoid; }
+}
 """
 
 
@@ -208,7 +245,7 @@ def neighbours(notebook: nbformat.NotebookNode) -> tuple[dict | None, dict | Non
     if not source or not Path(source).is_file():
         return None, None
     path = Path(source)
-    siblings = sorted(path.parent.glob("*.ipynb"))
+    siblings = sections(path.parent)
     here = siblings.index(path) if path in siblings else -1
     if here < 0:
         return None, None
@@ -239,6 +276,15 @@ def html_exporter() -> ReportExporter:
     )
 
 
+HREF = re.compile(r'\bhref="([^"]*)"')
+
+
+def page_links(html: str) -> str:
+    """The answer box's links, written as JupyterLab follows them, as this page's own: headings
+    by their slug, other sections by their report (views.answers.page_link)."""
+    return HREF.sub(lambda m: f'href="{escape(page_link(unescape(m[1])))}"', html)
+
+
 def self_contained(html: str) -> str:
     """Drop any tag that would fetch a script or style from the web, and CSS comments."""
     html = EXTERNAL_TAG.sub("", html)
@@ -259,4 +305,4 @@ def to_html(notebook: nbformat.NotebookNode, title: str) -> str:
     }
     resources = {"metadata": {"name": title}, "techflows": page}
     body, _ = html_exporter().from_notebook_node(notebook, resources=resources)
-    return self_contained(body)
+    return self_contained(page_links(body))

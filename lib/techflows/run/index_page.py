@@ -53,6 +53,16 @@ code { font-size: .85rem; }
 .answer a.src { font-size: .8rem; white-space: nowrap; background: #e3eaf6; border-radius: 3px;
                 padding: 0 .3rem; margin-left: .15rem; }
 .hint { color: #444; font-size: .9rem; }
+.tf-scroll { overflow-x: auto; max-width: 100%; }
+.tf-scroll code { overflow-wrap: anywhere; }
+@media (max-width: 700px) { .summary { grid-template-columns: 1fr; } }
+@page { size: A4; margin: 18mm 12mm 16mm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 11px; }
+  .tf-scroll { overflow: visible; }
+  table { font-size: 8.5px; } th, td { overflow-wrap: anywhere; padding: 2px 4px; }
+  .card, tr, .answer { break-inside: avoid; } h2 { break-after: avoid; }
+}
 """
 
 TEMPLATE = """<!DOCTYPE html>
@@ -79,12 +89,6 @@ Machine-readable summary: <a href="runs.json">runs.json</a>.</p>
 {%- endfor %}{% if not latest_href %} (<a href="{{ archive_href }}">all, with their answers</a>)
 {%- endif %}.</p>
 {%- endif %}
-{%- for d in data_sources %}
-<div class="banner">Data source: <b>{{ d.description }}</b>{% if d.range %} · market data
-{{ d.range[0] }} to {{ d.range[1] }}{% endif %}{% if d.fallback %}<br><b>Note:</b>
-{{ d.fallback }}.{% endif %}{% if d.stored %}<br><span class="hint">{{ live_hint }}</span>
-{%- endif %}</div>
-{%- endfor %}
 
 {%- if overall %}
 <section class="answer" id="the-answer">
@@ -99,6 +103,12 @@ title="the evidence">{{ s.href.split('/')[0][:2] }} ›</a>{% endif %}{% endfor 
 {%- elif since %}
 <section class="answer" id="the-answer">{{ since }}</section>
 {%- endif %}
+{%- for d in data_sources %}
+<div class="banner">Data source: <b>{{ d.description }}</b>{% if d.range %} · market data
+{{ d.range[0] }} to {{ d.range[1] }}{% endif %}{% if d.fallback %}<br><b>Note:</b>
+{{ d.fallback }}.{% endif %}{% if d.stored %}<br><span class="hint">{{ live_hint }}</span>
+{%- endif %}</div>
+{%- endfor %}
 
 <h2>Headlines</h2>
 <div class="summary">
@@ -135,6 +145,7 @@ says since when it is unknown.{% if ledger.stale_unused %} Stale, but no headlin
 {{ ledger.stale_unused | join(", ") }}.{% endif %}{% if ledger.others %} {{ ledger.others }} more
 input(s), all current, are listed in each report's figures.json.{% endif %}</p>
 {%- if ledger.rows %}
+<div class="tf-scroll">
 <table>
 <thead><tr><th>Input</th><th>Last date</th><th>Age</th><th>Status</th><th>Headlines using it</th>
 </tr></thead>
@@ -147,10 +158,12 @@ input(s), all current, are listed in each report's figures.json.{% endif %}</p>
 {%- endfor %}
 </tbody>
 </table>
+</div>
 {%- endif %}
 {%- endif %}
 
 <h2>Reports</h2>
+<div class="tf-scroll">
 <table>
 <thead><tr><th>Report</th><th>Status</th><th>Run time</th><th>Data</th><th>Parameters</th>
 <th>Files</th></tr></thead>
@@ -178,6 +191,7 @@ since this run</div>{% elif r.good %}<span class="ok">ok</span>{% else %}
 {%- endfor %}
 </tbody>
 </table>
+</div>
 </body>
 </html>
 """

@@ -105,7 +105,8 @@ class Figures:
     def __init__(self, section: str, source: Source, output_dir: str | Path = "") -> None:
         self.section = section
         self.source = source
-        self.output_dir = Path(output_dir) if output_dir else config.OUTPUT_DIR / section
+        # Not the published report's folder: only the runner publishes there.
+        self.output_dir = Path(output_dir) if output_dir else config.LAB_OUTPUT_DIR / section
         self.figures: list[dict[str, object]] = []
         self.missing: list[str] = []
         self.tables: list[str] = []

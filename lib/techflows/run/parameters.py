@@ -13,6 +13,11 @@ N ints / N floats (comma-separated, N optional, a range optional). A line withou
 comment takes the kind of its default. papermill shows the comment as the parameter's help
 (`papermill --help-notebook`).
 
+The parameters every section shares are declared once, here (SHARED_CELL): each notebook's
+parameters cell starts with those lines, a test keeps them equal, and the runner passes every
+parameter a notebook declares, the shared ones with these defaults, so a value saved in a
+notebook never leaks into a batch report (saved_edits names any, for the runner's warning).
+
 The runner checks every value against the declarations before any kernel starts
 (validate_parameters, for_notebooks); the notebook checks them again in its first cell after
 the parameters (check_parameters(globals())), for plain papermill and JupyterLab.
@@ -308,6 +313,50 @@ def declarations(notebook: str | Path | Mapping[str, Any]) -> dict[str, Declarat
     return parse_cell(parameters_cell(notebook), f"{where}'s parameters cell")
 
 
+# --- the parameters every section shares ---------------------------------------------------
+
+SHARED_CELL = """\
+as_of = "latest"  # date or latest: cut all data at this date (YYYY-MM-DD)
+lookback_years = 10  # int 1..100: years of history for ranks, z-scores and models
+source = "auto"  # one of auto, yahoo, csv, snapshot, sample: where the data come from
+data_dir = ""  # folder: your own data (the csv source, or what live data lacks); blank: none
+universe = ""  # file: a universe CSV of your own; blank: data/universe.csv
+week_end = "W-FRI"  # one of W-MON, W-TUE, W-WED, W-THU, W-FRI, W-SAT, W-SUN: the day weeks end
+output_dir = ""  # text: where figures and tables go; blank: outputs/lab/<notebook>/ (scratch)
+"""
+SHARED = parse_cell(SHARED_CELL, "techflows.run.parameters.SHARED_CELL")
+
+
+def parameter_lines(source: str) -> dict[str, str]:
+    """Each parameter's line in a parameters cell, by name (as written, stripped)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    text = source.splitlines()
+    return {a[0]: text[node.lineno - 1].strip() for node in tree.body if (a := _assignment(node))}
+
+
+def with_shared(declared: Mapping[str, Declaration]) -> dict[str, Declaration]:
+    """A notebook's declarations, the shared parameters as declared here."""
+    return {name: SHARED.get(name, decl) for name, decl in declared.items()}
+
+
+def saved_edits(notebook: str | Path | Mapping[str, Any]) -> list[str]:
+    """One line per shared parameter whose value a notebook saves unlike the shared default."""
+    where = Path(notebook).stem if isinstance(notebook, str | Path) else "the notebook"
+    found = []
+    for name, decl in declarations(notebook).items():
+        shared = SHARED.get(name)
+        if shared is not None and decl.default != shared.default:
+            found.append(
+                f"{where} saves {name}={json.dumps(decl.default)} in its parameters cell; the "
+                f"shared default is {json.dumps(shared.default)}, which the run uses (restore "
+                f"it, or pass --param {name}=... to run with another value)"
+            )
+    return found
+
+
 # --- checking values -----------------------------------------------------------------------
 
 
@@ -343,15 +392,20 @@ def validate_parameters(
 def for_notebooks(
     notebooks: Sequence[Path], values: Mapping[str, object]
 ) -> dict[Path, dict[str, object]]:
-    """Each notebook's typed values: those it declares; a name none declares is a DataError."""
-    declared = {nb: declarations(nb) for nb in notebooks}
+    """Each notebook's typed values: every parameter it declares, given or default.
+
+    The shared parameters default to SHARED's values, not to what the notebook saved; a name no
+    notebook declares is a DataError.
+    """
+    declared = {nb: with_shared(declarations(nb)) for nb in notebooks}
     known = {name for d in declared.values() for name in d}
     for name in values:
         if name not in known:
             where = "any notebook run" if len(notebooks) > 1 else Path(notebooks[0]).stem
             raise _unknown(name, known, where)
     return {
-        nb: validate_parameters(d, {k: v for k, v in values.items() if k in d}, nb.stem)
+        nb: {name: decl.default for name, decl in d.items()}
+        | validate_parameters(d, {k: v for k, v in values.items() if k in d}, nb.stem)
         for nb, d in declared.items()
     }
 

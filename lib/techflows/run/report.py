@@ -27,7 +27,8 @@ from techflows.run.execute import (
     reused_result,
     run_safely,
 )
-from techflows.run.parameters import for_notebooks
+from techflows.run.parameters import for_notebooks, saved_edits
+from techflows.run.sections import HOW, is_section
 
 DEFAULT_JOBS = 2
 
@@ -35,16 +36,25 @@ DEFAULT_JOBS = 2
 RUNS_FILE = "runs.json"
 
 
+def section_notebooks(found: Sequence[Path], log: Log | None = None) -> list[Path]:
+    """The notebooks named like sections (NN_name.ipynb); one line names the others, skipped."""
+    skipped = [p.name for p in found if not is_section(p)]
+    if skipped and log is not None:
+        log(f"skipped {', '.join(skipped)}: not published ({HOW})")
+    return [p for p in found if is_section(p)]
+
+
 def find_notebooks(
-    names: Sequence[str] = (), notebook_dir: Path = config.NOTEBOOK_DIR
+    names: Sequence[str] = (), notebook_dir: Path = config.NOTEBOOK_DIR, log: Log | None = None
 ) -> list[Path]:
-    """All notebooks in notebook_dir (sorted), or those named by path or stem."""
+    """All section notebooks in notebook_dir (sorted), or those named by path or stem."""
     notebook_dir = Path(notebook_dir)
     available = sorted(notebook_dir.glob("*.ipynb")) if notebook_dir.is_dir() else []
     if not names:
-        if not available:
-            raise DataError(f"no notebooks found in {notebook_dir}")
-        return available
+        sections = section_notebooks(available, log)
+        if not sections:
+            raise DataError(f"no section notebooks found in {notebook_dir} ({HOW})")
+        return sections
     by_stem = {p.stem: p for p in available}
     chosen: list[Path] = []
     for name in names:
@@ -56,6 +66,8 @@ def find_notebooks(
         else:
             known = ", ".join(by_stem) or f"none in {notebook_dir}"
             raise DataError(f"notebook {name!r}: not found (known: {known})")
+        if not is_section(found):
+            raise DataError(f"notebook {name!r}: not a section; {HOW} (techflows new NN_name)")
         if found not in chosen:
             chosen.append(found)
     stems = [p.stem for p in chosen]
@@ -177,6 +189,13 @@ def report_record(result: RunResult, output_dir: Path) -> dict[str, Any]:
     return local_paths.redact(record, folders)
 
 
+def _still_there(record: dict[str, Any]) -> bool:
+    """True while the notebook of a report from an earlier run still exists as a section."""
+    notebook = Path(str(record.get("notebook") or ""))
+    path = notebook if notebook.is_absolute() else config.REPO_ROOT / notebook
+    return path.is_file() and is_section(path)
+
+
 def write_summary(results: Iterable[RunResult], output_dir: Path) -> list[dict[str, Any]]:
     """Write runs.json and index.html; sections not run this time keep their last entry."""
     output_dir = Path(output_dir)
@@ -184,7 +203,7 @@ def write_summary(results: Iterable[RunResult], output_dir: Path) -> list[dict[s
     previous = _read_json(output_dir / RUNS_FILE) or {}
     for old in previous.get("reports", []):
         name = old.get("name") if isinstance(old, dict) else None
-        if name and name not in fresh and (output_dir / name).is_dir():
+        if name and name not in fresh and (output_dir / name).is_dir() and _still_there(old):
             fresh[name] = old
     records = [fresh[name] for name in sorted(fresh)]
     generated = datetime.now(UTC).isoformat(timespec="seconds")
@@ -192,6 +211,16 @@ def write_summary(results: Iterable[RunResult], output_dir: Path) -> list[dict[s
     atomic.write_text(output_dir / RUNS_FILE, json.dumps(payload, indent=2, default=str) + "\n")
     index_page.write(output_dir, records, generated)
     return records
+
+
+def travel(output_dir: Path, records: list[dict[str, Any]], log: Log) -> None:
+    """The PDFs and the zip of the report; a failure there is one line, the report stands."""
+    from techflows.publish import publish_report
+
+    try:
+        publish_report(output_dir, records, log)
+    except OSError as exc:
+        log(f"the PDFs and zip of the report could not be written: {exc.strerror or exc}")
 
 
 def offline(parameters: dict[str, Any]) -> str:
@@ -300,6 +329,9 @@ def run_reports(
     # Bad input stops here, in one line, before any kernel starts or any file is written.
     require_parameters_cell(notebooks)
     plan = for_notebooks([Path(nb).resolve() for nb in notebooks], dict(parameters or {}))
+    for notebook in plan:  # every parameter is passed: a value saved in a notebook is unused
+        for edit in saved_edits(notebook):
+            log(f"warning: {edit}")
     shared = {k: v for typed in reversed(plan.values()) for k, v in typed.items()}
     prepare_output_dir(output_dir)
     # One run at a time in a folder: what to reuse is decided, and stamps written, inside.
@@ -320,7 +352,11 @@ def _run_locked(
     # Decided once per run: for 'auto' it means probing the network.
     source = fingerprint.resolve_source(shared)
     auto_offline = shared.get("source", "auto") == "auto" and source != "yahoo"
-    work = [Job(nb, output_dir, typed, timeout) for nb, typed in plan.items()]
+    # output_dir as recorded: the report's folder beside the index (papermill gets the staging one)
+    work = [
+        Job(nb, output_dir, {**typed, "output_dir": f"{nb.stem}/"}, timeout)
+        for nb, typed in plan.items()
+    ]
     inputs = {job.name: job_inputs(job, source) for job in work}
     reused = [] if force else reusable_results(work, inputs)
     todo = longest_first([job for job in work if job.name not in {r.name for r in reused}])
@@ -349,7 +385,8 @@ def _run_locked(
     from techflows.run import archiving
 
     archiving.mark_changes(results, output_dir)
-    write_summary(results, output_dir)
+    records = write_summary(results, output_dir)
+    travel(output_dir, records, log)
     archiving.keep(results, output_dir, log)
     failed = [r.name for r in results if not r.ok]
     tail = f": {', '.join(failed)}" if failed else ""

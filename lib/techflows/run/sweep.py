@@ -126,7 +126,7 @@ def execute_task(task: Task) -> Outcome:
     notebook = notebook_path(task.notebook)
     if task.inputs is not None:
         differ = fingerprint.differences(task.inputs, notebook, task.parameters)
-        if not notebook.is_file() or fingerprint.file_digest(notebook) != task.inputs.notebook:
+        if not notebook.is_file() or fingerprint.notebook_digest(notebook) != task.inputs.notebook:
             differ.insert(0, f"notebook {task.notebook}")
         if differ:
             why = (

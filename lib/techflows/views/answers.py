@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 if TYPE_CHECKING:  # the index page renders answers without loading pandas or the claims
     import pandas as pd
@@ -52,15 +53,33 @@ def slug(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", plain))
 
 
+# Answer links are written as JupyterLab follows them, where the analyst sees the box first: a
+# heading's id there is its text with spaces as hyphens, another section is its notebook. The
+# report's pages (html_export) and the index turn them into their own links (page_link).
+NOTEBOOK_LINK = re.compile(r"(?:(?P<section>[\w.-]+)\.ipynb)?(?:#(?P<fragment>.*))?")
+
+
 def anchor(heading: str) -> str:
-    """The anchor of a heading of this report, '#...'."""
-    return f"#{slug(heading)}"
+    """The link to a heading of this section, '#1.-The-Fed's-path' (JupyterLab's heading id)."""
+    return "#" + heading.strip().replace(" ", "-")
 
 
 def report_href(section: str, heading: str = "") -> str:
-    """A link from one report to another report (or one of its headings)."""
-    target = f"../{section}/{section}.html"
-    return target + (anchor(heading) if heading else "")
+    """A link to another section (or one of its headings): its notebook, '06_claims.ipynb#...'."""
+    return f"{section}.ipynb" + (anchor(heading) if heading else "")
+
+
+def page_link(href: str, page: str = "") -> str:
+    """An answer link as the reports' pages need it: a heading's anchor is its slug, another
+    section is its report ('06_claims.ipynb#2.-Seed-000' -> '../06_claims/06_claims.html#2-seed-
+    000'); page prefixes an in-page anchor (the index links into a report). Other links stay."""
+    found = NOTEBOOK_LINK.fullmatch(href)
+    if not href or found is None:
+        return href
+    fragment = found["fragment"]
+    target = f"#{slug(unquote(fragment))}" if fragment is not None else ""
+    section = found["section"]
+    return f"../{section}/{section}.html{target}" if section else f"{page}{target}"
 
 
 @dataclass(frozen=True)
@@ -271,7 +290,9 @@ def box_html(answer: Answer, claims_shown: int = 6) -> str:
     )
     strip = f'<ul class="tf-numbers">{numbers}</ul>' if numbers else ""
     return (
-        f'<section class="tf-answer" id="answer"><style>{BOX_CSS}</style>'
+        # mathjax_ignore: JupyterLab's MathJax would typeset "$6 bn ... $2 bn" as math.
+        f'<section class="tf-answer mathjax_ignore tex2jax_ignore" id="answer">'
+        f"<style>{BOX_CSS}</style>"
         f'<div class="tf-q">The question: <b>{html.escape(answer.question)}</b></div>'
         f'<p class="tf-a"><span class="tf-verdict">{html.escape(answer.verdict)}.</span> '
         f"{sentences}</p>{strip}{_claims_html(answer, claims_shown)}</section>"
@@ -316,7 +337,7 @@ def overall(answers: Mapping[str, Answer], pages: Mapping[str, str]) -> list[Par
             if found is None:
                 continue
             page = pages.get(section, "")
-            href = page + found.href if page and found.href.startswith("#") else page
+            href = page_link(found.href, page) if page and found.href.startswith("#") else page
             sentences.append(Sentence(key, found.text, href))
         if sentences and verdict_from in answers:
             parts.append(Part(question, answers[verdict_from].verdict, tuple(sentences)))

@@ -17,6 +17,12 @@ def use_theme() -> None:
     )
 
 
+def side_by_side(count: int, width: float = 7.0, height: float = 4.5) -> list[plt.Axes]:
+    """count charts meant to be read together, each its own figure (its own image): the pages
+    set them side by side where there is room and stack them on a phone."""
+    return [plt.subplots(figsize=(width, height))[1] for _ in range(count)]
+
+
 def as_category(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     """Cast hue/order columns to category: seaborn 0.13.2 misplots pandas' string dtype."""
     out = frame.copy()

@@ -192,9 +192,19 @@ def shock_scale_sentence(scale: pd.DataFrame, shocked: str) -> str:
     )
 
 
+# What a reader needs of each shock scenario; the CSV keeps every column (beta, its se, ...).
+SHOCK_COLUMNS = (
+    "horizon", "shocked", "sd_multiple", "shock_bp", "impact", "lower", "upper", "pvalue",
+    "p_low", "p_high", "p_below", "beta", "r2", "n",
+)  # fmt: skip
+
+
 def styled_shock_table(table: pd.DataFrame) -> Styler:
-    """Shock scenarios (rate_shocks.scenario_table): impacts in percent, beta with p and R^2."""
-    return show(table, table="rate_shocks")
+    """Shock scenarios (rate_shocks.scenario_table): impacts in percent with their interval and p
+    (the range across offsets for multi-week blocks) and R^2."""
+    shown = table[[c for c in SHOCK_COLUMNS if c in table.columns]]
+    caption = "every column (standard errors, offsets, the yields used) in rate_shock_scenarios.csv"
+    return show(shown, caption.capitalize(), table="rate_shocks")
 
 
 def rate_shock_chart(table: pd.DataFrame) -> plt.Axes:

@@ -158,10 +158,10 @@ def styled_weekly_flows(by_group: pd.DataFrame, week_end: str) -> Styler:
     return show(by_group, caption, values=tables.FLOW)
 
 
-def weekly_flow_charts(by_group: pd.DataFrame, week_end: str) -> plt.Figure:
+def weekly_flow_charts(by_group: pd.DataFrame, week_end: str) -> list[plt.Figure]:
     """Tech against non-tech sector flows: weekly bars and cumulative points, side by side."""
     shown = by_group[["tech", "non-tech sector"]] / 1e9
-    fig, axes = plt.subplots(1, 2, figsize=(14, 4.5))
+    axes = plots.side_by_side(2)
     for ax, frame, title in zip(
         axes, (shown, shown.cumsum()), ("Weekly", "Cumulative"), strict=True
     ):
@@ -177,7 +177,7 @@ def weekly_flow_charts(by_group: pd.DataFrame, week_end: str) -> plt.Figure:
             ylabel="USD bn",
         )
         ax.axhline(0, color="black", linewidth=0.8)
-    return fig
+    return [ax.figure for ax in axes]
 
 
 def week_flows_text(
@@ -511,11 +511,11 @@ def styled_against_assets(table: pd.DataFrame) -> Styler:
     return show(table[columns], caption, labels=labels)
 
 
-def against_assets_chart(table: pd.DataFrame) -> plt.Figure:
+def against_assets_chart(table: pd.DataFrame) -> list[plt.Figure]:
     """Each fund's flows over the weeks as % of its assets beside its price return, sorted."""
     shown = table.dropna(subset=["flow_4w_pct_aum"]).sort_values("flow_4w_pct_aum")
     n = table.attrs["weeks"]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, max(3.0, 0.32 * len(shown))), sharey=True)
+    left, right = plots.side_by_side(2, 6.5, max(3.0, 0.32 * len(shown)))
     names = [f"{t} ({c})" for t, c in zip(shown.index, shown["segment"], strict=True)]
     for ax, column, title, unit in (
         (left, "flow_4w_pct_aum", f"Net flow over {n} weeks", "% of assets"),
@@ -526,7 +526,7 @@ def against_assets_chart(table: pd.DataFrame) -> plt.Figure:
         ax.barh(names, values.to_numpy(), color=colors)
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set(title=title, xlabel=unit)
-    return fig
+    return [left.figure, right.figure]
 
 
 def against_assets_text(table: pd.DataFrame) -> str:
