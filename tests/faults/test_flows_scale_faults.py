@@ -80,4 +80,4 @@ def test_flows_against_assets_does_work_in_proportion_to_the_funds(tmp_path, mon
     tickers_2n, lookups_2n = _work(2 * n, tmp_path, monkeypatch)
     # Quadratic (main): each fund re-validated every row's ticker, 4x the work for 2x the funds.
     assert tickers_2n <= 2.2 * tickers_n, (tickers_n, tickers_2n)
-    assert lookups_2n == lookups_n <= 3, (lookups_n, lookups_2n)
+    assert lookups_2n == lookups_n <= 10, (lookups_n, lookups_2n)  # on main: one per fund

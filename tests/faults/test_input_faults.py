@@ -103,9 +103,9 @@ def test_two_rows_out_of_order_are_sorted_not_a_pandas_error(market_csv, tmp_pat
     pd.testing.assert_series_equal(close, clean)
     flags = src.quality
     assert flags["column"].tolist() == ["Date"] and flags["date"].iloc[0] == pd.Timestamp(
-        "2026-02-11"
-    )
-    assert "not in date order" in flags["problem"].iloc[0]
+        "2026-02-10"
+    )  # the row out of place: it comes after 2026-02-11
+    assert "not in date order (2026-02-10 comes after 2026-02-11" in flags["problem"].iloc[0]
 
 
 # --- 12. file names that differ only in case -------------------------------------------------

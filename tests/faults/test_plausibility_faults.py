@@ -70,6 +70,17 @@ def appended(line: str):
     return lambda text: text.rstrip("\n") + "\n" + line + "\n"
 
 
+def inserted(line: str):
+    """An edit: one more row, in date order (before the first row dated after it)."""
+
+    def edit(text: str) -> str:
+        lines = text.rstrip("\n").split("\n")
+        at = next(i for i, x in enumerate(lines[1:], 1) if x[:10] > line[:10])
+        return "\n".join([*lines[:at], line, *lines[at:]]) + "\n"
+
+    return edit
+
+
 def times(key: str, column: str, factor: float):
     """An edit: one cell (row starting with key) multiplied by factor."""
 
@@ -203,8 +214,8 @@ def test_a_flow_dated_on_a_saturday_stops_the_report_in_one_line(market_csv, tmp
     line = error_line(err)
     assert code == 2, err
     row = line_of(folder / FLOWS, "2026-02-07,XLK")
-    assert f"{folder / FLOWS}: row {row} (XLK, 2026-02-07), column date: " in line, line
-    assert "Saturday" in line and "not a NYSE session" in line, line
+    where = f"{folder / FLOWS}: row {row} (XLK), column date: 2026-02-07 is a Saturday"
+    assert where in line and "not a NYSE session" in line, line
 
 
 def test_a_flow_on_a_market_holiday_is_refused_but_a_blank_one_is_not(market_csv, tmp_path):
@@ -216,12 +227,12 @@ def test_a_flow_on_a_market_holiday_is_refused_but_a_blank_one_is_not(market_csv
         open_csv(folder).flows()
     message = str(caught.value)
     row = line_of(folder / FLOWS, "2026-01-19,XLK")
-    assert f"row {row} (XLK, 2026-01-19), column date: " in message, message
+    assert f"row {row} (XLK), column date: 2026-01-19 is a Monday" in message, message
     assert "not a NYSE session" in message
 
 
 def test_a_price_bar_on_a_weekend_is_flagged(market_csv, tmp_path):
-    folder = damaged(market_csv, tmp_path, {XLK: appended("2026-02-14,139.5,1000000")})
+    folder = damaged(market_csv, tmp_path, {XLK: inserted("2026-02-14,139.5,1000000")})
     src = tf.open_source("csv", data_dir=folder, as_of="2026-02-20")
     src.close("XLK")
     flags = src.quality

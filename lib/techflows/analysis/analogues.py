@@ -181,7 +181,7 @@ def after_reaching(
 
 def conditional_summary(table: pd.DataFrame) -> dict[str, float]:
     """Counts and medians of after_reaching: how many went deeper, how fast, what followed."""
-    deeper = table[table["went_deeper"]]
+    deeper = table[table["went_deeper"].astype(bool)]  # no episode: an empty, untyped column
     out: dict[str, float] = {
         "episodes": len(table),
         "went_deeper": len(deeper),

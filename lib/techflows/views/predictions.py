@@ -241,13 +241,14 @@ AFTER_RECORDS = "3. After record weeks: consolidation?"
 def answer(
     model: Mapping[str, Any],
     now: Mapping[str, Any],
-    median_after: float,
-    median_all: float,
-    consolidation: tuple[str, str],
+    median_after: float | None,
+    median_all: float | None,
+    consolidation: tuple[str, str] | None,
     claims: pd.DataFrame,
 ) -> answers.Answer:
     """04's answer: forecast skill (forecast.evaluate), the latest scenario reading
-    (regimes.current) and what followed record notional weeks (consolidation_verdict)."""
+    (regimes.current) and what followed record notional weeks (consolidation_verdict; None
+    when the source has no record weeks to study, and the answer leaves them out)."""
     row = model["metrics"].loc[MODEL]
     skill = model["label"] == "skill"
     verdict = (
@@ -270,14 +271,17 @@ def answer(
             f"{now['t']:+.2f}).",
             answers.anchor(SCENARIOS),
         ),
-        answers.Sentence(
-            "consolidation",
-            f"After record notional weeks tech's median 13-week return over the market was "
-            f"{median_after:+.2f}%, against {median_all:+.2f}% after all weeks: seed 001's "
-            f"consolidation claim: {consolidation[0]}.",
-            answers.anchor(AFTER_RECORDS),
-        ),
     ]
+    if consolidation is not None:
+        sentences.append(
+            answers.Sentence(
+                "consolidation",
+                f"After record notional weeks tech's median 13-week return over the market was "
+                f"{median_after:+.2f}%, against {median_all:+.2f}% after all weeks: seed 001's "
+                f"consolidation claim: {consolidation[0]}.",
+                answers.anchor(AFTER_RECORDS),
+            )
+        )
     numbers = [
         answers.Number(
             f"{row['mase']:.2f}", f"{MODEL} MASE (below 1 beats naive)", answers.anchor(BACKTEST)
@@ -293,10 +297,13 @@ def answer(
         answers.Number(
             f"{now['t']:+.2f}", f"t of tech's {now['weeks']}-week drift", answers.anchor(SCENARIOS)
         ),
-        answers.Number(
-            f"{median_after:+.2f}%",
-            "median 13-week return over the market after record weeks",
-            answers.anchor(AFTER_RECORDS),
-        ),
     ]
+    if consolidation is not None:
+        numbers.append(
+            answers.Number(
+                f"{median_after:+.2f}%",
+                "median 13-week return over the market after record weeks",
+                answers.anchor(AFTER_RECORDS),
+            )
+        )
     return answers.answer(QUESTION, verdict, sentences, numbers, claims)
