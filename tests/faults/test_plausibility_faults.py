@@ -255,6 +255,25 @@ def test_a_dead_feed_is_flagged(market_csv, tmp_path, report_on, clean_report):
     assert named[0]["date"] == "1998-12-22" and "in a row" in named[0]["problem"]
 
 
+def test_flags_judge_a_value_on_the_history_up_to_the_as_of_date(market_csv, tmp_path):
+    """A feed that dies after the as-of date is no flag then; its text never names later days."""
+
+    def dies(text: str) -> str:
+        head, *rows = text.rstrip("\n").split("\n")
+        dead = [x if x[:10] <= "2026-02-20" else f"{x[:10]},100.0,{x.split(',')[2]}" for x in rows]
+        return "\n".join([head, *dead]) + "\n"
+
+    folder = damaged(market_csv, tmp_path, {XLK: dies})
+    before = tf.open_source("csv", data_dir=folder, as_of="2026-02-13")
+    before.close("XLK")
+    assert before.quality.empty
+    after = tf.open_source("csv", data_dir=folder, as_of="2026-03-31")
+    after.close("XLK")
+    flags = after.quality
+    assert flags["date"].tolist() == [pd.Timestamp("2026-02-23")], flags
+    assert "to 2026-03-31" in flags["problem"].iloc[0]  # the run as far as the as-of date
+
+
 def test_the_risks_report_runs_on_a_dead_feed_and_says_so(market_csv, tmp_path):
     # On main 03 crashed (KeyError 'days_to_deeper') on a constant XLK.
     folder = damaged(market_csv, tmp_path / "data", {XLK: every("Close", "100.0")})

@@ -153,25 +153,30 @@ def screen(
     where: str,
     symbol: str = "",
     names: dict[str, str] | None = None,
+    until: pd.Timestamp | None = None,
 ) -> tuple[pd.DataFrame, list[Flag]]:
     """A date-indexed frame in date order, and the flags its schema's declarations raise.
 
     where names the input (its file); symbol, the ticker (for declarations about listed
-    symbols); names, what the flags call a column (a series' value column by its id).
+    symbols); names, what the flags call a column (a series' value column by its id); until,
+    the as-of date: each value is judged against the history up to it, never a later one.
     """
     meta = schema.metadata or {}
     flags: list[Flag] = []
+    known = frame.index <= until if until is not None else slice(None)
+    if meta.get("order") and not frame.index[known].is_monotonic_increasing:
+        flags.append(_out_of_order(frame.index[known], where, meta["order"]))
     if meta.get("order") and not frame.index.is_monotonic_increasing:
-        flags.append(_out_of_order(frame.index, where, meta["order"]))
         frame = frame.sort_index(kind="stable")
+    seen = frame if until is None else frame.loc[:until]
     days = meta.get("days")
     listed = days is not None and (not days.listed or re.match(schemas.US_LISTED, symbol))
     if listed and not days.error:
-        flags += _off_session_rows(frame, where, days.date)
+        flags += _off_session_rows(seen, where, days.date)
     for name, scale in _scales(schema).items():
-        if name in frame.columns:
+        if name in seen.columns:
             label = (names or {}).get(name, name)
-            flags += _column_flags(frame[name], scale, where, label)
+            flags += _column_flags(seen[name], scale, where, label)
     return frame, flags
 
 
@@ -274,7 +279,7 @@ def _off_neighbours(
     for i in np.flatnonzero(off):
         times = ratio[i] if ratio[i] >= 1 else 1 / ratio[i]
         side = "times" if ratio[i] >= 1 else "times smaller than"
-        extra = ", and larger than any other day in the file" if spike else ""
+        extra = ", and larger than any other day" if spike else ""
         problem = (
             f"{_number(values[size.index[i]])} is {times:,.0f} {side} the median of the "
             f"{NEIGHBOURS} values around it ({_number(middle.iloc[i])}){extra}"
@@ -294,7 +299,7 @@ def _constant(values: pd.Series, where: str, column: str, length: int) -> list[F
     for start, end in zip(starts, ends, strict=True):
         if end - start >= length:
             first, last = values.index[start], values.index[end - 1]
-            everything = " (every value in the file)" if end - start == len(array) else ""
+            everything = " (every value)" if end - start == len(array) else ""
             problem = (
                 f"the same value, {_number(array[start])}, {end - start:,} times in a row from "
                 f"{pd.Timestamp(first).date()} to {pd.Timestamp(last).date()}{everything}: a "

@@ -124,7 +124,7 @@ class Source:
 
     def _screen(self, frame: pd.DataFrame, schema, where: str, **context) -> pd.DataFrame:
         """The frame in date order; its schema's plausibility flags recorded (quality.screen)."""
-        frame, flags = quality.screen(frame, schema, where, **context)
+        frame, flags = quality.screen(frame, schema, where, until=self.as_of, **context)
         self._flags += flags
         return frame
 
