@@ -93,9 +93,11 @@ def refusals(frame: pd.DataFrame, schema) -> list[Refusal]:
 
 def _off_scale(values: pd.Series, scale: schemas.Scale) -> Refusal | None:
     """A column whose size is outside [least, most]: another unit than the declared one."""
+    if scale.least is None and scale.most is None:
+        return None
     size = values.abs()
     size = size[size > 0].dropna()
-    if size.empty or (scale.least is None and scale.most is None):
+    if size.empty:
         return None
     typical = float(np.percentile(size.to_numpy(dtype=float), 90))
     small = scale.least is not None and typical < scale.least
@@ -118,10 +120,11 @@ def _off_scale(values: pd.Series, scale: schemas.Scale) -> Refusal | None:
 
 def _closed(dates: pd.Series | pd.Index) -> np.ndarray:
     """True where a date falls inside the NYSE calendar but is not one of its sessions."""
-    sessions = market_calendar.sessions()
-    stamps = pd.DatetimeIndex(dates).normalize()
+    sessions = market_calendar.sessions().asi8  # sorted
+    stamps = pd.DatetimeIndex(dates).normalize().asi8
+    at = np.minimum(np.searchsorted(sessions, stamps), len(sessions) - 1)
     inside = (stamps >= sessions[0]) & (stamps <= sessions[-1])
-    return np.asarray(inside & ~stamps.isin(sessions))
+    return inside & (sessions[at] != stamps)
 
 
 def _day(stamp: pd.Timestamp) -> str:
@@ -269,20 +272,27 @@ def _off_neighbours(
     size = size[size > 0]
     if len(size) < 5:
         return []
-    middle = size.rolling(NEIGHBOURS, center=True, min_periods=5).median()
-    ratio = (size / middle).to_numpy()
-    off = ratio >= factor if spike else (ratio >= factor) | (ratio <= 1 / factor)
-    if spike and off.any():
-        ordinary = size.to_numpy()[~off]
-        off &= size.to_numpy() > (ordinary.max() if len(ordinary) else 0)
+    array = size.to_numpy(dtype=float)
+    if spike:  # spikes are the largest values: walk down from the top until one is not
+        half, middle = NEIGHBOURS // 2, np.full(len(array), np.nan)
+        off = np.zeros(len(array), dtype=bool)
+        for i in np.argsort(array, kind="stable")[::-1]:
+            middle[i] = np.median(array[max(0, i - half) : i + half + 1])
+            if array[i] < factor * middle[i]:
+                break
+            off[i] = True
+    else:
+        middle = size.rolling(NEIGHBOURS, center=True, min_periods=5).median().to_numpy()
+        off = (array >= factor * middle) | (array * factor <= middle)
     flags = []
     for i in np.flatnonzero(off):
-        times = ratio[i] if ratio[i] >= 1 else 1 / ratio[i]
-        side = "times" if ratio[i] >= 1 else "times smaller than"
+        ratio = array[i] / middle[i]
+        times = ratio if ratio >= 1 else 1 / ratio
+        side = "times" if ratio >= 1 else "times smaller than"
         extra = ", and larger than any other day" if spike else ""
         problem = (
             f"{_number(values[size.index[i]])} is {times:,.0f} {side} the median of the "
-            f"{NEIGHBOURS} values around it ({_number(middle.iloc[i])}){extra}"
+            f"{NEIGHBOURS} values around it ({_number(middle[i])}){extra}"
         )
         flags.append(Flag(where, size.index[i], column, float(values[size.index[i]]), problem))
     return flags
@@ -295,17 +305,17 @@ def _constant(values: pd.Series, where: str, column: str, length: int) -> list[F
         return []
     starts = np.flatnonzero(np.r_[True, array[1:] != array[:-1]])
     ends = np.r_[starts[1:], len(array)]
+    long = ends - starts >= length
     flags = []
-    for start, end in zip(starts, ends, strict=True):
-        if end - start >= length:
-            first, last = values.index[start], values.index[end - 1]
-            everything = " (every value)" if end - start == len(array) else ""
-            problem = (
-                f"the same value, {_number(array[start])}, {end - start:,} times in a row from "
-                f"{pd.Timestamp(first).date()} to {pd.Timestamp(last).date()}{everything}: a "
-                "feed that stopped updating? Figures from these days show no movement"
-            )
-            flags.append(Flag(where, first, column, float(array[start]), problem))
+    for start, end in zip(starts[long], ends[long], strict=True):
+        first, last = values.index[start], values.index[end - 1]
+        everything = " (every value)" if end - start == len(array) else ""
+        problem = (
+            f"the same value, {_number(array[start])}, {end - start:,} times in a row from "
+            f"{pd.Timestamp(first).date()} to {pd.Timestamp(last).date()}{everything}: a "
+            "feed that stopped updating? Figures from these days show no movement"
+        )
+        flags.append(Flag(where, first, column, float(array[start]), problem))
     return flags
 
 
