@@ -13,7 +13,7 @@ EXCHANGE = "XNYS"
 # Yahoo's daily bar carries the official closing-auction price a few minutes after the bell.
 SETTLE = pd.Timedelta(minutes=20)
 CALENDAR_START = "2015-01-01"
-HISTORY_START = "1885-01-01"  # the first day exchange-calendars knows the NYSE's sessions of
+HISTORY_START = "1885-01-01"  # how far back exchange-calendars knows NYSE sessions
 
 
 def now() -> pd.Timestamp:
