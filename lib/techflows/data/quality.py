@@ -120,8 +120,8 @@ def _off_scale(values: pd.Series, scale: schemas.Scale) -> Refusal | None:
 
 def _closed(dates: pd.Series | pd.Index) -> np.ndarray:
     """True where a date falls inside the NYSE calendar but is not one of its sessions."""
-    sessions = market_calendar.sessions().asi8  # sorted
-    stamps = pd.DatetimeIndex(dates).normalize().asi8
+    sessions = market_calendar.sessions().as_unit("ns").asi8  # sorted
+    stamps = pd.DatetimeIndex(dates).normalize().as_unit("ns").asi8
     at = np.minimum(np.searchsorted(sessions, stamps), len(sessions) - 1)
     inside = (stamps >= sessions[0]) & (stamps <= sessions[-1])
     return inside & (sessions[at] != stamps)
