@@ -5,14 +5,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from techflows.data import market_calendar
 from techflows.data.source import Source
 from techflows.data.sources.base import Adapter
 from techflows.errors import DataUnavailable
 
 
+def sessions(start: str, end: str) -> pd.DatetimeIndex:
+    """The NYSE sessions from start to end: the only days prices and flows are dated on."""
+    days = market_calendar.sessions()
+    return days[(days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))]
+
+
 def closes(start: str, end: str, level: float = 100.0, weekly: float = 0.0) -> pd.DataFrame:
-    """Bars on weekdays from start to end: Close growing `weekly` (decimal) a week, Volume 1e6."""
-    days = pd.bdate_range(start, end)
+    """Bars on sessions from start to end: Close growing `weekly` (decimal) a week, Volume 1e6."""
+    days = sessions(start, end)
     growth = (1 + weekly) ** (np.arange(len(days)) / 5)
     return pd.DataFrame({"Close": level * growth, "Volume": 1e6}, index=days.rename("Date"))
 

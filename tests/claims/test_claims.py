@@ -480,7 +480,7 @@ def test_a002_10_uneven_fails_when_segments_moved_together():
 
 
 def _sector_flows(xlb: float, xli: float) -> pd.DataFrame:
-    days = pd.bdate_range("2026-01-01", "2026-02-13")
+    days = pd.bdate_range("2026-01-02", "2026-02-13", freq="C", holidays=["2026-01-19"])
     rows = [(d, "XLB", xlb / len(days)) for d in days] + [(d, "XLI", xli / len(days)) for d in days]
     return pd.DataFrame(rows, columns=["date", "ticker", "flow_usd"])
 
@@ -512,7 +512,7 @@ def test_a001_03_record_buying_fails_when_the_record_week_fell():
 
 
 def test_a000_12_passive_tech_leaves_arkk_out():
-    days = pd.bdate_range("2026-01-01", "2026-02-13")
+    days = pd.bdate_range("2026-01-02", "2026-02-13", freq="C", holidays=["2026-01-19"])
     rows = [(d, "ARKK", 1e8) for d in days] + [(d, "XLK", -1e7) for d in days]
     flows = pd.DataFrame(rows, columns=["date", "ticker", "flow_usd"])
     result = _verdict("A000-12", BuiltAdapter(_segment_prices({}), flows))

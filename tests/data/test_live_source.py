@@ -115,6 +115,10 @@ def test_offline_without_cache_auto_falls_back_and_yahoo_is_an_error(tmp_path, p
 # --- sources compose ------------------------------------------------------------------------
 
 
+# NYSE sessions (Martin Luther King Jr. Day is not one): a flow on a closed day is refused.
+SESSIONS = pd.bdate_range("2026-01-05", "2026-02-13", freq="C", holidays=["2026-01-19"])
+
+
 @pytest.fixture
 def analyst_folder(tmp_path):
     """An analyst's export: their own fund flows, one price file, one FRED series."""
@@ -122,7 +126,7 @@ def analyst_folder(tmp_path):
     (folder / "flows").mkdir(parents=True)
     (folder / "prices").mkdir()
     (folder / "fred").mkdir()
-    days = pd.bdate_range("2026-01-05", "2026-02-13")
+    days = SESSIONS
     flows = pd.DataFrame(
         [(d.date(), t, 1e8 * (i % 5 - 2)) for i, d in enumerate(days) for t in ("XLK", "SPY")],
         columns=["date", "ticker", "flow_usd"],
@@ -136,7 +140,7 @@ def analyst_folder(tmp_path):
 def test_yahoo_with_a_data_dir_reads_the_folder_first(yahoo_sim, analyst_folder, tmp_path, proxy):
     src = tf.open_source("yahoo", data_dir=analyst_folder, cache_dir=tmp_path / "cache")
     assert src.name == "yahoo+csv"
-    assert len(src.flows()) == 2 * len(pd.bdate_range("2026-01-05", "2026-02-13"))
+    assert len(src.flows()) == 2 * len(SESSIONS)
     assert src.close(["XLK"])["XLK"].tolist() == [100.0, 101.0]  # the analyst's file wins
     spy = src.close(["SPY"])["SPY"]  # the rest is live
     assert spy.index.max() == pd.Timestamp("2026-02-13") and len(spy) > 5000

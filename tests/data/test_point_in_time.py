@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from handmade import closes, source
+from handmade import closes, sessions, source
 from techflows.analysis import flows, fundamentals
 from techflows.errors import DataUnavailable
 from techflows.run import notebook as nb
@@ -31,8 +31,7 @@ PRICES = {
 
 
 def _flows(start: str, end: str) -> pd.DataFrame:
-    days = pd.bdate_range(start, end)
-    rows = [(d, t, 1e8) for d in days for t in ("XLK", "QQQ")]
+    rows = [(d, t, 1e8) for d in sessions(start, end) for t in ("XLK", "QQQ")]
     return pd.DataFrame(rows, columns=["date", "ticker", "flow_usd"])
 
 

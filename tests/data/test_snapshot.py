@@ -72,8 +72,8 @@ FILES = {
     "2026-07-31,4.25\n2026-08-03,4.3\n",
     "flows/etf_flows.csv": "date,ticker,flow_usd\n2026-07-31,BBB,\n2026-07-29,BBB,1e8\n"
     "2026-07-30,QQQ,-2.5e8\n2026-08-03,QQQ,3e8\n",
-    "flows/etf_shares.csv": "date,ticker,shares,price\n2026-07-30,BBB,1000,20.5\n"
-    "2026-07-31,BBB,1100,\n2026-08-03,BBB,1200,21.5\n",
+    "flows/etf_shares.csv": "date,ticker,shares,price\n2026-07-30,BBB,1000000,20.5\n"
+    "2026-07-31,BBB,1100000,\n2026-08-03,BBB,1200000,21.5\n",
     "flows/etf_aum.csv": "ticker,aum_usd,updated_date\nBBB,2.1e9,2026-08-03\nQQQ,4e11,2026-08-03\n",
     "constituents/sp500_constituents.csv": "Symbol,Security,GICS Sector,GICS Sub-Industry\n"
     "MSFT,Microsoft,Information Technology,Software\nXOM,Exxon,Energy,Oil\n",

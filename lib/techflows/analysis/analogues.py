@@ -214,7 +214,7 @@ def conditional_summary(table: pd.DataFrame) -> dict[str, object]:
     """Counts and medians of after_reaching: how many went deeper (a share with its exact
     interval, intervals.share), how fast, and what followed (each median with its
     order-statistic interval, intervals.median_interval)."""
-    deeper = table[table["went_deeper"].astype(bool)]
+    deeper = table[table["went_deeper"].astype(bool)]  # no episode: an empty, untyped column
     out: dict[str, object] = {
         "episodes": len(table),
         "went_deeper": len(deeper),

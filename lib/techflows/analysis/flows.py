@@ -100,7 +100,7 @@ def flag_prints(
     out = daily.copy()
     size = out["ticker"].map(aum["aum_usd"]) if aum is not None else np.nan
     out["pct_aum"] = 100 * out["flow_usd"] / size
-    typical = out.groupby("ticker")["pct_aum"].transform(lambda s: s.abs().median())
+    typical = out["pct_aum"].abs().groupby(out["ticker"]).transform("median")
     big = out["pct_aum"].abs()
     unusual = big >= OUTLIER_TIMES_TYPICAL * typical
     out["flagged"] = (big >= OUTLIER_MIN_PCT_AUM) & unusual
@@ -569,6 +569,6 @@ def flows_against_assets(
     """against_assets on the source's flows, assets and adjusted closes."""
     by_fund, _ = weekly_flows(src, week_end)
     aum = src.aum()
-    tickers = [t for t in by_fund["ticker"].unique() if t in set(src.available(by_fund["ticker"]))]
+    tickers = src.available(by_fund["ticker"].unique())  # one look-up for every fund
     close = src.close(tickers) if tickers else pd.DataFrame()
     return against_assets(by_fund, aum, close, week_end, n_weeks)

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import mannwhitneyu
 
-from techflows.errors import DataError
+from techflows.analysis.notional import longest_window
+from techflows.errors import DataError, DataUnavailable
 from techflows.stats import blocks, intervals
 
 HORIZONS = (4, 13)
@@ -33,18 +34,37 @@ def forward_excess(weekly: pd.DataFrame, horizons: tuple[int, ...] = HORIZONS) -
     return pd.DataFrame(out, index=weekly.index)
 
 
-def notional_events(ranked: pd.DataFrame, year_weeks: int = 52) -> pd.DataFrame:
+def notional_events(ranked: pd.DataFrame, year_weeks: int = 52, source: str = "") -> pd.DataFrame:
     """Record weeks (notional_rank is_record) and top-decile weeks of the trailing year.
 
     Dollar volume trends up with prices, so most recent weeks sit in the top decile of a
     10-year window; the top decile of the trailing `year_weeks` weeks is used instead.
-    Only weeks with a full 10-year ranking window are kept.
+    Only weeks with a full 10-year ranking window are kept. DataUnavailable (naming `source`)
+    when no week has one: a window longer than the notional history has no record weeks.
     """
     yearly_rank = ranked["notional"].rolling(year_weeks).rank(ascending=False)
     top = yearly_rank <= np.ceil(0.1 * year_weeks)
     eligible = ranked["full_window"].astype(bool)
+    if not eligible.any():
+        raise _window_too_long(ranked, source)
     frame = pd.DataFrame({RECORD: ranked["is_record"].astype(bool), TOP_DECILE: top})
     return frame.loc[eligible]
+
+
+def _window_too_long(ranked: pd.DataFrame, source: str) -> DataUnavailable:
+    """No week of ranked has a full window: what would (a shorter window, a longer history)."""
+    years = ranked.attrs.get("years")
+    window = f"{years}-year window" if years else "full ranking window"
+    history = ranked["notional"].dropna().index
+    starts = f": it starts {history.min().date()}" if len(history) else ""
+    fits = longest_window(ranked["notional"])
+    shorter = f" (or a lookback_years of at most {fits})" if fits else ""
+    return DataUnavailable(
+        f"Record notional weeks over a {window}",
+        source or "this",
+        f"a source with a longer dollar-volume history{shorter}",
+        note=f"no week has a {window} of notional history before it{starts}",
+    )
 
 
 def pending(events: pd.DataFrame, forward: pd.DataFrame, column: str, horizon: int) -> list:

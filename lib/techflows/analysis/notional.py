@@ -35,7 +35,7 @@ def notional_rank(weekly: pd.Series, years: int = 10) -> pd.DataFrame:
     rank = rolling.rank(ascending=False, method="min")
     zscore = (weekly - prior.mean()) / prior.std()
     full = pd.Series(weekly.index - weekly.index[0] >= window - pd.Timedelta(days=7), weekly.index)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "notional": weekly,
             "rank": rank,
@@ -45,6 +45,15 @@ def notional_rank(weekly: pd.Series, years: int = 10) -> pd.DataFrame:
             "is_record": (rank == 1) & full,
         }
     ).rename_axis("week_end")
+    table.attrs["years"] = years
+    return table
+
+
+def longest_window(weekly: pd.Series) -> int:
+    """The most years notional_rank can fill a window of over these weeks (0: under a year)."""
+    span = weekly.dropna().index
+    days = (span.max() - span.min()).days if len(span) else 0
+    return max((y for y in range(1, 101) if round(365.25 * y) - 7 <= days), default=0)
 
 
 def tech_dollar_volume(src: Source) -> tuple[pd.DataFrame, pd.DataFrame, str]:

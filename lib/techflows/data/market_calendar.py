@@ -13,6 +13,7 @@ EXCHANGE = "XNYS"
 # Yahoo's daily bar carries the official closing-auction price a few minutes after the bell.
 SETTLE = pd.Timedelta(minutes=20)
 CALENDAR_START = "2015-01-01"
+HISTORY_START = "1885-01-01"  # how far back exchange-calendars knows NYSE sessions
 
 
 def now() -> pd.Timestamp:
@@ -34,6 +35,16 @@ def _calendar():  # exchange_calendars.ExchangeCalendar; imported on first use (
 
     with _quiet():
         return exchange_calendars.get_calendar(EXCHANGE, start=CALENDAR_START)
+
+
+@cache
+def sessions() -> pd.DatetimeIndex:
+    """Every NYSE session from HISTORY_START to the calendar's end (about a year ahead)."""
+    import exchange_calendars
+
+    with _quiet():
+        calendar = exchange_calendars.get_calendar(EXCHANGE, start=HISTORY_START)
+        return pd.DatetimeIndex(calendar.sessions).tz_localize(None)
 
 
 def _utc(at: pd.Timestamp | None) -> pd.Timestamp:

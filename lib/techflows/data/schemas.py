@@ -2,13 +2,18 @@
 
 Each column says how it is written in a file (a number, an ISO date, a symbol, a choice, text)
 and which values are valid. techflows.data.validate applies a schema and turns the first
-failure into one DataError naming the input, the row and the column. Plausibility bounds (a
-price moving 10x in a day) are not errors: see techflows.data.quality.
+failure into one DataError naming the input, the row and the column.
+
+Numbers of market data also declare their unit and what a believable column looks like (a
+Scale), and a table the days its rows count on (Sessions); techflows.data.quality applies
+these declarations: a whole column in another unit, or a flow on a day the market was closed,
+is an error; a value hard to believe against the column's own history is a data-quality flag.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -45,8 +50,72 @@ POSITIVE = pa.Check.gt(0, error="is not positive")
 NON_NEGATIVE = pa.Check.ge(0, error="is negative")
 
 
+@dataclass(frozen=True)
+class Scale:
+    """A number's unit and what a believable column of it looks like (techflows.data.quality).
+
+    Each screen is off when None. Errors, about the whole column: its size (the 90th
+    percentile of its non-zero |values|) below `least` or above `most` means the file is in
+    another unit (USD millions, fractions for percent); `usual` is the size it usually has,
+    to name that unit. Flags, about one value against the column's own history: `jump`, a
+    move by this factor or more from the value before (and by `points` or more: rates near
+    zero move by large factors, by little); `outlier`, this many times larger or smaller than
+    the median of the 21 values around it; `spike`, this many times that median and larger
+    than every ordinary value of the column (a typo, not the busiest day in years);
+    `constant`, this many equal values in a row (a feed that stopped updating).
+    """
+
+    unit: str
+    least: float | None = None
+    most: float | None = None
+    usual: float | None = None
+    jump: float | None = None
+    points: float = 0.0
+    outlier: float | None = None
+    spike: float | None = None
+    constant: int | None = None
+
+
+@dataclass(frozen=True)
+class Sessions:
+    """The days a table's rows count on: NYSE sessions (techflows.data.market_calendar).
+
+    date: the date column (the index once a frame is indexed by date); value: a row counts
+    only when this column holds a non-zero value (a blank flow on a holiday is a day listed,
+    not reported); error: a row on another day is refused, else flagged; listed: only for
+    symbols listed in the US (an index, a future or a currency keeps its own exchange's days);
+    why: what an error adds to say why the day cannot be right.
+    """
+
+    date: str
+    error: bool
+    value: str | None = None
+    listed: bool = False
+    why: str = ""
+
+
+# A symbol listed on a US exchange: no ^ (an index), = (a future, a currency) or .XXX suffix
+# (another exchange: DX-Y.NYB trades on ICE on some NYSE holidays). Share classes use '-'.
+US_LISTED = r"^[A-Z0-9][A-Z0-9\-]*$"
+
+# The units of market data. Sizes are the 90th percentile of a column's non-zero |values|.
+PRICE = Scale("USD per share", jump=10.0, constant=10)
+RATE = Scale("percent", jump=10.0, points=10.0, outlier=50.0)  # a yield index (^TNX)
+VOLUME = Scale("shares traded", spike=50.0)
+FLOW = Scale("USD", least=1e6, usual=5e8)  # a fund's daily creations less redemptions
+ASSETS = Scale("USD", least=1e7, usual=1e11)
+SHARE_COUNT = Scale("shares", least=1e4, usual=1e9, jump=10.0)
+PERCENT = Scale("percent", least=0.2, most=30.0, usual=5.0, jump=10.0, points=10.0, outlier=50.0)
+LEVEL = Scale("value", jump=10.0, points=10.0)  # a series of unknown unit: a rate's bounds
+PERCENT_SERIES = ("DGS10", "DFII10", "DGS2", "DFF", "EFFR", "T10Y2Y", "DFEDTARU", "DFEDTARL")
+
+
 def number(
-    *checks: pa.Check, nullable: bool = False, required: bool = True, unique: bool = False
+    *checks: pa.Check,
+    nullable: bool = False,
+    required: bool = True,
+    unique: bool = False,
+    scale: Scale | None = None,
 ) -> pa.Column:
     """A finite number; nullable: a blank is allowed (a missing value, as documented)."""
     finite = pa.Check(_finite, error="is not a finite number")
@@ -57,7 +126,7 @@ def number(
         nullable=nullable,
         required=required,
         unique=unique,
-        metadata={"kind": NUMBER},
+        metadata={"kind": NUMBER, "scale": scale},
     )
 
 
@@ -112,18 +181,27 @@ HAS_ROWS = pa.Check(_has_rows, error="has no rows")
 
 def _bars(positive: bool, rows: bool) -> pa.DataFrameSchema:
     price = (POSITIVE,) if positive else ()
+    scale = PRICE if positive else RATE
     return pa.DataFrameSchema(
         {
             "Date": date(unique=True),
             # A blank Open, High, Low or Volume is a missing value; a bar needs its Close.
             **{
-                c: number(*price, required=c == "Close", nullable=c != "Close")
+                c: number(
+                    *price,
+                    required=c == "Close",
+                    nullable=c != "Close",
+                    scale=scale if c in ("Close", "Adj Close") else Scale(scale.unit),
+                )
                 for c in PRICE_COLUMNS
             },
-            "Volume": number(NON_NEGATIVE, required=False, nullable=True),
+            "Volume": number(NON_NEGATIVE, required=False, nullable=True, scale=VOLUME),
         },
         checks=[HAS_ROWS] if rows else [],
         name="daily bars",
+        # A bar of a US-listed fund or stock on a day the NYSE was closed is flagged: Yahoo's
+        # stray rows are harmless, and an index or a future keeps its own days.
+        metadata={"order": "Date", "days": Sessions("Date", error=False, listed=True)},
     )
 
 
@@ -135,35 +213,62 @@ CACHED_RATE_BARS = _bars(positive=False, rows=False)
 
 # A FRED series: date, value; FRED's '.' and a blank mark a missing day (nullable).
 SERIES = pa.DataFrameSchema(
-    {"Date": date(unique=True), "value": number(nullable=True)}, checks=[HAS_ROWS], name="series"
+    {"Date": date(unique=True), "value": number(nullable=True, scale=LEVEL)},
+    checks=[HAS_ROWS],
+    name="series",
+    metadata={"order": "Date"},
 )
+
+
+def series(sid: str) -> pa.DataFrameSchema:
+    """The schema of one FRED series: yields and policy rates are in percent (4.06 for 4.06%)."""
+    if sid.upper() not in PERCENT_SERIES:
+        return SERIES
+    value = number(nullable=True, scale=PERCENT)
+    return SERIES.update_columns({"value": {"metadata": value.metadata}})
+
+
 CACHED_SERIES = pa.DataFrameSchema(
     {"Date": date(unique=True), "value": number(nullable=True)}, name="cached series"
 )
 
-# Daily net fund flows: a blank flow is a day the fund did not report.
+# Daily net fund flows: a blank flow is a day the fund did not report. A fund creates and
+# redeems shares on trading days only, so a flow dated on another day is an export error.
 FLOWS = pa.DataFrameSchema(
-    {"date": date(), "ticker": symbol(), "flow_usd": number(nullable=True)},
+    {"date": date(), "ticker": symbol(), "flow_usd": number(nullable=True, scale=FLOW)},
     unique=["date", "ticker"],
     checks=[HAS_ROWS],
     name="fund flows",
+    metadata={
+        "days": Sessions(
+            "date",
+            error=True,
+            value="flow_usd",
+            why="a fund creates and redeems shares on trading days only",
+        )
+    },
 )
 SHARES = pa.DataFrameSchema(
     {
         "date": date(),
         "ticker": symbol(),
-        "shares": number(NON_NEGATIVE),
-        "price": number(POSITIVE, nullable=True, required=False),
+        "shares": number(NON_NEGATIVE, scale=SHARE_COUNT),
+        "price": number(POSITIVE, nullable=True, required=False, scale=Scale("USD per share")),
         "jump": flag(),
     },
     unique=["date", "ticker"],
     name="shares outstanding",
 )
 CACHED_SHARES = pa.DataFrameSchema(
-    {"Date": date(unique=True), "shares": number(NON_NEGATIVE)}, name="cached shares"
+    {"Date": date(unique=True), "shares": number(NON_NEGATIVE, scale=SHARE_COUNT)},
+    name="cached shares",
 )
 AUM = pa.DataFrameSchema(
-    {"ticker": symbol(unique=True), "aum_usd": number(POSITIVE), "updated_date": date()},
+    {
+        "ticker": symbol(unique=True),
+        "aum_usd": number(POSITIVE, scale=ASSETS),
+        "updated_date": date(),
+    },
     checks=[HAS_ROWS],
     name="fund assets",
 )

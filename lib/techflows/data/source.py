@@ -126,9 +126,11 @@ class Source:
             else validate.check(frame, schema, name)
         )
 
-    def _screen(self, frame: pd.DataFrame, where: str, rate: bool) -> None:
-        for column in [c for c in ("Close", "Adj Close") if c in frame.columns]:
-            self._flags += quality.jumps(frame[column], where, column, rate=rate)
+    def _screen(self, frame: pd.DataFrame, schema, where: str, **context) -> pd.DataFrame:
+        """The frame in date order; its schema's plausibility flags recorded (quality.screen)."""
+        frame, flags = quality.screen(frame, schema, where, until=self.as_of, **context)
+        self._flags += flags
+        return frame
 
     def bars(self, tickers: object, quoted: bool = False) -> dict[str, pd.DataFrame]:
         """Daily bars per available ticker; tickers the source lacks are left out."""
@@ -140,9 +142,8 @@ class Source:
                 rate = ticker in config.YIELD_INDICES
                 schema = schemas.RATE_BARS if rate else schemas.BARS
                 frame = self._valid(frame, schema, f"{kind} for {ticker}")
-                self._prices[(ticker, quoted)] = frame
                 where = self.adapter.origin("prices_quoted" if quoted else "prices", ticker)
-                self._screen(frame, where, rate=rate)
+                self._prices[(ticker, quoted)] = self._screen(frame, schema, where, symbol=ticker)
             self._asked.update((kind, t) for t in todo)
         found = {
             t: cut
@@ -256,15 +257,12 @@ class Source:
         ids = validate.tickers(ids)
         todo = [i for i in ids if ("series", i) not in self._asked]
         if todo:
-            fresh = {
-                sid: self._valid(values.to_frame("value"), schemas.SERIES, f"series {sid}")[
-                    "value"
-                ].rename(sid)
-                for sid, values in self.adapter.series(todo).items()
-            }
-            for sid, values in fresh.items():
-                self._flags += quality.jumps(values, self.adapter.origin("fred", sid), sid, True)
-            self._series.update(fresh)
+            for sid, values in self.adapter.series(todo).items():
+                schema = schemas.series(sid)
+                frame = self._valid(values.to_frame("value"), schema, f"series {sid}")
+                where = self.adapter.origin("fred", sid)
+                frame = self._screen(frame, schema, where, names={"value": sid})
+                self._series[sid] = frame["value"].rename(sid)
             self._asked.update(("series", i) for i in todo)
         found = [i for i in ids if i in self._series]
         wide = side_by_side({i: self._series[i] for i in found}) if found else None
@@ -366,9 +364,8 @@ class Source:
         table = raw[columns].sort_values(["ticker", "date"]).reset_index(drop=True)
         where = self.adapter.origin("shares", "")
         for ticker, rows in table.groupby("ticker", sort=False):
-            self._flags += quality.jumps(
-                rows.set_index("date")["shares"], where, f"{ticker} shares"
-            )
+            history = rows.set_index("date")[["shares"]]
+            self._screen(history, schemas.SHARES, where, names={"shares": f"{ticker} shares"})
         return table
 
     def shares(self, tickers: object = ()) -> pd.DataFrame:
@@ -411,12 +408,11 @@ class Source:
 
     @cached_property
     def _constituent_bars(self) -> dict[str, pd.DataFrame]:
-        bars = {
-            s: self._valid(f, schemas.BARS, f"constituent prices for {s}")
-            for s, f in self.adapter.constituent_prices([]).items()
-        }
-        for symbol, frame in bars.items():
-            self._screen(frame, self.adapter.origin("constituent_prices", symbol), rate=False)
+        bars = {}
+        for symbol, frame in self.adapter.constituent_prices([]).items():
+            frame = self._valid(frame, schemas.BARS, f"constituent prices for {symbol}")
+            where = self.adapter.origin("constituent_prices", symbol)
+            bars[symbol] = self._screen(frame, schemas.BARS, where, symbol=symbol)
         return bars
 
     def _constituent_field(self, symbols: object, field: str) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
-from techflows.data import schemas
+from techflows.data import quality, schemas
 from techflows.errors import DataError
 
 # File and cache names: a symbol or a kind of data (prices_quoted); no separators, no "..".
@@ -126,7 +126,9 @@ def check(
     Columns matched by name ignoring case (a file's extra columns left out). A number or date column
     that holds text (a CSV file's, or an adapter's) is read strictly: a number written as a
     number, a date as YYYY-MM-DD; a blank (or a missing marker) is a missing value only where
-    the schema allows one. csv: the index counts the file's data rows, so errors name lines.
+    the schema allows one. Then the schema's declared plausibility errors (quality.refusals):
+    a column in another unit, a row on a day that does not count. csv: the index counts the
+    file's data rows, so errors name lines.
     """
     import pandera.pandas as pa
 
@@ -135,9 +137,13 @@ def check(
         frame = frame[[c for c in schema.columns if c in frame.columns]]
     frame = _from_text(frame, schema, name, csv, missing)
     try:
-        return schema.validate(frame, lazy=True)
+        valid = schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         raise DataError(describe(exc.failure_cases, frame, name, csv)) from None
+    for refused in quality.refusals(valid, schema)[:1]:
+        where = _where(valid, refused.row, csv, skip=refused.column)
+        raise DataError(f"{name}: {where}, column {refused.column}: {refused.problem}")
+    return valid
 
 
 def _from_text(

@@ -285,16 +285,17 @@ AFTER_RECORDS = "3. After record weeks: consolidation?"
 def answer(
     model: Mapping[str, Any],
     now: Mapping[str, Any],
-    median_after: float,
-    median_all: float,
-    consolidation: Mapping[str, Any],
+    median_after: float | None,
+    median_all: float | None,
+    consolidation: Mapping[str, Any] | None,
     claims: pd.DataFrame,
     scenario: Reading | None = None,
 ) -> answers.Answer:
     """04's answer: forecast skill (forecast.evaluate; MASE beside the best naive forecast's),
     the run's scenario reading (scenarios.reading, the same as 05's), tech's drift
     (regimes.current) and what followed record notional weeks
-    (forward_returns.consolidation_test: a headline number only when significant)."""
+    (forward_returns.consolidation_test: a headline number only when significant; None when the
+    source has no record weeks to study, and the answer leaves them out)."""
     metrics = model["metrics"]
     row = metrics.loc[MODEL]
     best = best_naive(metrics)
@@ -303,14 +304,6 @@ def answer(
     if scenario is not None:
         verdict += f"; scenario {scenario.scenario}"
     beat = "beats" if skill else "does no better than"
-    after = (
-        f"After record notional weeks ({consolidation['independent']} independent of "
-        f"{consolidation['events']}) tech's median 13-week return over the market was "
-        f"{median_after:+.2f}%, against {median_all:+.2f}% after all weeks: seed 001's "
-        f"consolidation claim: {consolidation['label']}"
-    )
-    if pd.notna(consolidation["p"]):
-        after += f" (p = {consolidation['p']:.2f}, non-overlapping windows)"
     sentences = [
         answers.Sentence(
             "forecast",
@@ -332,8 +325,19 @@ def answer(
             f"{now['total']:+.1f}% against the market ({drift_words(now)}).",
             answers.anchor(SCENARIOS),
         ),
-        answers.Sentence("consolidation", after + ".", answers.anchor(AFTER_RECORDS)),
     ]
+    if consolidation is not None:
+        after = (
+            f"After record notional weeks ({consolidation['independent']} independent of "
+            f"{consolidation['events']}) tech's median 13-week return over the market was "
+            f"{median_after:+.2f}%, against {median_all:+.2f}% after all weeks: seed 001's "
+            f"consolidation claim: {consolidation['label']}"
+        )
+        if pd.notna(consolidation["p"]):
+            after += f" (p = {consolidation['p']:.2f}, non-overlapping windows)"
+        sentences.append(
+            answers.Sentence("consolidation", after + ".", answers.anchor(AFTER_RECORDS))
+        )
     numbers = [
         answers.Number(
             f"{row['mase']:.2f}",
@@ -359,7 +363,7 @@ def answer(
             answers.anchor(SCENARIOS),
         )
     )
-    if consolidation["headline"]:
+    if consolidation is not None and consolidation["headline"]:
         numbers.append(
             answers.Number(
                 f"{median_after:+.2f}%",

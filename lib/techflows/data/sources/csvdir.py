@@ -35,8 +35,11 @@ def read_bars(source: Path | IO[str], name: str = "", rate: bool = False) -> pd.
     return validate.read_csv(source, schema, name or str(source)).set_index("Date")
 
 
-def read_fred(source: Path | IO[str], name: str = "") -> pd.Series:
-    """FRED's CSV download (observation_date,<ID>) by position; '.' or a blank = missing day."""
+def read_fred(source: Path | IO[str], name: str = "", series: str = "") -> pd.Series:
+    """FRED's CSV download (observation_date,<ID>) by position; '.' or a blank = missing day.
+
+    series: the FRED id, for its declared unit (schemas.series); by default the file's header.
+    """
     name = name or str(source)
     raw = validate.read_text(source, name)
     if raw.shape[1] < 2:
@@ -44,8 +47,9 @@ def read_fred(source: Path | IO[str], name: str = "") -> pd.Series:
         raise DataError(f"{name}: expected two columns (date, value); found {found}")
     header = raw.columns[1]
     raw = raw.iloc[:, :2].set_axis(["Date", "value"], axis=1)
+    schema = schemas.series(series or str(header).strip())
     try:
-        frame = validate.check(raw, schemas.SERIES, name, csv=True, missing=FRED_MISSING)
+        frame = validate.check(raw, schema, name, csv=True, missing=FRED_MISSING)
     except DataError as exc:  # name the column as the file does (DGS10), not as read
         raise DataError(str(exc).replace(", column value:", f", column {header}:")) from None
     return frame.set_index("Date")["value"].astype(float).dropna().rename(None)
@@ -66,15 +70,29 @@ class CsvAdapter(Adapter):
         self.description = f"csv: analyst folder {self.folder}"
 
     @cache  # noqa: B019 - one adapter per Source; a folder's listing is read once
-    def _listing(self, sub: str) -> dict[str, Path]:
+    def _listing(self, sub: str) -> dict[str, list[Path]]:
+        """sub's csv files by symbol (the name in upper case); two files for one are a clash."""
         folder = self.folder / sub
         files = sorted(folder.glob("*.csv")) if folder.is_dir() else []
-        return {p.stem.upper(): p for p in files}
+        listing: dict[str, list[Path]] = {}
+        for path in files:
+            listing.setdefault(path.stem.upper(), []).append(path)
+        return listing
 
     def _file(self, sub: str, symbol: str) -> Path | None:
-        """sub/<SYMBOL>.csv, its name matched without regard to case; None when absent."""
-        exact = self.folder / sub / f"{validate.check_symbol(symbol)}.csv"
-        return exact if exact.is_file() else self._listing(sub).get(symbol.upper())
+        """sub/<SYMBOL>.csv, its name matched without regard to case; None when absent.
+
+        Two files whose names differ only in case (XLK.csv, xlk.csv) are refused: which one
+        holds the ticker's data cannot be told, and a case-insensitive disk keeps only one.
+        """
+        validate.check_symbol(symbol)
+        found = self._listing(sub).get(symbol.upper(), [])
+        if len(found) > 1:
+            names = " and ".join(p.name for p in found)
+            raise DataError(
+                f"{self.folder / sub}: {names} differ only in case; keep one file per ticker"
+            )
+        return found[0] if found else None
 
     def origin(self, kind: str, key: str) -> str:
         """The file that holds key's data of kind; '' when the folder has none."""
@@ -120,7 +138,9 @@ class CsvAdapter(Adapter):
     def series(self, ids: list[str]) -> dict[str, pd.Series]:
         """fred/<ID>.csv for each id present."""
         return {
-            sid: read_fred(path).rename(sid) for sid in ids if (path := self._file("fred", sid))
+            sid: read_fred(path, series=sid).rename(sid)
+            for sid in ids
+            if (path := self._file("fred", sid))
         }
 
     def flows(self) -> pd.DataFrame:
