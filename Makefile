@@ -6,9 +6,9 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: report test lint lab bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt  ## install at the pinned versions CI tests
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
 report: $(STAMP)  ## run every notebook and write outputs/index.html (ARGS="--source csv ..." to customise)

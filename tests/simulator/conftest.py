@@ -8,6 +8,8 @@ set their own tiny hangs and budget.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from simulator.proxy import connect_proxy
@@ -22,7 +24,8 @@ def sim(tmp_path, monkeypatch):
     from simulator import Service, install
 
     monkeypatch.setenv("TECHFLOWS_NETWORK_WAIT_SCALE", "0")
-    monkeypatch.setattr("yfinance.data._time.sleep", lambda seconds: None)  # its own retries
+    # yfinance's own waits between its retries (it sleeps through its module's _time)
+    monkeypatch.setattr("yfinance.data._time", SimpleNamespace(sleep=lambda seconds: None))
     monkeypatch.setattr("techflows.data.sources.retry.pause", lambda seconds: None)
     service = Service(SUNDAY)
     undo = install(service, tmp_path / "yfinance")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import nbformat
@@ -80,13 +81,14 @@ class Runs:
             finally:
                 undo()
         pages = {}
-        for result in results:
+        for result in results:  # a notebook that failed on a first run has no report
             folder = self.out / result.name
-            pages[result.name] = {
-                "figures": json.loads((folder / "figures.json").read_text()),
-                "html": (folder / f"{result.name}.html").read_text(),
-                "executed": nbformat.read(folder / f"{result.name}.ipynb", as_version=4),
-            }
+            if (folder / "figures.json").exists():
+                pages[result.name] = {
+                    "figures": json.loads((folder / "figures.json").read_text()),
+                    "html": (folder / f"{result.name}.html").read_text(),
+                    "executed": nbformat.read(folder / f"{result.name}.ipynb", as_version=4),
+                }
         return {
             "results": {r.name: r for r in results},
             "pages": pages,
@@ -170,7 +172,10 @@ def test_is_money_coming_back_is_answered_from_implied_flows(live):
     headline = {f["name"]: f for f in page["figures"]["figures"]}
     assert headline["latest weekly tech net flow"]["as_of"] == LAST_FRIDAY
     assert f"fund flows: {IMPLIED}" in page["html"], "the banner says which flows"
-    assert IMPLIED in page["html"].split("Weekly net flows")[1][:4000], "the weekly table"
+    caption = re.search(
+        r"Net flows per fund class \(USD bn\), weeks ending \w+([^<]*)", page["html"]
+    )
+    assert caption and IMPLIED in caption.group(1), "the weekly table says which flows"
     index = live["sunday"]["index"]
     assert IMPLIED in index and ".." not in re.sub(r"\.\./|\.\.\.", "", index)
 
@@ -196,7 +201,9 @@ def test_day_one_asks_for_each_series_once_across_all_kernels(live):
     bars = [r["ticker"] for r in asked if r["endpoint"] == "chart"]
     cache = live["cache"]
     kinds = _cached(cache, "prices") + _cached(cache, "prices_quoted")
-    assert sorted(bars) == sorted(kinds), "one request per ticker and kind, whatever the kernel"
+    # at most one request per ticker and kind, whatever the kernel (a kernel asking for both
+    # kinds of one ticker may be served the second from yfinance's memo of the first)
+    assert set(bars) == set(kinds) and not Counter(bars) - Counter(kinds)
     fred = [r["ticker"] for r in asked if r["endpoint"] == "fred"]
     assert len(fred) == len(set(fred))
     shares = [r["ticker"] for r in asked if r["endpoint"] == "shares"]

@@ -186,6 +186,7 @@ def weekly_flows(src: Source, week_end: str = weeks.DEFAULT) -> tuple[pd.DataFra
     by_group.attrs["ex_flagged"] = weekly_by_group(by_fund, value="flow_ex_flagged_usd")
     by_group.attrs["aum_date"] = None if aum is None else aum["updated_date"].max()
     by_fund.attrs["aum_date"] = by_group.attrs["aum_date"]
+    by_group.attrs["origin"] = by_fund.attrs["origin"] = src.flows_origin  # reported or implied
     return by_fund, by_group
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 EXCHANGE = "XNYS"
@@ -59,6 +60,54 @@ def last_close(at: pd.Timestamp | None = None) -> pd.Timestamp:
 def final_bars(bars: pd.DataFrame, at: pd.Timestamp | None = None) -> pd.DataFrame:
     """Bars of sessions that have closed: a bar of a session still trading is a partial bar."""
     return bars.loc[bars.index <= last_final_session(at)]
+
+
+def sessions(first: object, last: object) -> pd.DatetimeIndex:
+    """The exchange's sessions from first to last (dates), within the calendar's years.
+
+    Outside the calendar (before CALENDAR_START, or past its end) weekdays stand in.
+    """
+    first, last = pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize()
+    if last < first:
+        return pd.DatetimeIndex([], dtype="datetime64[ns]")
+    calendar = _calendar()
+    with _quiet():
+        start, end = calendar.first_session, calendar.last_session
+    days = pd.bdate_range(first, last)
+    inside = days[(days >= start.tz_localize(None)) & (days <= end.tz_localize(None))]
+    if len(inside):
+        with _quiet():
+            listed = calendar.sessions_in_range(inside[0], inside[-1])
+        listed = pd.DatetimeIndex(listed).tz_localize(None) if listed.tz else listed
+        days = days[(days < inside[0]) | (days > inside[-1])].union(listed)
+    return pd.DatetimeIndex(days).astype("datetime64[ns]")
+
+
+def sessions_between(before: pd.Series, after: pd.Series) -> np.ndarray:
+    """How many sessions fall strictly between each pair of dates (0: consecutive sessions)."""
+    before = pd.DatetimeIndex(before).normalize()
+    after = pd.DatetimeIndex(after).normalize()
+    if len(before) == 0:
+        return np.zeros(0, dtype=int)
+    calendar = sessions(min(before.min(), after.min()), max(before.max(), after.max()))
+    values = calendar.to_numpy()
+    return np.maximum(
+        np.searchsorted(values, after.to_numpy(), "left")
+        - np.searchsorted(values, before.to_numpy(), "right"),
+        0,
+    )
+
+
+def missing_sessions(dates: pd.DatetimeIndex, since: object = CALENDAR_START) -> pd.DatetimeIndex:
+    """The sessions between a series' first and last date (from `since` on) it has no row for."""
+    dates = pd.DatetimeIndex(dates).normalize()
+    if dates.empty:
+        return dates
+    with _quiet():
+        opened = _calendar().first_session.tz_localize(None)
+    first = max(dates.min(), pd.Timestamp(since), opened)
+    expected = sessions(first, dates.max())
+    return expected.difference(dates)
 
 
 def is_current(fetched: pd.Timestamp | None, at: pd.Timestamp | None = None) -> bool:

@@ -114,7 +114,15 @@ def styled_flagged(marked: pd.DataFrame, rows: int = 10) -> Styler:
 def styled_weekly_flows(by_group: pd.DataFrame, week_end: str) -> Styler:
     """Weekly net flows per class in USD bn, signed, one row per week."""
     caption = f"Net flows per fund class (USD bn), weeks ending {tables.weekday(week_end)}"
+    if implied := implied_label(by_group):
+        caption += f", {implied}"
     return show(by_group, caption, values=tables.FLOW)
+
+
+def implied_label(by_group: pd.DataFrame) -> str:
+    """'implied from shares outstanding × price (yfinance)' when the flows are, else ''."""
+    origin = str(by_group.attrs.get("origin", ""))
+    return origin if origin.startswith("implied") else ""
 
 
 def weekly_flow_charts(by_group: pd.DataFrame, week_end: str) -> plt.Figure:
@@ -591,10 +599,12 @@ def answer(
             if behind >= STALE_FLOW_WEEKS
             else ""
         )
+        implied = f" ({implied_label(by_group)})" if implied_label(by_group) else ""
         sentences.append(
             answers.Sentence(
                 "flows",
-                f"Tech ETFs had net {noun}s of {abs(tech) / 1e9:.2f} USD bn in the week to "
+                f"Tech ETFs had net {noun}s{implied} of {abs(tech) / 1e9:.2f} USD bn in the week "
+                f"to "
                 f"{week.day_name()} {week.date()}{dated}, {flows.span_text(span, noun)}; since the "
                 f"start of {week.year} their net flow is {answers.signed_bn(year['tech'] / 1e9)}, "
                 f"against {answers.signed_bn(year['non-tech sector'] / 1e9)} for non-tech "
