@@ -65,6 +65,13 @@ def test_live_flows_have_coverage_and_flags_on_the_market_calendar(sim, online, 
     by_fund, _ = flows.weekly_flows(src)
     week = by_fund[by_fund["week_end"] == pd.Timestamp(LAST_FRIDAY)].set_index("ticker")
     assert week.loc["XLK", "missing_days"] == 2 and week.loc["SPY", "missing_days"] == 0
+    # fund assets: the latest share count times that day's close, so prints can be screened
+    counts = sim.market.shares_outstanding("SPY")
+    friday = pd.Timestamp(LAST_FRIDAY)
+    count = counts[counts.index.tz_localize(None).normalize() == friday].iloc[-1]
+    close = sim._adjusted("SPY", sim._bars("SPY"))[friday]
+    assert src.aum().loc["SPY", "aum_usd"] == pytest.approx(count * close)
+    assert flows.flows_against_assets(src).loc["SPY", "aum_usd"] == pytest.approx(count * close)
 
 
 def test_a_holiday_is_not_a_gap_in_implied_flows(sim, online, cache):

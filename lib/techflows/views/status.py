@@ -125,9 +125,13 @@ def implied_label(by_group: pd.DataFrame) -> str:
     return origin if origin.startswith("implied") else ""
 
 
+CHART_WEEKS = 26
+
+
 def weekly_flow_charts(by_group: pd.DataFrame, week_end: str) -> plt.Figure:
-    """Tech against non-tech sector flows: weekly bars and cumulative points, side by side."""
-    shown = by_group[["tech", "non-tech sector"]] / 1e9
+    """Tech against non-tech sector flows: weekly bars and cumulative points, side by side,
+    over the latest CHART_WEEKS weeks (implied flows reach back years)."""
+    shown = by_group[["tech", "non-tech sector"]].iloc[-CHART_WEEKS:] / 1e9
     fig, axes = plt.subplots(1, 2, figsize=(14, 4.5))
     for ax, frame, title in zip(
         axes, (shown, shown.cumsum()), ("Weekly", "Cumulative"), strict=True
@@ -139,7 +143,8 @@ def weekly_flow_charts(by_group: pd.DataFrame, week_end: str) -> plt.Figure:
         plot = sns.barplot if title == "Weekly" else sns.pointplot
         plot(data=long, x="week", y="flow", hue="class", ax=ax)
         ax.set(
-            title=f"{title} net flows",
+            title=f"{title} net flows"
+            + (f", last {len(shown)} weeks" if len(by_group) > len(shown) else ""),
             xlabel=f"week ending ({tables.weekday(week_end)})",
             ylabel="USD bn",
         )

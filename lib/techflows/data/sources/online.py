@@ -67,7 +67,10 @@ class OnlineAdapter(Adapter):
         else:
             self.description = f"yahoo+fred: live Yahoo Finance (yfinance) and FRED, {where}"
         if market is None:
-            self.description += f" · fund flows: {implied.label(YAHOO_SHARES)}"
+            self.description += (
+                f" · fund flows: {implied.label(YAHOO_SHARES)} · fund assets: shares "
+                "outstanding × close (yfinance)"
+            )
 
     @property
     def _market(self) -> Adapter:
@@ -114,7 +117,7 @@ class OnlineAdapter(Adapter):
         return self._market.flows()
 
     def aum(self) -> pd.DataFrame:
-        """Fund assets: only a stand-in has them."""
+        """Fund assets: the stand-in's table, or Yahoo's share counts x closes (cached)."""
         return self._market.aum()
 
     def constituents(self) -> pd.DataFrame:

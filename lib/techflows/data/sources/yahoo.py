@@ -33,6 +33,7 @@ SHARES_OVERLAP = pd.Timedelta(days=14)
 # bar, which it does not change) would never show.
 BARS_OVERLAP = pd.Timedelta(days=14)
 CSV_SHARES = "a csv folder with flows/etf_shares.csv"
+AUM_PROVIDER = "a csv folder with flows/etf_aum.csv (issuer or vendor fund assets)"
 OFFLINE = "Yahoo Finance cannot be reached"
 FAILURE = "failure"  # attrs key of an empty cache file: why Yahoo had nothing (until the close)
 NO_BARS = pd.DataFrame({"Close": pd.Series(dtype=float)}, index=pd.DatetimeIndex([], name="Date"))
@@ -253,6 +254,30 @@ class YahooAdapter(LiveAdapter):
             raise DataUnavailable(what, self.name, CSV_SHARES, reason=reason)
         table = pd.concat(found, ignore_index=True)
         return table[["date", "ticker", "shares", "price", "jump"]]
+
+    def aum(self) -> pd.DataFrame:
+        """Each fund's assets as its latest share count times that day's close (cached data).
+
+        ticker, aum_usd, updated_date: for the funds whose share counts and closes this cache
+        holds (a fund's assets are its shares outstanding times their price).
+        """
+        rows = []
+        for ticker in self.store.symbols(SHARES):
+            counts = self.store.read(SHARES, ticker)
+            bars = self.store.read(ADJUSTED, ticker)
+            if counts is None or counts.empty or bars is None or bars.empty:
+                continue
+            day = counts.index.max()
+            close = bars["Close"].loc[:day]
+            if close.empty or day - close.index[-1] > pd.Timedelta(days=7):
+                continue
+            size = float(counts["shares"].iloc[-1] * close.iloc[-1])
+            if size > 0:
+                rows.append({"ticker": ticker, "aum_usd": size, "updated_date": day})
+        if not rows:
+            what = "Fund assets under management (share counts x price)"
+            raise DataUnavailable(what, self.name, AUM_PROVIDER)
+        return pd.DataFrame(rows)
 
     # --- statements, estimates, holdings ---------------------------------------------------
 
