@@ -10,9 +10,9 @@ STRIP := --keep-id --extra-keys 'metadata.language_info metadata.papermill cell.
 
 .PHONY: report test lint lab bench clean git-filter
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt  ## install at the pinned versions CI tests
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
 report: $(STAMP) $(KERNEL) git-filter  ## run every notebook and write outputs/index.html (ARGS="--source csv ..." to customise)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 
 class DataError(ValueError):
     """Bad input: names the input (ticker, file, parameter) and what is wrong with it."""
@@ -12,7 +14,8 @@ class DataUnavailable(LookupError):
 
     reason, when given, says why a source that normally has it could not deliver it now
     (Yahoo rate-limited the request, FRED timed out, ...); note adds what the source does
-    have (e.g. its flows start after the as-of date).
+    have (e.g. its flows start after the as-of date). A gap raised while handling another
+    (an analysis that tried its inputs in turn) takes that one's reason when it has none.
     """
 
     def __init__(
@@ -22,12 +25,35 @@ class DataUnavailable(LookupError):
         self.source = source
         self.provider = provider
         self.reason = reason
+        self.note = note
+        super().__init__(self._message(reason))
+
+    def _message(self, reason: str) -> str:
         if reason:
-            message = f"{what} could not be fetched from {source} ({reason}); {provider} would"
+            message = (
+                f"{self.what} could not be fetched from {self.source} ({reason}); "
+                f"{self.provider} would"
+            )
         else:
-            aside = f" ({note})" if note else ""
-            message = f"{what} are not in the {source} source{aside}; {provider} would"
-        super().__init__(f"{message} provide them.")
+            aside = f" ({self.note})" if self.note else ""
+            message = f"{self.what} are not in the {self.source} source{aside}; {self.provider}"
+            message += " would"
+        return f"{message} provide them."
+
+    @property
+    def why(self) -> str:
+        """The reason, this gap's own or that of the gap it was raised from; '' if none."""
+        seen: set[int] = set()
+        gap: BaseException | None = self
+        while gap is not None and id(gap) not in seen:
+            seen.add(id(gap))
+            if isinstance(gap, DataUnavailable) and gap.reason:
+                return gap.reason
+            gap = gap.__cause__ or gap.__context__
+        return ""
+
+    def __str__(self) -> str:
+        return self._message(self.why)
 
 
 class OfflineFallbackWarning(UserWarning):
@@ -40,3 +66,23 @@ class StaleDataWarning(UserWarning):
 
 class CacheWarning(UserWarning):
     """A cache file was unreadable (moved aside) or the cache folder is not writable."""
+
+
+class SourceWarning(UserWarning):
+    """A live source failed and nothing was cached: the part is left out, with the reason."""
+
+
+OWN_PREFIX = "techflows:"
+_format_warning = warnings.formatwarning
+
+
+def format_warning(
+    message: Warning | str, category: type[Warning], filename: str, lineno: int, line=None
+) -> str:
+    """Our warnings in one line, without the file they were raised in (pages are shared)."""
+    if str(message).startswith(OWN_PREFIX):
+        return f"{category.__name__}: {message}\n"
+    return _format_warning(message, category, filename, lineno, line)
+
+
+warnings.formatwarning = format_warning

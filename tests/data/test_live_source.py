@@ -17,7 +17,7 @@ from conftest import REPO_ROOT
 from simulator.proxy import connect_proxy
 from techflows.analysis import concentration, implied_flows
 from techflows.data import source as source_module
-from techflows.data.sources.network import network_available
+from techflows.data.sources.network import network_available, unreachable
 from techflows.errors import OfflineFallbackWarning, StaleDataWarning
 
 
@@ -26,11 +26,12 @@ def probes(monkeypatch) -> list[bool]:
     """Count network probes (the real probe runs: offline in tests unless through a proxy)."""
     answers: list[bool] = []
 
-    def counted() -> bool:
-        answers.append(network_available(timeout=0.5))
-        return answers[-1]
+    def counted(hosts, timeout=0.5) -> dict[str, str]:
+        down = unreachable(hosts, timeout=0.5)
+        answers.append(len(down) < len(hosts))
+        return down
 
-    monkeypatch.setattr(source_module, "network_available", counted)
+    monkeypatch.setattr(source_module, "unreachable", counted)
     return answers
 
 
@@ -157,22 +158,26 @@ def test_yahoo_with_a_data_dir_reads_the_folder_first(yahoo_sim, analyst_folder,
 def test_auto_with_a_data_dir_composes_live_or_the_fallback(
     yahoo_sim, analyst_folder, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(source_module, "network_available", lambda: True)
+    monkeypatch.setattr(source_module, "unreachable", lambda *a, **k: {})
     live = tf.open_source("auto", data_dir=analyst_folder, cache_dir=tmp_path / "cache")
     assert live.name == "yahoo+csv" and not live.fallback_reason
-    monkeypatch.setattr(source_module, "network_available", lambda: False)
+    monkeypatch.setattr(
+        source_module, "unreachable", lambda hosts, **k: {h: "no network" for h, _ in hosts}
+    )
     with pytest.warns(OfflineFallbackWarning):
         offline = tf.open_source("auto", data_dir=analyst_folder, cache_dir=tmp_path / "none")
     assert offline.name == f"{source_module.OFFLINE_FALLBACK}+csv" and offline.fallback_reason
     assert len(offline.flows()) > 0 and offline.close(["XLK"])["XLK"].iloc[-1] == 101.0
 
 
-def test_the_folder_lacking_flows_names_the_folder(yahoo_sim, tmp_path, proxy):
+def test_a_folder_lacking_flows_leaves_the_flows_implied_by_live_share_counts(
+    yahoo_sim, tmp_path, proxy
+):
     empty = tmp_path / "empty"
     empty.mkdir()
     src = tf.open_source("yahoo", data_dir=empty, cache_dir=tmp_path / "cache")
-    with pytest.raises(tf.DataUnavailable, match=r"Fund flows are not in the csv"):
-        src.flows()
+    assert "fund flows: implied from shares outstanding × price (yfinance)" in src.description
+    assert src.flows_origin.startswith("implied") and len(src.flows()) > 1000
 
 
 # --- the analyses that broke on the live source ----------------------------------------------

@@ -223,22 +223,57 @@ def test_live_runs_follow_the_clock_and_the_cache(workspace, monkeypatch, tmp_pa
     assert ran(space, only="a", source="yahoo", data_dir="") == ["a"]
 
 
-def test_a_run_that_refreshed_the_live_cache_is_not_stamped(workspace, monkeypatch, tmp_path):
+@pytest.fixture
+def refreshing_run(workspace, monkeypatch, tmp_path):
+    """Runs of notebook a on the live source whose kernel adds a file to the cache each time."""
     cache = tmp_path / "cache"
     cache.mkdir()
     monkeypatch.setattr(config, "CACHE_DIR", cache)
     monkeypatch.setattr(fingerprint, "latest_close", lambda: "2026-02-13 21:00:00+00:00")
     recorded = execute._execute
+    during: list = []  # what else happens while the notebook runs
 
     def refreshing(job, executed, staging):
         recorded(job, executed, staging)
         (cache / f"{len(list(cache.iterdir()))}.parquet").write_bytes(b"fetched during the run")
+        for event in during:
+            event()
 
     monkeypatch.setattr(execute, "_execute", refreshing)
     space = {**workspace, "folder": ""}
-    assert ran(space, only="a", source="yahoo", data_dir="") == ["a"]
-    assert fingerprint.read_stamp(workspace["out"] / "a") is None
-    assert ran(space, only="a", source="yahoo", data_dir="") == ["a"]
+
+    def run(refresh: bool = True) -> list[str]:
+        monkeypatch.setattr(execute, "_execute", refreshing if refresh else recorded)
+        return ran(space, only="a", source="yahoo", data_dir="")
+
+    run.during, run.cache = during, cache
+    return run
+
+
+def test_a_run_that_refreshed_the_live_cache_stamps_the_cache_it_left(refreshing_run, workspace):
+    """Issue 19 point 12: the first unchanged rerun after a live refresh is reused."""
+    assert refreshing_run() == ["a"]
+    assert fingerprint.read_stamp(workspace["out"] / "a") is not None
+    assert refreshing_run(refresh=False) == []
+
+
+def test_a_refresh_that_met_a_failure_or_a_new_close_is_not_stamped(
+    refreshing_run, workspace, monkeypatch
+):
+    from techflows.data.sources.outages import Outages
+    from techflows.data.store import Store
+
+    refreshing_run.during.append(lambda: Outages(Store(refreshing_run.cache)).note_failure())
+    assert refreshing_run() == ["a"]
+    assert fingerprint.read_stamp(workspace["out"] / "a") is None, "the next run tries again"
+    refreshing_run.during.clear()
+    closes = iter(["2026-02-13 21:00:00+00:00", "2026-02-17 21:00:00+00:00"])
+    monkeypatch.setattr(
+        fingerprint, "latest_close", lambda: next(closes, "2026-02-17 21:00:00+00:00")
+    )
+    (refreshing_run.cache / "network" / "failed.json").unlink()
+    assert refreshing_run() == ["a"]
+    assert fingerprint.read_stamp(workspace["out"] / "a") is None, "a new close came meanwhile"
 
 
 def test_a_failed_run_leaves_the_last_good_report_reusable(workspace, monkeypatch):

@@ -1,9 +1,9 @@
 """Install the simulated Yahoo and FRED inside a notebook kernel (an IPython startup script).
 
-tests/run/test_live_report.py writes a two-line file into IPYTHONDIR/profile_default/startup/
-that imports this module and calls start(). The service is rebuilt from the state file named
-by $TECHFLOWS_SIMULATOR and logs every request, and every yf.download call, to its log file,
-so the test counts what all kernels asked for.
+tests/simulator/test_live_report.py writes a two-line file into IPYTHONDIR/profile_default/
+startup/ that imports this module and calls start(). The service is rebuilt from the state file
+named by $TECHFLOWS_SIMULATOR and logs every request, and every batched download of daily bars
+(YahooClient.download), to its log file, so the test counts what all kernels asked for.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ STATE = "TECHFLOWS_SIMULATOR"
 
 
 def _count_downloads(log: str) -> None:
-    """Record each yf.download call (tickers, span, kind) next to the HTTP requests."""
-    import yfinance as yf
+    """Record each batched download of bars (tickers, span, kind) next to the HTTP requests."""
+    from techflows.data.sources.yahoo_client import YahooClient
 
-    real = yf.download
+    real = YahooClient.download
 
-    def download(tickers, *args, **kwargs):
+    def download(self, tickers, **kwargs):
         record = {
-            "endpoint": "yf.download",
+            "endpoint": "download",
             "ticker": None,
             "tickers": sorted(tickers),
             "start": kwargs.get("start"),
@@ -32,9 +32,9 @@ def _count_downloads(log: str) -> None:
         }
         with open(log, "a") as handle:
             handle.write(json.dumps(record) + "\n")
-        return real(tickers, *args, **kwargs)
+        return real(self, tickers, **kwargs)
 
-    yf.download = download
+    YahooClient.download = download
 
 
 def start() -> None:

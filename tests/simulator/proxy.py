@@ -10,8 +10,13 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def connect_proxy(status: int = 200) -> Iterator[tuple[str, list[str]]]:
-    """Serve on 127.0.0.1; yields its URL and the CONNECT targets it was asked for."""
+def connect_proxy(
+    status: int = 200, refuse: tuple[str, ...] = ()
+) -> Iterator[tuple[str, list[str]]]:
+    """Serve on 127.0.0.1; yields its URL and the CONNECT targets it was asked for.
+
+    refuse: host name parts (e.g. "yahoo") whose CONNECT is answered 502 (that host is down).
+    """
     asked: list[str] = []
 
     class Handler(socketserver.BaseRequestHandler):
@@ -20,8 +25,11 @@ def connect_proxy(status: int = 200) -> Iterator[tuple[str, list[str]]]:
             line = request.split("\r\n", 1)[0].split()
             if len(line) >= 2 and line[0] == "CONNECT":
                 asked.append(line[1])
-            reason = "Connection established" if status == 200 else "Forbidden"
-            self.request.sendall(f"HTTP/1.1 {status} {reason}\r\n\r\n".encode())
+            answer = status
+            if len(line) >= 2 and any(part in line[1] for part in refuse):
+                answer = 502
+            reason = {200: "Connection established", 502: "Bad Gateway"}.get(answer, "Forbidden")
+            self.request.sendall(f"HTTP/1.1 {answer} {reason}\r\n\r\n".encode())
             self.request.shutdown(socket.SHUT_RDWR)
 
     class Server(socketserver.ThreadingTCPServer):

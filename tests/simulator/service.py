@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
@@ -46,8 +47,40 @@ def calendar():  # exchange_calendars.ExchangeCalendar, built once per process (
         return exchange_calendars.get_calendar("XNYS", start="1999-01-01", end="2026-12-31")
 
 
+@dataclass
+class Split:
+    """A stock split (see Service.split)."""
+
+    ticker: str
+    day: str
+    ratio: float
+    applied: bool = False
+    event: bool = True
+
+
 class SimulatedTimeout(Exception):
     """Raised by the transport as the HTTP backend's own timeout exception."""
+
+
+class SimulatedRefusal(Exception):
+    """Raised by the transport as the HTTP backend's own connection error (host unreachable)."""
+
+
+# Endpoint groups a fault may name instead of one endpoint: a whole host down.
+HOSTS = {
+    "yahoo": {
+        "chart",
+        "timezone",
+        "fundamentals",
+        "shares",
+        "quoteSummary",
+        "quote",
+        "crumb",
+        "cookie",
+        "consent",
+    },
+    "fred": {"fred"},
+}
 
 
 @dataclass
@@ -55,7 +88,10 @@ class Fault:
     """Answer the next `times` requests to endpoint (for ticker, if given) with a failure.
 
     kind: "status" (HTTP status, body by status), "html" (HTTP 200 with an error page),
-    "body" (HTTP 200 with `body`, e.g. a malformed payload), "timeout" (the request times out).
+    "body" (HTTP 200 with `body`, e.g. a malformed payload), "timeout" (the request times out
+    at once), "hang" (the request waits for its read timeout, at most Service.hang_s seconds,
+    then times out), "refused" (the connection is refused: the host cannot be reached).
+    endpoint may also be "yahoo" or "fred": every endpoint of that host.
     """
 
     endpoint: str
@@ -84,10 +120,14 @@ class State:
     log: str = ""
     faults: list[dict] = field(default_factory=list)
     dividends: dict[str, dict[str, float]] = field(default_factory=dict)
+    recorded: dict[str, dict[str, str]] = field(default_factory=dict)
+    splits: list[dict] = field(default_factory=list)
+    dropped: dict[str, list[str]] = field(default_factory=dict)
     delisted: dict[str, str] = field(default_factory=dict)
     empty_shares: list[str] = field(default_factory=list)
     yfinance_cache: str = ""
     market: str = ""  # a pickled Market (Market.save), so kernels need not compute it
+    hang_s: float = 0.0
 
 
 def _ts(moment: pd.Timestamp) -> int:
@@ -110,11 +150,17 @@ class Service:
         self.market = MARKET
         self.faults: list[Fault] = []
         self.extra_dividends: dict[str, dict[pd.Timestamp, float]] = {}
+        self.recorded: dict[str, dict[pd.Timestamp, pd.Timestamp]] = {}  # late dividends
+        self.splits: list[Split] = []
+        self.dropped: dict[str, list[str]] = {}  # ticker: [first, last] sessions Yahoo lacks
         self.delisted: dict[str, pd.Timestamp] = {}
         self.empty_shares: set[str] = set()
         self.requests: list[dict] = []
         self.yfinance_cache = ""
         self.market_file = ""
+        # How long a "hang" fault really waits (capped by the request's timeout): 0 in tests,
+        # the whole timeout when measuring what an outage costs in wall time.
+        self.hang_s = 0.0
         self._lock = threading.Lock()
 
     # --- state -----------------------------------------------------------------------------
@@ -129,10 +175,14 @@ class Service:
         service.faults = [Fault(**f) for f in state.faults]
         for ticker, paid in state.dividends.items():
             for day, amount in paid.items():
-                service.pay_dividend(ticker, day, amount)
+                recorded = state.recorded.get(ticker, {}).get(day)
+                service.pay_dividend(ticker, day, amount, recorded=recorded)
+        service.splits = [Split(**s) for s in state.splits]
+        service.dropped = dict(state.dropped)
         service.delisted = {t: pd.Timestamp(d) for t, d in state.delisted.items()}
         service.empty_shares = set(state.empty_shares)
         service.yfinance_cache = state.yfinance_cache
+        service.hang_s = state.hang_s
         return service
 
     def save(self, path: str | Path) -> Path:
@@ -145,10 +195,17 @@ class Service:
                 t: {str(d.date()): a for d, a in paid.items()}
                 for t, paid in self.extra_dividends.items()
             },
+            recorded={
+                t: {str(d.date()): str(r) for d, r in days.items()}
+                for t, days in self.recorded.items()
+            },
+            splits=[asdict(s) for s in self.splits],
+            dropped=self.dropped,
             delisted={t: str(d.date()) for t, d in self.delisted.items()},
             empty_shares=sorted(self.empty_shares),
             yfinance_cache=self.yfinance_cache,
             market=self.market_file,
+            hang_s=self.hang_s,
         )
         Path(path).write_text(json.dumps(asdict(state), indent=1))
         return Path(path)
@@ -164,9 +221,34 @@ class Service:
         self.faults.append(fault)
         return fault
 
-    def pay_dividend(self, ticker: str, ex_date: str, amount: float) -> None:
-        """An extra cash dividend: once ex_date has traded, Yahoo re-bases Adj Close before it."""
+    def pay_dividend(
+        self, ticker: str, ex_date: str, amount: float, recorded: str | None = None
+    ) -> None:
+        """An extra cash dividend: once ex_date has traded, Yahoo re-bases Adj Close before it.
+
+        recorded: when Yahoo records it (a UTC time after the ex-date's close): a dividend Yahoo
+        learns of late, after the ex-date's bar was already served and cached.
+        """
         self.extra_dividends.setdefault(ticker, {})[pd.Timestamp(ex_date)] = amount
+        if recorded is not None:
+            when = pd.Timestamp(recorded)
+            when = when.tz_localize("UTC") if when.tz is None else when.tz_convert("UTC")
+            self.recorded.setdefault(ticker, {})[pd.Timestamp(ex_date)] = when
+
+    def split(
+        self, ticker: str, day: str, ratio: float, applied: bool = False, event: bool = True
+    ) -> None:
+        """A ratio-for-1 split effective on day (ratio < 1: a reverse split).
+
+        Prices from day on are divided by ratio, volumes and share counts multiplied. applied:
+        Yahoo has re-based the history before it too; else its bars jump on day. event: the
+        chart's events list the split (Yahoo sometimes lists none).
+        """
+        self.splits.append(Split(ticker, day, ratio, applied, event))
+
+    def drop_sessions(self, ticker: str, first: str, last: str) -> None:
+        """Yahoo's bars lack ticker's sessions from first to last (a gap in its history)."""
+        self.dropped[ticker] = [first, last]
 
     def delist(self, ticker: str, last_day: str) -> None:
         """From the session after last_day on, Yahoo answers 'symbol may be delisted'."""
@@ -186,8 +268,13 @@ class Service:
 
     # --- routing ---------------------------------------------------------------------------
 
-    def respond(self, method: str, url: str, params: dict | None = None) -> Answer:
-        """Answer one request, or raise SimulatedTimeout / ConnectionError."""
+    def respond(
+        self, method: str, url: str, params: dict | None = None, timeout: object = None
+    ) -> Answer:
+        """Answer one request, or raise SimulatedTimeout / SimulatedRefusal / ConnectionError.
+
+        timeout: the request's own (a number, or (connect, read)): how long a hang lasts.
+        """
         parts = urlsplit(url)
         query = {**dict(parse_qsl(parts.query)), **{k: str(v) for k, v in (params or {}).items()}}
         host, path = parts.hostname or "", parts.path
@@ -204,6 +291,12 @@ class Service:
         if endpoint == "unknown":
             raise ConnectionError(f"simulated network: no route to {host}")
         if fault is not None:
+            if fault.kind == "refused":
+                raise SimulatedRefusal(f"Failed to connect to {host} port 443: Connection refused")
+            if fault.kind == "hang":
+                read = timeout[-1] if isinstance(timeout, tuple | list) else timeout
+                time.sleep(min(float(read or 30.0), self.hang_s))
+                raise SimulatedTimeout(f"Operation timed out after {read} s with 0 bytes ({url})")
             if fault.kind == "timeout":
                 raise SimulatedTimeout(f"Operation timed out after 10000 milliseconds ({url})")
             if fault.kind == "html":
@@ -240,7 +333,8 @@ class Service:
     def _take_fault(self, endpoint: str, ticker: str | None) -> Fault | None:
         with self._lock:
             for fault in self.faults:
-                wanted = fault.endpoint == endpoint and fault.ticker in (None, ticker)
+                named = fault.endpoint == endpoint or endpoint in HOSTS.get(fault.endpoint, ())
+                wanted = named and fault.ticker in (None, ticker)
                 if fault.times > 0 and wanted:
                     fault.times -= 1
                     return fault
@@ -300,6 +394,13 @@ class Service:
         """Bars up to now: final ones, plus today's partial bar while the session trades."""
         today, trading = self._today()
         bars = self.market.bars(ticker).loc[:today].copy()
+        for split in self._splits(ticker):
+            scaled = bars.index >= pd.Timestamp(split.day) if not split.applied else slice(None)
+            bars.loc[scaled, ["Open", "High", "Low", "Close"]] /= split.ratio
+            bars.loc[scaled, "Volume"] = (bars.loc[scaled, "Volume"] * split.ratio).round(-2)
+        if ticker in self.dropped:
+            first, last = self.dropped[ticker]
+            bars = bars.drop(bars.loc[first:last].index)
         if trading and not bars.empty and bars.index[-1] == today:
             start, end = self._calendar.session_open_close(today)
             elapsed = (self.now - start) / (end - start)
@@ -319,11 +420,21 @@ class Service:
         opens = self._calendar.opens.reindex(days)
         return opens.dt.tz_localize("UTC") if opens.dt.tz is None else opens.dt.tz_convert("UTC")
 
+    def _splits(self, ticker: str) -> list[Split]:
+        """The splits of ticker in effect by now."""
+        today, _ = self._today()
+        return [s for s in self.splits if s.ticker == ticker and pd.Timestamp(s.day) <= today]
+
     def _dividends(self, ticker: str) -> pd.Series:
         today, _ = self._today()
         paid = self.market.dividends(ticker)
         extra = pd.Series(self.extra_dividends.get(ticker, {}), dtype=float)
+        late = self.recorded.get(ticker, {})
+        extra = extra[[late.get(day, self.now) <= self.now for day in extra.index]]
         both = pd.concat([paid, extra]).sort_index()
+        for split in self._splits(ticker):  # amounts per share after the split
+            after = both.index >= pd.Timestamp(split.day) if not split.applied else slice(None)
+            both.loc[after] = both.loc[after] / split.ratio
         return both.loc[:today]
 
     def _adjusted(self, ticker: str, bars: pd.DataFrame) -> pd.Series:
@@ -383,7 +494,21 @@ class Service:
                 "adjclose": [{"adjclose": adjusted.loc[window].tolist()}],
             },
         }
+        splits = {
+            str(seconds.loc[d]): {
+                "date": int(seconds.loc[d]),
+                "numerator": s.ratio if s.ratio >= 1 else 1,
+                "denominator": 1 if s.ratio >= 1 else round(1 / s.ratio),
+                "splitRatio": f"{s.ratio:g}:1" if s.ratio >= 1 else f"1:{1 / s.ratio:g}",
+            }
+            for s in self._splits(ticker)
+            if s.event and (d := pd.Timestamp(s.day)) in part.index
+        }
+        if splits:
+            result["events"]["splits"] = splits
         if not divs.size:
+            del result["events"]["dividends"]
+        if not result["events"]:
             del result["events"]
         return Answer(200, json.dumps({"chart": {"result": [result], "error": None}}))
 
@@ -468,9 +593,15 @@ class Service:
         if ticker not in self.market.profiles.index or ticker.startswith("^"):
             error = {"code": "Bad Request", "description": "Invalid symbol"}
             return Answer(400, json.dumps({"finance": {"result": None, "error": error}}))
+        if not self._known(ticker):
+            error = {"code": "Not Found", "description": "No data found, symbol may be delisted"}
+            return Answer(404, json.dumps({"finance": {"result": None, "error": error}}))
         entry: dict = {"meta": {"symbol": [ticker], "type": ["shares_out"]}}
         if ticker not in self.empty_shares:
-            counts = self.market.shares_outstanding(ticker)
+            counts = self.market.shares_outstanding(ticker).copy()
+            for split in self._splits(ticker):  # Yahoo's share counts are never re-based
+                after = counts.index >= pd.Timestamp(split.day, tz="UTC")
+                counts.loc[after] = (counts.loc[after] * split.ratio).round(-4)
             first = pd.Timestamp(int(query["period1"]), unit="s", tz="UTC")
             last = min(pd.Timestamp(int(query["period2"]), unit="s", tz="UTC"), self.now)
             counts = counts[(counts.index >= first) & (counts.index < last)]

@@ -17,7 +17,7 @@ import yfinance._http as yf_http
 from requests.cookies import create_cookie
 from yfinance.data import YfData
 
-from simulator.service import Answer, Service, SimulatedTimeout
+from simulator.service import Answer, Service, SimulatedRefusal, SimulatedTimeout
 from techflows.data import market_calendar
 
 COOKIE_EXPIRES = 2_000_000_000  # 2033
@@ -48,11 +48,13 @@ def _request_method(service: Service, backend: object) -> Callable[..., object]:
     timeout_error = backend.exceptions.ReadTimeout
     connection_error = backend.exceptions.ConnectionError
 
-    def request(session: object, method: str, url: str, params: object = None, **_: object):
+    def request(session: object, method: str, url: str, params: object = None, **options: object):
         try:
-            answer = service.respond(method, url, dict(params or {}))
+            answer = service.respond(method, url, dict(params or {}), options.get("timeout"))
         except SimulatedTimeout as exc:
             raise timeout_error(str(exc)) from None
+        except SimulatedRefusal as exc:
+            raise connection_error(str(exc)) from None
         except ConnectionError as exc:
             raise connection_error(str(exc)) from None
         if answer.cookie:  # what fc.yahoo.com's Set-Cookie leaves in the session's jar

@@ -219,17 +219,18 @@ def market_path(src: Source) -> pd.DataFrame:
     pp: below zero the market prices a lower average funds rate over the next two years, term
     premium aside), curve (T10Y2Y, pp; NaN without it). attrs: funds_id, curve_source.
     """
+    lacking = None  # why the source could not deliver them, said with the gap
     try:
         found = src.series([TWO_YEAR, *FUNDS_IDS, CURVE])
-    except DataUnavailable:
-        found = pd.DataFrame()
+    except DataUnavailable as gap:
+        found, lacking = pd.DataFrame(), gap
     funds_id = next((i for i in FUNDS_IDS if i in found and found[i].notna().any()), None)
     if TWO_YEAR not in found or found[TWO_YEAR].isna().all() or funds_id is None:
         raise DataUnavailable(
             "The 2-year Treasury yield and the effective fed funds rate (DGS2, DFF or EFFR)",
             src.name,
             SERIES_PROVIDER,
-        )
+        ) from lacking
     two_year = found[TWO_YEAR].dropna()
     funds = found[funds_id].dropna()
     path = pd.DataFrame(

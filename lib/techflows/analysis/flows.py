@@ -324,6 +324,7 @@ def weekly_flows(src: Source, week_end: str = weeks.DEFAULT) -> tuple[pd.DataFra
     by_group.attrs["aum_date"] = None if aum is None else aum["updated_date"].max()
     by_group.attrs["aum_note"] = assets_note(aum)
     by_fund.attrs.update({k: by_group.attrs[k] for k in ("aum_date", "aum_note", "left_out")})
+    by_group.attrs["origin"] = by_fund.attrs["origin"] = src.flows_origin  # reported or implied
     return by_fund, by_group
 
 

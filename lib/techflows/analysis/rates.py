@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from statsmodels.regression.linear_model import RegressionResultsWrapper
@@ -92,9 +93,18 @@ def proxy_closes(src: Source) -> pd.DataFrame:
 
 
 def period_closes(src: Source, rule: str = weeks.DEFAULT) -> pd.DataFrame:
-    """The proxies' last close per complete period (columns tech, market; attrs the tickers)."""
+    """The proxies' last close per complete period (columns tech, market; attrs the tickers).
+
+    A week lacking exchange sessions in a proxy's bars (a data-quality flag) stays, blank, so
+    no return is computed across it.
+    """
     closes = proxy_closes(src)
-    last = period_last(closes, rule, src.end).dropna()
+    last = period_last(closes, rule, src.end)
+    if rule == MONTHLY_RULE:
+        last = last.dropna()
+    else:
+        gaps = src.missing_sessions([closes.attrs["tech"], closes.attrs["market"]])
+        last.loc[last.index.isin(weeks.label(gaps, rule))] = np.nan
     last.attrs.update(closes.attrs)
     return last
 

@@ -48,30 +48,33 @@ def flow_zscores(weekly: pd.DataFrame) -> pd.DataFrame:
     Long columns: week, ticker, flow_usd, z (vs the mean and sd of all its weeks), z_others
     (vs the mean and sd of its other weeks, which is not capped by the sample size), n_weeks.
     """
-    rows = []
+    frames = []
     for ticker, fund in weekly.items():
         fund = fund.dropna()
         n = len(fund)
         if n < 3:
             continue
         mean, sd = fund.mean(), fund.std()
-        for week, value in fund.items():
-            others = fund.drop(week)
-            rows.append(
+        # each week against the mean and sd of the fund's other weeks, all weeks at once
+        others_mean = (fund.sum() - fund) / (n - 1)
+        squares = (fund**2).sum() - fund**2
+        others_var = (squares - (n - 1) * others_mean**2) / (n - 2)
+        others_sd = np.sqrt(others_var.clip(lower=0))
+        frames.append(
+            pd.DataFrame(
                 {
-                    "week": week,
+                    "week": fund.index,
                     "ticker": ticker,
-                    "flow_usd": value,
-                    "z": (value - mean) / sd if sd > 0 else np.nan,
-                    "z_others": (value - others.mean()) / others.std()
-                    if others.std() > 0
-                    else np.nan,
+                    "flow_usd": fund.to_numpy(),
+                    "z": (fund - mean) / sd if sd > 0 else np.nan,
+                    "z_others": ((fund - others_mean) / others_sd).where(others_sd > 0),
                     "n_weeks": n,
                 }
             )
-    if not rows:
+        )
+    if not frames:
         raise DataError("weekly flows: no fund has three or more weeks of flows")
-    return pd.DataFrame(rows)
+    return pd.concat(frames, ignore_index=True)
 
 
 def flow_z_summary(zscores: pd.DataFrame, universe: pd.DataFrame) -> pd.DataFrame:

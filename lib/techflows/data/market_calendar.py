@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 EXCHANGE = "XNYS"
@@ -38,13 +39,14 @@ def _calendar():  # exchange_calendars.ExchangeCalendar; imported on first use (
 
 
 @cache
-def sessions() -> pd.DatetimeIndex:
+def _all_sessions() -> pd.DatetimeIndex:
     """Every NYSE session from HISTORY_START to the calendar's end (about a year ahead)."""
     import exchange_calendars
 
     with _quiet():
         calendar = exchange_calendars.get_calendar(EXCHANGE, start=HISTORY_START)
-        return pd.DatetimeIndex(calendar.sessions).tz_localize(None)
+        known = pd.DatetimeIndex(calendar.sessions).tz_localize(None)
+    return known.astype("datetime64[ns]")
 
 
 def _utc(at: pd.Timestamp | None) -> pd.Timestamp:
@@ -70,6 +72,48 @@ def last_close(at: pd.Timestamp | None = None) -> pd.Timestamp:
 def final_bars(bars: pd.DataFrame, at: pd.Timestamp | None = None) -> pd.DataFrame:
     """Bars of sessions that have closed: a bar of a session still trading is a partial bar."""
     return bars.loc[bars.index <= last_final_session(at)]
+
+
+def sessions(first: object = None, last: object = None) -> pd.DatetimeIndex:
+    """The NYSE sessions from first to last (dates; by default every one the calendar knows,
+    from HISTORY_START to about a year ahead). Past the calendar's end weekdays stand in."""
+    known = _all_sessions()
+    if first is None and last is None:
+        return known
+    first = known[0] if first is None else pd.Timestamp(first).normalize()
+    last = known[-1] if last is None else pd.Timestamp(last).normalize()
+    days = known[(known >= first) & (known <= last)]
+    if last > known[-1]:
+        ahead = pd.bdate_range(max(first, known[-1] + pd.Timedelta(days=1)), last)
+        days = days.union(ahead)
+    return pd.DatetimeIndex(days).astype("datetime64[ns]")
+
+
+def sessions_between(before: pd.Series, after: pd.Series) -> np.ndarray:
+    """How many sessions fall strictly between each pair of dates (0: consecutive sessions)."""
+    before = pd.DatetimeIndex(before).normalize()
+    after = pd.DatetimeIndex(after).normalize()
+    if len(before) == 0:
+        return np.zeros(0, dtype=int)
+    calendar = sessions(min(before.min(), after.min()), max(before.max(), after.max()))
+    values = calendar.to_numpy()
+    return np.maximum(
+        np.searchsorted(values, after.to_numpy(), "left")
+        - np.searchsorted(values, before.to_numpy(), "right"),
+        0,
+    )
+
+
+def missing_sessions(dates: pd.DatetimeIndex, since: object = CALENDAR_START) -> pd.DatetimeIndex:
+    """The sessions between a series' first and last date (from `since` on) it has no row for."""
+    dates = pd.DatetimeIndex(dates).normalize()
+    if dates.empty:
+        return dates
+    with _quiet():
+        opened = _calendar().first_session.tz_localize(None)
+    first = max(dates.min(), pd.Timestamp(since), opened)
+    expected = sessions(first, dates.max())
+    return expected.difference(dates)
 
 
 def is_current(fetched: pd.Timestamp | None, at: pd.Timestamp | None = None) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterable
 from functools import cache, cached_property
@@ -12,16 +13,17 @@ import pandas as pd
 
 from techflows import config
 from techflows.config import resolve_folder
-from techflows.data import freshness, market_calendar, quality, schemas, validate
+from techflows.data import freshness, implied, market_calendar, quality, schemas, validate
 from techflows.data.sources.base import (
     FLOWS_PROVIDER,
     PRICES_PROVIDER,
     SERIES_PROVIDER,
+    SHARES_PROVIDER,
     Adapter,
 )
 from techflows.data.sources.composite import CompositeAdapter
 from techflows.data.sources.csvdir import CsvAdapter
-from techflows.data.sources.network import network_available
+from techflows.data.sources.network import unreachable
 from techflows.data.sources.sample import SampleAdapter
 from techflows.data.sources.snapshot import SnapshotAdapter
 from techflows.data.store import Store
@@ -31,6 +33,8 @@ from techflows.errors import DataError, DataUnavailable, OfflineFallbackWarning,
 # Where `auto` turns when Yahoo and FRED cannot be used (no network and nothing cached).
 OFFLINE_FALLBACK = "snapshot"
 MEMBERS_INPUT = "index members (today's list)"
+# The host each live site is probed at.
+SITES = dict(zip(("yahoo", "fred"), config.NETWORK_PROBE_HOSTS, strict=True))
 
 
 def parse_as_of(as_of: object) -> pd.Timestamp | None:
@@ -85,6 +89,7 @@ class Source:
         # The input ledger: every input handed out, with its last date up to as_of (None:
         # undated, such as today's index members).
         self._inputs: dict[str, pd.Timestamp | None] = {}
+        self._gaps: dict[str, pd.DatetimeIndex] = {}  # sessions a ticker's bars lack
 
     @property
     def name(self) -> str:
@@ -127,10 +132,35 @@ class Source:
         )
 
     def _screen(self, frame: pd.DataFrame, schema, where: str, **context) -> pd.DataFrame:
-        """The frame in date order; its schema's plausibility flags recorded (quality.screen)."""
+        """The frame in date order, its flags recorded: its schema's plausibility declarations
+        (quality.screen) and, for a listed security's bars, split-like moves, splits listed but
+        not applied, and exchange sessions the bars lack (kept: weekly figures skip them)."""
         frame, flags = quality.screen(frame, schema, where, until=self.as_of, **context)
-        self._flags += flags
+        ticker = context.get("symbol", "")
+        marked: list[quality.Flag] = []
+        if "Close" in frame and listed_security(ticker) and len(frame):
+            marked += quality.split_like_jumps(frame["Close"], where, "Close")
+            marked += quality.applied_splits(frame.attrs.get("splits"), where)
+            gaps = market_calendar.missing_sessions(frame.index)
+            if len(gaps):
+                self._gaps[ticker] = self._gaps.get(ticker, gaps).union(gaps)
+                span = market_calendar.sessions(gaps.min(), gaps.max())
+                self._flags += quality.missing_sessions(gaps, span, where)
+        said = {f.date for f in marked}  # a split-like move is flagged once, as such
+        prices = ("Close", "Adj Close")
+        self._flags += [f for f in flags if f.date not in said or f.column not in prices]
+        self._flags += marked
         return frame
+
+    def missing_sessions(self, tickers: object) -> pd.DatetimeIndex:
+        """The exchange sessions the bars read so far of any of tickers lack (flagged).
+
+        Weekly figures are not computed across them.
+        """
+        missing = pd.DatetimeIndex([], dtype="datetime64[ns]")
+        for ticker in validate.tickers(tickers):
+            missing = missing.union(self._gaps.get(ticker, missing))
+        return missing
 
     def bars(self, tickers: object, quoted: bool = False) -> dict[str, pd.DataFrame]:
         """Daily bars per available ticker; tickers the source lacks are left out."""
@@ -269,15 +299,22 @@ class Source:
         if wide is None or (wide := self._cut(wide.rename_axis("Date"))).empty:
             what = f"Series {', '.join(ids)}"
             note = self._later(found)
-            raise DataUnavailable(what, self.name, SERIES_PROVIDER, self._why(ids), note)
+            source = getattr(self.adapter, "series_name", self.name)
+            raise DataUnavailable(what, source, SERIES_PROVIDER, self._why(ids), note)
         for sid in wide.columns:
             if (last := wide[sid].last_valid_index()) is not None:
                 self.note_input(f"{sid} series", last)
         return wide
 
     @cached_property
-    def _flows(self) -> pd.DataFrame:
-        table = self._valid(self.adapter.flows(), schemas.FLOWS, "fund flows", dated=False)
+    def _flow_table(self) -> tuple[pd.DataFrame, str]:
+        try:
+            table = self.adapter.flows()
+        except DataUnavailable as gap:
+            table, origin = self._implied_flow_table(gap)
+        else:
+            table = self._valid(table, schemas.FLOWS, "fund flows", dated=False)
+            origin = self.adapter.flows_origin
         table = table[["date", "ticker", "flow_usd"]]
         table = table.sort_values(["date", "ticker"]).reset_index(drop=True)
         try:
@@ -285,16 +322,37 @@ class Source:
         except DataUnavailable:
             aum = None
         self._flags += quality.flows_over_assets(table, aum, self.adapter.origin("flows", ""))
-        return table
+        return table, origin
+
+    def _implied_flow_table(self, gap: DataUnavailable) -> tuple[pd.DataFrame, str]:
+        """Flows implied by the source's share counts, for a source without a flow table."""
+        try:
+            flagged = self._implied(implied.JUMP)
+        except DataUnavailable as lacking:
+            if not lacking.why:  # no share counts either: the source has no flows
+                raise gap from None
+            what = "Fund flows (implied from shares outstanding × price)"
+            raise DataUnavailable(what, self.name, FLOWS_PROVIDER, reason=lacking.why) from None
+        return implied.daily_flows(flagged), implied.label(self.adapter.shares_origin)
+
+    @property
+    def flows_origin(self) -> str:
+        """Where flows() come from: 'reported (...)' or 'implied from shares outstanding x
+        price (yfinance)' (a source without a flow table); reports label flows with it."""
+        return self._flow_table[1]
 
     def flows(self, blank: bool = False) -> pd.DataFrame:
         """Daily net fund flows: date, ticker, flow_usd; with blank, also the days listed empty.
 
-        DataUnavailable when the source has flows, but none up to as_of.
+        A source without a flow table serves the flows its share counts imply (change in
+        shares x price; days flagged there are blank): flows_origin says which, and so does
+        the table's attrs["origin"]. DataUnavailable when the source has flows, but none up
+        to as_of.
         """
-        rows = self._cut_rows(self._flows)
+        table, origin = self._flow_table
+        rows = self._cut_rows(table)
         if rows.empty:
-            first = self._flows["date"].min()
+            first = table["date"].min()
             note = f"its flows start {first.date()}, after the as-of date {self.as_of.date()}"
             raise DataUnavailable(
                 f"Fund flows up to {self.as_of.date()}", self.name, FLOWS_PROVIDER, note=note
@@ -302,7 +360,29 @@ class Source:
         reported = rows.dropna(subset=["flow_usd"])
         if len(reported):
             self.note_input("fund flows", reported["date"].max())
-        return rows if blank else reported.reset_index(drop=True)
+        rows = rows if blank else reported.reset_index(drop=True)
+        rows.attrs["origin"] = origin
+        return rows
+
+    @cache  # noqa: B019 - one Source per run; its lifetime bounds the cache
+    def _implied(self, jump: float) -> pd.DataFrame:
+        names = implied.funds(self.universe)
+        shares = self._shares(tuple(names))
+        if shares.empty:
+            what = f"Shares outstanding of {', '.join(names)}"
+            raise DataUnavailable(what, self.name, SHARES_PROVIDER)
+        bars = self.bars(list(shares["ticker"].unique()))  # uncut: read once, cut below
+        closes = {t: self._prices[(t, False)]["Close"] for t in bars}
+        return implied.implied_flows(shares, side_by_side(closes) if closes else None, jump)
+
+    def implied_flows(self, jump: float = implied.JUMP) -> pd.DataFrame:
+        """Flows implied by the universe funds' share counts, every day flagged (see
+        techflows.data.implied), up to as_of; prices are the source's adjusted closes."""
+        rows = self._cut_rows(self._implied(jump))
+        if rows.empty:  # the source has counts, none of these funds' up to as_of
+            what = f"Shares outstanding of the universe funds up to {self.end.date()}"
+            raise DataUnavailable(what, self.name, SHARES_PROVIDER)
+        return rows
 
     @cached_property
     def _aum(self) -> pd.DataFrame:
@@ -476,6 +556,12 @@ class Source:
         return self.date_range()[1]
 
 
+def listed_security(ticker: str) -> bool:
+    """True for a US-listed fund or stock (splits and the NYSE calendar apply), not an index,
+    a rate, a currency or a future (schemas.US_LISTED)."""
+    return bool(re.match(schemas.US_LISTED, ticker or ""))
+
+
 def offline_adapter(name: str = OFFLINE_FALLBACK) -> Adapter:
     """The embedded offline data by source name: the snapshot, or arch's sample."""
     if name == "snapshot":
@@ -485,32 +571,83 @@ def offline_adapter(name: str = OFFLINE_FALLBACK) -> Adapter:
     raise DataError(f"source {name!r}: not an offline source")
 
 
-def open_live(store: Store) -> tuple[Adapter | None, str]:
+def sites_down(store: Store) -> dict[str, str]:
+    """Why Yahoo ("yahoo") or FRED ("fred") cannot be reached; an empty dict when both can.
+
+    The outage memory first (a site another notebook or the runner found down lately is not
+    probed again), then one quick probe of the others, each on its own; what it finds down
+    is remembered for the other notebooks.
+    """
+    from techflows.data.sources.outages import Outages
+
+    outages = Outages(store)
+    down, todo = {}, []
+    for name, (host, port) in SITES.items():
+        if known := outages.site_down(host):
+            down[name] = known
+        else:
+            todo.append((host, port))
+    if todo:
+        found = unreachable(tuple(todo))
+        for name, (host, _) in SITES.items():
+            if host in found:
+                down[name] = found[host]
+                outages.record(f"https://{host}/", found[host], whole_site=True)
+    return down
+
+
+def open_live(store: Store, fallback: bool = True) -> tuple[Adapter | None, str]:
     """Yahoo+FRED through the cache, cache first; None when neither network nor cache serve.
 
     A cache fetched after the latest market close is used without probing the network;
-    otherwise a quick probe decides. Offline with an older cache, that cache is served
-    (second value: the note saying so); offline with none, None.
+    otherwise a quick probe of each site decides. A site that cannot be reached serves its
+    cache (second value: the note saying so); when Yahoo cannot be reached and nothing is
+    cached, with fallback the embedded snapshot stands in for it while FRED stays live.
+    None when neither site serves.
     """
     from techflows.data.sources.online import OnlineAdapter
 
     newest = store.newest_fetch("prices")
-    if market_calendar.is_current(newest) or network_available():
+    if market_calendar.is_current(newest):
         return OnlineAdapter(store), ""
-    if newest is None:
-        return None, ""
+    down = sites_down(store)
+    yahoo, fred = down.get("yahoo", ""), down.get("fred", "")
+    if not yahoo:
+        note = (
+            f"FRED cannot be reached ({fred}): rate and macro series come from the cache of "
+            "earlier runs where there is one"
+            if fred
+            else ""
+        )
+        if note:
+            warnings.warn(f"techflows: {note}.", StaleDataWarning, stacklevel=3)
+        return OnlineAdapter(store, down=down), note
+    who = "Yahoo Finance and FRED cannot be reached" if fred else "Yahoo Finance cannot be reached"
+    why = f"{who} ({'; '.join(dict.fromkeys(down.values()))})"
+    if newest is not None:
+        reason = f"{why}, so the data cached by earlier runs (last fetched {newest.date()}) is used"
+        warnings.warn(f"techflows: {reason}.", StaleDataWarning, stacklevel=3)
+        return OnlineAdapter(store, offline=bool(fred), down=down), reason
+    if fred:
+        return None, why
+    if not fallback:  # FRED answers: Yahoo's part says why, call by call
+        return OnlineAdapter(store, down=down), why
+    from techflows.data.snapshot.manifest import read_manifest
+
+    market = offline_adapter()
+    through = read_manifest(config.SNAPSHOT_DIR).get("through", "")
     reason = (
-        "Yahoo Finance and FRED cannot be reached, so the data cached by earlier runs "
-        f"(last fetched {newest.date()}) is used"
+        f"{why} and nothing is cached, so prices and the other market data come from the "
+        f"embedded {OFFLINE_FALLBACK} of real market data through {through}; FRED is live"
     )
-    warnings.warn(f"techflows: {reason}.", StaleDataWarning, stacklevel=3)
-    return OnlineAdapter(store, offline=True), reason
+    warnings.warn(f"techflows: {reason}.", OfflineFallbackWarning, stacklevel=3)
+    return OnlineAdapter(store, down=down, market=market), reason
 
 
 def live_usable(cache_dir: str | Path | None = None) -> bool:
     """True if `auto` will use Yahoo+FRED (live, or their cache offline), not the fallback."""
     store = Store(Path(cache_dir) if cache_dir else config.CACHE_DIR)
-    return store.newest_fetch("prices") is not None or network_available()
+    return store.newest_fetch("prices") is not None or len(sites_down(store)) < len(SITES)
 
 
 def open_source(
@@ -542,18 +679,13 @@ def open_source(
     if source in ("snapshot", "sample"):
         return Source(offline_adapter(source), as_of=as_of, universe=universe)
     local = CsvAdapter(resolve_folder(data_dir)) if data_dir else None
-    adapter, reason = open_live(Store(Path(cache_dir) if cache_dir else config.CACHE_DIR))
+    store = Store(Path(cache_dir) if cache_dir else config.CACHE_DIR)
+    adapter, reason = open_live(store, fallback=source == "auto")
     if adapter is None:
         if source == "yahoo":
-            raise DataError(
-                "source 'yahoo': Yahoo Finance and FRED cannot be reached from this machine "
-                "and nothing is cached"
-            )
+            raise DataError(f"source 'yahoo': {reason}; nothing is cached")
         where = f"the csv folder {local.folder} first, then " if local is not None else ""
-        reason = (
-            "Yahoo Finance and FRED cannot be reached and nothing is cached, "
-            f"so {where}the embedded {OFFLINE_FALLBACK} is used"
-        )
+        reason += f" and nothing is cached, so {where}the embedded {OFFLINE_FALLBACK} is used"
         warnings.warn(f"techflows: {reason}.", OfflineFallbackWarning, stacklevel=2)
         adapter = offline_adapter()
     if local is not None:

@@ -49,7 +49,9 @@ def combine(cached: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
     """Cached rows plus new ones, new rows winning on overlapping dates, sorted by date."""
     if cached is None or cached.empty:
         return new
-    return pd.concat([cached[~cached.index.isin(new.index)], new]).sort_index()
+    combined = pd.concat([cached[~cached.index.isin(new.index)], new]).sort_index()
+    combined.attrs = {**cached.attrs, **new.attrs}  # notes on the data (splits applied)
+    return combined
 
 
 def fetched_at(frame: pd.DataFrame | None) -> pd.Timestamp | None:

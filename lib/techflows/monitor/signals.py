@@ -128,7 +128,8 @@ def _flows(weeks: int) -> Callable[[Source, str], Measure]:
     def measure(src: Source, week_end: str) -> Measure:
         table = tech_flow_windows(src, week_end)
         day = table.index[-1].day_name() if len(table) else week_end
-        source = f"net flows of {', '.join(table.attrs['tickers'])} ({src.name}, weeks to {day})"
+        origin = src.flows_origin if src.flows_origin.startswith("implied") else src.name
+        source = f"net flows of {', '.join(table.attrs['tickers'])} ({origin}, weeks to {day})"
         note = (
             f"flow data run {table.index[0].date()} to {table.index[-1].date()}: "
             f"{table['weekly'].notna().sum()} weeks; the window needs {weeks} weeks with data"

@@ -262,17 +262,44 @@ def job_inputs(job: Job, source: str = "") -> fingerprint.Inputs | None:
         return None
 
 
-def run_and_stamp(job: Job, inputs: fingerprint.Inputs | None, log: Log) -> RunResult:
-    """Run a job; after a good run, record its inputs beside its report."""
+def run_and_stamp(
+    job: Job, inputs: fingerprint.Inputs | None, log: Log, refreshed: list | None = None
+) -> RunResult:
+    """Run a job; after a good run, record its inputs beside its report.
+
+    A run that refreshed the live cache read data newer than its recorded inputs: it goes to
+    `refreshed`, stamped when every notebook of the run is done (stamp_refreshed).
+    """
     result = run_safely(job, log)
     if not result.ok or inputs is None:
         return result
-    # A run that refreshed the live cache read data newer than its recorded inputs.
     if fingerprint.is_live(inputs) and not fingerprint.same_data(inputs, job.parameters):
+        if refreshed is not None:
+            refreshed.append((job, inputs, result))
         return result
     run = {"started": result.started, "seconds": result.seconds, "title": result.title}
     fingerprint.write_stamp(job.output_dir / job.name, inputs, result.files, run)
     return result
+
+
+def stamp_refreshed(refreshed: list, source: str) -> None:
+    """Stamp the reports of a run that refreshed the live cache, with the cache it left.
+
+    The next unchanged run then reuses them. Not when the market closed during the run, nor
+    when a site was down or a fetch failed (the next run should try again).
+    """
+    from techflows.data.sources.outages import Outages
+    from techflows.data.store import Store
+
+    if not refreshed or Outages(Store(config.CACHE_DIR)).troubled():
+        return
+    for job, inputs, result in refreshed:
+        data = fingerprint.data_inputs(job.parameters, source)
+        if data.get("latest close") != inputs.data.get("latest close"):
+            continue
+        run = {"started": result.started, "seconds": result.seconds, "title": result.title}
+        stamped = fingerprint.Inputs(**{**asdict(inputs), "data": data})
+        fingerprint.write_stamp(job.output_dir / job.name, stamped, result.files, run)
 
 
 def run_jobs(
@@ -282,6 +309,7 @@ def run_jobs(
     inputs: dict[str, fingerprint.Inputs | None] | None = None,
     done: int = 0,
     total: int | None = None,
+    refreshed: list | None = None,
 ) -> list[RunResult]:
     """Run the jobs, workers at a time, logging one line as each finishes (numbered after done)."""
     inputs = inputs or {}
@@ -294,11 +322,13 @@ def run_jobs(
 
     if workers == 1:
         for job in work:
-            finished(run_and_stamp(job, inputs.get(job.name), log))
+            finished(run_and_stamp(job, inputs.get(job.name), log, refreshed))
         return results
     # Threads suffice: each kernel is its own process, a worker only waits on it.
     pool = ThreadPoolExecutor(max_workers=workers)
-    futures = [pool.submit(run_and_stamp, job, inputs.get(job.name), log) for job in work]
+    futures = [
+        pool.submit(run_and_stamp, job, inputs.get(job.name), log, refreshed) for job in work
+    ]
     try:
         for future in as_completed(futures):
             finished(future.result())
@@ -379,7 +409,9 @@ def _run_locked(
     log(f"{len(work)} notebook(s): {unchanged}{running}, into {output_dir}")
     for i, result in enumerate(reused, 1):
         log(_progress_line(result, i, len(work)))
-    ran = run_jobs(todo, workers, log, inputs, done=len(reused), total=len(work))
+    refreshed: list = []
+    ran = run_jobs(todo, workers, log, inputs, len(reused), len(work), refreshed)
+    stamp_refreshed(refreshed, source)
     results = sorted(reused + ran, key=lambda r: r.name)
     staging.remove_stale(output_dir)
     from techflows.run import archiving

@@ -220,7 +220,7 @@ def not_available(what: str, gaps: Sequence[str]) -> Sentence:
     """The sentence an answer gives when its source lacks what a part needs (the first gap
     that names it, from Figures.missing)."""
     why = next((g for g in gaps if what.rstrip("s") in g.lower()), "")
-    return Sentence(what, f"Not available from this source: {why or what}.")
+    return Sentence(what, f"Not available from this source: {(why or what).rstrip('.')}.")
 
 
 # The box at the top of each report

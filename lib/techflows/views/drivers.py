@@ -382,13 +382,17 @@ def styled_flow_zscores(crowd: pd.DataFrame) -> Styler:
     return show(crowd)
 
 
+HEATMAP_WEEKS = 26  # the latest weeks a heatmap shows (implied flows reach back years)
+
+
 def flow_zscore_heatmap(
     zscores: pd.DataFrame, tickers: pd.Series | list[str], ax: plt.Axes | None = None
 ) -> plt.Axes:
-    """Heatmap of weekly flow z-scores (fund x week ending) for the given funds."""
+    """Heatmap of weekly flow z-scores (fund x week ending) for the given funds, latest weeks."""
     heat = zscores[zscores["ticker"].isin(tickers)].pivot(
         index="ticker", columns="week", values="z"
     )
+    heat = heat.iloc[:, -HEATMAP_WEEKS:]
     ax = sns.heatmap(
         heat.set_axis(heat.columns.strftime("%m-%d"), axis=1),
         cmap="vlag",
@@ -481,7 +485,7 @@ def drivers_verdict(rates_matter: bool, rotation: bool) -> str:
 
 
 def answer(
-    now: dict[str, object],
+    now: dict[str, object] | None,
     compare: pd.DataFrame | None,
     market: pd.DataFrame | None,
     head: dict[str, object],
@@ -495,10 +499,15 @@ def answer(
     the longest horizon on non-overlapping blocks: rate_shocks.block_beta) and its relative
     strength against the sectors money rotated into (rotation.relative_strength)."""
     sentences, numbers = [], []
-    fed_text = f"The Fed's target range is {now['label']} on {pd.Timestamp(now['date']).date()}"
-    numbers.append(
-        answers.Number(f"{now['upper']:.2f}%", "Fed funds target, upper bound", answers.anchor(FED))
-    )
+    if now is None:  # the source lacks the Fed's range (its page says why)
+        fed_text = "The Fed's target range is not available from this source"
+    else:
+        day = pd.Timestamp(now["date"]).date()
+        fed_text = f"The Fed's target range is {now['label']} on {day}"
+        number = answers.Number(
+            f"{now['upper']:.2f}%", "Fed funds target, upper bound", answers.anchor(FED)
+        )
+        numbers.append(number)
     if compare is not None:
         cuts, year = compare.attrs["cuts_in_year"], compare.attrs["year"]
         fed_text += f", after {answers.plural(int(cuts), 'cut')} in {year}"

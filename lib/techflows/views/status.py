@@ -155,12 +155,24 @@ def styled_flagged(marked: pd.DataFrame, rows: int = 10) -> Styler:
 def styled_weekly_flows(by_group: pd.DataFrame, week_end: str) -> Styler:
     """Weekly net flows per class in USD bn, signed, one row per week."""
     caption = f"Net flows per fund class (USD bn), weeks ending {tables.weekday(week_end)}"
+    if implied := implied_label(by_group):
+        caption += f", {implied}"
     return show(by_group, caption, values=tables.FLOW)
 
 
+def implied_label(by_group: pd.DataFrame) -> str:
+    """'implied from shares outstanding × price (yfinance)' when the flows are, else ''."""
+    origin = str(by_group.attrs.get("origin", ""))
+    return origin if origin.startswith("implied") else ""
+
+
+CHART_WEEKS = 26
+
+
 def weekly_flow_charts(by_group: pd.DataFrame, week_end: str) -> list[plt.Figure]:
-    """Tech against non-tech sector flows: weekly bars and cumulative points, side by side."""
-    shown = by_group[["tech", "non-tech sector"]] / 1e9
+    """Tech against non-tech sector flows: weekly bars and cumulative points, side by side,
+    over the latest CHART_WEEKS weeks (implied flows reach back years)."""
+    shown = by_group[["tech", "non-tech sector"]].iloc[-CHART_WEEKS:] / 1e9
     axes = plots.side_by_side(2)
     for ax, frame, title in zip(
         axes, (shown, shown.cumsum()), ("Weekly", "Cumulative"), strict=True
@@ -172,7 +184,8 @@ def weekly_flow_charts(by_group: pd.DataFrame, week_end: str) -> list[plt.Figure
         plot = sns.barplot if title == "Weekly" else sns.pointplot
         plot(data=long, x="week", y="flow", hue="class", ax=ax)
         ax.set(
-            title=f"{title} net flows",
+            title=f"{title} net flows"
+            + (f", last {len(shown)} weeks" if len(by_group) > len(shown) else ""),
             xlabel=f"week ending ({tables.weekday(week_end)})",
             ylabel="USD bn",
         )
@@ -619,12 +632,13 @@ def flows_sentence(by_group: pd.DataFrame, prices_date: pd.Timestamp) -> str:
     if left := tech_left_out(by_group):
         made_of += f"; left out, too few days reported: {left}"
     made_of += "." if made_of else ""
+    implied = f" ({implied_label(by_group)})" if implied_label(by_group) else ""
     if freshness.is_stale(week, prices_date):
         return (
             f"The flow data end with the week to {week.day_name()} {week.date()}, "
             f"{freshness.stale_words(week, prices_date)}: in that week tech ETFs had net "
-            f"{noun}s of {abs(tech) / 1e9:.2f} USD bn, {flows.span_text(span, noun)}; from the "
-            f"start of {week.year} to then their net flow was {tech_year}, against "
+            f"{noun}s{implied} of {abs(tech) / 1e9:.2f} USD bn, {flows.span_text(span, noun)}; "
+            f"from the start of {week.year} to then their net flow was {tech_year}, against "
             f"{other_year} for non-tech sector funds.{made_of}"
         )
     behind = (prices_date - week).days // 7
@@ -634,7 +648,7 @@ def flows_sentence(by_group: pd.DataFrame, prices_date: pd.Timestamp) -> str:
         else ""
     )
     return (
-        f"Tech ETFs had net {noun}s of {abs(tech) / 1e9:.2f} USD bn in the week to "
+        f"Tech ETFs had net {noun}s{implied} of {abs(tech) / 1e9:.2f} USD bn in the week to "
         f"{week.day_name()} {week.date()}{dated}, {flows.span_text(span, noun)}; since the "
         f"start of {week.year} their net flow is {tech_year}, against {other_year} for "
         f"non-tech sector funds.{made_of}"

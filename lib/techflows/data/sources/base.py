@@ -30,6 +30,20 @@ class Adapter:
         """Why key (ticker, series id) could not be fetched this session; '' if it did not."""
         return ""
 
+    def has_flows(self) -> bool:
+        """True when the source has a table of fund flows (else flows may be implied)."""
+        return type(self).flows is not Adapter.flows
+
+    @property
+    def flows_origin(self) -> str:
+        """Where the flow table comes from, as reports label the flows."""
+        return f"reported ({self.name})"
+
+    @property
+    def shares_origin(self) -> str:
+        """Where share counts come from, as implied flows are labelled."""
+        return self.name
+
     def origin(self, kind: str, key: str) -> str:
         """Where one key's data of a kind came from, as data-quality flags name it."""
         return " ".join(p for p in (self.name, kind.replace("_", " "), key) if p)

@@ -7,6 +7,7 @@ from typing import TypeVar
 
 import pandas as pd
 
+from techflows.data import implied
 from techflows.data.sources.base import Adapter
 from techflows.data.sources.csvdir import CsvAdapter
 from techflows.errors import DataUnavailable
@@ -64,7 +65,7 @@ class CompositeAdapter(Adapter):
         parts = [
             part("prices", rest),
             part("series", series_from),
-            part("fund flows", ""),
+            part("fund flows", "" if "fund flows" in have else self._flows_elsewhere()),
             part("shares outstanding", rest),
             part("constituents", ""),
             f"statements, EPS, holdings: {rest}",
@@ -72,9 +73,37 @@ class CompositeAdapter(Adapter):
         lines = [p for p in parts if not p.endswith(": ")]
         return f"{self.name}: {self.rest.description} · " + " · ".join(lines)
 
+    def _flows_elsewhere(self) -> str:
+        """Where flows come from when the folder has none: the other part's table, or implied."""
+        return self.rest.name if self.rest.has_flows() else implied.label(self.shares_origin)
+
+    def has_flows(self) -> bool:
+        """True when either part has a flow table."""
+        return "fund flows" in inventory(self.local) or self.rest.has_flows()
+
     def failure(self, key: str) -> str:
         """Why the other part could not deliver key (the folder never fails, it lacks)."""
         return self.rest.failure(key)
+
+    @property
+    def series_name(self) -> str:
+        """Who serves the series the folder lacks."""
+        return getattr(self.rest, "series_name", self.rest.name)
+
+    @property
+    def flows_origin(self) -> str:  # type: ignore[override]
+        """The folder's flow file where it has one, else the other part's table."""
+        if (self.local.folder / "flows" / "etf_flows.csv").exists():
+            return "reported (the csv folder's flows/etf_flows.csv)"
+        return self.rest.flows_origin
+
+    @property
+    def shares_origin(self) -> str:  # type: ignore[override]
+        """The folder's share counts first, the other part's for the funds it lacks."""
+        rest = self.rest.shares_origin
+        if (self.local.folder / "flows" / "etf_shares.csv").exists():
+            return f"csv flows/etf_shares.csv, else {rest}"
+        return rest
 
     def origin(self, kind: str, key: str) -> str:
         """The folder's file where it has the key, else the other part's name for it."""

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-import json
 
 import pandas as pd
 import requests
 
-from techflows.data import market_calendar
 from techflows.data.sources.csvdir import read_fred
+from techflows.data.sources.outages import NetworkDown
 from techflows.data.sources.retry import (
     FetchFailed,
     LiveAdapter,
@@ -17,19 +16,20 @@ from techflows.data.sources.retry import (
     warn_failed,
     with_backoff,
 )
+from techflows.data.sources.sessions import FredSession
 from techflows.data.store import Store, is_current
 
 FRED_CSV_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv"
-TIMEOUT_S = (5.0, 20.0)  # connect, read
-TRIES, FIRST_DELAY_S = 3, 1.0  # a timeout, HTTP 429 or 5xx is tried again after 1, then 2 s
+TIMEOUT_S = (5.0, 15.0)  # connect, read (the outage policy caps both)
+# HTTP 429 or 5xx is tried again after 1, then 2 s; a timeout or a refused connection is
+# tried again by the guarded session (sessions.py), once.
+TRIES, FIRST_DELAY_S = 3, 1.0
 KIND = "fred"
 # Refreshes re-read the last five weeks: FRED revises recent observations (weekly and
 # monthly series especially) and the new values replace the cached ones.
 OVERLAP = pd.Timedelta(days=35)
 HEADERS = {"User-Agent": "techflows research reports (python-requests)"}
 OFFLINE = "FRED cannot be reached"
-# After FRED failed, the other notebooks of the run do not wait for it again for this long.
-OUTAGE_FOR, OUTAGE_FILE = pd.Timedelta(minutes=15), "outage.json"
 NO_SERIES = pd.DataFrame({"value": pd.Series(dtype=float)}, index=pd.DatetimeIndex([], name="Date"))
 
 
@@ -46,17 +46,19 @@ class FredAdapter(LiveAdapter):
 
     A series that cannot be fetched is served from the cache with a warning, or left out
     (the caller then sees DataUnavailable and can fall back, e.g. from DGS10 to ^TNX). Once
-    FRED has failed after its retries, the other series of the run do not wait for it again.
+    FRED has failed after its retries, no notebook of the run waits for it again (the outage
+    memory, read before each request).
     """
 
     name = "fred"
     description = "fred: FRED CSV downloads, cached in data/cache/"
 
-    def __init__(self, store: Store, tries: int = TRIES, **options: object) -> None:
+    def __init__(
+        self, store: Store, tries: int = TRIES, offline_reason: str = "", **options: object
+    ) -> None:
         super().__init__(store, tries=tries, **options)  # type: ignore[arg-type]
-        # Why FRED is given up on: offline, or it failed here or in another notebook lately.
-        self._down = OFFLINE if self.offline else self._recent_outage()
-        self._session = requests.Session()
+        self._down = (offline_reason or OFFLINE) if self.offline else ""
+        self._session = FredSession(self.outages)
         self._session.headers.update(HEADERS)
 
     def series(self, ids: list[str]) -> dict[str, pd.Series]:
@@ -93,18 +95,9 @@ class FredAdapter(LiveAdapter):
                     frames[sid] = self.store.merge(KIND, sid, frames[sid], fresh)
                 elif frames[sid] is None:  # FRED lacks the id: not asked again before next close
                     self.store.write(KIND, sid, NO_SERIES)
-            self.failures.update(failed)
+            self.failed(failed)
             if failed:
                 warn_failed("fred series", failed, lambda s: _last_date(frames.get(s)))
-
-    def _recent_outage(self) -> str:
-        """The reason FRED failed within OUTAGE_FOR (any notebook of the run), else ''."""
-        try:
-            outage = json.loads(self.store.read_note(KIND, OUTAGE_FILE) or "")
-            since = market_calendar.now() - pd.Timestamp(outage["at"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return ""
-        return f"{outage['reason']} (at {outage['at'][:16]})" if since < OUTAGE_FOR else ""
 
     def _download(self, sid: str, cached: pd.DataFrame | None) -> pd.DataFrame | None:
         """New observations of one series; None if FRED does not know the id."""
@@ -115,13 +108,14 @@ class FredAdapter(LiveAdapter):
             params["cosd"] = (cached.index.max() - OVERLAP).strftime("%Y-%m-%d")
         try:
             response = with_backoff(
-                lambda: self._get(params), (_Retryable,), self.tries, FIRST_DELAY_S, self.sleep
+                lambda: self._get(params), (_Retryable,), self.tries, FIRST_DELAY_S, self.wait
             )
         except _Retryable as exc:
-            self._down = f"FRED did not answer after {self.tries} tries: {exc}"
-            outage = {"at": market_calendar.now().isoformat(), "reason": self._down}
-            self.store.write_note(KIND, OUTAGE_FILE, json.dumps(outage))
-            raise FetchFailed(self._down) from exc
+            why = f"FRED failed {self.tries} times: {exc}"
+            self.outages.record(FRED_CSV_URL, why, whole_site=True)
+            raise FetchFailed(why) from exc
+        except NetworkDown as exc:  # down (memory), refused or timed out: recorded already
+            raise FetchFailed(str(exc)) from exc
         if response.status_code in (400, 404):
             return None
         if response.text.lstrip().startswith("<"):
@@ -132,6 +126,8 @@ class FredAdapter(LiveAdapter):
     def _get(self, params: dict[str, str]) -> requests.Response:
         try:
             response = self._session.get(FRED_CSV_URL, params=params, timeout=TIMEOUT_S)
+        except NetworkDown:
+            raise
         except requests.RequestException as exc:
             raise _Retryable(f"{type(exc).__name__}: {short(str(exc))}") from exc
         if response.status_code == 429 or response.status_code >= 500:

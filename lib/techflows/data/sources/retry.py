@@ -8,8 +8,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from techflows.data.sources.base import Adapter
+from techflows.data.sources.outages import Outages
 from techflows.data.store import Store
-from techflows.errors import StaleDataWarning
+from techflows.errors import SourceWarning, StaleDataWarning
 
 T = TypeVar("T")
 
@@ -21,7 +22,8 @@ class FetchFailed(Exception):
 class LiveAdapter(Adapter):
     """A source fetched over the network into the cache; remembers what failed this session.
 
-    sleep: the wait between tries (tests pass a recorder); offline: serve the cache only.
+    sleep: the wait between tries (tests pass a recorder); offline: serve the cache only;
+    outages: the network memory and budget every notebook on this cache shares.
     """
 
     def __init__(
@@ -30,17 +32,32 @@ class LiveAdapter(Adapter):
         sleep: Callable[[float], None] | None = None,
         tries: int = 3,
         offline: bool = False,
+        outages: Outages | None = None,
     ) -> None:
         self.store = store
         self.sleep = sleep
         self.tries = tries
         self.offline = offline
+        self.outages = outages or Outages(store, sleep=self._pause)
         self.tried: set[object] = set()  # refreshed this session, found or not
         self.failures: dict[str, str] = {}
 
     def failure(self, key: str) -> str:
         """Why key (ticker, series id) could not be fetched this session; '' if it did not."""
         return self.failures.get(key, "")
+
+    def failed(self, failed: dict[str, str]) -> None:
+        """Remember why keys could not be fetched (this session, and that the run met trouble)."""
+        if failed:
+            self.failures.update(failed)
+            self.outages.note_failure()
+
+    def wait(self, seconds: float) -> bool:
+        """Wait between tries, charged to the run's budget; False when the budget is spent."""
+        return self.outages.wait(seconds, self._pause)
+
+    def _pause(self, seconds: float) -> None:
+        (self.sleep or pause)(seconds)
 
 
 def pause(seconds: float) -> None:
@@ -53,16 +70,21 @@ def with_backoff(
     retry_on: tuple[type[BaseException], ...],
     tries: int = 4,
     first_delay: float = 2.0,
-    sleep: Callable[[float], None] | None = None,
+    sleep: Callable[[float], bool | None] | None = None,
 ) -> T:
-    """Call, retrying on retry_on after first_delay, 2x, 4x... seconds; re-raise the last one."""
+    """Call, retrying on retry_on after first_delay, 2x, 4x... seconds; re-raise the last one.
+
+    sleep waits; when it returns False (the run's network budget is spent), the last error
+    is raised at once.
+    """
     for attempt in range(tries):
         try:
             return call()
         except retry_on:
             if attempt == tries - 1:
                 raise
-            (sleep or pause)(first_delay * 2**attempt)
+            if (sleep or pause)(first_delay * 2**attempt) is False:
+                raise
     raise ValueError("tries must be at least 1")
 
 
@@ -93,6 +115,6 @@ def warn_failed(what: str, failed: dict[str, str], cached_to: Callable[[str], st
         parts = ([f"using the cached {', '.join(stale)}"] if stale else []) + (
             [f"nothing cached for {', '.join(none)}"] if none else []
         )
-        category = StaleDataWarning if stale else UserWarning
+        category = StaleDataWarning if stale else SourceWarning
         message = f"techflows: {what} could not be refreshed ({reason}); {'; '.join(parts)}"
         warnings.warn(message, category, stacklevel=4)

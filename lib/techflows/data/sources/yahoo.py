@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import numpy as np
 import pandas as pd
 
 from techflows.data.market_calendar import final_bars
 from techflows.data.sources.retry import FetchFailed, LiveAdapter, warn_failed
-from techflows.data.sources.yahoo_client import TRIES, YahooClient
+from techflows.data.sources.yahoo_client import TRIES, YahooClient, permanent
 from techflows.data.sources.yahoo_tidy import (
-    attach_price,
+    apply_splits,
     flag_jumps,
     rebased,
     tidy_cashflow,
@@ -20,21 +22,34 @@ from techflows.data.sources.yahoo_tidy import (
     tidy_shares,
 )
 from techflows.data.store import Store, fetched_at, is_current
-from techflows.errors import DataError, DataUnavailable
+from techflows.errors import DataError, DataUnavailable, SourceWarning
 
 ADJUSTED, QUOTED, SHARES = "prices", "prices_quoted", "shares"
 SHARES_START = pd.Timestamp("2010-01-01")
 # Share-count refreshes re-read two weeks: Yahoo fills in late reports.
 SHARES_OVERLAP = pd.Timedelta(days=14)
+# Bar refreshes re-read two weeks too: a dividend Yahoo records days after its ex-date
+# re-bases the adjusted closes before that date, which a one-day overlap (the ex-date's own
+# bar, which it does not change) would never show.
+BARS_OVERLAP = pd.Timedelta(days=14)
 CSV_SHARES = "a csv folder with flows/etf_shares.csv"
+AUM_PROVIDER = "a csv folder with flows/etf_aum.csv (issuer or vendor fund assets)"
 OFFLINE = "Yahoo Finance cannot be reached"
-# Failures that will not go away by asking again today: cached as "none" until the next close.
-PERMANENT = ("delisted", "Not Found", "YFTzMissingError", "YFPricesMissingError")
+FAILURE = "failure"  # attrs key of an empty cache file: why Yahoo had nothing (until the close)
 NO_BARS = pd.DataFrame({"Close": pd.Series(dtype=float)}, index=pd.DatetimeIndex([], name="Date"))
 
 
 def _last_date(frame: pd.DataFrame | None) -> str | None:
     return None if frame is None or frame.empty else str(frame.index.max().date())
+
+
+def _has_rows(frame: pd.DataFrame | None) -> bool:
+    return frame is not None and not frame.empty
+
+
+def _start(frame: pd.DataFrame) -> str:
+    """Where a refresh of cached bars starts: BARS_OVERLAP before the last cached day."""
+    return f"{frame.index.max() - BARS_OVERLAP:%Y-%m-%d}"
 
 
 class YahooAdapter(LiveAdapter):
@@ -48,9 +63,19 @@ class YahooAdapter(LiveAdapter):
     name = "yahoo"
     description = "yahoo: live Yahoo Finance (yfinance), cached in data/cache/"
 
-    def __init__(self, store: Store, tries: int = TRIES, **options: object) -> None:
+    def __init__(
+        self, store: Store, tries: int = TRIES, offline_reason: str = "", **options: object
+    ) -> None:
         super().__init__(store, tries=tries, **options)  # type: ignore[arg-type]
-        self.client = YahooClient(sleep=self.sleep, tries=self.tries)
+        self.client = YahooClient(self.outages, wait=self.wait, tries=self.tries)
+        self.offline_reason = offline_reason or OFFLINE
+
+    def _none(self, kind: str, ticker: str, why: str) -> None:
+        """Remember until the next close that Yahoo has nothing for ticker, and why."""
+        empty = NO_BARS if kind in (ADJUSTED, QUOTED) else tidy_shares(None)
+        empty = empty.copy()
+        empty.attrs[FAILURE] = why
+        self.store.write(kind, ticker, empty)
 
     # --- daily bars ----------------------------------------------------------------------
 
@@ -60,6 +85,10 @@ class YahooAdapter(LiveAdapter):
         frames = {t: self.store.read(kind, t) for t in tickers}  # each cache file read once
         if any(self._stale(kind, t, frames[t]) for t in tickers):
             self._refresh_kind(kind, frames)
+        for ticker in tickers:  # nothing today, and why (remembered from an earlier notebook)
+            frame = frames[ticker]
+            if frame is not None and frame.empty and frame.attrs.get(FAILURE):
+                self.failures.setdefault(ticker, str(frame.attrs[FAILURE]))
         return {t: f for t in tickers if (f := frames[t]) is not None and not f.empty}
 
     def _stale(self, kind: str, ticker: str, frame: pd.DataFrame | None) -> bool:
@@ -70,7 +99,7 @@ class YahooAdapter(LiveAdapter):
         if self.offline:
             stale = [t for t, f in frames.items() if self._stale(kind, t, f)]
             self.tried.update((kind, t) for t in stale)
-            self._failed(kind, dict.fromkeys(stale, OFFLINE), frames)
+            self._failed(kind, dict.fromkeys(stale, self.offline_reason), frames)
             return
         with self.store.lock(kind):
             # Another notebook may have refreshed them while this one waited for the lock.
@@ -89,18 +118,24 @@ class YahooAdapter(LiveAdapter):
     def _refresh(
         self, kind: str, tickers: list[str], frames: dict[str, pd.DataFrame | None]
     ) -> None:
-        """Fetch what the cache lacks (from its last day on, or all); update frames in place."""
+        """Fetch what the cache lacks (from two weeks before its last day on, or all); update
+        frames in place."""
         cached = [t for t in tickers if frames[t] is not None and not frames[t].empty]
         full = [t for t in tickers if t not in cached]
         failed: dict[str, str] = {}
-        for start in sorted({_last_date(frames[t]) for t in cached}):
-            group = [t for t in cached if _last_date(frames[t]) == start]
+        starts = {t: _start(frames[t]) for t in cached}
+        for start in sorted(set(starts.values())):
+            group = [t for t in cached if starts[t] == start]
             fresh, errors = self._fetch(kind, group, start=start)
             failed.update(errors)
             for ticker, bars in fresh.items():
                 if rebased(frames[ticker], bars):  # a dividend or split since: fetch all again
                     full.append(ticker)
-                else:
+                else:  # the splits applied so far travel with the file
+                    bars.attrs["splits"] = {
+                        **frames[ticker].attrs.get("splits", {}),
+                        **bars.attrs["splits"],
+                    }
                     frames[ticker] = self.store.merge(kind, ticker, frames[ticker], bars)
         if full:
             fresh, errors = self._fetch(kind, full, period="max")
@@ -108,24 +143,31 @@ class YahooAdapter(LiveAdapter):
             for ticker, bars in fresh.items():
                 frames[ticker] = self.store.write(kind, ticker, bars)
             for ticker in full:
-                reason = failed.get(ticker, "")
-                if frames[ticker] is None and any(p in reason for p in PERMANENT):
-                    self.store.write(kind, ticker, NO_BARS)  # not asked again before the next close
+                why = failed.get(ticker, "")
+                if ticker not in fresh and permanent(why) and not _has_rows(frames[ticker]):
+                    self._none(kind, ticker, why)  # not asked again before the next close
         self._failed(kind, failed, frames)
 
     def _fetch(
         self, kind: str, tickers: list[str], **span: str
     ) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
         found, failed = self.client.download(tickers, auto_adjust=kind == ADJUSTED, **span)
-        # A session still trading gives a partial bar: it is never cached as a close.
-        return {t: final_bars(bars) for t, bars in found.items()}, failed
+        fresh = {}
+        for ticker, bars in found.items():
+            # A session still trading gives a partial bar: it is never cached as a close.
+            bars, applied = apply_splits(final_bars(bars))
+            bars.attrs = {"splits": applied} if applied else {}
+            fresh[ticker] = bars
+        for bars in fresh.values():
+            bars.attrs.setdefault("splits", {})
+        return fresh, failed
 
     def _failed(
         self, kind: str, failed: dict[str, str], frames: dict[str, pd.DataFrame | None]
     ) -> None:
         if not failed:
             return
-        self.failures.update(failed)
+        self.failed(failed)
         what = f"yahoo {'quoted' if kind == QUOTED else 'adjusted'} prices"
         warn_failed(what, failed, lambda t: _last_date(frames.get(t)))
 
@@ -149,17 +191,30 @@ class YahooAdapter(LiveAdapter):
     def _shares_daily(self, ticker: str) -> pd.DataFrame:
         """Cached daily share counts of one ticker, refreshed incrementally."""
         with self._due(SHARES, ticker) as (cached, due):
+            if not due and cached is None and self.failure(ticker):  # failed earlier today
+                what = f"Shares outstanding for {ticker}"
+                raise DataUnavailable(what, self.name, CSV_SHARES, self.failure(ticker))
             if not due:
+                if cached is not None and cached.empty and cached.attrs.get(FAILURE):
+                    why = str(cached.attrs[FAILURE])
+                    self.failures[ticker] = why
+                    raise DataUnavailable(
+                        f"Shares outstanding for {ticker}", self.name, CSV_SHARES, why
+                    )
                 return cached if cached is not None else tidy_shares(None)
-            last = None if cached is None or cached.empty else cached.index.max()
+            if cached is not None and cached.empty:
+                cached = None  # an earlier day's "nothing": ask again
+            last = None if cached is None else cached.index.max()
             start = f"{SHARES_START if last is None else last - SHARES_OVERLAP:%Y-%m-%d}"
             try:
                 if self.offline:
-                    raise FetchFailed(OFFLINE)
+                    raise FetchFailed(self.offline_reason)
                 raw = self.client.ask(ticker, lambda t: t.get_shares_full(start=start))
             except FetchFailed as exc:
-                self.failures[ticker] = str(exc)
+                self.failed({ticker: str(exc)})
                 if cached is None:
+                    if permanent(str(exc)):
+                        self._none(SHARES, ticker, str(exc))
                     what = f"Shares outstanding for {ticker}"
                     raise DataUnavailable(what, self.name, CSV_SHARES, reason=str(exc)) from exc
                 reach = _last_date(cached)
@@ -167,16 +222,12 @@ class YahooAdapter(LiveAdapter):
                 return cached
             return self.store.merge(SHARES, ticker, cached, tidy_shares(raw))
 
-    def _close(self, ticker: str) -> pd.Series | None:
-        """Cached close (quoted if cached, else adjusted) without a download."""
-        for kind in (QUOTED, ADJUSTED):
-            bars = self.store.read(kind, ticker)
-            if bars is not None and not bars.empty:
-                return bars["Close"]
-        return None
-
     def shares(self, tickers: list[str]) -> pd.DataFrame:
-        """Daily shares outstanding (last report of each day), jump-flagged, priced from cache."""
+        """Daily shares outstanding (last report of each day), jump-flagged.
+
+        price is left blank: the Source values counts at its own closes, so the same data
+        give the same flows whatever this run happened to cache first.
+        """
         if not tickers:
             raise DataError("yahoo shares outstanding: name the fund tickers, e.g. ['XLK']")
         found, failed, none = [], {}, []
@@ -191,15 +242,42 @@ class YahooAdapter(LiveAdapter):
                 continue
             frame = daily.rename_axis("date").reset_index().assign(ticker=ticker)
             frame["jump"] = flag_jumps(daily["shares"]).to_numpy()
-            found.append(attach_price(frame, self._close(ticker)))
+            found.append(frame.assign(price=np.nan))
         if failed:
             warn_failed("yahoo shares outstanding", failed, lambda _: None)
         if not found:
             reason = "; ".join(dict.fromkeys(failed.values()))
-            what = f"Shares outstanding for {', '.join(tickers)}"
+            named = ", ".join(tickers[:3]) + (
+                f" and {len(tickers) - 3} more" if len(tickers) > 3 else ""
+            )
+            what = f"Shares outstanding for {named}"
             raise DataUnavailable(what, self.name, CSV_SHARES, reason=reason)
         table = pd.concat(found, ignore_index=True)
         return table[["date", "ticker", "shares", "price", "jump"]]
+
+    def aum(self) -> pd.DataFrame:
+        """Each fund's assets as its latest share count times that day's close (cached data).
+
+        ticker, aum_usd, updated_date: for the funds whose share counts and closes this cache
+        holds (a fund's assets are its shares outstanding times their price).
+        """
+        rows = []
+        for ticker in self.store.symbols(SHARES):
+            counts = self.store.read(SHARES, ticker)
+            bars = self.store.read(ADJUSTED, ticker)
+            if counts is None or counts.empty or bars is None or bars.empty:
+                continue
+            day = counts.index.max()
+            close = bars["Close"].loc[:day]
+            if close.empty or day - close.index[-1] > pd.Timedelta(days=7):
+                continue
+            size = float(counts["shares"].iloc[-1] * close.iloc[-1])
+            if size > 0:
+                rows.append({"ticker": ticker, "aum_usd": size, "updated_date": day})
+        if not rows:
+            what = "Fund assets under management (share counts x price)"
+            raise DataUnavailable(what, self.name, AUM_PROVIDER)
+        return pd.DataFrame(rows)
 
     # --- statements, estimates, holdings ---------------------------------------------------
 
@@ -214,10 +292,10 @@ class YahooAdapter(LiveAdapter):
                 return cached
             try:
                 if self.offline:
-                    raise FetchFailed(OFFLINE)
+                    raise FetchFailed(self.offline_reason)
                 return self.store.write(kind, ticker, fetch())
             except FetchFailed as exc:
-                self.failures[ticker] = str(exc)
+                self.failed({ticker: str(exc)})
                 if cached is None:
                     raise DataUnavailable(what, self.name, provider, reason=str(exc)) from exc
                 fetched = fetched_at(cached)
@@ -247,7 +325,12 @@ class YahooAdapter(LiveAdapter):
         try:
             info = self.client.ask(ticker, lambda t: t.info)
         except FetchFailed as exc:
-            warn_failed(f"yahoo profile of {ticker}", {ticker: str(exc)}, lambda _: "USD (assumed)")
+            warnings.warn(
+                f"techflows: the yahoo profile of {ticker} could not be fetched ({exc}); its "
+                "statements are assumed to be in USD",
+                SourceWarning,
+                stacklevel=3,
+            )
             return "USD"
         return str((info or {}).get("financialCurrency") or "USD")
 

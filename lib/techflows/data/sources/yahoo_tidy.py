@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 BAR_FIELDS = ("Open", "High", "Low", "Close", "Adj Close", "Volume")
+SPLITS = "Stock Splits"  # yfinance's column of split ratios (actions=True)
 
 # Day-over-day change in reported shares outstanding above which a row is flagged:
 # Yahoo's ETF share counts sometimes jump to another share class or a stale figure.
@@ -39,30 +40,50 @@ def _naive_dates(index: pd.Index) -> pd.DatetimeIndex:
     return dates.astype("datetime64[ns]").rename("Date")
 
 
-def split_download(frame: pd.DataFrame | None, tickers: list[str]) -> dict[str, pd.DataFrame]:
-    """Per-ticker bars from a yf.download frame (Price/Ticker MultiIndex or one flat ticker)."""
-    if frame is None or frame.empty:
-        return {}
-    by_upper = {t.upper(): t for t in tickers}
-    if isinstance(frame.columns, pd.MultiIndex):
-        names = list(frame.columns.names)
-        level = names.index("Ticker") if "Ticker" in names else 1
-        parts = {
-            str(t): frame.xs(t, axis=1, level=level)
-            for t in frame.columns.get_level_values(level).unique()
-        }
-    else:
-        parts = {tickers[0]: frame}
-    found = {}
-    for symbol, part in parts.items():
-        if "Close" not in part.columns:
+def tidy_history(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """yf.Ticker.history's frame as naive-dated bars, with a 'Stock Splits' column (ratio, 0
+    on days without a split) when Yahoo listed any; None when it has no bars."""
+    if frame is None or frame.empty or "Close" not in frame.columns:
+        return None
+    columns = [c for c in (*BAR_FIELDS, SPLITS) if c in frame.columns]
+    bars = frame[columns].rename_axis(columns=None).copy()
+    bars.index = _naive_dates(bars.index)
+    bars = bars.apply(pd.to_numeric, errors="coerce").dropna(subset=["Close"])
+    bars = bars[~bars.index.duplicated(keep="last")].sort_index()
+    if SPLITS in bars and not bars[SPLITS].fillna(0).gt(0).any():
+        bars = bars.drop(columns=SPLITS)
+    return bars if not bars.empty else None
+
+
+def apply_splits(bars: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Bars with the listed splits the prices before them did not reflect, applied.
+
+    Yahoo lists a split in its events on the day it takes effect; usually its history is
+    re-based at once, but not always: then the close falls by the split's ratio that day (a
+    4:1 split: to a quarter). Such a split divides every price before it by its ratio (and
+    multiplies volume). Returns the bars without the 'Stock Splits' column and the splits
+    applied here ({date: ratio}).
+    """
+    if SPLITS not in bars:
+        return bars, {}
+    splits = bars[SPLITS].fillna(0.0)
+    bars = bars.drop(columns=SPLITS)
+    applied: dict[str, float] = {}
+    for day, ratio in splits[splits > 0].items():
+        where = bars.index.get_loc(day)
+        if where == 0 or ratio == 1:
             continue
-        bars = part[[c for c in BAR_FIELDS if c in part.columns]].rename_axis(columns=None)
-        bars.index = _naive_dates(bars.index)
-        bars = bars.apply(pd.to_numeric, errors="coerce").dropna(subset=["Close"])
-        if not bars.empty:
-            found[by_upper.get(symbol.upper(), symbol)] = bars.sort_index()
-    return found
+        move = float(bars["Close"].iloc[where - 1] / bars["Close"].iloc[where])
+        # unapplied when the day's move is nearer the split's ratio than no move at all
+        if abs(np.log(move) - np.log(ratio)) >= abs(np.log(move)):
+            continue
+        before = bars.index < day
+        prices = [c for c in BAR_FIELDS if c != "Volume" and c in bars]
+        bars.loc[before, prices] = bars.loc[before, prices] / ratio
+        if "Volume" in bars:
+            bars.loc[before, "Volume"] = bars.loc[before, "Volume"] * ratio
+        applied[str(day.date())] = float(ratio)
+    return bars, applied
 
 
 def rebased(cached: pd.DataFrame, fresh: pd.DataFrame, tolerance: float = 1e-4) -> bool:
