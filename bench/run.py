@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import track_record  # bench/track_record.py, beside this script
+
 import techflows
 from techflows.config import NOTEBOOK_DIR, REPO_ROOT
 from techflows.data.snapshot.export import export_csv
@@ -93,6 +95,7 @@ def main() -> None:
     if not args.no_reports:
         bench_reports(["--source", "snapshot", "--as-of", "2026-02-13"])
         bench_reports(["--source", "sample"])
+        track_record.main([])  # the track record's history against a sweep of 05 and 04
 
 
 if __name__ == "__main__":

@@ -136,3 +136,25 @@ def test_the_index_says_how_much_weight_the_history_gives_the_checklist():
     assert texts[1] == box07.sentence("checklist").text
     assert recovering.sentences[1].href.startswith("07_track_record/07_track_record.html#")
     assert recovering.verdict == "Mixed"  # the verdict stays 05's
+
+
+def test_a_history_too_short_to_score_says_so():
+    history = pd.DataFrame(
+        {
+            "week_end": pd.date_range("2026-01-02", periods=30, freq="W-FRI"),
+            "signal": "net_score",
+            "value": 0.5,
+            "status": "above zero",
+        }
+    )
+    outcome = pd.DataFrame({4: 1.0, 13: -1.0}, index=history["week_end"])
+    info = scoring.skill_table(history, outcome)
+    hits = scoring.hit_rates(history, outcome)
+    assert hits.empty and "share" in hits.columns
+    box = view.answer(info, hits, scoring.by_period(history, outcome), None)
+    assert box.verdict == "Too short to tell"
+    assert box.sentence("checklist").text == (
+        "The history is too short to weigh section 05's checklist."
+    )
+    view.calibration_chart(hits)  # draws 'too few windows', no error
+    assert view.hits_display(hits).empty

@@ -43,6 +43,21 @@ TOO_SHORT = "too short to score"
 FINDINGS = (SKILL, REVERSED, RELATED)  # verdicts that survive the false-discovery rate
 FDR = intervals.HEADLINE_P  # the false-discovery rate a finding must stay within
 NOT_SCORED = (NO_DATA, REPORTED)  # statuses whose value a report did not count
+HIT_COLUMNS = [
+    "signal",
+    "horizon",
+    "state",
+    "windows",
+    "beat",
+    "share",
+    "low",
+    "high",
+    "share_min",
+    "share_max",
+    "base",
+    "p",
+    "median_excess",
+]
 
 
 def outcomes(src: Source, week_end: str = wk.DEFAULT) -> pd.DataFrame:
@@ -189,7 +204,7 @@ def hit_rates(history: pd.DataFrame, outcome: pd.DataFrame) -> pd.DataFrame:
                 continue
             for state in states:
                 rows.append(_state_row(key, horizon, state, parts))
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).reindex(columns=HIT_COLUMNS)
 
 
 def _aligned(frame: pd.DataFrame, horizon: int) -> list[pd.DataFrame]:

@@ -57,6 +57,12 @@ def _years(first: object, last: object) -> str:
     return f"{first.year}" if first.year == last.year else f"{first.year}-{last.year}"
 
 
+def _p(p: float) -> str:
+    """'p = 0.004', or 'p < 0.001'."""
+    shown = p_value(p)
+    return f"p {shown}" if shown.startswith("<") else f"p = {shown}"
+
+
 def _weeks(horizon: int) -> str:
     return f"{horizon} weeks"
 
@@ -307,7 +313,7 @@ def coverage_sentence(coverage: Mapping[str, object]) -> str:
     span = f"{pd.Timestamp(coverage['first']).date()} to {pd.Timestamp(coverage['last']).date()}"
     if p <= intervals.HEADLINE_P:
         side = "too narrow" if share.value < nominal else "too wide"
-        verdict = f"the bands were {side} (binomial p = {p_value(p)} against {nominal:.0%})"
+        verdict = f"the bands were {side} (binomial {_p(p)} against {nominal:.0%})"
     else:
         verdict = f"consistent with {nominal:.0%} (binomial p = {p:.2f}, not significant)"
     return (
@@ -351,8 +357,8 @@ def _skill_words(row: pd.Series, periods: pd.DataFrame) -> str:
     same = int((np.sign(mine["ic"]) == np.sign(row["ic"])).sum())
     return (
         f"{hist.spec(row['signal']).name} over the next {row['horizon']} weeks (rank IC "
-        f"{row['ic']:+.2f}, 95% CI {row['ic_low']:+.2f} to {row['ic_high']:+.2f}, p = "
-        f"{row['p']:.3f}; non-overlapping windows p = {row['offset_p']:.2f}; "
+        f"{row['ic']:+.2f}, 95% CI {row['ic_low']:+.2f} to {row['ic_high']:+.2f}, "
+        f"{_p(row['p'])}; non-overlapping windows p = {row['offset_p']:.2f}; "
         f"{_years(row['first'], row['last'])}, the same sign in {same} of {len(mine)} "
         f"periods of {scoring.PERIOD_YEARS} years; false-discovery rate q = {row['q']:.2f})"
     )
@@ -371,7 +377,7 @@ def checklist_clause(info: pd.DataFrame) -> str:
         return (
             f"The history supports some weight for section 05's checklist: its net score "
             f"called tech's next {best['horizon']} weeks ({years}, rank IC {best['ic']:+.2f}, "
-            f"p = {best['p']:.3f})."
+            f"{_p(best['p'])})."
         )
     if (scored["verdict"] == scoring.REVERSED).any():
         return (
@@ -406,7 +412,17 @@ def answer(
     chance = scored[scored["verdict"] == scoring.CHANCE]
     sentences = []
     skilled = list(dict.fromkeys(found["signal"]))
-    if not skilled:
+    if scored.empty:
+        verdict = "Too short to tell"
+        sentences.append(
+            answers.Sentence(
+                "skill",
+                "No signal has enough weeks with a known outcome to be scored "
+                f"({scoring.MIN_WINDOWS} non-overlapping windows at every offset).",
+                answers.anchor(SCORING),
+            )
+        )
+    elif not skilled:
         verdict = "None has, beyond chance" if len(chance) else "None has"
         sentences.append(
             answers.Sentence(
