@@ -86,6 +86,16 @@ def test_the_track_record_on_the_csv_folder_equals_the_snapshot(
     on_csv = json.loads((csv_dir / TRACK / "figures.json").read_text())
     on_snapshot = json.loads((snapshot_dir / TRACK / "figures.json").read_text())
     assert on_csv["answer"] == on_snapshot["answer"] and on_csv["source"] == "csv"
-    history = pd.read_csv(csv_dir / TRACK / "signal_history.csv")
-    assert history.columns.tolist() == ["week_end", "signal", "value", "status"]
-    assert pd.to_datetime(history["week_end"]).max() <= pd.Timestamp(ARTICLES_DATE)
+    written = pd.read_csv(csv_dir / TRACK / "signal_history.csv", keep_default_na=False)
+    assert written.columns.tolist() == ["week_end", "signal", "value", "status"]
+    assert pd.to_datetime(written["week_end"]).max() <= pd.Timestamp(ARTICLES_DATE)
+
+
+def test_the_history_is_written_at_full_precision(track_on_csv, market_csv):
+    csv_dir, _ = track_on_csv
+    written = pd.read_csv(csv_dir / TRACK / "signal_history.csv", parse_dates=["week_end"])
+    src = tf.open_source("csv", data_dir=market_csv, as_of=ARTICLES_DATE)
+    computed = track.history(src, ARTICLES_WEEK["week_end"], 10)
+    assert len(written) == len(computed)
+    values = written["value"].to_numpy(dtype=float), computed["value"].to_numpy(dtype=float)
+    assert ((values[0] == values[1]) | (pd.isna(values[0]) & pd.isna(values[1]))).all()

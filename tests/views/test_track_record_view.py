@@ -95,7 +95,7 @@ def test_a_signal_significant_alone_is_no_skill_beyond_chance():
     assert box.verdict == "None has, beyond chance"
     chance = box.sentence("chance").text
     assert "the real yield's 13-week change over the next 4 weeks" in chance
-    assert "q = 0.53" in chance and "2 of 3 periods" in chance
+    assert "q = 0.53" in chance and "2 of 3 five-year periods" in chance
     assert box.numbers[0].value == "0 of 2"
 
 

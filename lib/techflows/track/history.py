@@ -182,12 +182,12 @@ def history(
     dates = report_dates(src, week_end) if dates is None else pd.DatetimeIndex(dates)
     dates = dates[dates <= src.end]
     ends = asof.report_ends(src, dates)
-    daily_flows = _flow_tables(src, week_end)
-    frames = _checklist(src, week_end, dates, ends, daily_flows, analyst)
+    tables = _flow_tables(src, week_end)
+    frames = _checklist(src, week_end, dates, ends, tables, analyst)
     frames |= _combined(frames)
     frames |= _regime(src, week_end, dates)
     frames |= _notional(src, week_end, years, dates)
-    frames |= _flow_z(src, week_end, dates, daily_flows)
+    frames |= _flow_z(week_end, dates, tables)
     return _tidy(frames, dates)
 
 
@@ -233,7 +233,7 @@ def _checklist(
     week_end: str,
     dates: pd.DatetimeIndex,
     ends: pd.DatetimeIndex,
-    daily_flows: dict[str, object] | None,
+    tables: dict[str, object] | None,
     analyst: pd.DataFrame | str | Path | None,
 ) -> dict[str, pd.DataFrame]:
     """Each checklist signal's value and status at each date, in the checklist's order."""
@@ -245,7 +245,7 @@ def _checklist(
         series = measure.series if isinstance(measure, Measure) else None
         seen[signal.key] = asof.last_values(series, dates)
     seen[SEMIS] = _semis(src, dates)
-    seen |= _flow_windows(week_end, dates, daily_flows)
+    seen |= _flow_windows(week_end, dates, tables)
     out = {}
     for signal in sg.SIGNALS:
         if signal.key in seen:
@@ -377,7 +377,7 @@ def _tech_windows(
 
 
 def _flow_z(
-    src: Source, week_end: str, dates: pd.DatetimeIndex, tables: dict[str, object] | None
+    week_end: str, dates: pd.DatetimeIndex, tables: dict[str, object] | None
 ) -> dict[str, pd.DataFrame]:
     """Each tech fund's latest weekly flow as a z-score against its own weeks up to each date
     (rotation.flow_zscores: the mean and sd of all its weeks, at least three)."""

@@ -351,16 +351,14 @@ def coverage_chart(coverage: Mapping[str, object]) -> Figure:
 
 def _skill_words(row: pd.Series, periods: pd.DataFrame) -> str:
     """'the real yield's 13-week change over the next 4 weeks (rank IC -0.13, 95% CI -0.22 to
-    -0.04, p = 0.004; non-overlapping p = 0.02; 2003-2026, the same sign in 5 of 6 five-year
-    periods)'."""
+    -0.04, p = 0.004; 2003-2026, the same sign in 5 of 6 five-year periods)'."""
     mine = periods[(periods["signal"] == row["signal"]) & (periods["horizon"] == row["horizon"])]
     same = int((np.sign(mine["ic"]) == np.sign(row["ic"])).sum())
     return (
         f"{hist.spec(row['signal']).name} over the next {row['horizon']} weeks (rank IC "
         f"{row['ic']:+.2f}, 95% CI {row['ic_low']:+.2f} to {row['ic_high']:+.2f}, "
-        f"{_p(row['p'])}; non-overlapping windows p = {row['offset_p']:.2f}; "
-        f"{_years(row['first'], row['last'])}, the same sign in {same} of {len(mine)} "
-        f"periods of {scoring.PERIOD_YEARS} years; false-discovery rate q = {row['q']:.2f})"
+        f"{_p(row['p'])}; {_years(row['first'], row['last'])}, the same sign in {same} of "
+        f"{len(mine)} five-year periods)"
     )
 
 
@@ -424,15 +422,13 @@ def answer(
         )
     elif not skilled:
         verdict = "None has, beyond chance" if len(chance) else "None has"
+        span = f"{_years(scored['first'].min(), scored['first'].max())}"
         sentences.append(
             answers.Sentence(
                 "skill",
-                f"None of the {len(keys)} signals with enough history to score (each from its "
-                f"first week, {_years(scored['first'].min(), scored['first'].max())}, to "
-                f"{pd.Timestamp(scored['last'].max()).year}) has called tech's return over the "
-                "market in the next 4 or 13 weeks beyond what chance gives: no rank IC "
-                "is significant at the 10% level over every week and on non-overlapping "
-                f"windows within a 10% false-discovery rate over the {tests} tests.",
+                f"None of the {len(keys)} signals with enough history (each from its first "
+                f"week, {span}, to {pd.Timestamp(scored['last'].max()).year}) has called tech's "
+                "return over the market in the next 4 or 13 weeks beyond chance.",
                 answers.anchor(SCORING),
             )
         )
@@ -446,12 +442,13 @@ def answer(
         sentences.append(answers.Sentence("skill", f"Had skill: {what}.", answers.anchor(SCORING)))
     if len(chance):
         what = "; ".join(_skill_words(r, periods) for _, r in chance.iterrows())
-        expected = tests * intervals.HEADLINE_P
+        q = ", ".join(f"{v:.2f}" for v in chance["q"])
         sentences.append(
             answers.Sentence(
                 "chance",
-                f"Significant on its own, but not beyond chance ({tests} tests at once, of which "
-                f"about {expected:.0f} would pass at 10% by chance alone): {what}.",
+                f"Significant on its own: {what}; but of {tests} tests at once about "
+                f"{tests * intervals.HEADLINE_P:.1f} pass at 10% by chance alone "
+                f"(false-discovery rate q = {q}).",
                 answers.anchor(SCORING),
             )
         )
