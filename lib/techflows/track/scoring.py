@@ -254,7 +254,7 @@ def by_period(history: pd.DataFrame, outcome: pd.DataFrame) -> pd.DataFrame:
         frame = paired(history, outcome, key, horizon)
         counted = frame[_counted(frame)]
         starts = (counted.index.year // PERIOD_YEARS) * PERIOD_YEARS
-        for start, part in counted.groupby(starts):
+        for _, part in counted.groupby(starts):
             if len(part) < MIN_WINDOWS or part["value"].nunique() < 2:
                 continue
             found = rank_ic(part["value"], part["outcome"], horizon)
@@ -262,13 +262,18 @@ def by_period(history: pd.DataFrame, outcome: pd.DataFrame) -> pd.DataFrame:
                 {
                     "signal": key,
                     "horizon": horizon,
-                    "period": f"{start}-{min(start + PERIOD_YEARS - 1, part.index.max().year)}",
+                    "period": _span(part.index.min().year, part.index.max().year),
                     "weeks": len(part),
                     "ic": found["ic"],
                     "p": found["p"],
                 }
             )
     return pd.DataFrame(rows, columns=["signal", "horizon", "period", "weeks", "ic", "p"])
+
+
+def _span(first: int, last: int) -> str:
+    """'2010-2014', or '2026' for one year."""
+    return str(first) if first == last else f"{first}-{last}"
 
 
 def band_coverage(
