@@ -23,7 +23,7 @@ def test_readings_of_many_checklists_equal_the_one_checklist_reading():
     statuses = pd.DataFrame(
         rng.choice(
             [GREEN, AMBER, RED, NO_DATA, REPORTED],
-            size=(400, len(KEYS)),
+            size=(150, len(KEYS)),
             p=[0.25, 0.25, 0.25, 0.2, 0.05],
         ),
         columns=KEYS,
