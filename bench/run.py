@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import track_record  # bench/track_record.py, beside this script
 
 import techflows
 from techflows.analysis import flows
@@ -150,6 +151,7 @@ def main() -> None:
     if not args.no_reports:
         bench_reports(["--source", "snapshot", "--as-of", "2026-02-13"])
         bench_reports(["--source", "sample"])
+        track_record.main([])  # the track record's history against a sweep of 05 and 04
 
 
 if __name__ == "__main__":

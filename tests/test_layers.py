@@ -16,6 +16,7 @@ LAYERS = (
     ("analysis",),
     ("models",),
     ("monitor", "claims"),
+    ("track",),
     ("views",),
     ("publish",),
     ("run",),

@@ -33,7 +33,9 @@ def _undated_adds(source: str) -> list[str]:
     return undated
 
 
-@pytest.mark.parametrize("name", ["01_current_status", "04_predictions", "05_monitor"])
+@pytest.mark.parametrize(
+    "name", ["01_current_status", "04_predictions", "05_monitor", "07_track_record"]
+)
 def test_every_figure_names_the_date_of_its_data(name):
     code = [c.source for c in _cells(name) if c.cell_type == "code"]
     undated = [call for source in code for call in _undated_adds(source)]

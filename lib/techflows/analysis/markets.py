@@ -64,11 +64,17 @@ def window_words(window: str) -> str:
 
 def window_start(end: pd.Timestamp, window: str) -> pd.Timestamp:
     """Base date of a trailing window: 1w, 1m, 3m, 6m, 1y or YTD (last close of the prior year)."""
+    return window_starts(pd.DatetimeIndex([pd.Timestamp(end)]), window)[0]
+
+
+def window_starts(ends: pd.DatetimeIndex, window: str) -> pd.DatetimeIndex:
+    """window_start of every date at once (one calendar shift of the whole index)."""
+    ends = pd.DatetimeIndex(ends)
     if window.upper() == "YTD":
-        return pd.Timestamp(end.year - 1, 12, 31)
+        return pd.DatetimeIndex(pd.to_datetime({"year": ends.year - 1, "month": 12, "day": 31}))
     if window not in WINDOWS:
         raise DataError(f"window {window!r}: use one of {', '.join(WINDOWS)} or YTD")
-    return end - WINDOWS[window]
+    return ends - WINDOWS[window]
 
 
 def period_return(close: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> float:
@@ -91,7 +97,7 @@ def trailing_relative(a: pd.Series, b: pd.Series, window: str = "3m") -> pd.Seri
     NaN until the window reaches back to the first common close.
     """
     both = pd.concat([a, b], axis=1, join="inner").dropna()
-    starts = pd.DatetimeIndex([window_start(day, window) for day in both.index])
+    starts = window_starts(both.index, window)
     # The base is the last common close on or before each start, as in period_return.
     at = both.index.searchsorted(starts, side="right") - 1
     values = both.to_numpy()

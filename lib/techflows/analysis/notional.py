@@ -11,14 +11,18 @@ from techflows.data.sources.base import CONSTITUENTS_PROVIDER
 from techflows.errors import DataError, DataUnavailable
 
 
-def weekly_notional(close: pd.DataFrame, volume: pd.DataFrame, week_end: str) -> pd.Series:
-    """Weekly dollar volume (close x volume) summed over every stock, complete weeks only."""
+def daily_notional(close: pd.DataFrame, volume: pd.DataFrame) -> pd.Series:
+    """Daily dollar volume (close x volume) summed over every stock; days without any dropped."""
     common = close.columns.intersection(volume.columns)
     if common.empty:
         raise DataError("weekly_notional: close and volume share no tickers")
     dollars = close[common] * volume[common]
-    daily = dollars.sum(axis=1, min_count=1).dropna()
-    return weeks.bucket(daily, week_end).dropna().rename("notional")
+    return dollars.sum(axis=1, min_count=1).dropna()
+
+
+def weekly_notional(close: pd.DataFrame, volume: pd.DataFrame, week_end: str) -> pd.Series:
+    """Weekly dollar volume (daily_notional) summed over every stock, complete weeks only."""
+    return weeks.bucket(daily_notional(close, volume), week_end).dropna().rename("notional")
 
 
 def notional_rank(weekly: pd.Series, years: int = 10) -> pd.DataFrame:

@@ -8,6 +8,7 @@ not vote, and a verdict resting on it says since when it is unknown.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from techflows import config
@@ -17,7 +18,13 @@ STALE_DAYS = config.STALE_DAYS  # calendar days: six weeks, a month-end report p
 
 def age_days(last: object, as_of: object) -> int:
     """Whole calendar days from an input's last date to the as-of date."""
-    return int((pd.Timestamp(as_of).normalize() - pd.Timestamp(last).normalize()).days)
+    return int(ages([last], [as_of])[0])
+
+
+def ages(last: object, as_of: object) -> np.ndarray:
+    """age_days of many inputs at once (pairs of dates; NaN where a last date is missing)."""
+    last, as_of = pd.DatetimeIndex(last).normalize(), pd.DatetimeIndex(as_of).normalize()
+    return np.asarray((as_of - last).days, dtype=float)
 
 
 def is_stale(last: object, as_of: object, limit: int = STALE_DAYS) -> bool:
@@ -45,8 +52,21 @@ def preferred(last_dates: pd.Series, limit: int = STALE_DAYS) -> object:
     A stale first choice gives way to a fresher alternative; alternatives ending days apart
     keep the first, so a one-day gap never switches the fund a section reads.
     """
-    dates = pd.to_datetime(last_dates).dropna()
-    if dates.empty:
+    choice = preferred_each(pd.DataFrame([last_dates]), limit).iloc[0]
+    if choice is None:
         raise ValueError("preferred: no alternative has a date")
-    newest = dates.max()
-    return next(name for name, last in dates.items() if age_days(last, newest) <= limit)
+    return choice
+
+
+def preferred_each(last_dates: pd.DataFrame, limit: int = STALE_DAYS) -> pd.Series:
+    """preferred for each row of last dates (columns: the alternatives in order of preference;
+    a missing date: the alternative has no data); None where no alternative has a date."""
+    dates = pd.DataFrame({c: pd.to_datetime(last_dates[c]) for c in last_dates.columns})
+    newest = dates.max(axis=1)
+    within = np.column_stack(
+        [ages(dates[c], newest) <= limit for c in dates.columns] or [np.zeros(len(dates), bool)]
+    )
+    first = within.argmax(axis=1)
+    names = np.asarray(list(dates.columns), dtype=object)[first] if len(dates.columns) else None
+    chosen = np.where(within.any(axis=1), names, None)
+    return pd.Series(chosen, index=last_dates.index, dtype=object)

@@ -114,11 +114,13 @@ def rolling_forecasts(
     origins: int = 78,
     refit_every: int = 13,
     order: tuple[int, int, int] = ORDER,
+    alpha: float | None = None,
 ) -> pd.DataFrame:
     """One-step forecasts from each of the last `origins` weeks: actual, SARIMAX and naive ones.
 
     The model is refitted every `refit_every` origins; in between, the fitted parameters are
     carried forward over the newer weeks (results.extend), so no forecast sees its target.
+    With alpha, also the SARIMAX (1 - alpha) prediction band of each forecast: lower, upper.
     """
     n = len(y)
     first = n - origins
@@ -128,7 +130,7 @@ def rolling_forecasts(
     values = y.to_numpy(dtype=float)
     inputs = None if exog is None else exog.to_numpy(dtype=float)
     future = None if exog is None else np.zeros((1, exog.shape[1]))
-    predictions = pd.Series(np.nan, index=y.index[first:], name=MODEL)
+    predictions = np.full((n - first, 3), np.nan)  # mean, lower, upper
     for start in range(first, n, refit_every):
         fitted = fit(values[:start], None if inputs is None else inputs[:start], order)
         for t in range(start, min(start + refit_every, n)):
@@ -136,9 +138,14 @@ def rolling_forecasts(
             if t > start:
                 new_exog = None if inputs is None else inputs[start:t]
                 current = fitted.extend(values[start:t], exog=new_exog)
-            predictions.iloc[t - first] = float(current.forecast(1, exog=future)[0])
+            ahead = current.get_forecast(1, exog=future)
+            predictions[t - first, 0] = float(ahead.predicted_mean[0])
+            if alpha is not None:
+                predictions[t - first, 1:] = np.asarray(ahead.conf_int(alpha=alpha))[0]
     table = naive_forecasts(y, origins)
-    table.insert(1, MODEL, predictions)
+    table.insert(1, MODEL, predictions[:, 0])
+    if alpha is not None:
+        table["lower"], table["upper"] = predictions[:, 1], predictions[:, 2]
     return table
 
 

@@ -186,6 +186,15 @@ def checklist(
     return pd.DataFrame(rows)
 
 
+def analyst_rows(
+    table: pd.DataFrame, end: pd.Timestamp, stale_days: int = STALE_DAYS
+) -> pd.DataFrame:
+    """The rows of the analyst-table signals as a report ending on `end` shows them (entries
+    up to end, stale beyond stale_days): the same rows checklist gives a historical run."""
+    entries = analyst_entries(table, end, stale_days)
+    return pd.DataFrame([_analyst_row(s, entries, end, "") for s in SIGNALS if s.analyst])
+
+
 def history_ranges(
     measures: Measures, years: int | None = None, min_points: int = 52
 ) -> pd.DataFrame:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from techflows.analysis import breadth, rates
@@ -94,11 +95,7 @@ def evaluate(condition: Condition, items: pd.DataFrame) -> dict[str, object]:
     Reported figures ('reported, not scored') and signals without data are not evidence.
     """
     rows = items.set_index("key").loc[list(condition.keys)]
-    measured = rows[rows["status"].isin(SCORED)]
-    if measured.empty:
-        result = NO_DATA
-    else:
-        result = MET if measured["status"].isin(condition.accept).all() else NOT_MET
+    result = judge(condition, rows[["status"]].T)[0]
     evidence = "; ".join(f"{r.signal}: {r.shown} [{r.status}]" for r in rows.itertuples())
     return {
         "scenario": condition.scenario,
@@ -107,6 +104,16 @@ def evaluate(condition: Condition, items: pd.DataFrame) -> dict[str, object]:
         "result": result,
         "evidence": evidence,
     }
+
+
+def judge(condition: Condition, statuses: pd.DataFrame) -> np.ndarray:
+    """The condition's result for each row of statuses (columns: signal keys): met when every
+    scored signal it names shows an accepted status, 'no data' when none of them is scored."""
+    named = statuses[list(condition.keys)]
+    scored = named.isin(SCORED).to_numpy()
+    accepted = named.isin(condition.accept).to_numpy()
+    result = np.where((accepted | ~scored).all(axis=1), MET, NOT_MET)
+    return np.where(scored.any(axis=1), result, NO_DATA).astype(object)
 
 
 def scenario_table(
@@ -168,8 +175,13 @@ def reading(summary: pd.DataFrame) -> Reading:
     """
     total = summary[[MET, NOT_MET, NO_DATA]].sum(axis=1)
     judged, conditions = int(summary["evaluable"].sum()), int(total.sum())
-    thin = summary[summary["evaluable"] < MIN_JUDGED_SHARE * total]
-    if len(thin) or not judged:
+    chosen, why_code = decide(
+        summary[MET].to_numpy()[None, :],
+        summary["evaluable"].to_numpy()[None, :],
+        total.to_numpy()[None, :],
+        list(summary["scenario"]),
+    )
+    if why_code[0] == THIN:
         counts = ", ".join(
             f"{r.scenario} {r.evaluable} of {n}"
             for r, n in zip(summary.itertuples(), total, strict=True)
@@ -179,13 +191,60 @@ def reading(summary: pd.DataFrame) -> Reading:
             f"each scenario needs at least half of its own"
         )
         return Reading(UNDETERMINED, judged, conditions, why=why)
-    best = summary[summary["share_met"] == summary["share_met"].max()]
-    if len(best) > 1:
+    if why_code[0] == TIE:
+        best = summary[summary["share_met"] == summary["share_met"].max()]
         tied = " and ".join(best["scenario"])
         why = f"{tied} tie at {best['share_met'].iloc[0]:.0%} of their judgeable conditions met"
         return Reading(UNDETERMINED, judged, conditions, why=why)
-    top = best.iloc[0]
+    top = summary[summary["scenario"] == chosen[0]].iloc[0]
     return Reading(str(top["scenario"]), judged, conditions, int(top[MET]), int(top["evaluable"]))
+
+
+THIN, TIE = "thin", "tie"  # why a reading is undetermined (decide)
+
+
+def decide(
+    met: np.ndarray, evaluable: np.ndarray, total: np.ndarray, names: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The reading of many checklists at once: per row (columns: the scenarios in `names`'
+    order), the scenario with the largest share of its judgeable conditions met, or
+    undetermined; and why undetermined (THIN: a scenario under MIN_JUDGED_SHARE judgeable, or
+    none judged; TIE: two lead), '' when determined."""
+    met, evaluable, total = (np.asarray(a, dtype=float) for a in (met, evaluable, total))
+    thin = (evaluable < MIN_JUDGED_SHARE * total).any(axis=1) | (evaluable.sum(axis=1) == 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(evaluable > 0, met / evaluable, np.nan)
+    filled = np.where(np.isnan(share), -np.inf, share)
+    best = filled.max(axis=1)
+    tie = (filled == best[:, None]).sum(axis=1) > 1
+    chosen = np.asarray(names, dtype=object)[filled.argmax(axis=1)]
+    why = np.where(thin, THIN, np.where(tie, TIE, ""))
+    return np.where(why == "", chosen, UNDETERMINED).astype(object), why.astype(object)
+
+
+def readings_of(statuses: pd.DataFrame) -> pd.DataFrame:
+    """The scenario reading of many checklists at once (rows of signal statuses by key, as
+    checklist gives them): scenario and judged, as scenario_table, scenario_summary and reading
+    give them one checklist at a time."""
+    names = list(dict.fromkeys(c.scenario for c in CONDITIONS))
+    results = {i: judge(c, statuses) for i, c in enumerate(CONDITIONS)}
+    counts = {
+        outcome: np.column_stack(
+            [
+                sum(
+                    (results[i] == outcome).astype(int)
+                    for i, c in enumerate(CONDITIONS)
+                    if c.scenario == name
+                )
+                for name in names
+            ]
+        )
+        for outcome in (MET, NOT_MET, NO_DATA)
+    }
+    evaluable = counts[MET] + counts[NOT_MET]
+    total = evaluable + counts[NO_DATA]
+    chosen, _ = decide(counts[MET], evaluable, total, names)
+    return pd.DataFrame({"scenario": chosen, "judged": evaluable.sum(axis=1)}, index=statuses.index)
 
 
 def weekly_breadth(src: Source, week_end: str = "W-FRI") -> pd.Series:

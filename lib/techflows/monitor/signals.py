@@ -31,7 +31,7 @@ def _change(series: pd.Series, days: int) -> pd.Series:
     return pd.Series(series.to_numpy() - prior.to_numpy(), index=series.index)
 
 
-def _relative_3m(src: Source, numerators: tuple[str, ...], denominator: str) -> Measure:
+def relative_3m(src: Source, numerators: tuple[str, ...], denominator: str) -> Measure:
     """A numerator's 3-month return minus the denominator's, in percent; of alternative
     numerators, the one every section uses (Source.preferred: fresh data first).
 
@@ -52,15 +52,15 @@ def _relative_3m(src: Source, numerators: tuple[str, ...], denominator: str) -> 
 
 
 def _equal_weight_tech(src: Source, week_end: str) -> Measure:
-    return _relative_3m(src, ("RSPT",), "XLK")
+    return relative_3m(src, ("RSPT",), "XLK")
 
 
 def _equal_weight_market(src: Source, week_end: str) -> Measure:
-    return _relative_3m(src, ("RSP",), "SPY")
+    return relative_3m(src, ("RSP",), "SPY")
 
 
 def _semis_strength(src: Source, week_end: str) -> Measure:
-    return _relative_3m(src, config.SEMIS_FUNDS, src.market_ticker)
+    return relative_3m(src, config.SEMIS_FUNDS, src.market_ticker)
 
 
 def _series(src: Source, sid: str) -> pd.Series:

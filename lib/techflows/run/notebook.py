@@ -203,9 +203,12 @@ class Figures:
         ]
         return rows
 
-    def table(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
-        """Write a table as <name>.csv next to the HTML; returns the frame for display."""
-        atomic.write_csv(self.output_dir / f"{name}.csv", frame, float_format="%.6g")
+    def table(self, name: str, frame: pd.DataFrame, precise: bool = False) -> pd.DataFrame:
+        """Write a table as <name>.csv next to the HTML; returns the frame for display.
+
+        Numbers keep six significant digits; precise keeps full precision (round-trip)."""
+        float_format = None if precise else "%.6g"
+        atomic.write_csv(self.output_dir / f"{name}.csv", frame, float_format=float_format)
         if name not in self.tables:
             self.tables.append(name)
         return frame

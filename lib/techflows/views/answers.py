@@ -308,7 +308,12 @@ OVERALL = (
     (
         "Is tech recovering?",
         "05_monitor",
-        (("05_monitor", "checklist"), ("05_monitor", "scenario"), ("01_current_status", "prices")),
+        (
+            ("05_monitor", "checklist"),
+            ("07_track_record", "checklist"),
+            ("05_monitor", "scenario"),
+            ("01_current_status", "prices"),
+        ),
     ),
     ("Do the articles' numbers hold up?", CLAIMS_REPORT, ((CLAIMS_REPORT, "claims"),)),
 )
