@@ -17,8 +17,9 @@ dollar amount, or a payload in data, is shown as written. The exported pages loa
 
 from __future__ import annotations
 
-import html
 import re
+
+import markupsafe
 
 NO_MATH = "tex2jax_ignore mathjax_ignore"  # MathJax 2's and 3's class for "not math"
 
@@ -30,11 +31,12 @@ HELD = "\0{}\0"  # escaped characters wait here while marks are read
 
 
 def escape(value: object) -> str:
-    """Any value as HTML text between tags: & < > escaped, so that it can never be markup.
+    """Any value as HTML text or an attribute value: & < > " ' escaped, never markup.
 
-    Quotes need no escaping there; nothing here builds an attribute from data.
+    It is markupsafe's escape, the one the Jinja pages (index, sweep, archive) apply on their
+    own, so every text reaching a page is escaped the same way.
     """
-    return html.escape(str(value), quote=False)
+    return str(markupsafe.escape(str(value)))
 
 
 def block(inner_html: str, tag: str = "div", css_class: str = "") -> str:

@@ -1,5 +1,7 @@
 """Section 05's presentation: exact sentences on hand-made inputs; tables and charts build."""
 
+from html import unescape
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -148,7 +150,7 @@ def test_styled_checklist_colours_the_status(items):
 
 
 def test_styled_analyst_entries_shows_only_analyst_rows(items):
-    html = view.styled_analyst_entries(items).to_html()
+    html = unescape(view.styled_analyst_entries(items).to_html())
     assert "Guidance raised minus cut" in html and "an article's count" in html
     assert "RSPT vs XLK" not in html and ">rule<" not in html
 
@@ -166,7 +168,7 @@ def test_styled_signal_history():
             "rule": ["green ≥ +2.00%"],
         }
     )
-    html = view.styled_signal_history(ranges).to_html()
+    html = unescape(view.styled_signal_history(ranges).to_html())
     assert "2016-02-12" in html and "-4.32" in html and "+2.50" in html and ">88<" in html
     assert "today's rank (0-100)" in html
 

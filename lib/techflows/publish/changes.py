@@ -12,11 +12,11 @@ show it as the "Since <date>" panel of a report's answer box and of the index.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from techflows.markup import escape
 from techflows.views import answers
 
 Figure = Mapping[str, Any]
@@ -367,7 +367,7 @@ PANEL_CSS = """
 .tf-changes .tf-red { background: #c62828; } .tf-changes .tf-no-data { background: #888; }
 """
 
-e = html.escape
+e = escape
 
 
 def _value(value: object, unit: str, fmt: Formatter) -> str:

@@ -11,7 +11,6 @@ one line that the PDFs were skipped and why.
 
 from __future__ import annotations
 
-import html
 import importlib.util
 import io
 import os
@@ -23,6 +22,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from techflows import atomic
+from techflows.markup import escape
 
 CHROMIUM_ENV = "TECHFLOWS_CHROMIUM"  # another Chromium binary than the system's
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
@@ -192,7 +192,7 @@ class _Printer:
         page = self.browser.new_page()
         try:
             page.goto(part.html.resolve().as_uri(), wait_until="load")
-            header = HEADER.format(title=html.escape(part.title), as_of=html.escape(part.as_of))
+            header = HEADER.format(title=escape(part.title), as_of=escape(part.as_of))
             return page.pdf(
                 format="A4",
                 print_background=True,

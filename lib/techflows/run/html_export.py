@@ -10,7 +10,7 @@ answer box land on it.
 from __future__ import annotations
 
 import re
-from html import escape, unescape
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from jinja2 import DictLoader, pass_context
 from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
+from techflows.markup import escape
 from techflows.run.sections import sections
 from techflows.views.answers import page_link, slug
 

@@ -8,13 +8,14 @@ composes its paragraph from the stored answers (overall).
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
+
+from techflows.markup import escape
 
 if TYPE_CHECKING:  # the index page renders answers without loading pandas or the claims
     import pandas as pd
@@ -251,7 +252,7 @@ BOX_CSS = """
 
 
 def _link(href: str, inner: str) -> str:
-    return f'<a href="{html.escape(href)}">{inner}</a>' if href else inner
+    return f'<a href="{escape(href)}">{inner}</a>' if href else inner
 
 
 def _claims_html(answer: Answer, limit: int) -> str:
@@ -265,9 +266,9 @@ def _claims_html(answer: Answer, limit: int) -> str:
         )
         return f'<div class="tf-claims">{text}</div>'
     items = "".join(
-        f'<li title="{html.escape(c.window)}">{_link(c.href, html.escape(c.id))} '
-        f"“{html.escape(c.claim)}”: article {html.escape(c.reported)}, data "
-        f'<span class="tf-data">{html.escape(c.measured)}</span></li>'
+        f'<li title="{escape(c.window)}">{_link(c.href, escape(c.id))} '
+        f"“{escape(c.claim)}”: article {escape(c.reported)}, data "
+        f'<span class="tf-data">{escape(c.measured)}</span></li>'
         for c in shown
     )
     more = len(answer.contradicted) - len(shown)
@@ -281,11 +282,11 @@ def _claims_html(answer: Answer, limit: int) -> str:
 
 def box_html(answer: Answer, claims_shown: int = 6) -> str:
     """The answer box: question, verdict and sentences, the key numbers, contradicted claims."""
-    sentences = " ".join(html.escape(s.text) for s in answer.sentences)
+    sentences = " ".join(escape(s.text) for s in answer.sentences)
     numbers = "".join(
         "<li>"
-        + _link(n.href, f'<span class="tf-value">{html.escape(n.value)}</span>')
-        + f'<span class="tf-label">{html.escape(n.label)}</span></li>'
+        + _link(n.href, f'<span class="tf-value">{escape(n.value)}</span>')
+        + f'<span class="tf-label">{escape(n.label)}</span></li>'
         for n in answer.numbers
     )
     strip = f'<ul class="tf-numbers">{numbers}</ul>' if numbers else ""
@@ -293,8 +294,8 @@ def box_html(answer: Answer, claims_shown: int = 6) -> str:
         # mathjax_ignore: JupyterLab's MathJax would typeset "$6 bn ... $2 bn" as math.
         f'<section class="tf-answer mathjax_ignore tex2jax_ignore" id="answer">'
         f"<style>{BOX_CSS}</style>"
-        f'<div class="tf-q">The question: <b>{html.escape(answer.question)}</b></div>'
-        f'<p class="tf-a"><span class="tf-verdict">{html.escape(answer.verdict)}.</span> '
+        f'<div class="tf-q">The question: <b>{escape(answer.question)}</b></div>'
+        f'<p class="tf-a"><span class="tf-verdict">{escape(answer.verdict)}.</span> '
         f"{sentences}</p>{strip}{_claims_html(answer, claims_shown)}</section>"
     )
 
