@@ -32,6 +32,8 @@ from faults.conftest import (
     set_cell,
 )
 from techflows.analysis import notional, rates
+from techflows.data import quality as screens
+from techflows.data import schemas
 from techflows.run import cli, execute
 
 FLOWS, AUM, SHARES = "flows/etf_flows.csv", "flows/etf_aum.csv", "flows/etf_shares.csv"
@@ -323,8 +325,6 @@ def test_the_screens_are_one_engine_over_declarations():
     """A hand-made schema: each declared screen fires on its own mistake, and only there."""
     import pandera.pandas as pa
 
-    from techflows.data import quality, schemas
-
     days = pd.DatetimeIndex(pd.bdate_range("2026-03-02", periods=60))
     volume = pd.Series(np.linspace(1e6, 2e6, 60), index=days)
     volume.iloc[30] *= 100
@@ -339,8 +339,31 @@ def test_the_screens_are_one_engine_over_declarations():
         },
         name="test bars",
     )
-    _, flags = quality.screen(frame, schema, "made by hand")
+    _, flags = screens.screen(frame, schema, "made by hand")
     assert sorted((f.column, str(f.date.date())) for f in flags) == [
         ("Close", "2026-04-27"),
         ("Volume", "2026-04-13"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sid", "values"),
+    [
+        ("DFF", [0.09, 0.08, 0.08, 0.07, 0.06, 0.08, 0.08, 0.07, 0.08, 0.09]),  # 2021, at zero
+        ("DGS2", [0.11, 0.13, 0.16, 0.14, 0.16, 0.21, 0.25, 0.20, 0.22, 0.23]),  # 2021
+        ("T10Y2Y", [0.05, 0.02, -0.04, 0.01, 0.06, 0.03, 0.08, 0.11, 0.13, 0.10]),  # Aug 2019
+        ("DFII10", [0.11, 0.05, 0.07, 0.13, 0.16, 0.12, 0.09, 0.14, 0.15, 0.17]),  # late 2019
+    ],
+)
+def test_rates_near_zero_in_percent_are_not_refused_as_fractions(sid, values):
+    # The live report failed on a month of T10Y2Y under 0.2: a spread, or a rate at the zero
+    # bound, is that small in percent; size cannot tell it from fractions there.
+    dates = pd.bdate_range("2021-03-01", periods=len(values))
+    frame = pd.DataFrame({"Date": dates, "value": values})
+    assert screens.refusals(frame, schemas.series(sid)) == []
+
+
+def test_a_ten_year_yield_in_fractions_is_still_refused():
+    frame = pd.DataFrame({"Date": pd.bdate_range("2021-03-01", periods=5), "value": [0.016] * 5})
+    [refusal] = screens.refusals(frame, schemas.series("DGS10"))
+    assert "fractions" in refusal.problem
