@@ -12,6 +12,7 @@ is an error; a value hard to believe against the column's own history is a data-
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -105,8 +106,13 @@ VOLUME = Scale("shares traded", spike=50.0)
 FLOW = Scale("USD", least=1e6, usual=5e8)  # a fund's daily creations less redemptions
 ASSETS = Scale("USD", least=1e7, usual=1e11)
 SHARE_COUNT = Scale("shares", least=1e4, usual=1e9, jump=10.0)
-PERCENT = Scale("percent", least=0.2, most=30.0, usual=5.0, jump=10.0, points=10.0, outlier=50.0)
+PERCENT = Scale("percent", most=30.0, usual=5.0, jump=10.0, points=10.0, outlier=50.0)
 LEVEL = Scale("value", jump=10.0, points=10.0)  # a series of unknown unit: a rate's bounds
+# The least size a series has in percent, where fractions are always below it: the 10-year
+# yield has never closed under 0.5%, the real yield's 90th percentile of |value| stays above
+# 0.03 (fractions: under 0.025). Policy rates at the zero bound (0.05%) and the 2s10s spread
+# near zero are as small as fractions of ordinary rates, so only their upper bound is checked.
+PERCENT_LEAST = {"DGS10": 0.2, "DFII10": 0.03}
 PERCENT_SERIES = ("DGS10", "DFII10", "DGS2", "DFF", "EFFR", "T10Y2Y", "DFEDTARU", "DFEDTARL")
 
 
@@ -224,7 +230,8 @@ def series(sid: str) -> pa.DataFrameSchema:
     """The schema of one FRED series: yields and policy rates are in percent (4.06 for 4.06%)."""
     if sid.upper() not in PERCENT_SERIES:
         return SERIES
-    value = number(nullable=True, scale=PERCENT)
+    least = PERCENT_LEAST.get(sid.upper())
+    value = number(nullable=True, scale=dataclasses.replace(PERCENT, least=least))
     return SERIES.update_columns({"value": {"metadata": value.metadata}})
 
 
