@@ -8,6 +8,7 @@ import pytest
 from conftest import REPO_ROOT
 from techflows.analysis import markets
 from techflows.monitor import signals
+from techflows.run.sections import sections
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
 
@@ -33,9 +34,7 @@ def _undated_adds(source: str) -> list[str]:
     return undated
 
 
-@pytest.mark.parametrize(
-    "name", ["01_current_status", "04_predictions", "05_monitor", "07_track_record"]
-)
+@pytest.mark.parametrize("name", [p.stem for p in sections(NOTEBOOKS)])
 def test_every_figure_names_the_date_of_its_data(name):
     code = [c.source for c in _cells(name) if c.cell_type == "code"]
     undated = [call for source in code for call in _undated_adds(source)]
