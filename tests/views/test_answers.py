@@ -236,6 +236,20 @@ def test_status_answer_says_how_old_the_latest_flow_week_is(snapshot_source):
     )
 
 
+def test_status_answer_without_flows_is_unknown_and_says_why(snapshot_source):
+    """Live share counts refused: the flows are unknown, not absent from the source."""
+    src = snapshot_source
+    tech = src.close(["XLK"])["XLK"]
+    status_table = markets.status_table({"XLK": src.ohlcv("XLK")}, None, 10)
+    ranked = notional.notional_rank(notional.weekly_tech_notional(src, "W-WED")[0], 10)
+    table = ledger.ledger(src, answers.section_claims("01_current_status"), week_end="W-WED")
+    gap = "Fund flows: not available from yahoo (share counts refused); a csv folder has them"
+    args = (status_table.loc["XLK"], 10, ranked, 10, table, [gap])
+    box = status.answer(None, "XLK", drawdowns.current(tech), *args)
+    assert box.verdict == "Unknown"
+    assert box.sentence("flows").text == f"Not available from this source: {gap}."
+
+
 def test_claims_answer_counts_each_verdict_and_lists_what_differs():
     table = pd.DataFrame(
         {
