@@ -676,7 +676,7 @@ def answer(
     """01's answer: the latest week's and the year's tech flows, where the tech proxy stands
     (drawdowns.current, its row of markets.status_table) and the notional week's rank."""
     sentences, numbers = [], []
-    verdict = "No flow data in this source"
+    verdict = "Unknown"  # the not-available sentence says why and which source has flows
     if by_group is not None:
         week, tech = by_group.index[-1], by_group["tech"].iloc[-1]
         year = flows.year_to_date(by_group, week.year).iloc[-1]
