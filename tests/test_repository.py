@@ -32,8 +32,8 @@ def test_environment_yml_installs_exactly_the_pyproject_set():
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
     pip = [d for d in env["dependencies"] if isinstance(d, dict)]
     assert sorted(name.split("=")[0] for name in conda) == ["pip", "python"]
-    assert pip == [{"pip": ["-e .[dev]"]}], (
-        "environment.yml must install pyproject's set, nothing else"
+    assert pip == [{"pip": ["-c constraints.txt", "-e .[dev]"]}], (
+        "environment.yml must install pyproject's set at the tested versions, nothing else"
     )
     python = next(d for d in conda if d.startswith("python="))
     assert python.split("=")[1] + ".0" in SpecifierSet(project["requires-python"])
