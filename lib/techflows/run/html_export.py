@@ -136,7 +136,7 @@ h1, h2, h3 { scroll-margin-top: 52px; }
   .jp-RenderedHTMLCommon table td, .jp-RenderedHTMLCommon table th,
   .jp-RenderedHTMLCommon table caption, .jp-RenderedHTMLCommon table.tf-table td,
   .jp-RenderedHTMLCommon table.tf-table caption {
-    white-space: normal !important; overflow-wrap: anywhere; padding: 2px 4px; }
+    white-space: normal !important; overflow-wrap: break-word; hyphens: auto; padding: 2px 4px; }
   .jp-RenderedHTMLCommon table td, .jp-RenderedHTMLCommon table th { min-width: 5em !important; }
   .jp-RenderedHTMLCommon table:has(th:nth-child(9)) { font-size: 7px; }
   .jp-RenderedHTMLCommon table:has(th:nth-child(9)) :is(td, th) { min-width: 4.4em !important; }

@@ -60,7 +60,7 @@ code { font-size: .85rem; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 11px; }
   .tf-scroll { overflow: visible; }
-  table { font-size: 8.5px; } th, td { overflow-wrap: anywhere; padding: 2px 4px; }
+  table { font-size: 8.5px; } th, td { overflow-wrap: break-word; hyphens: auto; padding: 2px 4px; }
   .card, tr, .answer { break-inside: avoid; } h2 { break-after: avoid; }
 }
 """
