@@ -215,6 +215,23 @@ def test_on_a_phone_nothing_widens_the_page(phone_pages):
         assert overflow["elements"] == [], f"{path.name}: {overflow['elements']}"
 
 
+def test_on_a_phone_a_long_answer_value_wraps_inside_its_card(
+    articles_week_reports, browser, tmp_path
+):
+    # The default run's 04 and 05 read "undetermined (8 of 15 judgeable)": it widened the page.
+    output_dir, _ = articles_week_reports
+    page_html = (output_dir / "05_monitor" / "05_monitor.html").read_text()
+    long = '<span class="tf-value">undetermined (8 of 15 judgeable)</span>'
+    edited = tmp_path / "05_monitor.html"
+    edited.write_text(re.sub(r'<span class="tf-value">[^<]*</span>', long, page_html, count=1))
+    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": PHONE_HEIGHT})
+    page = context.new_page()
+    page.goto(edited.as_uri(), wait_until="load")
+    overflow = page.evaluate(OVERFLOWING)
+    context.close()
+    assert overflow["pageScroll"] <= 0, overflow
+
+
 def test_on_a_phone_the_contents_wait_behind_a_button_and_the_answer_comes_first(phone_pages):
     for path, page in phone_pages.items():
         assert page["answerTop"] is not None and page["answerTop"] < PHONE_HEIGHT * 0.75, (
