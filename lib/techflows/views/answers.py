@@ -241,7 +241,7 @@ BOX_CSS = """
 .tf-answer ul.tf-numbers li { flex: 1 1 150px; max-width: 230px; background: #fff;
   border: 1px solid #dde3ee; border-radius: 4px; padding: 6px 10px; margin: 0; }
 .tf-answer .tf-value { display: block; font-size: 19px; font-weight: 700; color: #1d1d1d;
-  font-variant-numeric: tabular-nums; white-space: nowrap; }
+  font-variant-numeric: tabular-nums; overflow-wrap: break-word; }
 .tf-answer .tf-label { display: block; font-size: 12px; color: #5a6473; line-height: 1.3; }
 .tf-answer ul.tf-numbers a { text-decoration: none; color: inherit; }
 .tf-answer .tf-claims { font-size: 13px; margin: 6px 0 0; color: #333; }
