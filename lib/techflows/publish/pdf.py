@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import logging
 import os
 import shutil
 from collections.abc import Callable, Sequence
@@ -23,6 +24,10 @@ from urllib.parse import unquote, urlsplit
 
 from techflows import atomic
 from techflows.markup import escape
+
+# pypdf warns about the trailer size of Chromium's PDFs ("Object count 78 exceeds defined
+# trailer size 77"), which it repairs; a run prints its own summary line, not that.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 CHROMIUM_ENV = "TECHFLOWS_CHROMIUM"  # another Chromium binary than the system's
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
