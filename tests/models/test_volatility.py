@@ -6,6 +6,8 @@ import pytest
 from arch import arch_model
 from scipy import stats
 
+from handmade import source
+from techflows.errors import DataUnavailable
 from techflows.models import volatility
 
 
@@ -154,3 +156,23 @@ def test_stress_on_the_embedded_nasdaq(sample_source):
     assert row["VaR99_hist"] == risk.loc["historical", "VaR"]
     assert row["ES99_hist"] == risk.loc["historical", "ES"]
     assert row["from"] == fits["^IXIC"].returns.index[0]
+
+
+def test_stress_on_under_250_daily_returns_is_not_available():
+    """1999-03-05 on the snapshot: no semiconductor fund yet and 49 daily returns of XLK; a
+    GARCH fit needs 250. One 'Not available' line naming the fund and the count, not a
+    DataError (03 failed on it)."""
+    days = pd.bdate_range("1998-12-22", "1999-03-05").rename("Date")
+    rng = np.random.default_rng(3)
+    bars = {
+        t: pd.DataFrame(
+            {"Close": 100 * np.exp(np.cumsum(0.01 * rng.normal(size=len(days)))), "Volume": 1e6},
+            index=days,
+        )
+        for t in ("XLK", "SPY")
+    }
+    src = source(as_of="1999-03-05", prices=bars)
+    tickers = volatility.stress_tickers(src)
+    assert tickers == ["XLK"]
+    with pytest.raises(DataUnavailable, match=r"XLK.*handmade.*\d\d daily returns.*250"):
+        volatility.stress_fits(src, tickers, years=10)
