@@ -176,3 +176,23 @@ def test_stress_on_under_250_daily_returns_is_not_available():
     assert tickers == ["XLK"]
     with pytest.raises(DataUnavailable, match=r"XLK.*handmade.*\d\d daily returns.*250"):
         volatility.stress_fits(src, tickers, years=10)
+
+
+def test_a_fund_under_250_daily_returns_is_left_out_and_named_the_other_is_fitted():
+    """From 2001-07-13 (SOXX starts) to mid-2002 SMH has years of returns and SOXX under 250:
+    03 failed on every such date (DataError). SMH is fitted; SOXX is left out and named."""
+    rng = np.random.default_rng(5)
+
+    def bars(start: str) -> pd.DataFrame:
+        days = pd.bdate_range(start, "2002-01-04").rename("Date")
+        walk = np.exp(np.cumsum(0.015 * rng.standard_t(5, size=len(days))))
+        return pd.DataFrame({"Close": 100 * walk, "Volume": 1e6}, index=days)
+
+    prices = {"SMH": bars("2000-06-05"), "SOXX": bars("2001-07-13"), "SPY": bars("1999-01-04")}
+    src = source(as_of="2002-01-04", prices=prices)
+    fits = volatility.stress_fits(src, volatility.stress_tickers(src), years=10)
+    assert list(fits) == ["SMH"]
+    stress = volatility.stress_table(fits)
+    short = len(prices["SOXX"]) - 1
+    assert stress.attrs["left_out"] == {"SOXX": short}
+    assert stress["ticker"].tolist() == ["SMH"]
