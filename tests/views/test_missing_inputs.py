@@ -6,15 +6,18 @@ box says what is unknown instead of failing on the missing figure (or inventing 
 
 from __future__ import annotations
 
+import json
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from techflows.analysis import analogues, drawdowns
 from techflows.errors import DataUnavailable
-from techflows.monitor import scenarios
+from techflows.monitor import checklist, scenarios, signals
 from techflows.track import history as track
-from techflows.views import drivers, predictions, risks, track_record
+from techflows.views import drivers, monitor, predictions, risks, track_record
 
 NO_CLAIMS = pd.DataFrame(columns=["verdict"])
 
@@ -64,3 +67,22 @@ def test_the_status_chart_without_a_checklist_week_is_not_available():
     history.attrs.update({"source": "snapshot", "end": pd.Timestamp("1999-03-05")})
     with pytest.raises(DataUnavailable, match=r"checklist.*snapshot.*1999-03-05"):
         track_record.status_chart(history)
+
+
+def test_monitor_answer_with_no_signal_measured_prints_no_net_score():
+    """1999-03-05 on the snapshot: none of the 13 checklist signals has data; 05's answer read
+    'net score +nan' in its sentence and its first number."""
+    items = pd.DataFrame(
+        [
+            {"key": s.key, "signal": s.label, "shown": "", "status": "no data"}
+            for s in signals.SIGNALS
+        ]
+    )
+    items["value"] = np.nan
+    score = checklist.concordance(items)
+    summary = scenarios.scenario_summary(scenarios.scenario_table(None, items=items))
+    box = monitor.answer(score, summary, items, NO_CLAIMS)
+    text = json.dumps(box.as_dict())
+    assert not re.search(r"\bnan\b", text, re.IGNORECASE), text
+    assert "None of the 13 checklist signals can be measured" in box.sentence("checklist").text
+    assert box.verdict == monitor.concordance_verdict(score)
