@@ -85,6 +85,8 @@ def fomc_event_study(
     changes = changes.iloc[: len(days)].assign(event_day=days)
     paths = relative_paths(closes["tech"], closes["market"], days, (start, end))
     changes = changes[changes["event_day"].isin(paths.columns)].reset_index(drop=True)
+    if changes.empty:  # no decision up to the as-of date, or none with a day before it
+        raise fed.no_changes(changes)
     kinds = changes.set_index("event_day")["kind"]
     events = changes.assign(
         day0=paths.loc[0, changes["event_day"]].to_numpy(),
