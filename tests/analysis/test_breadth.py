@@ -167,3 +167,12 @@ def test_share_at_highs_at_2010_on_the_snapshot_is_not_available():
     src = tf.open_source("snapshot", as_of="2010-12-10")
     with pytest.raises(tf.DataUnavailable, match=r"52-week highs.*snapshot.*2010-01"):
         breadth.share_at_highs(breadth.sector_internals(src))
+
+
+def test_members_not_yet_priced_on_the_as_of_date_say_so(panel):
+    """Before 2010 on the snapshot the members exist but none is priced yet: the line says
+    that, not only that the prices are 'not in the source'."""
+    sectors = {"AAA": "Information Technology", "CCC": "Information Technology"}
+    early = Source(MemberAdapter(panel, sectors), as_of="2023-06-30")  # panel starts 2024
+    with pytest.raises(tf.DataUnavailable, match="none priced up to the as-of date 2023-06-30"):
+        breadth.sector_close(early)
