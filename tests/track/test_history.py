@@ -118,7 +118,9 @@ def test_history_spans_the_snapshot_and_starts_each_signal_with_its_data(snapsho
     assert snapshot_history["week_end"].nunique() >= 1000
 
 
-@pytest.mark.parametrize("cut", ["1999-03-05", "2010-12-10", "2011-03-11", "2026-03-13"])
+@pytest.mark.parametrize(
+    "cut", ["1999-03-05", "2010-12-10", "2011-03-11", "2026-01-05", "2026-03-13"]
+)
 def test_no_week_uses_data_after_it(snapshot_history, cut):
     """The history of a source cut at a date is the whole history up to that date."""
     early = track.history(tf.open_source("snapshot", as_of=cut), "W-FRI", 10)
@@ -230,3 +232,11 @@ def test_before_a_year_of_member_prices_the_drift_alone_reads_the_week():
     assert drift.loc[day, "value"] == pytest.approx(now["t"])
     assert (drift.loc[day, "status"], regime.loc[day, "status"]) == (now["state"], now["reading"])
     assert track.BREADTH not in set(history["signal"])  # no week had a share to show
+
+
+def test_a_weekly_series_with_no_whole_week_yet_shows_none():
+    """The snapshot at 2026-01-05: two days of flows, no whole week; 07 failed (IndexError)."""
+    dates = pd.DatetimeIndex(["2026-01-02", "2026-01-05"])
+    daily = pd.DatetimeIndex(["2026-01-02", "2026-01-05"])
+    seen = asof.seen_weeks(pd.DatetimeIndex([]), daily, dates, "W-FRI")
+    assert len(seen) == 2 and seen.isna().all()
