@@ -18,7 +18,15 @@ def sector_close(src: Source, sector: str = IT_SECTOR) -> pd.DataFrame:
     symbols = src.sector_members(sector)
     close = src.constituent_close(symbols) if symbols else pd.DataFrame()
     if close.empty:
-        raise DataUnavailable(f"Prices of {sector} constituents", src.name, CONSTITUENTS_PROVIDER)
+        # Members are today's list: before their prices start (2010 on the snapshot) say so.
+        note = (
+            f"none priced up to the as-of date {src.as_of.date()}"
+            if symbols and src.as_of is not None
+            else ""
+        )
+        raise DataUnavailable(
+            f"Prices of {sector} constituents", src.name, CONSTITUENTS_PROVIDER, note=note
+        )
     return close
 
 
