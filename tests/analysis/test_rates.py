@@ -166,3 +166,21 @@ def test_a_rolling_window_longer_than_the_panel_is_not_available():
     with pytest.raises(DataUnavailable, match=r"104-week rolling beta.*handmade.*60 weeks"):
         rates.rolling_beta(panel, "d_real", 104)
     assert len(rates.rolling_beta(panel, "d_real", 52).dropna()) == 60 - 52 + 1
+
+
+def test_a_real_yield_under_a_year_old_is_left_out_and_the_nominal_one_used():
+    """2003-06-27 on the snapshot: DFII10 starts 2003-01-02, DGS10 decades before. A panel of
+    the weeks with both had 25 rows (02 and 03 failed on its 13-week blocks); the nominal
+    yield alone has years, so it is used and the page says why the real one is not."""
+    as_of = "2003-06-27"
+    prices = {t: closes("1999-01-04", as_of, 100, w) for t, w in (("XLK", 0.004), ("SPY", 0.002))}
+    noise = np.random.default_rng(6).normal(0, 0.002, len(prices["XLK"]))
+    prices["XLK"]["Close"] *= np.exp(noise)
+    days = pd.bdate_range("1990-01-02", as_of)
+    dgs10 = pd.Series(5 + np.cumsum(np.random.default_rng(7).normal(0, 0.05, len(days))), days)
+    dfii10 = dgs10.loc["2003-01-02":] - 2
+    src = source(as_of=as_of, prices=prices, series={"DGS10": dgs10, "DFII10": dfii10})
+    panel = rates.weekly_rate_panel(src, "W-FRI", 10)
+    assert "d_real" not in panel and len(panel) > 200
+    assert "DFII10" in panel.attrs["real_source"] and "not used" in panel.attrs["real_source"]
+    assert rates.headline_beta(panel)["regressor"] == "d_nominal"
