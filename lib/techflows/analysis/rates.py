@@ -147,10 +147,22 @@ def weekly_rate_panel(
     yields, rule, sources = _yields(src)
     rule = rule or week_end
     changes = period_last(yields, rule, src.end).diff().add_prefix("d_")
-    panel = pd.concat([relative_returns(src, rule), changes], axis=1, join="inner").dropna()
-    panel = last_years(panel, years)
+    both = pd.concat([relative_returns(src, rule), changes], axis=1, join="inner")
+    panel = last_years(both.dropna(), years)
     frequency = "monthly" if rule == MONTHLY_RULE else "weekly"
-    if len(panel) < MIN_PERIODS[frequency]:
+    needed = MIN_PERIODS[frequency]
+    if len(panel) < needed and "d_real" in both:
+        # A real yield younger than a year (DFII10 starts 2003-01-02) would cut the nominal
+        # one's years to its months: the nominal yield alone, and the page says why.
+        nominal = last_years(both.drop(columns="d_real").dropna(), years)
+        if len(nominal) >= needed:
+            noun = frequency.removesuffix("ly")
+            sources["real"] = (
+                f"{sources['real']} not used: {len(panel)} {noun}s up to {src.end.date()}, "
+                f"under the {needed} the regressions need"
+            )
+            panel = nominal
+    if len(panel) < needed:
         raise _short_panel(src, panel, frequency)
     panel.attrs.update(
         {
