@@ -1,5 +1,7 @@
 """FOMC event study: the mean path against a hand-computed case."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +11,7 @@ import techflows as tf
 from handmade import closes, sessions, source
 from techflows.analysis import events, fed
 from techflows.errors import DataUnavailable
+from techflows.views import drivers
 
 
 def test_relative_paths_and_mean_by_hand():
@@ -90,3 +93,20 @@ def test_event_study_at_2010_on_the_snapshot_is_not_available():
     src = tf.open_source("snapshot", as_of="2010-12-10")
     with pytest.raises(LookupError, match="FOMC target-range changes"):
         events.fomc_event_study(src)
+
+
+def test_a_decision_without_a_complete_window_yet_is_counted_not_averaged():
+    """2015-12-18 on the snapshot: the first hike (2015-12-16) has 2 of its 20 days. 02 read
+    '0 hikes: ... mean +nan% (t = +nan, p = nan); positive in nan% of them' under numpy's
+    'Mean of empty slice' warnings (with this machine's paths) on the page."""
+    decisions = pd.DataFrame(
+        {"kind": ["cut", "cut", "hike"], "last_day": [0.01, -0.02, np.nan], "day0": [0, 0, 0.0]}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = events.summary(decisions)
+    hike = table.set_index("kind").loc["hike"]
+    assert (hike["decisions"], hike["n"]) == (1, 0) and np.isnan(hike["mean"])
+    sentences = drivers.fomc_summary_sentences(table, 20)
+    assert "nan" not in " ".join(sentences)
+    assert any("1 hike" in s and "no complete window to day +20 yet" in s for s in sentences)
