@@ -4,6 +4,7 @@ by BIC), VaR/ES, worst days and worst drawdowns."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ from techflows.data.source import Source
 from techflows.data.sources.base import LONGER_PRICES_PROVIDER
 from techflows.errors import DataError, DataUnavailable
 
+FrameOrSeries = TypeVar("FrameOrSeries", pd.Series, pd.DataFrame)
 TRADING_DAYS = 252
 MIN_RETURNS = 250  # daily returns a GARCH(1,1) fit needs
 STRESS_CANDIDATES = ("SMH", "SOXX")
@@ -266,9 +268,10 @@ def stress_table(fits: dict[str, StressFit]) -> pd.DataFrame:
     return table
 
 
-def window(close: pd.Series, years: int | None) -> pd.Series:
-    """The last `years` years of a series (all of it when years is None or 0)."""
-    close = close.dropna()
-    if not years:
+def window(close: FrameOrSeries, years: int | None) -> FrameOrSeries:
+    """The last `years` years of a series, or of a frame's rows with any value (all of it when
+    years is None or 0)."""
+    close = close.dropna(how="all") if isinstance(close, pd.DataFrame) else close.dropna()
+    if not years or close.empty:
         return close
     return close.loc[close.index[-1] - pd.DateOffset(years=years) :]

@@ -237,12 +237,21 @@ def rolling_beta_chart(
 
 
 def fomc_summary_sentences(summary: pd.DataFrame, end: int) -> list[str]:
-    """One sentence per kind of decision: mean relative return to day +end, t, p, share positive."""
-    return [
-        f"{row.n} {row.kind}s: tech vs market from day -1 to day +{end}, mean {pct(row.mean)} "
-        f"(t = {row.t:+.2f}, p = {row.p:.2f}); positive in {row.share_positive:.0%} of them."
-        for row in summary.itertuples()
-    ]
+    """One sentence per kind of decision: mean relative return to day +end, t, p, share positive;
+    decisions whose window is not complete yet are counted, not averaged."""
+    sentences = []
+    for row in summary.itertuples():
+        if not row.n:
+            sentences.append(
+                f"{answers.plural(int(row.decisions), row.kind)}: no complete window to day "
+                f"+{end} yet."
+            )
+            continue
+        sentences.append(
+            f"{row.n} {row.kind}s: tech vs market from day -1 to day +{end}, mean {pct(row.mean)} "
+            f"(t = {row.t:+.2f}, p = {row.p:.2f}); positive in {row.share_positive:.0%} of them."
+        )
+    return sentences
 
 
 def styled_fomc_decisions(decisions: pd.DataFrame, last: int = 6) -> Styler:
