@@ -145,3 +145,34 @@ def test_real_tech_internals(snapshot_source):
     share = breadth.share_at_highs(daily).iloc[-1]
     ratio = breadth.advance_decline_ratio(daily).iloc[-1]
     assert 0 <= share <= 100 and math.isfinite(ratio) and ratio > 0
+
+
+def test_share_at_highs_before_a_year_of_member_prices_is_not_available(panel):
+    """2010-12-10 on the snapshot: its member prices start 2010-01-04, so no member has 52
+    weeks of closes and no day has a share at highs. That is one 'Not available' line
+    naming the source and when the prices start, not an empty series (05 crashed on it)."""
+    early = panel.iloc[:200]  # 200 sessions: under a year for every member
+    sectors = {"AAA": "Information Technology", "CCC": "Information Technology"}
+    daily = breadth.sector_internals(member_source(early, sectors))
+    with pytest.raises(tf.DataUnavailable, match=r"52-week highs.*fake.*2024-01-01"):
+        breadth.share_at_highs(daily)
+    # Advancers and decliners need two days, not a year: they stay.
+    assert breadth.advance_decline_ratio(daily).notna().sum() == len(daily) - 19
+    # A year and more: the share is there (the days before the first full window stay NaN).
+    full = breadth.share_at_highs(breadth.sector_internals(member_source(panel, sectors)))
+    assert full.notna().any() and full.isna().any()
+
+
+def test_share_at_highs_at_2010_on_the_snapshot_is_not_available():
+    src = tf.open_source("snapshot", as_of="2010-12-10")
+    with pytest.raises(tf.DataUnavailable, match=r"52-week highs.*snapshot.*2010-01"):
+        breadth.share_at_highs(breadth.sector_internals(src))
+
+
+def test_members_not_yet_priced_on_the_as_of_date_say_so(panel):
+    """Before 2010 on the snapshot the members exist but none is priced yet: the line says
+    that, not only that the prices are 'not in the source'."""
+    sectors = {"AAA": "Information Technology", "CCC": "Information Technology"}
+    early = Source(MemberAdapter(panel, sectors), as_of="2023-06-30")  # panel starts 2024
+    with pytest.raises(tf.DataUnavailable, match="none priced up to the as-of date 2023-06-30"):
+        breadth.sector_close(early)

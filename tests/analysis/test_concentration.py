@@ -3,8 +3,10 @@
 import pandas as pd
 import pytest
 
+from handmade import closes, sessions, source
 from techflows.analysis import concentration, markets
 from techflows.errors import DataUnavailable
+from techflows.models import volatility
 
 
 def test_top_weight_in_yfinance_layout_and_in_percent():
@@ -76,3 +78,24 @@ def test_top_holdings_table_from_a_live_layout():
     assert xlk["top2_weight"] == pytest.approx(0.27)
     assert xlk["largest"] == "NVDA" and xlk["largest_weight"] == pytest.approx(0.14)
     assert xlk["holdings_listed"] == 3
+
+
+def _pairs(rspt_days: int, rsp_days: int, end: str = "2006-11-17"):
+    """XLK and SPY for years; RSPT and RSP for the last rspt_days and rsp_days sessions."""
+    days = sessions("2000-01-03", end)
+    prices = {t: closes("2000-01-03", end, 100, w) for t, w in (("XLK", 0.003), ("SPY", 0.002))}
+    prices["RSPT"] = closes(str(days[-rspt_days].date()), end, 50, 0.004)
+    prices["RSP"] = closes(str(days[-rsp_days].date()), end, 50, 0.001)
+    return source(as_of=end, prices=prices)
+
+
+def test_a_pair_younger_than_the_window_is_left_out_of_the_rolling_chart():
+    """2006-11-17 on the snapshot: RSPT has 9 sessions, RSP years. The rolling 63-day spread
+    of RSP vs SPY is charted (03 failed: the window of a frame with an empty column was
+    empty); when no pair has 64 common days (RSP in mid-2003) it is one 'Not available' line."""
+    closes = concentration.pair_closes(_pairs(9, 900))
+    rolling = volatility.window(concentration.rolling_spread(closes, days=63), 10)
+    assert list(rolling.columns) == ["RSP vs SPY"] and len(rolling) == 900 - 63
+    young = concentration.pair_closes(_pairs(9, 41))
+    with pytest.raises(DataUnavailable, match=r"63-day.*handmade.*RSP vs SPY: 41 common days"):
+        concentration.rolling_spread(young, days=63)

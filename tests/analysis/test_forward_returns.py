@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from techflows.analysis import forward_returns as fr
+from techflows.errors import DataUnavailable
 
 
 def weeks(n: int, start: str = "2024-01-05") -> pd.DatetimeIndex:
@@ -133,3 +134,31 @@ def test_consolidation_supported_only_when_independent_events_are_significantly_
     few = fr.consolidation_test(_study(excess, EVENTS[:6]), fr.RECORD, 13)  # 2 independent
     assert few["label"] == "not testable" and not few["headline"]
     assert "Only 2 independent" in few["sentence"]
+
+
+def test_no_event_week_with_a_complete_window_is_not_available():
+    """2008-12-26 and 2020-01-03 on the snapshot: the first week with a full 10-year notional
+    window is the as-of week itself, so no eligible week has a complete forward window. That
+    is one 'Not available' line naming the source, not a study of nothing (04 crashed on it:
+    KeyError 'group' in distribution)."""
+    n = 30
+    closes = pd.DataFrame(
+        {"tech": np.linspace(100, 130, n), "market": np.linspace(100, 110, n)}, index=weeks(n)
+    )
+    forward = fr.forward_excess(closes, fr.HORIZONS)
+    ranked = pd.DataFrame(
+        {
+            "notional": np.arange(n, dtype=float),
+            "full_window": [False] * (n - 1) + [True],
+            "is_record": [False] * (n - 1) + [True],
+        },
+        index=weeks(n),
+    )
+    events = fr.notional_events(ranked, source="handmade")
+    with pytest.raises(DataUnavailable, match=r"record notional weeks.*handmade.*2024-07-26"):
+        fr.event_returns(forward, events)
+    # A long table with no rows still has its columns: the median of a group is NaN.
+    empty = pd.DataFrame(columns=["week_end", "group", "horizon", "excess"])
+    table = fr.distribution(empty)
+    assert list(table.columns[:3]) == ["group", "horizon", "n"] and table.empty
+    assert np.isnan(fr.group_median(table, fr.ALL_WEEKS, 13))

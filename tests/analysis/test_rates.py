@@ -4,7 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from handmade import closes, source
 from techflows.analysis import rates
+from techflows.errors import DataUnavailable
 
 
 def _synthetic_panel(n: int = 150, seed: int = 1) -> pd.DataFrame:
@@ -135,3 +137,50 @@ def test_relative_returns_cut_years_and_drop_the_running_week(sample_source):
     complete = rates.relative_returns(sample_source, "W-FRI", years=2)
     assert complete.index[0] > pd.Timestamp("2016-12-28")  # two years before the last week
     assert complete.index[-1] == pd.Timestamp("2018-12-28")
+
+
+def _young_source(start: str = "1998-12-22", as_of: str = "1999-03-05"):
+    """XLK and SPY from the day XLK starts, and the 10-year yield since 1990: the snapshot at
+    1999-03-05, ten weeks after its tech proxy begins."""
+    prices = {t: closes(start, as_of, 100, w) for t, w in (("XLK", 0.004), ("SPY", 0.002))}
+    days = pd.bdate_range("1990-01-02", as_of)
+    dgs10 = pd.Series(5 + 0.1 * np.sin(np.arange(len(days)) / 7), index=days)
+    return source(as_of=as_of, prices=prices, series={"DGS10": dgs10})
+
+
+def test_a_rate_panel_under_a_year_is_not_available():
+    """1999-03-05 on the snapshot: 9 complete weeks of XLK, so no 13-week block fit at every
+    offset and no 52-week rolling beta; the regressions are one 'Not available' line naming
+    the weeks there are and the year they need, not a DataError (02 and 03 failed on it)."""
+    src = _young_source()
+    with pytest.raises(DataUnavailable, match=r"handmade.*9 complete weeks.*52") as gap:
+        rates.weekly_rate_panel(src, "W-FRI", 10)
+    assert "later as-of date" in str(gap.value)
+    panel = rates.weekly_rate_panel(_young_source(as_of="2000-01-07"), "W-FRI", 10)
+    assert len(panel) >= rates.MIN_PERIODS["weekly"] and panel.attrs["source"] == "handmade"
+
+
+def test_a_rolling_window_longer_than_the_panel_is_not_available():
+    panel = _synthetic_panel(60)
+    panel.attrs.update({"source": "handmade", "frequency": "weekly"})
+    with pytest.raises(DataUnavailable, match=r"104-week rolling beta.*handmade.*60 weeks"):
+        rates.rolling_beta(panel, "d_real", 104)
+    assert len(rates.rolling_beta(panel, "d_real", 52).dropna()) == 60 - 52 + 1
+
+
+def test_a_real_yield_under_a_year_old_is_left_out_and_the_nominal_one_used():
+    """2003-06-27 on the snapshot: DFII10 starts 2003-01-02, DGS10 decades before. A panel of
+    the weeks with both had 25 rows (02 and 03 failed on its 13-week blocks); the nominal
+    yield alone has years, so it is used and the page says why the real one is not."""
+    as_of = "2003-06-27"
+    prices = {t: closes("1999-01-04", as_of, 100, w) for t, w in (("XLK", 0.004), ("SPY", 0.002))}
+    noise = np.random.default_rng(6).normal(0, 0.002, len(prices["XLK"]))
+    prices["XLK"]["Close"] *= np.exp(noise)
+    days = pd.bdate_range("1990-01-02", as_of)
+    dgs10 = pd.Series(5 + np.cumsum(np.random.default_rng(7).normal(0, 0.05, len(days))), days)
+    dfii10 = dgs10.loc["2003-01-02":] - 2
+    src = source(as_of=as_of, prices=prices, series={"DGS10": dgs10, "DFII10": dfii10})
+    panel = rates.weekly_rate_panel(src, "W-FRI", 10)
+    assert "d_real" not in panel and len(panel) > 200
+    assert "DFII10" in panel.attrs["real_source"] and "not used" in panel.attrs["real_source"]
+    assert rates.headline_beta(panel)["regressor"] == "d_nominal"

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import techflows as tf
 from techflows.analysis import rotation
 
 
@@ -62,3 +63,14 @@ def test_relative_strength_and_segments(snapshot_source):
 def test_sample_has_no_flows(sample_source):
     with pytest.raises(LookupError, match="flows"):
         rotation.weekly_flows(sample_source)
+
+
+def test_under_three_weeks_of_flows_are_not_available():
+    """2026-01-16 on the snapshot: its flows start 2026-01-02, so every fund has two whole
+    weeks; a z-score needs three. 02 failed there (DataError); it is one 'Not available'
+    line naming the source and the weeks."""
+    src = tf.open_source("snapshot", as_of="2026-01-16")
+    weekly = rotation.weekly_flows(src)
+    assert weekly.notna().sum().max() == 2
+    with pytest.raises(tf.DataUnavailable, match=r"z-scores.*snapshot.*2 whole weeks.*three"):
+        rotation.flow_zscores(weekly)

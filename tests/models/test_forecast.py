@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from techflows.errors import DataError
+from handmade import source
+from techflows.errors import DataError, DataUnavailable
 from techflows.models import forecast
 
 
@@ -115,3 +116,22 @@ def test_after_date_counts_only_later_weeks():
     assert out["share_positive"] == pytest.approx(2 / 3)
     none = forecast.after_date(flows, flows.index[-1])
     assert none["weeks"] == 0 and np.isnan(none["total"]) and np.isnan(none["share_positive"])
+
+
+def test_too_few_weeks_to_fit_and_backtest_are_not_available():
+    """1999-03-05 on the snapshot: 9 weeks of tech's return over the market; the model needs
+    MIN_TRAIN weeks to fit and MIN_ORIGINS to backtest. One 'Not available' line naming the
+    source and the weeks, not a DataError (04 and 07 failed on it)."""
+    days = pd.bdate_range("1998-12-22", "1999-03-05")
+    bars = {
+        t: pd.DataFrame({"Close": 100 + np.arange(len(days)) * g, "Volume": 1e6}, index=days)
+        for t, g in (("XLK", 0.3), ("SPY", 0.1))
+    }
+    src = source(as_of="1999-03-05", prices=bars)
+    y, exog, _ = forecast.model_inputs(src, "W-FRI", 10)
+    assert len(y) == 9 and y.attrs["source"] == "handmade"
+    with pytest.raises(DataUnavailable, match=r"handmade.*9 weeks.*1999-03-05.*62"):
+        forecast.evaluate(y, exog, origins=78)
+    # Enough to fit, and ten origins: the backtest runs on what there is.
+    long = ar1(forecast.MIN_TRAIN + forecast.MIN_ORIGINS, 0.3)
+    assert forecast.evaluate(long, origins=78)["metrics"].loc[forecast.MODEL, "n"] == 10

@@ -6,6 +6,8 @@ import pytest
 from arch import arch_model
 from scipy import stats
 
+from handmade import source
+from techflows.errors import DataUnavailable
 from techflows.models import volatility
 
 
@@ -154,3 +156,43 @@ def test_stress_on_the_embedded_nasdaq(sample_source):
     assert row["VaR99_hist"] == risk.loc["historical", "VaR"]
     assert row["ES99_hist"] == risk.loc["historical", "ES"]
     assert row["from"] == fits["^IXIC"].returns.index[0]
+
+
+def test_stress_on_under_250_daily_returns_is_not_available():
+    """1999-03-05 on the snapshot: no semiconductor fund yet and 49 daily returns of XLK; a
+    GARCH fit needs 250. One 'Not available' line naming the fund and the count, not a
+    DataError (03 failed on it)."""
+    days = pd.bdate_range("1998-12-22", "1999-03-05").rename("Date")
+    rng = np.random.default_rng(3)
+    bars = {
+        t: pd.DataFrame(
+            {"Close": 100 * np.exp(np.cumsum(0.01 * rng.normal(size=len(days)))), "Volume": 1e6},
+            index=days,
+        )
+        for t in ("XLK", "SPY")
+    }
+    src = source(as_of="1999-03-05", prices=bars)
+    tickers = volatility.stress_tickers(src)
+    assert tickers == ["XLK"]
+    with pytest.raises(DataUnavailable, match=r"XLK.*handmade.*\d\d daily returns.*250"):
+        volatility.stress_fits(src, tickers, years=10)
+
+
+def test_a_fund_under_250_daily_returns_is_left_out_and_named_the_other_is_fitted():
+    """From 2001-07-13 (SOXX starts) to mid-2002 SMH has years of returns and SOXX under 250:
+    03 failed on every such date (DataError). SMH is fitted; SOXX is left out and named."""
+    rng = np.random.default_rng(5)
+
+    def bars(start: str) -> pd.DataFrame:
+        days = pd.bdate_range(start, "2002-01-04").rename("Date")
+        walk = np.exp(np.cumsum(0.015 * rng.standard_t(5, size=len(days))))
+        return pd.DataFrame({"Close": 100 * walk, "Volume": 1e6}, index=days)
+
+    prices = {"SMH": bars("2000-06-05"), "SOXX": bars("2001-07-13"), "SPY": bars("1999-01-04")}
+    src = source(as_of="2002-01-04", prices=prices)
+    fits = volatility.stress_fits(src, volatility.stress_tickers(src), years=10)
+    assert list(fits) == ["SMH"]
+    stress = volatility.stress_table(fits)
+    short = len(prices["SOXX"]) - 1
+    assert stress.attrs["left_out"] == {"SOXX": short}
+    assert stress["ticker"].tolist() == ["SMH"]

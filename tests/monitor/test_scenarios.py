@@ -1,8 +1,11 @@
 """Seed 002's scenario conditions judged on the checklist; the real csv data end to end."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from handmade import closes, source
+from techflows.errors import DataUnavailable
 from techflows.models import regimes
 from techflows.monitor import rules, signals
 from techflows.monitor import scenarios as sc
@@ -90,3 +93,40 @@ def test_weekly_readings_without_constituents_use_the_drift_alone(sample_source)
     assert set(readings["reading"]) <= {"bull", "base", "bear"}
     leading = readings["state"] == "leading"
     assert (readings.loc[leading, "reading"] == "bull").all()
+
+
+def _young_members_source(as_of: str = "2021-12-31"):
+    """Two years of XLK and SPY, and two IT members priced only from 2021-03-01: under a
+    year of member prices, as the snapshot's (from 2010-01-04) on 2010-12-10."""
+    prices = {"XLK": closes("2020-01-01", as_of, 100, 0.004), "SPY": closes("2020-01-01", as_of)}
+    noise = np.random.default_rng(2).normal(0, 0.002, len(prices["XLK"]))
+    prices["XLK"]["Close"] *= np.exp(noise)  # a drift with a spread, so it has a t-statistic
+    members = {"AAA": "Information Technology", "BBB": "Information Technology"}
+    member_prices = {m: closes("2021-03-01", as_of, 50, 0.003) for m in members}
+    return source(as_of=as_of, prices=prices, members=members, member_prices=member_prices)
+
+
+def test_before_a_year_of_member_prices_breadth_is_not_available_and_the_drift_decides():
+    """Section 04 at 2010-12-10 failed: 'no week has both a drift and breadth'. Breadth is one
+    'Not available' line (the members' prices start 2021-03-01 here), and the drift alone
+    gives the week's reading, as on a source without members."""
+    src = _young_members_source()
+    with pytest.raises(DataUnavailable, match=r"52-week highs.*handmade.*2021-03-01"):
+        sc.weekly_breadth(src)
+    readings = sc.weekly_readings(src, "W-FRI", None)
+    now = regimes.current(readings)
+    assert now["week_end"] == pd.Timestamp("2021-12-31") and not now["breadth"]
+    assert now["state"] == regimes.LEADING and now["reading"] == "bull"  # 0.4% vs 0.0% a week
+
+
+def test_too_few_weeks_for_a_drift_are_not_available():
+    """1999-03-05 on the snapshot: 9 weeks of returns, a drift needs 27."""
+    src = source(
+        as_of="1999-03-05", prices={t: closes("1998-12-22", "1999-03-05") for t in ("XLK", "SPY")}
+    )
+    with pytest.raises(DataUnavailable, match=r"26-week drift.*handmade.*9 weeks.*27"):
+        sc.weekly_readings(src, "W-FRI", None)
+    flat = pd.Series(1.0, index=pd.date_range("2020-01-03", periods=30, freq="W-FRI"))
+    empty = regimes.classify(regimes.drift(flat))  # no spread: no week has a t-statistic
+    with pytest.raises(DataUnavailable):
+        regimes.current(empty)

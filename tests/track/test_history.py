@@ -22,10 +22,12 @@ from techflows.track import asof
 from techflows.track import history as track
 
 # Spread from 2008 to 2026: the 2008 crisis (no Fed range yet, no index members: the notional
-# rank falls back to tech ETFs), 2011, a Good Friday (the week is not complete on that day),
-# March 2020, 2022, a week inside the snapshot's flow file and its last day.
+# rank falls back to tech ETFs), 2010 (members priced for under a year: no breadth yet), 2011,
+# a Good Friday (the week is not complete on that day), March 2020, 2022, a week inside the
+# snapshot's flow file and its last day.
 DATES = (
     "2008-10-10",
+    "2010-12-10",
     "2011-08-12",
     "2016-03-25",
     "2020-03-20",
@@ -62,7 +64,7 @@ def single_date(as_of: str, week_end: str = "W-FRI") -> dict[str, tuple[float, s
         shown[track.DRIFT_T] = (now["t"], now["state"])
         shown[track.REGIME] = (track.ORDINAL[now["reading"]], now["reading"])
         shown[track.BREADTH] = (now["share_at_highs"], None)
-    except DataError:  # section 04 has no reading yet (a year of members, no breadth yet)
+    except DataUnavailable:  # section 04 has no reading yet (too few weeks for a drift)
         pass
     weekly, _ = notional.weekly_tech_notional(src, week_end)
     ranked = notional.notional_rank(weekly, 10)
@@ -116,7 +118,9 @@ def test_history_spans_the_snapshot_and_starts_each_signal_with_its_data(snapsho
     assert snapshot_history["week_end"].nunique() >= 1000
 
 
-@pytest.mark.parametrize("cut", ["2011-03-11", "2026-03-13"])
+@pytest.mark.parametrize(
+    "cut", ["1999-03-05", "2010-12-10", "2011-03-11", "2026-01-05", "2026-03-13"]
+)
 def test_no_week_uses_data_after_it(snapshot_history, cut):
     """The history of a source cut at a date is the whole history up to that date."""
     early = track.history(tf.open_source("snapshot", as_of=cut), "W-FRI", 10)
@@ -209,3 +213,30 @@ def test_last_values_take_the_last_known_value_on_or_before_each_date():
         seen["date"].tolist()[1:]
         == pd.to_datetime(["2024-01-02", "2024-01-05", "2024-01-05"]).tolist()
     )
+
+
+def test_before_a_year_of_member_prices_the_drift_alone_reads_the_week():
+    """The snapshot at 2010-12-10: members priced since 2010-01-04, so no share at 52-week
+    highs yet. Section 04 reads the week from the drift alone; so does the history (it
+    failed there: IndexError in seen_weeks)."""
+    prices = _market("2019-01-01", "2021-12-31")
+    noise = np.random.default_rng(4).normal(0, 0.002, len(prices["XLK"]))
+    prices["XLK"]["Close"] *= np.exp(noise)
+    members = {"AAA": "Information Technology", "BBB": "Information Technology"}
+    member_prices = {m: closes("2021-03-01", "2021-12-31", 50, 0.003) for m in members}
+    frames = {"prices": prices, "members": members, "member_prices": member_prices}
+    history = track.history(source(**frames), "W-FRI", analyst=pd.DataFrame(_no_entries()))
+    day = "2021-12-31"
+    now = regimes.current(scenarios.weekly_readings(source(as_of=day, **frames), "W-FRI", None))
+    drift, regime = _rows(history, track.DRIFT_T), _rows(history, track.REGIME)
+    assert drift.loc[day, "value"] == pytest.approx(now["t"])
+    assert (drift.loc[day, "status"], regime.loc[day, "status"]) == (now["state"], now["reading"])
+    assert track.BREADTH not in set(history["signal"])  # no week had a share to show
+
+
+def test_a_weekly_series_with_no_whole_week_yet_shows_none():
+    """The snapshot at 2026-01-05: two days of flows, no whole week; 07 failed (IndexError)."""
+    dates = pd.DatetimeIndex(["2026-01-02", "2026-01-05"])
+    daily = pd.DatetimeIndex(["2026-01-02", "2026-01-05"])
+    seen = asof.seen_weeks(pd.DatetimeIndex([]), daily, dates, "W-FRI")
+    assert len(seen) == 2 and seen.isna().all()

@@ -10,6 +10,7 @@ import pytest
 from scipy import stats
 
 from handmade import source
+from techflows.errors import DataUnavailable
 from techflows.models import forecast
 from techflows.stats import intervals
 from techflows.track import history as track
@@ -152,3 +153,15 @@ def test_every_history_signal_has_a_spec_and_a_reading_direction():
         assert spec.direction in (-1, 0, 1) and spec.label
     assert track.spec("real_yield").direction == -1  # lower real yields read as good for tech
     assert track.spec("flow_z QQQ").direction == 0
+
+
+def test_band_coverage_on_too_few_weeks_is_not_available():
+    """1999-03-05 on the snapshot: 9 weeks, too few to fit section 04's model at all."""
+    days = pd.bdate_range("1998-12-22", "1999-03-05").rename("Date")
+    bars = {
+        t: pd.DataFrame({"Close": 100 + np.arange(len(days)) * g, "Volume": 1e6}, index=days)
+        for t, g in (("XLK", 0.3), ("SPY", 0.1))
+    }
+    src = source(as_of="1999-03-05", prices=bars)
+    with pytest.raises(DataUnavailable, match=r"handmade.*9 weeks"):
+        scoring.band_coverage(src, "W-FRI", 10)

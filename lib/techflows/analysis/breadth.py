@@ -7,7 +7,7 @@ import pandas as pd
 from techflows.analysis import weeks
 from techflows.analysis.markets import high_52w, last_years
 from techflows.data.source import Source
-from techflows.data.sources.base import CONSTITUENTS_PROVIDER
+from techflows.data.sources.base import CONSTITUENTS_PROVIDER, LATER_PROVIDER
 from techflows.errors import DataUnavailable
 
 IT_SECTOR = "Information Technology"
@@ -18,7 +18,15 @@ def sector_close(src: Source, sector: str = IT_SECTOR) -> pd.DataFrame:
     symbols = src.sector_members(sector)
     close = src.constituent_close(symbols) if symbols else pd.DataFrame()
     if close.empty:
-        raise DataUnavailable(f"Prices of {sector} constituents", src.name, CONSTITUENTS_PROVIDER)
+        # Members are today's list: before their prices start (2010 on the snapshot) say so.
+        note = (
+            f"none priced up to the as-of date {src.as_of.date()}"
+            if symbols and src.as_of is not None
+            else ""
+        )
+        raise DataUnavailable(
+            f"Prices of {sector} constituents", src.name, CONSTITUENTS_PROVIDER, note=note
+        )
     return close
 
 
@@ -47,14 +55,45 @@ def daily_internals(close: pd.DataFrame) -> pd.DataFrame:
 
 
 def sector_internals(src: Source, sector: str = IT_SECTOR) -> pd.DataFrame:
-    """daily_internals of one GICS sector's index members (current membership)."""
-    return daily_internals(sector_close(src, sector))
+    """daily_internals of one GICS sector's index members (current membership); attrs: the
+    sector, the source's name, the members' first and last close."""
+    close = sector_close(src, sector)
+    daily = daily_internals(close)
+    daily.attrs.update(
+        {"sector": sector, "source": src.name, "first": close.index[0], "end": close.index[-1]}
+    )
+    return daily
 
 
 def share_at_highs(daily: pd.DataFrame, days: int = 10) -> pd.Series:
-    """Share of members at a 52-week high (percent), averaged over the last `days` sessions."""
+    """Share of members at a 52-week high (percent), averaged over the last `days` sessions.
+
+    DataUnavailable when no day has one: no member has 52 weeks of closes yet (the snapshot's
+    members are priced from 2010-01-04, so not before 2011)."""
     share = daily["share_at_high"].rolling(days, min_periods=days).mean()
+    if share.isna().all():
+        raise no_highs(daily)
     return (100 * share).rename("share_at_high_pct")
+
+
+def no_highs(daily: pd.DataFrame) -> DataUnavailable:
+    """The gap of a share at 52-week highs before a year of member prices (sector_internals'
+    attrs name the source and the dates)."""
+    attrs = daily.attrs
+    first, end = attrs.get("first"), attrs.get("end")
+    note = ""
+    if first is not None and end is not None:
+        note = (
+            f"their prices start {pd.Timestamp(first).date()}: no member has 52 weeks of closes "
+            f"by {pd.Timestamp(end).date()}"
+        )
+    return DataUnavailable(
+        f"52-week highs of {attrs.get('sector', IT_SECTOR)} constituents",
+        attrs.get("source", "given"),
+        f"{LATER_PROVIDER}, or a csv folder with longer member price histories "
+        "(constituents/prices/)",
+        note=note,
+    )
 
 
 def advance_decline_ratio(daily: pd.DataFrame, days: int = 20) -> pd.Series:

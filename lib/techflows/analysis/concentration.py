@@ -6,7 +6,7 @@ import pandas as pd
 
 from techflows.analysis import markets
 from techflows.data.source import Source
-from techflows.data.sources.base import PRICES_PROVIDER
+from techflows.data.sources.base import LATER_PROVIDER, PRICES_PROVIDER
 from techflows.errors import DataError, DataUnavailable
 
 PAIRS = (("RSPT", "XLK"), ("RSP", "SPY"))
@@ -97,13 +97,28 @@ def equal_vs_cap(
 def rolling_spread(
     closes: pd.DataFrame, pairs: tuple[tuple[str, str], ...] = PAIRS, days: int = 63
 ) -> pd.DataFrame:
-    """Rolling `days`-day return of equal weight minus cap weight, one column per pair."""
-    spreads = {}
+    """Rolling `days`-day return of equal weight minus cap weight, one column per pair; a pair
+    with fewer than days + 1 common closes (RSPT in its first three months) is left out, and
+    DataUnavailable when every pair is."""
+    spreads, common = {}, {}
     for equal, cap in pairs:
         if equal in closes and cap in closes:
             both = closes[[equal, cap]].dropna()
-            moves = both.pct_change(days)
-            spreads[pair_label(equal, cap)] = moves[equal] - moves[cap]
+            label = pair_label(equal, cap)
+            common[label] = both.index
+            if len(both) > days:
+                moves = both.pct_change(days)
+                spreads[label] = moves[equal] - moves[cap]
+    if not spreads:
+        counts = "; ".join(f"{label}: {len(index)} common days" for label, index in common.items())
+        last = max((index[-1] for index in common.values() if len(index)), default=None)
+        up_to = f" up to {last.date()}" if last is not None else ""
+        raise DataUnavailable(
+            f"{days}-day returns of equal against cap weight",
+            closes.attrs.get("source", "given"),
+            LATER_PROVIDER,
+            note=f"{counts}{up_to}; a window needs {days + 1}",
+        )
     return pd.DataFrame(spreads).dropna(how="all").rename_axis(columns="pair")
 
 
@@ -114,4 +129,6 @@ def pair_closes(src: Source, pairs: tuple[tuple[str, str], ...] = PAIRS) -> pd.D
     if not complete:
         wanted = ", ".join(pair_label(*pair) for pair in pairs)
         raise DataUnavailable(f"Equal- and cap-weight prices ({wanted})", src.name, PRICES_PROVIDER)
-    return closes[complete]
+    out = closes[complete]
+    out.attrs["source"] = src.name
+    return out

@@ -85,6 +85,8 @@ def fomc_event_study(
     changes = changes.iloc[: len(days)].assign(event_day=days)
     paths = relative_paths(closes["tech"], closes["market"], days, (start, end))
     changes = changes[changes["event_day"].isin(paths.columns)].reset_index(drop=True)
+    if changes.empty:  # no decision up to the as-of date, or none with a day before it
+        raise fed.no_changes(changes)
     kinds = changes.set_index("event_day")["kind"]
     events = changes.assign(
         day0=paths.loc[0, changes["event_day"]].to_numpy(),
@@ -100,13 +102,17 @@ def fomc_event_study(
 
 
 def summary(events: pd.DataFrame, column: str = "last_day") -> pd.DataFrame:
-    """Per kind: number of decisions, mean relative return, t-based p-value (mean = 0)."""
+    """Per kind: decisions, those with a complete window (n), mean relative return, t-based
+    p-value (mean = 0) and share positive; NaN where no window is complete yet (a decision
+    days before the as-of date)."""
     rows = []
     for kind, group in events.groupby("kind"):
         values = group[column].dropna().to_numpy()
-        row = {"kind": kind, "n": len(values), "mean": values.mean(), "t": np.nan, "p": np.nan}
+        row = {"kind": kind, "decisions": len(group), "n": len(values)}
+        row |= dict.fromkeys(("mean", "t", "p", "share_positive"), np.nan)
+        if len(values):
+            row["mean"], row["share_positive"] = values.mean(), float((values > 0).mean())
         if len(values) >= 2:
             row["t"], row["p"], _ = DescrStatsW(values).ttest_mean(0.0)
-        row["share_positive"] = float((values > 0).mean())
         rows.append(row)
     return pd.DataFrame(rows)

@@ -8,7 +8,7 @@ import pandas as pd
 from techflows.analysis import fundamentals
 from techflows.analysis.markets import last_years
 from techflows.data.source import Source
-from techflows.data.sources.base import SERIES_PROVIDER
+from techflows.data.sources.base import LATER_PROVIDER, SERIES_PROVIDER
 from techflows.errors import DataUnavailable
 
 TARGET_IDS = ("DFEDTARL", "DFEDTARU")
@@ -34,10 +34,11 @@ def policy_path(src: Source) -> pd.DataFrame:
 
     attrs: kind ('target range' or 'proxy'), label (what the numbers are).
     """
+    note = ""  # the range may start after the as-of date: the source says so
     try:
         found = src.series(list(TARGET_IDS))
-    except DataUnavailable:
-        found = pd.DataFrame()
+    except DataUnavailable as gap:
+        found, note = pd.DataFrame(), gap.note
     if set(TARGET_IDS) <= set(found.columns):
         path = found.rename(columns={"DFEDTARL": "lower", "DFEDTARU": "upper"})
         path = path[["lower", "upper"]].dropna()
@@ -57,6 +58,7 @@ def policy_path(src: Source) -> pd.DataFrame:
             "The Fed funds target range (DFEDTARU/DFEDTARL) or a proxy (FF_RF)",
             src.name,
             SERIES_PROVIDER,
+            note=note,
         ) from None
     annual = 12 * rf
     path = pd.DataFrame({"lower": annual, "upper": annual})
@@ -90,8 +92,35 @@ def rate_changes(path: pd.DataFrame) -> pd.DataFrame:
         }
     )
     changes["kind"] = changes["change_bp"].map(lambda bp: "cut" if bp < 0 else "hike")
-    changes.attrs["last_date"] = str(path.index[-1].date())
+    changes.attrs.update(
+        {
+            "source": path.attrs.get("source", "given"),
+            "first_date": str(path.index[0].date()) if len(path) else "",
+            "last_date": str(path.index[-1].date()) if len(path) else "",
+            "range": f"{path['lower'].iloc[-1]:.2f}-{path['upper'].iloc[-1]:.2f}%"
+            if len(path)
+            else "",
+        }
+    )
     return changes
+
+
+def no_changes(changes: pd.DataFrame) -> DataUnavailable:
+    """The gap when the range did not move between its first date and the as-of date
+    (rate_changes' attrs): the range series start 2008-12-16, and it held until 2015-12-16."""
+    first, last = changes.attrs.get("first_date"), changes.attrs.get("last_date")
+    note = ""
+    if first and last:
+        held = changes.attrs.get("range", "")
+        note = f"none from {first}, where DFEDTARU/DFEDTARL start, to {last}" + (
+            f": the range held at {held}" if held else ""
+        )
+    return DataUnavailable(
+        "FOMC target-range changes",
+        changes.attrs.get("source", "given"),
+        LATER_PROVIDER,
+        note=note,
+    )
 
 
 def cycle_summary(changes: pd.DataFrame, pause_days: int = 180) -> pd.DataFrame:
@@ -124,7 +153,7 @@ def cycle_summary(changes: pd.DataFrame, pause_days: int = 180) -> pd.DataFrame:
 def _current_run(changes: pd.DataFrame) -> pd.DataFrame:
     """The last run of same-direction moves."""
     if changes.empty:
-        raise DataUnavailable("FOMC target-range changes", "given", SERIES_PROVIDER)
+        raise no_changes(changes)
     kind = changes["kind"]
     run_id = kind.ne(kind.shift()).cumsum()
     return changes[run_id == run_id.iloc[-1]]

@@ -7,6 +7,7 @@ import pandas as pd
 from scipy.stats import mannwhitneyu
 
 from techflows.analysis.notional import longest_window
+from techflows.data.sources.base import LATER_PROVIDER
 from techflows.errors import DataError, DataUnavailable
 from techflows.stats import blocks, intervals
 
@@ -48,7 +49,9 @@ def notional_events(ranked: pd.DataFrame, year_weeks: int = 52, source: str = ""
     if not eligible.any():
         raise _window_too_long(ranked, source)
     frame = pd.DataFrame({RECORD: ranked["is_record"].astype(bool), TOP_DECILE: top})
-    return frame.loc[eligible]
+    events = frame.loc[eligible]
+    events.attrs["source"] = source
+    return events
 
 
 def _window_too_long(ranked: pd.DataFrame, source: str) -> DataUnavailable:
@@ -89,6 +92,8 @@ def event_returns(forward: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     'all weeks' is every week in the events' index (the weeks that could have been events).
     """
     weeks = forward.reindex(events.index)
+    if len(weeks) and weeks.isna().all(axis=None):
+        raise _no_window(events, forward)
     parts = [weeks.assign(group=ALL_WEEKS)]
     for column in events.columns:
         flagged = events.index[events[column].fillna(False).astype(bool)]
@@ -100,9 +105,37 @@ def event_returns(forward: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     return long.reset_index(drop=True)
 
 
+def _no_window(events: pd.DataFrame, forward: pd.DataFrame) -> DataUnavailable:
+    """Every week that could be an event is too recent for a complete forward window (the first
+    week with a full notional window is the as-of week itself, as on 2008-12-26)."""
+    shortest = min(forward.columns)
+    return DataUnavailable(
+        f"Tech's returns over the market after {' and '.join(events.columns)}",
+        events.attrs.get("source") or "this",
+        LATER_PROVIDER,
+        note=f"the weeks that could be events start {events.index[0].date()}, and none has "
+        f"{shortest} weeks after it by {forward.index[-1].date()}",
+    )
+
+
 def _independent(weeks: pd.Series, horizon: int) -> int:
     """Events whose windows do not overlap an earlier one's (blocks.independent)."""
     return len(blocks.independent(weeks, horizon))
+
+
+DISTRIBUTION_COLUMNS = [
+    "group",
+    "horizon",
+    "n",
+    "independent",
+    "mean",
+    "q10",
+    "q25",
+    "median",
+    "q75",
+    "q90",
+    "share_positive",
+]
 
 
 def distribution(long: pd.DataFrame) -> pd.DataFrame:
@@ -127,7 +160,7 @@ def distribution(long: pd.DataFrame) -> pd.DataFrame:
                 "share_positive": (values > 0).mean(),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=DISTRIBUTION_COLUMNS)
 
 
 def consolidation_test(

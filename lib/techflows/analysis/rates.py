@@ -13,10 +13,13 @@ from statsmodels.regression.rolling import RollingOLS
 from techflows.analysis import weeks
 from techflows.analysis.markets import last_years
 from techflows.data.source import Source
-from techflows.data.sources.base import PRICES_PROVIDER, SERIES_PROVIDER
+from techflows.data.sources.base import LATER_PROVIDER, PRICES_PROVIDER, SERIES_PROVIDER
 from techflows.errors import DataError, DataUnavailable
 
 REGRESSOR_LABELS = {"d_nominal": "10y nominal yield", "d_real": "10y real yield (TIPS)"}
+# The rate regressions need a year of periods: 13-week sums on non-overlapping blocks fit at
+# every phase offset on at least three blocks (3 x 13 + 12 = 51 weeks), a 52-week rolling beta.
+MIN_PERIODS = {"weekly": 52, "monthly": 12}
 MONTHLY_RULE = "ME"
 Frame = TypeVar("Frame", pd.DataFrame, pd.Series)
 AAA_LABEL = "Moody's AAA corporate yield (stand-in for the 10y)"
@@ -144,21 +147,51 @@ def weekly_rate_panel(
     yields, rule, sources = _yields(src)
     rule = rule or week_end
     changes = period_last(yields, rule, src.end).diff().add_prefix("d_")
-    panel = pd.concat([relative_returns(src, rule), changes], axis=1, join="inner").dropna()
-    panel = last_years(panel, years)
-    if panel.empty:
-        raise DataError(f"rate panel for {src.name}: prices and yields do not overlap")
+    both = pd.concat([relative_returns(src, rule), changes], axis=1, join="inner")
+    panel = last_years(both.dropna(), years)
+    frequency = "monthly" if rule == MONTHLY_RULE else "weekly"
+    needed = MIN_PERIODS[frequency]
+    if len(panel) < needed and "d_real" in both:
+        # A real yield younger than a year (DFII10 starts 2003-01-02) would cut the nominal
+        # one's years to its months: the nominal yield alone, and the page says why.
+        nominal = last_years(both.drop(columns="d_real").dropna(), years)
+        if len(nominal) >= needed:
+            noun = frequency.removesuffix("ly")
+            sources["real"] = (
+                f"{sources['real']} not used: {len(panel)} {noun}s up to {src.end.date()}, "
+                f"under the {needed} the regressions need"
+            )
+            panel = nominal
+    if len(panel) < needed:
+        raise _short_panel(src, panel, frequency)
     panel.attrs.update(
         {
-            "frequency": "monthly" if rule == MONTHLY_RULE else "weekly",
+            "frequency": frequency,
             "rule": rule,
             "nominal_source": sources["nominal"],
             "real_source": sources.get("real", "not available"),
             "tech": src.tech_ticker,
             "market": src.market_ticker,
+            "source": src.name,
         }
     )
     return panel
+
+
+def _short_panel(src: Source, panel: pd.DataFrame, frequency: str) -> DataUnavailable:
+    """Under a year of periods with both tech's return over the market and yield changes."""
+    noun = frequency.removesuffix("ly")
+    span = f", from {panel.index[0].date()}" if len(panel) else ""
+    return DataUnavailable(
+        f"{noun.capitalize()}s of tech's return over the market beside yield changes",
+        src.name,
+        f"{LATER_PROVIDER}, or a csv folder with longer histories (prices/<TICKER>.csv, "
+        "fred/<SERIES>.csv)",
+        note=f"{len(panel)} complete {noun}{'' if len(panel) == 1 else 's'} of "
+        f"{src.tech_ticker} over {src.market_ticker} with "
+        f"yields up to {src.end.date()}{span}; the rate regressions need a year, "
+        f"{MIN_PERIODS[frequency]}",
+    )
 
 
 def fit_rate_sensitivity(
@@ -237,8 +270,16 @@ def rolling_beta(panel: pd.DataFrame, regressor: str, window: int = 52) -> pd.Da
     if regressor not in panel:
         raise DataError(f"rate panel: column {regressor!r} missing; has {list(panel.columns)}")
     data = panel[["tech_excess", regressor]].dropna()
-    if len(data) < window:
-        raise DataError(f"rate panel: {len(data)} rows, fewer than the {window}-period window")
+    if len(data) < window:  # a long window on an early as-of date, or a short lookback
+        noun = panel.attrs.get("frequency", "weekly").removesuffix("ly")
+        raise DataUnavailable(
+            f"{window}-{noun} rolling betas",
+            panel.attrs.get("source", "given"),
+            f"{LATER_PROVIDER}, a longer lookback_years or a shorter rolling_weeks",
+            note=f"{len(data)} {noun}s in the rate panel up to {data.index[-1].date()}"
+            if len(data)
+            else "",
+        )
     exog = sm.add_constant(data[[regressor]], has_constant="add")
     fit = RollingOLS(data["tech_excess"], exog, window=window).fit()
     beta, se = fit.params[regressor], fit.bse[regressor]

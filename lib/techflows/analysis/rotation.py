@@ -9,7 +9,7 @@ import pandas as pd
 
 from techflows.analysis import flows, weeks
 from techflows.data.source import Source
-from techflows.data.sources.base import PRICES_PROVIDER
+from techflows.data.sources.base import FLOWS_PROVIDER, LATER_PROVIDER, PRICES_PROVIDER
 from techflows.errors import DataError, DataUnavailable
 
 SEGMENT_GROUPS = ("tech_etf", "mega_cap")
@@ -28,6 +28,7 @@ def weekly_flows(src: Source, week_end: str = weeks.DEFAULT, min_days: int = 3) 
     weekly = weekly.mask(short)
     weekly.attrs.update(
         {
+            "source": src.name,
             "first_day": daily["date"].min(),
             "last_day": daily["date"].max(),
             "min_days": min_days,
@@ -72,8 +73,20 @@ def flow_zscores(weekly: pd.DataFrame) -> pd.DataFrame:
                 }
             )
         )
-    if not frames:
-        raise DataError("weekly flows: no fund has three or more weeks of flows")
+    if not frames:  # flows that start a week or two before the as-of date
+        most = int(weekly.notna().sum().max()) if weekly.shape[1] else 0
+        first, last = weekly.attrs.get("first_day"), weekly.attrs.get("last_day")
+        span = (
+            f" ({pd.Timestamp(first).date()} to {pd.Timestamp(last).date()})"
+            if first is not None and last is not None
+            else ""
+        )
+        raise DataUnavailable(
+            "Weekly flow z-scores of the funds",
+            weekly.attrs.get("source", "given"),
+            f"{LATER_PROVIDER}, or {FLOWS_PROVIDER} over a longer span",
+            note=f"at most {most} whole weeks per fund{span}; a z-score needs three",
+        )
     return pd.concat(frames, ignore_index=True)
 
 

@@ -12,13 +12,14 @@ from statsmodels.tsa.statespace.sarimax import SARIMAX, SARIMAXResultsWrapper
 from techflows.analysis import flows, rates
 from techflows.data import freshness
 from techflows.data.source import Source
-from techflows.data.sources.base import FLOWS_PROVIDER
+from techflows.data.sources.base import FLOWS_PROVIDER, LONGER_PRICES_PROVIDER
 from techflows.errors import DataError, DataUnavailable
 
 ORDER = (1, 0, 0)
 MODEL = "SARIMAX"
 NAIVE = ("last value", "zero", "historical mean")
 MIN_TRAIN = 52
+MIN_ORIGINS = 10  # the fewest backtest weeks a verdict rests on (the origins parameter's floor)
 SKILL_P = 0.05
 
 FrameT = TypeVar("FrameT", pd.Series, pd.DataFrame)
@@ -36,6 +37,7 @@ def model_inputs(
     dropped when they end before it; the note says which. Without weekly yields, no exog.
     """
     y = _weekly(rates.relative_returns(src, week_end, years) * 100, week_end)
+    y.attrs["source"] = src.name
     try:
         panel = rates.weekly_rate_panel(src, week_end)
     except DataUnavailable:
@@ -246,7 +248,10 @@ def evaluate(
     steps: int = 4,
     alpha: float = 0.10,
 ) -> dict[str, object]:
-    """Fit, forecast and backtest one series; returns each piece and the verdict sentence."""
+    """Fit, forecast and backtest one series; returns each piece and the verdict sentence.
+
+    DataUnavailable when y is too short to fit and backtest (require_history)."""
+    require_history(y)
     if exog is not None:
         exog = exog.reindex(y.index).fillna(0.0)  # a week without a yield change counts as none
     # A short lookback backtests on fewer origins rather than not at all.
@@ -263,6 +268,22 @@ def evaluate(
         "label": label,
         "verdict": sentence,
     }
+
+
+def require_history(y: pd.Series) -> None:
+    """DataUnavailable unless y has MIN_TRAIN weeks to fit and MIN_ORIGINS more to backtest on
+    (an as-of date soon after the proxies start); y.attrs name its source (model_inputs)."""
+    needed = MIN_TRAIN + MIN_ORIGINS
+    if len(y) >= needed:
+        return
+    span = f" up to {y.index[-1].date()}" if len(y) else ""
+    raise DataUnavailable(
+        "SARIMAX forecasts of tech's weekly return over the market and their backtest",
+        y.attrs.get("source", "given"),
+        LONGER_PRICES_PROVIDER,
+        note=f"{len(y)} weeks{span}; fitting needs {MIN_TRAIN} and a backtest {MIN_ORIGINS} "
+        f"more, {needed}",
+    )
 
 
 def weekly_tech_flows(src: Source, week_end: str = "W-FRI") -> pd.Series:

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from techflows.errors import DataError
+from techflows.data.sources.base import LATER_PROVIDER
+from techflows.errors import DataError, DataUnavailable
 
 DRIFT_WEEKS = 26  # half a year: seed 002's "multi-quarter" and "sustained" moves
 # A drift counts when its mean differs from zero at this level (two-sided): the t of a mean of
@@ -124,8 +125,13 @@ def check_periods(
 
 def current(readings: pd.DataFrame) -> dict[str, object]:
     """The last week's reading with its drift (total, mean, t, state) and breadth."""
-    if readings.empty:
-        raise DataError("scenario readings: no week has both a drift and breadth")
+    if readings.empty:  # no drift window complete, or none in a week with breadth
+        raise DataUnavailable(
+            "Weeks with tech's drift against the market"
+            + (" and breadth" if readings.attrs.get("breadth") else ""),
+            readings.attrs.get("source", "given"),
+            LATER_PROVIDER,
+        )
     last = readings.iloc[-1]
     return {
         "week_end": readings.index[-1],

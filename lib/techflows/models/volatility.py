@@ -4,6 +4,7 @@ by BIC), VaR/ES, worst days and worst drawdowns."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -13,9 +14,12 @@ from scipy import stats
 
 from techflows.analysis import drawdowns
 from techflows.data.source import Source
-from techflows.errors import DataError
+from techflows.data.sources.base import LONGER_PRICES_PROVIDER
+from techflows.errors import DataError, DataUnavailable
 
+FrameOrSeries = TypeVar("FrameOrSeries", pd.Series, pd.DataFrame)
 TRADING_DAYS = 252
+MIN_RETURNS = 250  # daily returns a GARCH(1,1) fit needs
 STRESS_CANDIDATES = ("SMH", "SOXX")
 INNOVATIONS = {"normal": "normal", "t": "Student-t"}  # arch's dist name -> the reports' word
 
@@ -33,8 +37,10 @@ def daily_returns(close: pd.Series) -> pd.Series:
 def fit_garch(returns: pd.Series, dist: str = "normal") -> ARCHModelResult:
     """GARCH(1,1) with a constant mean on daily returns scaled to percent (arch's advice)."""
     returns = returns.dropna()
-    if len(returns) < 250:
-        raise DataError(f"{returns.name}: {len(returns)} daily returns; GARCH needs at least 250")
+    if len(returns) < MIN_RETURNS:
+        raise DataError(
+            f"{returns.name}: {len(returns)} daily returns; GARCH needs at least {MIN_RETURNS}"
+        )
     model = arch_model(100 * returns, mean="Constant", vol="GARCH", p=1, q=1, dist=dist)
     return model.fit(disp="off")
 
@@ -202,20 +208,44 @@ class StressFit:
         return self.fits[self.innovations]
 
 
-def stress_fits(src: Source, tickers: list[str], years: int | None = None) -> dict[str, StressFit]:
-    """Per ticker: daily returns over the last `years` years, normal and Student-t GARCH(1,1)."""
+class StressFits(dict[str, StressFit]):
+    """stress_fits' result: ticker -> StressFit; left_out: the tickers with too few daily
+    returns to fit, with how many they have."""
+
+    def __init__(self, fits: dict[str, StressFit], left_out: dict[str, int]) -> None:
+        super().__init__(fits)
+        self.left_out = left_out
+
+
+def stress_fits(src: Source, tickers: list[str], years: int | None = None) -> StressFits:
+    """Per ticker: daily returns over the last `years` years, normal and Student-t GARCH(1,1).
+
+    A ticker with under MIN_RETURNS daily returns by the as-of date is left out (named in
+    left_out); DataUnavailable when every one is."""
     closes = src.close(tickers)
-    out = {}
+    out, short = {}, {}
     for ticker in closes.columns:
         returns = daily_returns(window(closes[ticker], years))
+        if len(returns) < MIN_RETURNS:
+            short[ticker] = len(returns)
+            continue
         fits = {dist: fit_garch(returns, dist) for dist in INNOVATIONS}
         out[ticker] = StressFit(returns, fits, chosen_fit(fits)[0])
-    return out
+    if not out:
+        counts = "; ".join(f"{t}: {n} daily returns" for t, n in short.items())
+        raise DataUnavailable(
+            f"Daily returns of {', '.join(short)} for a GARCH(1,1) fit",
+            src.name,
+            LONGER_PRICES_PROVIDER,
+            note=f"{counts} up to {src.end.date()}; a fit needs {MIN_RETURNS}",
+        )
+    return StressFits(out, short)
 
 
 def stress_table(fits: dict[str, StressFit]) -> pd.DataFrame:
     """Per ticker: the chosen GARCH's innovations (nu), vol now / next day / long run,
-    persistence, and 99% historical and GARCH VaR/ES."""
+    persistence, and 99% historical and GARCH VaR/ES. attrs left_out: the tickers stress_fits
+    left out for too few daily returns, with their counts."""
     rows = []
     for ticker, fit in fits.items():
         var, es = historical_var_es(fit.returns, 0.99)
@@ -233,12 +263,15 @@ def stress_table(fits: dict[str, StressFit]) -> pd.DataFrame:
                 "ES99_garch": garch["ES"],
             }
         )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    table.attrs["left_out"] = dict(getattr(fits, "left_out", {}))
+    return table
 
 
-def window(close: pd.Series, years: int | None) -> pd.Series:
-    """The last `years` years of a series (all of it when years is None or 0)."""
-    close = close.dropna()
-    if not years:
+def window(close: FrameOrSeries, years: int | None) -> FrameOrSeries:
+    """The last `years` years of a series, or of a frame's rows with any value (all of it when
+    years is None or 0)."""
+    close = close.dropna(how="all") if isinstance(close, pd.DataFrame) else close.dropna()
+    if not years or close.empty:
         return close
     return close.loc[close.index[-1] - pd.DateOffset(years=years) :]

@@ -11,6 +11,8 @@ import pandas as pd
 
 from techflows.analysis import breadth, rates
 from techflows.data.source import Source
+from techflows.data.sources.base import LONGER_PRICES_PROVIDER
+from techflows.errors import DataUnavailable
 from techflows.models import regimes
 from techflows.monitor.checklist import checklist
 from techflows.monitor.rules import AMBER, GREEN, NO_DATA, RED, SCORED
@@ -248,9 +250,14 @@ def readings_of(statuses: pd.DataFrame) -> pd.DataFrame:
 
 
 def weekly_breadth(src: Source, week_end: str = "W-FRI") -> pd.Series:
-    """The checklist's share of tech stocks at 52-week highs (%) on each week's last day."""
-    share = breadth.share_at_highs(breadth.sector_internals(src)).dropna()
-    return rates.period_last(share, week_end, src.end)
+    """The checklist's share of tech stocks at 52-week highs (%) on each week's last day;
+    DataUnavailable before a complete week has one (breadth.share_at_highs)."""
+    daily = breadth.sector_internals(src)
+    share = breadth.share_at_highs(daily).dropna()
+    weekly = rates.period_last(share, week_end, src.end)
+    if weekly.empty:  # the first share falls in the week still running
+        raise breadth.no_highs(daily)
+    return weekly
 
 
 def weekly_readings(
@@ -266,8 +273,18 @@ def weekly_readings(
     threshold; without it (None) the drift alone decides.
     """
     excess = 100 * rates.relative_returns(src, week_end)
+    if excess.size < weeks + 1:  # too few weeks up to the as-of date for one window
+        raise DataUnavailable(
+            f"Weekly returns for tech's {weeks}-week drift against the market",
+            src.name,
+            LONGER_PRICES_PROVIDER,
+            note=f"{excess.size} weeks of {src.tech_ticker} over {src.market_ticker} up to "
+            f"{src.end.date()}; the drift needs {weeks + 1}",
+        )
     drifts = regimes.drift(excess.asfreq(week_end), weeks)
     highs_rule = next(s.rule for s in SIGNALS if s.key == "highs_share")
     readings = regimes.classify(drifts, share_at_highs, narrow_pct=highs_rule.red)
-    readings.attrs.update({"tech": src.tech_ticker, "market": src.market_ticker})
+    readings.attrs.update(
+        {"tech": src.tech_ticker, "market": src.market_ticker, "source": src.name}
+    )
     return readings

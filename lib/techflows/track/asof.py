@@ -91,6 +91,8 @@ def seen_weeks(
     """
     weekly, daily = pd.DatetimeIndex(weekly).sort_values(), pd.DatetimeIndex(daily).sort_values()
     dates = pd.DatetimeIndex(dates)
+    if weekly.empty:  # days of data but no whole week yet (flows that start on the as-of week)
+        return pd.DatetimeIndex([pd.NaT] * len(dates))
     at = _positions(weekly, dates)
     last = last_dates(daily, dates)
     for i in np.flatnonzero((at >= 0) & (weekly[at.clip(min=0)] > last)):

@@ -188,7 +188,9 @@ def history(
     frames |= _regime(src, week_end, dates)
     frames |= _notional(src, week_end, years, dates)
     frames |= _flow_z(week_end, dates, tables)
-    return _tidy(frames, dates)
+    out = _tidy(frames, dates)
+    out.attrs.update({"source": src.name, "end": src.end})  # what a gap in it names
+    return out
 
 
 def _tidy(frames: dict[str, pd.DataFrame], dates: pd.DatetimeIndex) -> pd.DataFrame:
@@ -438,20 +440,17 @@ def _regime(src: Source, week_end: str, dates: pd.DatetimeIndex) -> dict[str, pd
     seen_drift = asof.seen_weeks(closes.index, rates.proxy_closes(src).index, dates, week_end)
     drift_only = _readings(src, week_end, None)
     with_breadth = None
-    members_from = pd.NaT
     try:
-        members_from = breadth.sector_close(src).index[0]
         daily = breadth.share_at_highs(breadth.sector_internals(src)).dropna()
         share = scenarios.weekly_breadth(src, week_end)
         with_breadth = _readings(src, week_end, share)
         seen_share = asof.seen_weeks(share.index, daily.index, dates, week_end)
     except DataUnavailable:
         seen_share = pd.DatetimeIndex([pd.NaT] * len(dates))
-    use_breadth = (
-        np.asarray(dates >= members_from)
-        if pd.notna(members_from)
-        else np.zeros(len(dates), dtype=bool)
-    )
+    # A report reads breadth once the data up to its date hold a week with a share (members
+    # with 52 weeks of closes); before, scenarios.weekly_breadth is not available there and
+    # the drift alone decides, as without members.
+    use_breadth = np.asarray(seen_share.notna())
     both = np.minimum(seen_drift.to_numpy(), seen_share.to_numpy())  # NaT when either is
     values = {key: np.full(len(dates), np.nan) for key in (DRIFT_T, BREADTH, REGIME)}
     states = {key: np.full(len(dates), NO_DATA, dtype=object) for key in values}
@@ -482,7 +481,7 @@ def _regime(src: Source, week_end: str, dates: pd.DatetimeIndex) -> dict[str, pd
 def _readings(src: Source, week_end: str, share: pd.Series | None) -> pd.DataFrame | None:
     try:
         return scenarios.weekly_readings(src, week_end, share)
-    except DataError:
+    except (DataError, DataUnavailable):  # too few weeks for a drift up to the source's end
         return None
 
 

@@ -288,6 +288,7 @@ def band_coverage(
     same rolling-origin backtest (forecast.evaluate's inputs, origins and refits): the share
     of weeks inside, its exact interval and a binomial test against the nominal level."""
     y, exog, _ = forecast.model_inputs(src, week_end, years)
+    forecast.require_history(y)  # as section 04: too few weeks is one line, there and here
     if exog is not None:
         exog = exog.reindex(y.index).fillna(0.0)
     origins = min(origins, len(y) - forecast.MIN_TRAIN)

@@ -237,12 +237,21 @@ def rolling_beta_chart(
 
 
 def fomc_summary_sentences(summary: pd.DataFrame, end: int) -> list[str]:
-    """One sentence per kind of decision: mean relative return to day +end, t, p, share positive."""
-    return [
-        f"{row.n} {row.kind}s: tech vs market from day -1 to day +{end}, mean {pct(row.mean)} "
-        f"(t = {row.t:+.2f}, p = {row.p:.2f}); positive in {row.share_positive:.0%} of them."
-        for row in summary.itertuples()
-    ]
+    """One sentence per kind of decision: mean relative return to day +end, t, p, share positive;
+    decisions whose window is not complete yet are counted, not averaged."""
+    sentences = []
+    for row in summary.itertuples():
+        if not row.n:
+            sentences.append(
+                f"{answers.plural(int(row.decisions), row.kind)}: no complete window to day "
+                f"+{end} yet."
+            )
+            continue
+        sentences.append(
+            f"{row.n} {row.kind}s: tech vs market from day -1 to day +{end}, mean {pct(row.mean)} "
+            f"(t = {row.t:+.2f}, p = {row.p:.2f}); positive in {row.share_positive:.0%} of them."
+        )
+    return sentences
 
 
 def styled_fomc_decisions(decisions: pd.DataFrame, last: int = 6) -> Styler:
@@ -488,7 +497,7 @@ def answer(
     now: dict[str, object] | None,
     compare: pd.DataFrame | None,
     market: pd.DataFrame | None,
-    head: dict[str, object],
+    head: dict[str, object] | None,
     strength: pd.DataFrame | None,
     start: pd.Timestamp | None,
     claims: pd.DataFrame,
@@ -534,27 +543,29 @@ def answer(
             )
         )
     sentences.append(answers.Sentence("fed", fed_text + ".", answers.anchor(FED)))
-    rates_matter = head["p"] < SIGNIFICANT or (
-        longer is not None and longer["beta_p"] < SIGNIFICANT
+    rates_matter = head is not None and (
+        head["p"] < SIGNIFICANT or (longer is not None and longer["beta_p"] < SIGNIFICANT)
     )
-    period = _period(str(head["frequency"]))
-    rates_text = (
-        f"{period.capitalize()} to {period}, tech's return over the market "
-        f"{'moves' if head['p'] < SIGNIFICANT else 'barely moves'} with the {head['label']}: "
-        f"beta {head['beta']:+.2f}% per +1pp, p = {head['p']:.2f}, "
-        f"{intervals.significance(head['p'])}, R² = {head['r2']:.3f}"
-    )
-    if longer is not None:
-        rates_text += f"; {longer_text(longer)}"
-    sentences.append(answers.Sentence("rates", rates_text + ".", answers.anchor(SENSITIVITY)))
-    label = f"tech's beta to the {head['label']}, per +1pp"
-    numbers.append(
-        answers.Number(
-            f"{head['beta']:+.2f}% (p {head['p']:.2f})",
-            label if intervals.headline(head["p"]) else f"{label}, not significant",
-            answers.anchor(SENSITIVITY),
+    if head is None:  # too few weeks, or no yields, up to the as-of date (its page says why)
+        sentences.append(
+            answers.Sentence(
+                "rates",
+                "Tech's sensitivity to yields is not available from this source at this date.",
+                answers.anchor(SENSITIVITY),
+            )
         )
-    )
+    else:
+        sentences.append(
+            answers.Sentence("rates", rates_text(head, longer), answers.anchor(SENSITIVITY))
+        )
+        label = f"tech's beta to the {head['label']}, per +1pp"
+        numbers.append(
+            answers.Number(
+                f"{head['beta']:+.2f}% (p {head['p']:.2f})",
+                label if intervals.headline(head["p"]) else f"{label}, not significant",
+                answers.anchor(SENSITIVITY),
+            )
+        )
     rotation = False
     if strength is not None and start is not None:
         moves = strength.iloc[-1] - 1
@@ -575,4 +586,21 @@ def answer(
             )
         )
     verdict = drivers_verdict(rates_matter, rotation)
+    if head is None:  # rates unmeasured: no "no single driver" on half the evidence
+        verdict = "Rotation; rates unknown" if rotation else "Unknown"
     return answers.answer(QUESTION, verdict, sentences, numbers[:5], claims)
+
+
+def rates_text(head: dict[str, object], longer: dict[str, object] | None) -> str:
+    """The answer's sentence on tech's beta to yields (rates.headline_beta) and, when fitted,
+    over the longest horizon (rate_shocks.block_beta)."""
+    period = _period(str(head["frequency"]))
+    text = (
+        f"{period.capitalize()} to {period}, tech's return over the market "
+        f"{'moves' if head['p'] < SIGNIFICANT else 'barely moves'} with the {head['label']}: "
+        f"beta {head['beta']:+.2f}% per +1pp, p = {head['p']:.2f}, "
+        f"{intervals.significance(head['p'])}, R² = {head['r2']:.3f}"
+    )
+    if longer is not None:
+        text += f"; {longer_text(longer)}"
+    return text + "."

@@ -222,25 +222,29 @@ def answer(
     reading (scenarios.reading) and two of its signals (breadth, flows)."""
     signals, measured = int(score["signals"]), int(score["measured"])
     green, amber, red = (int(score[s]) for s in ("green", "amber", "red"))
-    sentences = [
-        answers.Sentence(
-            "checklist",
+    if measured:
+        counted = (
             f"Of {signals} checklist signals, {measured} can be measured: {green} green, {amber} "
             f"amber, {red} red (net score {score['net_score']:+.2f}, from -1 all red to +1 all "
-            "green).",
-            answers.anchor(CONCORDANCE),
+            "green)."
         )
-    ]
-    numbers = [
-        answers.Number(
-            f"{score['net_score']:+.2f}", "net score, -1 to +1", answers.anchor(CONCORDANCE)
-        ),
+    else:  # no net score: nothing to count (an as-of date before the signals' data)
+        counted = f"None of the {signals} checklist signals can be measured from this source."
+    sentences = [answers.Sentence("checklist", counted, answers.anchor(CONCORDANCE))]
+    numbers = []
+    if measured:
+        numbers.append(
+            answers.Number(
+                f"{score['net_score']:+.2f}", "net score, -1 to +1", answers.anchor(CONCORDANCE)
+            )
+        )
+    numbers.append(
         answers.Number(
             f"{green} / {amber} / {red}",
             "signals green / amber / red",
             answers.anchor(CHECKLIST),
-        ),
-    ]
+        )
+    )
     reading = scenarios.reading(summary)
     sentences.append(
         answers.Sentence("scenario", scenario_answer_text(reading), answers.anchor(SCENARIOS))

@@ -283,8 +283,8 @@ AFTER_RECORDS = "3. After record weeks: consolidation?"
 
 
 def answer(
-    model: Mapping[str, Any],
-    now: Mapping[str, Any],
+    model: Mapping[str, Any] | None,
+    now: Mapping[str, Any] | None,
     median_after: float | None,
     median_all: float | None,
     consolidation: Mapping[str, Any] | None,
@@ -295,80 +295,112 @@ def answer(
     the run's scenario reading (scenarios.reading, the same as 05's), tech's drift
     (regimes.current) and what followed record notional weeks
     (forward_returns.consolidation_test: a headline number only when significant; None when the
-    source has no record weeks to study, and the answer leaves them out)."""
-    metrics = model["metrics"]
-    row = metrics.loc[MODEL]
-    best = best_naive(metrics)
-    skill = model["label"] == "skill"
-    verdict = f"{'Some' if skill else 'No'} forecasting skill"
+    source has no record weeks to study, and the answer leaves them out). model and now are
+    None when the weeks up to the as-of date are too few to fit or to measure a drift: the
+    answer says so ("Too short to tell") and shows no number for them."""
+    sentences, numbers = [], []
+    if model is None:
+        verdict = "Too short to tell"
+        sentences.append(
+            answers.Sentence(
+                "forecast",
+                f"A {MODEL} forecast and its backtest are not available from this source at "
+                "this date: too few weeks to fit and test one.",
+                answers.anchor(BACKTEST),
+            )
+        )
+    else:
+        metrics = model["metrics"]
+        row = metrics.loc[MODEL]
+        best = best_naive(metrics)
+        skill = model["label"] == "skill"
+        verdict = f"{'Some' if skill else 'No'} forecasting skill"
+        beat = "beats" if skill else "does no better than"
+        sentences.append(
+            answers.Sentence(
+                "forecast",
+                f"A {MODEL} forecast of tech's weekly return over the market {beat} naive "
+                f"forecasts over {int(row['n'])} weeks (MASE {row['mase']:.2f} against "
+                f"{metrics.loc[best, 'mase']:.2f} for the best naive forecast ({best}), "
+                f"{row['mae_vs_best_naive']:.2f}x its error, hit rate {row['hit_rate']:.0%}).",
+                answers.anchor(BACKTEST),
+            )
+        )
+        numbers += [
+            answers.Number(
+                f"{row['mase']:.2f}",
+                f"{MODEL} MASE; the best naive forecast ({best}) scores "
+                f"{metrics.loc[best, 'mase']:.2f}",
+                answers.anchor(BACKTEST),
+            ),
+            answers.Number(
+                f"{row['hit_rate']:.0%}", "direction right (hit rate)", answers.anchor(BACKTEST)
+            ),
+        ]
     if scenario is not None:
         verdict += f"; scenario {scenario.scenario}"
-    beat = "beats" if skill else "does no better than"
-    sentences = [
-        answers.Sentence(
-            "forecast",
-            f"A {MODEL} forecast of tech's weekly return over the market {beat} naive forecasts "
-            f"over {int(row['n'])} weeks (MASE {row['mase']:.2f} against "
-            f"{metrics.loc[best, 'mase']:.2f} for the best naive forecast ({best}), "
-            f"{row['mae_vs_best_naive']:.2f}x its error, hit rate {row['hit_rate']:.0%}).",
-            answers.anchor(BACKTEST),
-        ),
-    ]
-    if scenario is not None:
         sentences.append(
             answers.Sentence("scenario", scenario_answer_text(scenario), answers.anchor(SCENARIOS))
         )
-    sentences += [
-        answers.Sentence(
-            "drift",
-            f"Over the {now['weeks']} weeks to {now['week_end'].date()} tech returned "
-            f"{now['total']:+.1f}% against the market ({drift_words(now)}).",
-            answers.anchor(SCENARIOS),
-        ),
-    ]
-    if consolidation is not None:
-        after = (
-            f"After record notional weeks ({consolidation['independent']} independent of "
-            f"{consolidation['events']}) tech's median 13-week return over the market was "
-            f"{median_after:+.2f}%, against {median_all:+.2f}% after all weeks: seed 001's "
-            f"consolidation claim: {consolidation['label']}"
-        )
-        if pd.notna(consolidation["p"]):
-            after += f" (p = {consolidation['p']:.2f}, non-overlapping windows)"
-        sentences.append(
-            answers.Sentence("consolidation", after + ".", answers.anchor(AFTER_RECORDS))
-        )
-    numbers = [
-        answers.Number(
-            f"{row['mase']:.2f}",
-            f"{MODEL} MASE; the best naive forecast ({best}) scores "
-            f"{metrics.loc[best, 'mase']:.2f}",
-            answers.anchor(BACKTEST),
-        ),
-        answers.Number(
-            f"{row['hit_rate']:.0%}", "direction right (hit rate)", answers.anchor(BACKTEST)
-        ),
-    ]
-    if scenario is not None:
         numbers.append(
             answers.Number(
                 scenario.label, "scenario reading (conditions)", answers.anchor(SCENARIOS)
             )
         )
-    significance = "" if now["significant"] else ", not significant"
-    numbers.append(
-        answers.Number(
-            f"{now['t']:+.2f}",
-            f"t of tech's {now['weeks']}-week drift (p = {now['p']:.2f}{significance})",
-            answers.anchor(SCENARIOS),
+    if now is None:
+        drift = "Tech's drift against the market is not available from this source at this date."
+    else:
+        drift = (
+            f"Over the {now['weeks']} weeks to {now['week_end'].date()} tech returned "
+            f"{now['total']:+.1f}% against the market ({drift_words(now)})."
         )
-    )
-    if consolidation is not None and consolidation["headline"]:
+        significance = "" if now["significant"] else ", not significant"
         numbers.append(
             answers.Number(
-                f"{median_after:+.2f}%",
-                "median 13-week return over the market after record weeks",
+                f"{now['t']:+.2f}",
+                f"t of tech's {now['weeks']}-week drift (p = {now['p']:.2f}{significance})",
+                answers.anchor(SCENARIOS),
+            )
+        )
+    sentences.append(answers.Sentence("drift", drift, answers.anchor(SCENARIOS)))
+    if consolidation is not None:
+        sentences.append(
+            answers.Sentence(
+                "consolidation",
+                consolidation_answer_text(consolidation, median_after, median_all),
                 answers.anchor(AFTER_RECORDS),
             )
         )
+        if consolidation["headline"]:
+            numbers.append(
+                answers.Number(
+                    f"{median_after:+.2f}%",
+                    "median 13-week return over the market after record weeks",
+                    answers.anchor(AFTER_RECORDS),
+                )
+            )
     return answers.answer(QUESTION, verdict, sentences, numbers, claims)
+
+
+def consolidation_answer_text(
+    consolidation: Mapping[str, Any], median_after: float | None, median_all: float | None
+) -> str:
+    """The answer's sentence on seed 001's consolidation claim; without independent events
+    (none with a complete window yet) it says so and gives no median."""
+    counted = (
+        f"record notional weeks ({consolidation['independent']} independent of "
+        f"{consolidation['events']})"
+    )
+    if median_after is None or pd.isna(median_after) or median_all is None or pd.isna(median_all):
+        return (
+            f"Seed 001's consolidation claim: {consolidation['label']} (too few {counted} with a "
+            "complete 13-week window)."
+        )
+    after = (
+        f"After {counted} tech's median 13-week return over the market was "
+        f"{median_after:+.2f}%, against {median_all:+.2f}% after all weeks: seed 001's "
+        f"consolidation claim: {consolidation['label']}"
+    )
+    if pd.notna(consolidation["p"]):
+        after += f" (p = {consolidation['p']:.2f}, non-overlapping windows)"
+    return after + "."

@@ -306,6 +306,15 @@ def styled_innovations(table: pd.DataFrame) -> Styler:
     return show(table.drop(columns="dist"))
 
 
+def left_out_notes(stress: pd.DataFrame, end: pd.Timestamp) -> list[str]:
+    """One line per series stress_fits left out for too few daily returns (table attrs)."""
+    return [
+        f"{ticker}: {count} daily returns up to {end.date()}, under the "
+        f"{volatility.MIN_RETURNS} a GARCH(1,1) fit needs; left out of this table."
+        for ticker, count in stress.attrs.get("left_out", {}).items()
+    ]
+
+
 def data_stop_notes(frame: pd.DataFrame, label: str, date: str, end: pd.Timestamp) -> list[str]:
     """One line per series (column label) whose data (column date) stop before end."""
     stale = frame.loc[frame[date] < end, [label, date]].drop_duplicates()
@@ -643,7 +652,7 @@ def answer(
     now: dict[str, object],
     summary: dict[str, object],
     head: pd.Series | None,
-    lead: pd.Series,
+    lead: pd.Series | None,
     spreads: pd.DataFrame | None,
     claims: pd.DataFrame,
     week: pd.Series | None = None,
@@ -675,21 +684,30 @@ def answer(
                     answers.anchor(SHOCKS),
                 )
             )
-    sentences.append(
-        answers.Sentence(
-            "semis",
-            f"{lead['ticker']}'s volatility for the next day is {lead['vol_next_day']:.1%} a year, "
-            f"against a long-run {lead['vol_long_run']:.1%}.",
-            answers.anchor(STRESS),
+    if lead is None:  # too few daily returns to fit a GARCH by the as-of date (page says why)
+        sentences.append(
+            answers.Sentence(
+                "semis",
+                "Semiconductor volatility is not available from this source at this date.",
+                answers.anchor(STRESS),
+            )
         )
-    )
-    numbers.append(
-        answers.Number(
-            f"{lead['vol_next_day']:.1%}",
-            f"{lead['ticker']} volatility, next day (a year)",
-            answers.anchor(STRESS),
+    else:
+        sentences.append(
+            answers.Sentence(
+                "semis",
+                f"{lead['ticker']}'s volatility for the next day is {lead['vol_next_day']:.1%} "
+                f"a year, against a long-run {lead['vol_long_run']:.1%}.",
+                answers.anchor(STRESS),
+            )
         )
-    )
+        numbers.append(
+            answers.Number(
+                f"{lead['vol_next_day']:.1%}",
+                f"{lead['ticker']} volatility, next day (a year)",
+                answers.anchor(STRESS),
+            )
+        )
     if spreads is not None:
         ytd = spreads[spreads["window"] == "YTD"]
         if len(ytd):

@@ -13,6 +13,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from pandas.io.formats.style import Styler
 
+from techflows.data.sources.base import LATER_PROVIDER
+from techflows.errors import DataUnavailable
 from techflows.monitor.checklist import ANALYST_KEYS
 from techflows.monitor.rules import AMBER, GREEN, NO_DATA, RED, REPORTED
 from techflows.stats import intervals
@@ -101,6 +103,14 @@ def status_chart(history: pd.DataFrame) -> Figure:
     """The net score over time, and each price- or rate-based checklist signal's status week by
     week (green, amber, red, no data) under it."""
     keys = [k for k in CHART_ROWS if k in set(history["signal"])]
+    if not keys:  # an as-of date before any checklist signal has data
+        end = history.attrs.get("end")
+        raise DataUnavailable(
+            "The checklist signals week by week",
+            history.attrs.get("source", "given"),
+            LATER_PROVIDER,
+            note=f"none has a value up to {pd.Timestamp(end).date()}" if end is not None else "",
+        )
     wide = history[history["signal"].isin(keys)].pivot(
         index="week_end", columns="signal", values="status"
     )

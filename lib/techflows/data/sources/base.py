@@ -15,6 +15,11 @@ CONSTITUENTS_PROVIDER = (
 YAHOO_PROVIDER = "the yahoo source (yfinance, online)"
 PRICES_PROVIDER = "yahoo (online) or a csv folder with prices/<TICKER>.csv"
 SERIES_PROVIDER = "fred (online) or a csv folder with fred/<SERIES>.csv"
+# What provides a history that is too short on the as-of date: later data, or an older start.
+LATER_PROVIDER = "a run with a later as-of date"
+LONGER_PRICES_PROVIDER = (
+    f"{LATER_PROVIDER}, or a csv folder with longer price histories (prices/<TICKER>.csv)"
+)
 
 
 class Adapter:
