@@ -4,11 +4,14 @@ rate over many signals, and the coverage of section 04's forecast bands."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
+import techflows as tf
 from handmade import source
 from techflows.errors import DataUnavailable
 from techflows.models import forecast
@@ -165,3 +168,15 @@ def test_band_coverage_on_too_few_weeks_is_not_available():
     src = source(as_of="1999-03-05", prices=bars)
     with pytest.raises(DataUnavailable, match=r"handmade.*9 weeks"):
         scoring.band_coverage(src, "W-FRI", 10)
+
+
+def test_a_signal_constant_on_an_offset_is_too_short_without_a_warning_on_the_page():
+    """The snapshot at 2005-06-30: a signal that never changed on one phase offset printed
+    scipy's ConstantInputWarning (with its file) on 07's page; it is too short to score."""
+    src = tf.open_source("snapshot", as_of="2005-06-30")
+    history = track.history(src, "W-FRI", 10)
+    outcome = scoring.outcomes(src, "W-FRI")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        info = scoring.skill_table(history, outcome)
+    assert (info["verdict"] == scoring.TOO_SHORT).any()

@@ -122,12 +122,12 @@ def information(frame: pd.DataFrame, horizon: int, direction: int) -> dict[str, 
     }
     if out["windows"] < MIN_WINDOWS or counted["value"].nunique() < 2:
         return out | {"verdict": TOO_SHORT}
+    if any(p[c].nunique() < 2 for p in parts for c in ("value", "outcome")):
+        return out | {"verdict": TOO_SHORT}  # an offset on which the signal never changed
     whole = rank_ic(counted["value"], counted["outcome"], horizon)
     per = [stats.spearmanr(p["value"], p["outcome"]) for p in parts]
     ics = np.array([float(r.statistic) for r in per])
     ps = np.array([float(r.pvalue) for r in per])
-    if np.isnan(ps).any():  # an offset on which the signal never changed
-        return out | {"verdict": TOO_SHORT}
     spread = blocks.offset_summary(ps)
     sign = np.sign(whole["ic"]) * (direction or 1)
     significant = intervals.headline(whole["p"]) and intervals.headline(spread["median"])
