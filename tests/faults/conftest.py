@@ -290,3 +290,16 @@ def error_line(err: str) -> str:
     lines = [x for x in err.splitlines() if ": error: " in x or ": FAILED" in x]
     assert len(lines) == 1, err
     return lines[0]
+
+
+class Inline:
+    """An engine that runs each task in the calling thread."""
+
+    description = "this process"
+
+    def run(self, fn, tasks):
+        for task in tasks:
+            yield task, fn(task)
+
+    def close(self):
+        pass

@@ -17,7 +17,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from faults.conftest import NOTEBOOKS
+from faults.conftest import NOTEBOOKS, Inline
 from techflows.run import engine, execute, fingerprint, grid, report, sweep
 from techflows.run.parameters import for_notebooks
 
@@ -178,19 +178,6 @@ def test_a_stamp_never_describes_files_another_run_wrote(tmp_path, monkeypatch):
     (result,) = report.run_reports([OK], out, {"source": "sample", "as_of": "2015-01-02"}, jobs=1)
     assert result.ok
     assert fingerprint.reusable(out / "01_ok", report.job_inputs(_job(out, "2015-01-02"))) is None
-
-
-class Inline:
-    """An engine that runs each task in the calling thread."""
-
-    description = "this process"
-
-    def run(self, fn, tasks):
-        for task in tasks:
-            yield task, fn(task)
-
-    def close(self):
-        pass
 
 
 def test_a_second_sweep_of_the_same_name_waits_and_reuses_the_first(tmp_path, monkeypatch):

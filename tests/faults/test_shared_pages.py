@@ -28,6 +28,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import ARTICLES_DATE, REPO_ROOT
+from faults.conftest import Inline
 from techflows.config import NOTEBOOK_DIR
 from techflows.run.sections import sections as section_notebooks
 
@@ -271,16 +272,6 @@ def test_a_sweep_names_no_local_folder(tmp_path, monkeypatch):
         error = execute.CellError("DataError", f"{home}/prices/XLK.csv: row 3: not a date")
         result = execute.failed_result(task.name, task.notebook, task.parameters, error, 1)
         return sweep.Outcome(result)
-
-    class Inline:
-        description = "this process"
-
-        def run(self, fn, tasks):
-            for task in tasks:
-                yield task, fn(task)
-
-        def close(self):
-            pass
 
     monkeypatch.setattr(sweep, "execute_task", fails)
     monkeypatch.setattr(engine, "engine", lambda scheduler, jobs: Inline())
